@@ -1,0 +1,53 @@
+"""The FastAPI application, built by ``create_app(settings)``; nothing happens at import.
+
+``create_app_from_env`` is the factory uvicorn calls in each worker process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+
+from paas import __version__
+from paas.api import errors
+from paas.api.deps import system_clock
+from paas.api.limits import BodyLimit
+from paas.api.routes import accounts, handoff, health, knowledge, projects, sessions, stats
+from paas.config import Settings, get_settings
+from paas.store.db import make_engine
+
+LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
+</head><body><h1>PAAS AI Orchestrator</h1>
+<p>The API is served under <code>/api</code>; its reference is at <a href="/docs">/docs</a>.
+Every <code>/api</code> call needs <code>Authorization: Bearer &lt;token&gt;</code>
+(create one with <code>paas token create</code>).</p></body></html>"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+               clock: Callable[[], datetime] = system_clock) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="PAAS AI Orchestrator", version=__version__,
+                  description="AI account pool, credit ledger, sessions and handoff briefings.")
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.effective_database_url,
+                                             busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    app.state.clock = clock
+    errors.install(app)
+    for module in (health, stats, projects, accounts, sessions, handoff, knowledge):
+        app.include_router(module.router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def landing() -> str:
+        return LANDING
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    return create_app(get_settings())

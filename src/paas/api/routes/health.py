@@ -1,0 +1,41 @@
+"""GET /healthz (no auth) and the one-time login link exchange."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from paas import __version__
+from paas.api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep, WriteSessionDep
+from paas.api.routes import errors
+from paas.services.tokens import redeem_login_link
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    database: str
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(session: SessionDep) -> Health:
+    session.execute(text("SELECT 1"))
+    return Health(version=__version__, database=session.get_bind().dialect.name)
+
+
+@router.get("/login", response_class=RedirectResponse, status_code=303, responses=errors())
+def login(code: Annotated[str, Query(min_length=10, max_length=200)], session: WriteSessionDep, now: Now,
+          settings: SettingsDep) -> RedirectResponse:
+    """Trade a one-time login code (printed by `paas serve`) for a browser token in an HttpOnly cookie."""
+    issued = redeem_login_link(session, code, now=now, browser_days=settings.browser_session_days)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(TOKEN_COOKIE, issued.token, httponly=True, samesite="strict",
+                        max_age=settings.browser_session_days * 86400,
+                        secure=settings.base_url.startswith("https://"))
+    return response

@@ -1,0 +1,34 @@
+"""/api/knowledge: search (category, q), and add entries (the original had no POST)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from paas.api.deps import Operator, SessionDep, Viewer
+from paas.api.routes import errors, page_params
+from paas.api.schemas import Created, KnowledgeCreate, KnowledgeOut, Listing, PageInfo
+from paas.core.types import KnowledgeCategory
+from paas.services import knowledge as service
+
+router = APIRouter(tags=["knowledge"])
+PageParams = Annotated[tuple[int, int], Depends(page_params())]
+
+
+@router.get("/api/knowledge", response_model=Listing[KnowledgeOut], responses=errors())
+def search_knowledge(session: SessionDep, _: Viewer, page: PageParams, category: KnowledgeCategory | None = None,
+                     q: Annotated[str | None, Query(max_length=200, description="Words to find in title, "
+                                                    "description and tags (all must match).")] = None,
+                     ) -> Listing[KnowledgeOut]:
+    limit, offset = page
+    result = service.search_knowledge(session, category=category, query=q, limit=limit, offset=offset)
+    return Listing(data=[KnowledgeOut.model_validate(row) for row in result.items],
+                   pagination=PageInfo(total=result.total, limit=limit, offset=offset))
+
+
+@router.post("/api/knowledge", status_code=201, response_model=Created[KnowledgeOut],
+             responses=errors(400, 404, 409, 413))
+def add_knowledge(body: KnowledgeCreate, session: SessionDep, _: Operator) -> Created[KnowledgeOut]:
+    entry = service.add_knowledge(session, **body.model_dump())
+    return Created(id=entry.id, data=KnowledgeOut.model_validate(entry))

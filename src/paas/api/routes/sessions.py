@@ -1,0 +1,95 @@
+"""/api/sessions: list (filtered, newest first), start, read, change, delete; usage and completion."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query
+
+from paas.api.deps import Now, Operator, SessionDep, Viewer
+from paas.api.routes import errors, page_params
+from paas.api.schemas import (
+    MAX_ID,
+    Listing,
+    Ok,
+    PageInfo,
+    SessionComplete,
+    SessionCreate,
+    SessionCreated,
+    SessionOut,
+    SessionPatch,
+    UsageCreate,
+    UsageOut,
+)
+from paas.core.types import SessionStatus
+from paas.services import sessions as service
+from paas.store.schema import row_to_dict
+
+router = APIRouter(tags=["sessions"])
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PageParams = Annotated[tuple[int, int], Depends(page_params(default_limit=50))]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+
+
+def session_out(row: Any) -> SessionOut:
+    work, project_name, account_name = row
+    return SessionOut.model_validate(
+        {**row_to_dict(work), "project_name": project_name, "account_name": account_name})
+
+
+@router.get("/api/sessions", response_model=Listing[SessionOut], responses=errors())
+def list_sessions(session: SessionDep, _: Viewer, page: PageParams, project_id: FilterId = None,
+                  account_id: FilterId = None, status: SessionStatus | None = None) -> Listing[SessionOut]:
+    limit, offset = page
+    result = service.list_sessions(session, project_id=project_id, account_id=account_id, status=status,
+                                   limit=limit, offset=offset)
+    return Listing(data=[session_out(row) for row in result.items],
+                   pagination=PageInfo(total=result.total, limit=limit, offset=offset))
+
+
+@router.post("/api/sessions", status_code=201, response_model=SessionCreated, responses=errors(400, 404, 409, 413))
+def start_session(body: SessionCreate, session: SessionDep, now: Now, _: Operator) -> SessionCreated:
+    work = service.start_session(session, project_id=body.project_id, account_id=body.account_id, now=now,
+                                 session_type=body.session_type, objectives=body.objectives)
+    return SessionCreated(id=work.id, session_number=work.session_number,
+                          data=session_out(service.get_session_with_names(session, work.id)))
+
+
+@router.get("/api/sessions/{session_id}", response_model=Ok[SessionOut], responses=errors(404))
+def get_session(session_id: SessionId, session: SessionDep, _: Viewer) -> Ok[SessionOut]:
+    return Ok(data=session_out(service.get_session_with_names(session, session_id)))
+
+
+@router.patch("/api/sessions/{session_id}", response_model=Ok[SessionOut], responses=errors(400, 404, 413))
+def patch_session(session_id: SessionId, body: SessionPatch, session: SessionDep, _: Operator) -> Ok[SessionOut]:
+    service.update_session(session, session_id, body.model_dump(exclude_unset=True))
+    return Ok(data=session_out(service.get_session_with_names(session, session_id)))
+
+
+@router.delete("/api/sessions/{session_id}", response_model=Ok[None], responses=errors(404, 409))
+def delete_session(session_id: SessionId, session: SessionDep, _: Operator) -> Ok[None]:
+    service.delete_session(session, session_id)
+    return Ok(data=None)
+
+
+@router.post("/api/sessions/{session_id}/usage", status_code=201, response_model=Ok[UsageOut],
+             responses=errors(400, 404, 409, 413))
+def record_usage(session_id: SessionId, body: UsageCreate, session: SessionDep, now: Now, _: Operator,
+                 idempotency_key: IdempotencyKey = None) -> Ok[UsageOut]:
+    recorded = service.record_usage(session, session_id, credits=body.credits, note=body.note, now=now,
+                                    idempotency_key=idempotency_key)
+    return Ok(data=UsageOut(
+        credit_event_id=recorded.event.id, session_id=session_id, credits=recorded.event.credits,
+        overdrawn=recorded.event.overdrawn, session_credits_used=recorded.work_session.credits_used,
+        account_credits_available=recorded.credits_available, replayed=recorded.replayed,
+    ))
+
+
+@router.post("/api/sessions/{session_id}/complete", response_model=Ok[SessionOut],
+             responses=errors(400, 404, 409, 413))
+def complete_session(session_id: SessionId, session: SessionDep, now: Now, _: Operator,
+                     body: SessionComplete | None = None) -> Ok[SessionOut]:
+    body = body or SessionComplete()
+    service.complete_session(session, session_id, now=now, **body.model_dump())
+    return Ok(data=session_out(service.get_session_with_names(session, session_id)))

@@ -1,0 +1,276 @@
+"""Request and response models of the HTTP API.
+
+Responses keep the original's envelope: ``{"success": true, "data": ...}``; creates also carry
+the original's top-level ``id``; lists add ``pagination``. Errors are
+``{"success": false, "error": {"code", "message", "details"}}``. Request bodies refuse unknown
+fields and numbers sent as strings so a typo is a 422, not a silent no-op.
+Text fields refuse NUL characters and lone surrogates, which PostgreSQL cannot store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from paas.core.types import (
+    AccountStatus,
+    KnowledgeCategory,
+    Platform,
+    ProjectStatus,
+    SessionStatus,
+    SessionType,
+)
+
+T = TypeVar("T")
+MAX_ID = 2**31 - 1
+MAX_CREDITS = 1_000_000
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(_storable)]
+ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(_storable)]
+LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(_storable)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320,
+                                         pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_storable)]
+Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS)]
+Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+Level = Literal["low", "medium", "high"]
+
+
+class RequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- envelopes -------------------------------------------------------------------------------
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable error code, e.g. not_found, conflict.")
+    message: str
+    details: dict[str, Any] | list[Any] | None = None
+
+
+class ErrorEnvelope(BaseModel):
+    success: Literal[False] = False
+    error: ErrorBody
+
+
+class Ok(BaseModel, Generic[T]):
+    success: Literal[True] = True
+    data: T
+
+
+class Created(Ok[T], Generic[T]):
+    id: int = Field(description="The new record's id (the original's top-level field).")
+
+
+class PageInfo(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class Listing(BaseModel, Generic[T]):
+    success: Literal[True] = True
+    data: list[T]
+    pagination: PageInfo
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+class ProjectOut(Response):
+    id: int
+    name: str
+    description: str | None
+    status: ProjectStatus
+    total_credits_used: int
+    total_sessions: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountOut(Response):
+    id: int
+    account_name: str
+    account_email: str | None
+    platform: Platform
+    credits_available: int
+    credits_refresh_date: datetime | None
+    status: AccountStatus
+    specialization: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SessionOut(Response):
+    id: int
+    project_id: int
+    project_name: str
+    account_id: int
+    account_name: str
+    session_number: int
+    session_type: SessionType
+    credits_used: int
+    duration_minutes: int | None
+    objectives: str | None
+    accomplishments: str | None
+    blockers: str | None
+    handoff_notes: str | None
+    status: SessionStatus
+    started_at: datetime
+    completed_at: datetime | None
+    updated_at: datetime
+
+
+class KnowledgeOut(Response):
+    id: int
+    category: KnowledgeCategory
+    title: str
+    description: str | None
+    tags: str | None
+    usage_count: int
+    success_rate: float
+    source_session_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class StatsOut(Response):
+    active_projects: int = Field(description="Projects whose status is active.")
+    active_accounts: int = Field(description="Accounts that can work now (available or active).")
+    total_credits: int = Field(description="Credits used, all time: the ledger's sum.")
+    total_sessions: int
+    projects_total: int
+    accounts_total: int
+    accounts_by_status: dict[str, int]
+    credits_used_today: int = Field(description="Credits used since 00:00 UTC.")
+    credits_used_total: int
+    sessions_active: int
+    sessions_completed: int
+    avg_credits_per_completed_session: float | None
+
+
+class UsageOut(Response):
+    credit_event_id: int
+    session_id: int
+    credits: int
+    overdrawn: int = Field(description="Credits beyond what the account had left (recorded anyway).")
+    session_credits_used: int
+    account_credits_available: int
+    replayed: bool = Field(description="True when an Idempotency-Key repeated an earlier record.")
+
+
+class HandoffOut(Response):
+    snapshot_id: int
+    session_id: int | None
+    original_lines: int
+    compressed_lines: int
+    compression_ratio: int
+
+
+class HandoffEnvelope(BaseModel):
+    success: Literal[True] = True
+    briefing: str
+    data: HandoffOut
+
+
+class SessionCreated(Created[SessionOut]):
+    session_number: int
+
+
+# ---- requests --------------------------------------------------------------------------------
+
+class ProjectCreate(RequestBody):
+    name: Name
+    description: LongText | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+
+
+class ProjectPatch(RequestBody):
+    name: Name | None = None
+    description: LongText | None = None
+    status: ProjectStatus | None = None
+
+
+class AccountCreate(RequestBody):
+    account_name: Name
+    account_email: Email | None = None
+    platform: Platform = Platform.GENSPARK
+    specialization: ShortText | None = None
+    notes: LongText | None = None
+    credits_available: Credits = 100
+    status: AccountStatus = AccountStatus.AVAILABLE
+
+
+class AccountPatch(RequestBody):
+    account_name: Name | None = None
+    account_email: Email | None = None
+    platform: Platform | None = None
+    specialization: ShortText | None = None
+    notes: LongText | None = None
+    credits_available: Credits | None = None
+    credits_refresh_date: datetime | None = None
+    status: AccountStatus | None = None
+
+
+class SessionCreate(RequestBody):
+    project_id: Id
+    account_id: Id
+    session_type: SessionType = SessionType.DEVELOPMENT
+    objectives: LongText | None = None
+
+
+class SessionPatch(RequestBody):
+    session_type: SessionType | None = None
+    objectives: LongText | None = None
+    accomplishments: LongText | None = None
+    blockers: LongText | None = None
+    handoff_notes: LongText | None = None
+    checkpoint_data: LongText | None = None
+    duration_minutes: Minutes | None = None
+
+
+class UsageCreate(RequestBody):
+    credits: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)]
+    note: ShortText | None = None
+
+
+class SessionComplete(RequestBody):
+    status: Literal["completed", "failed", "handed_off"] = "completed"
+    accomplishments: LongText | None = None
+    blockers: LongText | None = None
+    handoff_notes: LongText | None = None
+    duration_minutes: Minutes | None = None
+
+
+class HandoffCompress(RequestBody):
+    project_id: Id
+    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(_storable)]
+    credits_used: Credits | None = None
+    from_account_id: Id | None = None
+    compress_level: Level = "medium"
+
+
+class KnowledgeCreate(RequestBody):
+    category: KnowledgeCategory
+    title: Name
+    description: LongText | None = None
+    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)]] | None = None
+    source_session_id: Id | None = None

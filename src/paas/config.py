@@ -1,0 +1,92 @@
+"""Settings: the one place that reads the environment.
+
+Every field is documented (a convention test checks it) and read from ``PAAS_<FIELD>``.
+Settings are built by :func:`get_settings`, never at import, so tests and doors can build
+their own. Outside development an unset, short or placeholder secret is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "changethis", "secret", "dev", "development"})
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of the service, the CLI and the MCP server."""
+
+    model_config = SettingsConfigDict(env_prefix="PAAS_", extra="ignore")
+
+    env: Literal["development", "production", "test"] = Field(
+        "development",
+        description="Deployment mode. Anything but development refuses an unsafe secret_key.",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("paas-orchestrator", appauthor=False)),
+        description="Folder for the default SQLite database and local state.",
+    )
+    database_url: str | None = Field(
+        None,
+        description=(
+            "SQLAlchemy URL. Unset: SQLite file paas.db in data_dir. "
+            "PostgreSQL: postgresql+psycopg://user@host:5432/db."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Server secret (cookie signing, credential encryption). At least 32 characters outside development.",
+    )
+    host: str = Field("127.0.0.1", description="Address `paas serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `paas serve` listens on.")
+    public_url: str | None = Field(
+        None, description="Base URL printed in login links; defaults to http://host:port."
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        5000, ge=0, description="How long a SQLite writer waits for the lock before failing."
+    )
+    page_size_max: int = Field(500, ge=1, description="Largest page a list endpoint returns.")
+    login_link_minutes: int = Field(
+        15, ge=1, description="How long a one-time login link printed by `paas serve` stays valid."
+    )
+    browser_session_days: int = Field(
+        30, ge=1, description="How long the browser token made from a login link stays valid."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_secret(self) -> Settings:
+        if self.env == "development":
+            return self
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        if len(secret) < MIN_SECRET_LENGTH or secret.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                f"PAAS_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                f"characters when PAAS_ENV={self.env} (try: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL the store connects to: the explicit one, else SQLite in data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'paas.db'}"
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the server, for printed links."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""The knowledge base: search it, add to it. Tags are stored comma-separated, as the original did."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import Conflict
+from paas.core.types import KnowledgeCategory, Page
+from paas.services._fields import parse_enum, required_text
+from paas.store import knowledge as store
+from paas.store.schema import KnowledgeEntry
+
+
+def normalise_tags(tags: str | list[str] | None) -> str | None:
+    """"a, B ,a" or ["a", "B"] -> "a,B": trimmed, empty and repeated tags dropped, order kept."""
+    if tags is None:
+        return None
+    parts = tags.split(",") if isinstance(tags, str) else tags
+    seen: dict[str, str] = {}
+    for part in parts:
+        tag = part.strip()
+        if tag and tag.lower() not in seen:
+            seen[tag.lower()] = tag
+    return ",".join(seen.values()) or None
+
+
+def search_knowledge(session: Session, *, category: str | None = None, query: str | None = None,
+                     limit: int = 100, offset: int = 0) -> Page[KnowledgeEntry]:
+    if category:
+        parse_enum(KnowledgeCategory, category, "category")
+    return store.search(session, category=category, query=query, limit=limit, offset=offset)
+
+
+def add_knowledge(session: Session, *, category: str, title: str, description: str | None = None,
+                  tags: str | list[str] | None = None, source_session_id: int | None = None) -> KnowledgeEntry:
+    kind = parse_enum(KnowledgeCategory, category, "category")
+    title = required_text(title, "title")
+    existing = store.find_same(session, kind.value, title)
+    if existing is not None:
+        raise Conflict(f"a {kind.value} entry titled {title!r} already exists",
+                       {"field": "title", "id": existing.id})
+    entry = KnowledgeEntry(category=kind.value, title=title, description=description,
+                           tags=normalise_tags(tags), source_session_id=source_session_id)
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,195 @@
+"""Working sessions: start one on an account, record the credits it spends, complete it.
+
+Rules kept here, for every door:
+- starting a session leases the account (status ``active``); an account already leased,
+  or blocked, cannot start another; the number is the project's next;
+- usage appends to the ledger and moves the session's, the account's and the project's
+  figures in the same transaction; usage beyond what the account had left is recorded and
+  flagged (``overdrawn``), never dropped; an idempotency key makes a retry a replay;
+- completing ends the lease.
+Rows we decide on are locked first (``FOR UPDATE`` on PostgreSQL; SQLite write transactions
+hold the database lock from their start).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from paas.core.errors import Conflict, InvalidInput
+from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
+from paas.services._fields import parse_enum
+from paas.services.accounts import get_account
+from paas.services.projects import get_project
+from paas.store import ledger
+from paas.store import sessions as store
+from paas.store.records import apply_changes, get_or_raise
+from paas.store.schema import CreditEvent, WorkSession
+
+EDITABLE = ("session_type", "objectives", "accomplishments", "blockers", "handoff_notes", "checkpoint_data",
+            "duration_minutes")
+ENDING_STATUSES = (SessionStatus.COMPLETED, SessionStatus.FAILED, SessionStatus.HANDED_OFF)
+
+
+@dataclass(frozen=True)
+class UsageRecorded:
+    event: CreditEvent
+    work_session: WorkSession
+    credits_available: int
+    replayed: bool
+
+
+def get_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkSession:
+    return get_or_raise(session, WorkSession, session_id, "session", for_update=for_update)
+
+
+def get_session_with_names(session: Session, session_id: int) -> Any:
+    get_session(session, session_id)
+    return store.with_names(session, session_id)
+
+
+def list_sessions(session: Session, *, project_id: int | None = None, account_id: int | None = None,
+                  status: str | None = None, limit: int = 50, offset: int = 0) -> Page[Any]:
+    if status:
+        parse_enum(SessionStatus, status, "status")
+    where = store.SessionFilter(project_id=project_id, account_id=account_id, status=status)
+    return store.list_newest_first(session, where, limit=limit, offset=offset)
+
+
+def start_session(session: Session, *, project_id: int, account_id: int, now: datetime,
+                  session_type: str = SessionType.DEVELOPMENT.value,
+                  objectives: str | None = None) -> WorkSession:
+    kind = parse_enum(SessionType, session_type, "session_type")
+    # Lock the project first: concurrent starts on one project then take numbers in turn.
+    project = get_project(session, project_id, for_update=True)
+    account = get_account(session, account_id, for_update=True)
+    if account.status == AccountStatus.BLOCKED.value:
+        raise Conflict(f"account {account_id} is blocked", {"account_id": account_id})
+    leased = store.open_session_of_account(session, account_id)
+    if leased is not None:
+        raise Conflict(
+            f"account {account_id} is already leased to session {leased.id}",
+            {"account_id": account_id, "session_id": leased.id},
+        )
+    work = WorkSession(
+        project_id=project.id,
+        account_id=account.id,
+        session_number=store.next_session_number(session, project.id),
+        session_type=kind.value,
+        objectives=objectives,
+        status=SessionStatus.IN_PROGRESS.value,
+        started_at=now,
+    )
+    session.add(work)
+    account.status = AccountStatus.ACTIVE.value
+    project.total_sessions += 1
+    session.flush()
+    return work
+
+
+def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> WorkSession:
+    work = get_session(session, session_id, for_update=True)
+    changes = {key: value for key, value in changes.items() if key in EDITABLE}
+    if "session_type" in changes:
+        changes["session_type"] = parse_enum(SessionType, changes["session_type"], "session_type").value
+    apply_changes(work, changes)
+    session.flush()
+    return work
+
+
+def record_usage(session: Session, session_id: int, *, credits: int, now: datetime,
+                 note: str | None = None, idempotency_key: str | None = None) -> UsageRecorded:
+    if credits <= 0:
+        raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
+    if idempotency_key:
+        earlier = ledger.find_by_key(session, idempotency_key)
+        if earlier is not None:
+            return _replay(session, earlier, session_id, credits, note)
+    work = get_session(session, session_id, for_update=True)
+    if work.status != SessionStatus.IN_PROGRESS.value:
+        raise Conflict(
+            f"session {session_id} is {work.status}; usage goes to a session in progress",
+            {"status": work.status},
+        )
+    account = get_account(session, work.account_id, for_update=True)
+    project = get_project(session, work.project_id, for_update=True)
+    overdrawn = max(0, credits - max(account.credits_available, 0))
+    event = ledger.append(session, CreditEvent(
+        account_id=account.id, session_id=work.id, project_id=project.id, credits=credits, note=note,
+        occurred_at=now, idempotency_key=idempotency_key or None, overdrawn=overdrawn,
+    ))
+    account.credits_available = max(0, account.credits_available - credits)
+    work.credits_used += credits
+    project.total_credits_used += credits
+    session.flush()
+    return UsageRecorded(event=event, work_session=work, credits_available=account.credits_available,
+                         replayed=False)
+
+
+def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: int,
+            note: str | None) -> UsageRecorded:
+    if (earlier.session_id, earlier.credits, earlier.note) != (session_id, credits, note):
+        raise Conflict(
+            "this Idempotency-Key was already used for a different usage record",
+            {"credit_event_id": earlier.id},
+        )
+    work = get_session(session, session_id)
+    account = get_account(session, work.account_id)
+    return UsageRecorded(event=earlier, work_session=work, credits_available=account.credits_available,
+                         replayed=True)
+
+
+def complete_session(session: Session, session_id: int, *, now: datetime,
+                     status: str = SessionStatus.COMPLETED.value, accomplishments: str | None = None,
+                     blockers: str | None = None, handoff_notes: str | None = None,
+                     duration_minutes: int | None = None) -> WorkSession:
+    ending = parse_enum(SessionStatus, status, "status")
+    if ending not in ENDING_STATUSES:
+        raise InvalidInput("status must be completed, failed or handed_off", {"field": "status"})
+    work = get_session(session, session_id, for_update=True)
+    if work.status != SessionStatus.IN_PROGRESS.value:
+        raise Conflict(f"session {session_id} is already {work.status}", {"status": work.status})
+    account = get_account(session, work.account_id, for_update=True)
+    work.status = ending.value
+    work.completed_at = now
+    work.duration_minutes = (
+        duration_minutes if duration_minutes is not None
+        else max(0, int((now - work.started_at).total_seconds() // 60))
+    )
+    for field, value in (("accomplishments", accomplishments), ("blockers", blockers),
+                         ("handoff_notes", handoff_notes)):
+        if value is not None:
+            setattr(work, field, value)
+    if account.status == AccountStatus.ACTIVE.value:
+        account.status = AccountStatus.AVAILABLE.value
+    session.flush()
+    return work
+
+
+def delete_session(session: Session, session_id: int) -> None:
+    work = get_session(session, session_id, for_update=True)
+    if store.has_ledger_rows(session, session_id):
+        raise Conflict(
+            f"session {session_id} has recorded credits; the ledger keeps it",
+            {"id": session_id},
+        )
+    project = get_project(session, work.project_id, for_update=True)
+    account = get_account(session, work.account_id, for_update=True)
+    was_open = work.status == SessionStatus.IN_PROGRESS.value
+    try:
+        with session.begin_nested():
+            session.delete(work)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"session {session_id} has snapshots, conversation or handoffs referring to it",
+            {"id": session_id},
+        ) from None
+    project.total_sessions = max(0, project.total_sessions - 1)
+    if was_open and account.status == AccountStatus.ACTIVE.value:
+        account.status = AccountStatus.AVAILABLE.value
+    session.flush()

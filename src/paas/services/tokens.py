@@ -1,0 +1,97 @@
+"""API tokens: mint, check, list, revoke, and the one-time login links `paas serve` prints.
+
+A token is 32 random bytes (URL-safe), prefixed ``paas_`` so it is recognisable in a leak
+scan. Only its SHA-256 is stored; the plain token is returned once, by ``create_token``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import Forbidden, NotFound, Unauthorized
+from paas.core.types import Role
+from paas.services._fields import parse_enum
+from paas.store import tokens as store
+from paas.store.schema import ApiToken
+
+TOKEN_PREFIX = "paas_"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    record: ApiToken
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, *, role: str, name: str, now: datetime,
+                 valid_for: timedelta | None = None, single_use: bool = False) -> IssuedToken:
+    parsed = parse_enum(Role, role, "role")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        name=name, role=parsed.value, token_hash=hash_token(token), prefix=token[:12],
+        single_use=single_use, created_at=now, expires_at=(now + valid_for) if valid_for else None,
+    )
+    session.add(record)
+    session.flush()
+    return IssuedToken(token=token, record=record)
+
+
+def authenticate(session: Session, token: str | None, *, now: datetime, required: Role) -> ApiToken:
+    """The token's record if it is live and its role covers ``required``; else Unauthorized/Forbidden."""
+    if not token:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    record = store.find_by_hash(session, hash_token(token))
+    if record is None or record.revoked_at is not None or record.single_use:
+        raise Unauthorized("unknown or revoked token")
+    if record.expires_at is not None and record.expires_at <= now:
+        raise Unauthorized("token expired")
+    if not Role(record.role).allows(required):
+        raise Forbidden(f"this action needs the {required.value} role; the token has {record.role}",
+                        {"required": required.value, "role": record.role})
+    return record
+
+
+def note_use(session: Session, token_id: int, *, now: datetime) -> None:
+    """Remember when a token was last seen (callers throttle this; it is a write)."""
+    record = session.get(ApiToken, token_id)
+    if record is not None:
+        record.last_used_at = now
+
+
+def redeem_login_link(session: Session, code: str, *, now: datetime, browser_days: int) -> IssuedToken:
+    """Exchange a one-time login code for a browser token of the same role; the code dies."""
+    record = store.find_by_hash(session, hash_token(code))
+    if record is None or not record.single_use or record.revoked_at is not None:
+        raise Unauthorized("this login link is unknown or was already used")
+    if record.expires_at is not None and record.expires_at <= now:
+        raise Unauthorized("this login link has expired; restart `paas serve` or run `paas login-link`")
+    record.revoked_at = now
+    return create_token(session, role=record.role, name="browser session", now=now,
+                        valid_for=timedelta(days=browser_days))
+
+
+def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:
+    return store.list_all(session, include_revoked=include_revoked)
+
+
+def revoke_token(session: Session, token_id: int, *, now: datetime) -> ApiToken:
+    record = session.get(ApiToken, token_id)
+    if record is None or record.single_use:
+        raise NotFound(f"token {token_id} does not exist", {"id": token_id})
+    if record.revoked_at is None:
+        record.revoked_at = now
+    session.flush()
+    return record
+
+
+def has_admin_token(session: Session) -> bool:
+    return store.count_usable_admins(session) > 0

@@ -1,0 +1,1 @@
+"""Storage: the only code that speaks SQL. One small repository module per area."""

@@ -1,0 +1,119 @@
+"""Engines, transactions and migrations: how the rest of the code reaches the database.
+
+Contract:
+- ``make_engine(url)`` gives an engine tuned per backend. SQLite: WAL journal, foreign keys
+  on, a busy timeout, and write transactions opened with ``BEGIN IMMEDIATE`` so two writers
+  queue on the lock instead of failing mid-transaction when one upgrades a read lock.
+  PostgreSQL: psycopg 3, pre-ping, READ COMMITTED; services lock rows they decide on.
+- ``transaction(engine)`` is the one place a unit of work commits or rolls back. Services
+  never commit; doors (the API's SessionDep, the CLI) open a transaction around each call.
+- ``upgrade(url)`` runs the Alembic migrations shipped inside the package.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
+    """An engine for ``url``; for SQLite the file's folder is created."""
+    if is_sqlite(url):
+        return _sqlite_engine(url, busy_timeout_ms, echo)
+    return create_engine(url, pool_pre_ping=True, echo=echo, future=True)
+
+
+def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        mode = "IMMEDIATE" if connection.get_execution_options().get("paas_write", True) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back if it raises.
+
+    ``write=False`` opens a deferred (read) transaction on SQLite, so readers never wait for
+    the write lock; on PostgreSQL both are the same.
+    """
+    bind = engine if write else engine.execution_options(paas_write=False)
+    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Alembic's ini interpolation would choke on '%' in passwords.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` (creates a SQLite file if needed)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()

@@ -1,0 +1,45 @@
+"""The knowledge base: patterns, fixes and tips, most used first.
+
+Search is a case-insensitive substring match over title, description and tags, every word
+of the query required; it runs the same on SQLite and PostgreSQL (no FTS extension needed).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from paas.core.types import Page
+from paas.store.records import paginate
+from paas.store.schema import KnowledgeEntry
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(session: Session, *, category: str | None, query: str | None,
+           limit: int, offset: int) -> Page[KnowledgeEntry]:
+    statement = select(KnowledgeEntry).order_by(
+        KnowledgeEntry.usage_count.desc(), KnowledgeEntry.success_rate.desc(), KnowledgeEntry.id
+    )
+    if category:
+        statement = statement.where(KnowledgeEntry.category == category)
+    for word in (query or "").split():
+        pattern = f"%{_escape_like(word.lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(KnowledgeEntry.title).like(pattern, escape="\\"),
+                func.lower(func.coalesce(KnowledgeEntry.description, "")).like(pattern, escape="\\"),
+                func.lower(func.coalesce(KnowledgeEntry.tags, "")).like(pattern, escape="\\"),
+            )
+        )
+    return paginate(session, statement, limit, offset)
+
+
+def find_same(session: Session, category: str, title: str) -> KnowledgeEntry | None:
+    return session.scalars(
+        select(KnowledgeEntry).where(
+            KnowledgeEntry.category == category, func.lower(KnowledgeEntry.title) == title.lower()
+        )
+    ).first()

@@ -1,0 +1,25 @@
+"""Projects: the work that sessions advance. Names are unique; totals are kept by the ledger writer."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from paas.core.types import Page
+from paas.store.records import paginate
+from paas.store.schema import Project, WorkSession
+
+
+def find_by_name(session: Session, name: str) -> Project | None:
+    return session.scalars(select(Project).where(Project.name == name)).first()
+
+
+def list_newest_first(session: Session, *, status: str | None, limit: int, offset: int) -> Page[Project]:
+    statement = select(Project).order_by(Project.created_at.desc(), Project.id.desc())
+    if status:
+        statement = statement.where(Project.status == status)
+    return paginate(session, statement, limit, offset)
+
+
+def count_sessions(session: Session, project_id: int) -> int:
+    return session.scalar(select(func.count()).where(WorkSession.project_id == project_id)) or 0

@@ -1,0 +1,45 @@
+"""Generic row access shared by the area repositories: fetch by id or fail, paginate, apply changes.
+
+Kept deliberately small: each area module (projects, accounts, sessions...) states its own
+queries; this module only removes the three patterns they would otherwise all repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from paas.core.errors import NotFound
+from paas.core.types import Page
+
+RowT = TypeVar("RowT")
+
+
+def get_or_raise(session: Session, model: type[RowT], row_id: int, label: str,
+                 *, for_update: bool = False) -> RowT:
+    """The row with ``row_id`` or :class:`NotFound` naming what was looked for."""
+    statement = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if for_update:
+        statement = statement.with_for_update()
+    row = session.scalars(statement).first()
+    if row is None:
+        raise NotFound(f"{label} {row_id} does not exist", {"id": row_id, "kind": label})
+    return row
+
+
+def paginate(session: Session, statement: Select[Any], limit: int, offset: int,
+             *, scalars: bool = True) -> Page[Any]:
+    """Run ``statement`` for one page and count all its rows in the same transaction."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    page_statement = statement.limit(limit).offset(offset)
+    items = list(session.scalars(page_statement)) if scalars else list(session.execute(page_statement))
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def apply_changes(row: Any, changes: Mapping[str, Any]) -> None:
+    """Set each given column; callers pass only what the request named."""
+    for name, value in changes.items():
+        setattr(row, name, value)

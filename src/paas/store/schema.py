@@ -1,0 +1,304 @@
+"""The database schema: SQLAlchemy 2 typed tables, the single source the migrations are checked against.
+
+Contract:
+- The eight tables of the original system keep their names and columns (ORIGINAL-API.md);
+  what we add is constraints it lacked (unique names, per-project session numbers, foreign
+  keys, CHECKs generated from the ``core.types`` enums) and a few columns, each commented.
+- ``credit_events`` is the append-only ledger of credits spent; nothing updates or deletes
+  its rows. Every "credits used" figure is a sum over it.
+- ``api_tokens`` stores SHA-256 hashes of bearer tokens, never the tokens.
+- Timestamps are stored as naive UTC and read back as aware UTC (``UTCDateTime``), the same
+  on SQLite and PostgreSQL.
+- Constraint names come from the naming convention so migrations can refer to them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from paas.core.types import (
+    AccountStatus,
+    ConversationRole,
+    FileImportance,
+    HandoffStatus,
+    KnowledgeCategory,
+    Platform,
+    ProjectStatus,
+    Role,
+    SessionStatus,
+    SessionType,
+    SnapshotType,
+    enum_values,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored naive so both databases agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """CHECK that ``column`` holds one of the enum's values (NULL allowed where the column is)."""
+    allowed = ", ".join(f"'{value}'" for value in enum_values(enum))
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class Project(Timestamped, Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        one_of("status", ProjectStatus),
+        CheckConstraint("total_credits_used >= 0", name="total_credits_used_not_negative"),
+        CheckConstraint("total_sessions >= 0", name="total_sessions_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: names are how people and the CLI refer to projects.
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=ProjectStatus.ACTIVE.value,
+                                        server_default=ProjectStatus.ACTIVE.value)
+    total_credits_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Account(Timestamped, Base):
+    __tablename__ = "accounts"
+    __table_args__ = (one_of("platform", Platform), one_of("status", AccountStatus))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_name: Mapped[str] = mapped_column(String(200), unique=True)
+    account_email: Mapped[str | None] = mapped_column(String(320))
+    platform: Mapped[str] = mapped_column(String(20), default=Platform.GENSPARK.value,
+                                          server_default=Platform.GENSPARK.value)
+    credits_available: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    credits_refresh_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=AccountStatus.AVAILABLE.value,
+                                        server_default=AccountStatus.AVAILABLE.value)
+    specialization: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkSession(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("project_id", "session_number"),
+        one_of("session_type", SessionType),
+        one_of("status", SessionStatus),
+        CheckConstraint("credits_used >= 0", name="credits_used_not_negative"),
+        CheckConstraint("session_number >= 1", name="session_number_positive"),
+        # An account is leased to at most one open session, whatever the code above does.
+        Index(
+            "uq_sessions_account_id_in_progress",
+            "account_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    session_number: Mapped[int] = mapped_column(Integer)
+    session_type: Mapped[str] = mapped_column(String(20), default=SessionType.DEVELOPMENT.value,
+                                              server_default=SessionType.DEVELOPMENT.value)
+    credits_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    objectives: Mapped[str | None] = mapped_column(Text)
+    accomplishments: Mapped[str | None] = mapped_column(Text)
+    blockers: Mapped[str | None] = mapped_column(Text)
+    handoff_notes: Mapped[str | None] = mapped_column(Text)
+    checkpoint_data: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.IN_PROGRESS.value,
+                                        server_default=SessionStatus.IN_PROGRESS.value)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Added: the original had no change tracking on sessions.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class ContextSnapshot(Base):
+    __tablename__ = "context_snapshots"
+    __table_args__ = (one_of("snapshot_type", SnapshotType),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Added: snapshots belong to a project even before its first session exists.
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    snapshot_type: Mapped[str] = mapped_column(String(20), default=SnapshotType.HANDOFF.value,
+                                               server_default=SnapshotType.HANDOFF.value)
+    compressed_context: Mapped[str] = mapped_column(Text)
+    context_summary: Mapped[str | None] = mapped_column(Text)
+    file_count: Mapped[int | None] = mapped_column(Integer)
+    code_lines: Mapped[int | None] = mapped_column(Integer)
+    git_commit_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class ConversationTurn(Base):
+    __tablename__ = "conversation_history"
+    __table_args__ = (one_of("role", ConversationRole), UniqueConstraint("session_id", "turn_number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    turn_number: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    tokens_used: Mapped[int | None] = mapped_column(Integer)
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class ProjectFile(Timestamped, Base):
+    __tablename__ = "project_files"
+    __table_args__ = (UniqueConstraint("project_id", "file_path"), one_of("importance", FileImportance))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    file_path: Mapped[str] = mapped_column(String(1000))
+    file_type: Mapped[str | None] = mapped_column(String(50))
+    last_modified: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    git_status: Mapped[str | None] = mapped_column(String(30))
+    importance: Mapped[str] = mapped_column(String(20), default=FileImportance.NORMAL.value,
+                                            server_default=FileImportance.NORMAL.value)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoffQueueItem(Base):
+    __tablename__ = "handoff_queue"
+    __table_args__ = (
+        one_of("status", HandoffStatus),
+        CheckConstraint("priority BETWEEN 1 AND 10", name="priority_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    from_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    to_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    priority: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    handoff_context: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=HandoffStatus.PENDING.value,
+                                        server_default=HandoffStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KnowledgeEntry(Timestamped, Base):
+    __tablename__ = "knowledge_base"
+    __table_args__ = (
+        one_of("category", KnowledgeCategory),
+        CheckConstraint("success_rate BETWEEN 0 AND 1", name="success_rate_range"),
+        CheckConstraint("usage_count >= 0", name="usage_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[str | None] = mapped_column(Text)
+    usage_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    success_rate: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
+    source_session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+
+
+class CreditEvent(Base):
+    """One spend of credits on an account. Append-only: the ledger every figure is summed from."""
+
+    __tablename__ = "credit_events"
+    __table_args__ = (
+        CheckConstraint("credits > 0", name="credits_positive"),
+        Index("ix_credit_events_account_id_occurred_at", "account_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    # Denormalised from the session so per-project figures need no join; fixed at write time.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    credits: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A client-chosen key: the same key never records twice.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Credits beyond what the account had left: recorded (the platform spent them), and flagged.
+    overdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (one_of("role", Role),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # First characters of the token, shown in listings so a person can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    # One-time login links are tokens that can be used once, then are revoked.
+    single_use: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def row_to_dict(row: Any) -> dict[str, Any]:
+    """A mapped row's columns as a plain dict (for the doors' schemas)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
