@@ -111,6 +111,11 @@ class DemoLoaded:
         return any(self.added.values())
 
 
+def is_empty(session: Session) -> bool:
+    """No projects and no accounts yet: a fresh install."""
+    return project_store.count_all(session) == 0 and account_store.count_all(session) == 0
+
+
 def load_demo(session: Session, now: datetime) -> DemoLoaded:
     added = dict.fromkeys(("projects", "accounts", "sessions", "snapshots", "knowledge", "files",
                            "handoffs"), 0)

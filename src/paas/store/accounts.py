@@ -33,3 +33,7 @@ def has_history(session: Session, account_id: int) -> bool:
 
 def set_status(session: Session, account_id: int, status: AccountStatus) -> None:
     session.execute(update(Account).where(Account.id == account_id).values(status=status.value))
+
+
+def count_all(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Account)) or 0

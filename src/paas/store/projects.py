@@ -23,3 +23,7 @@ def list_newest_first(session: Session, *, status: str | None, limit: int, offse
 
 def count_sessions(session: Session, project_id: int) -> int:
     return session.scalar(select(func.count()).where(WorkSession.project_id == project_id)) or 0
+
+
+def count_all(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Project)) or 0
