@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -112,19 +112,13 @@ def init() -> None:
     """Create the database, or bring it to the latest schema."""
     settings = settings_or_fail()
     db.upgrade(settings.effective_database_url)
-    out.print(f"database ready: {_safe_url(settings.effective_database_url)}")
+    out.print(f"database ready: {db.display_url(settings.effective_database_url)}")
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations."""
     init()
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @app.command("demo")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
+from sqlalchemy.engine import Engine
 
 from paas import __version__
 from paas.api import errors

@@ -27,3 +27,10 @@ def required_text(value: str | None, field: str) -> str:
     if not cleaned:
         raise InvalidInput(f"{field} must not be empty", {"field": field})
     return cleaned
+
+
+def refuse_nulls(changes: dict[str, object], fields: tuple[str, ...]) -> None:
+    """A PATCH may not clear a field the record cannot be without."""
+    cleared = [field for field in fields if field in changes and changes[field] is None]
+    if cleared:
+        raise InvalidInput(f"{', '.join(cleared)} cannot be null", {"fields": cleared})

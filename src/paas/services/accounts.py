@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.types import AccountStatus, Page, Platform
-from paas.services._fields import parse_enum, required_text
+from paas.services._fields import parse_enum, refuse_nulls, required_text
 from paas.store import accounts as store
 from paas.store import sessions as session_store
 from paas.store.records import apply_changes, get_or_raise
@@ -60,6 +60,7 @@ def create_account(session: Session, *, account_name: str, account_email: str | 
 def update_account(session: Session, account_id: int, changes: dict[str, Any]) -> Account:
     account = get_account(session, account_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
+    refuse_nulls(changes, ("account_name", "platform", "status", "credits_available"))
     if "account_name" in changes:
         changes["account_name"] = required_text(changes["account_name"], "account_name")
         _check_name_free(session, changes["account_name"], account.id)

@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paas.core.types import HandoffStatus, SnapshotType
 from paas.services import accounts, knowledge, projects
 from paas.store import accounts as account_store
+from paas.store import files as file_store
 from paas.store import knowledge as knowledge_store
 from paas.store import ledger
 from paas.store import projects as project_store
+from paas.store import sessions as session_store
+from paas.store import snapshots as snapshot_store
 from paas.store.schema import (
     ContextSnapshot,
     CreditEvent,
@@ -138,8 +140,7 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
     session_rows = []
     for project_index, account_index, number, kind, credits, minutes, days_ago in SESSIONS:
         project, account = project_rows[project_index], account_rows[account_index]
-        row = session.scalars(select(WorkSession).where(
-            WorkSession.project_id == project.id, WorkSession.session_number == number)).first()
+        row = session_store.find_by_number(session, project.id, number)
         if row is None:
             started = now - timedelta(days=days_ago, minutes=minutes)
             row = WorkSession(project_id=project.id, account_id=account.id, session_number=number,
@@ -170,7 +171,7 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
 
 
 def _add_snapshots(session: Session, project_id: int, sessions: list[WorkSession], now: datetime) -> int:
-    if session.scalars(select(ContextSnapshot).where(ContextSnapshot.project_id == project_id)).first():
+    if snapshot_store.latest_of_project(session, project_id) is not None:
         return 0
     rows = [
         (sessions[0], SnapshotType.HANDOFF, "Database schema and base API done; next: account rotation."),
@@ -187,9 +188,7 @@ def _add_snapshots(session: Session, project_id: int, sessions: list[WorkSession
 def _add_files(session: Session, project_id: int, now: datetime) -> int:
     count = 0
     for path, file_type, importance, notes in FILES:
-        exists = session.scalars(select(ProjectFile).where(
-            ProjectFile.project_id == project_id, ProjectFile.file_path == path)).first()
-        if exists is None:
+        if file_store.find(session, project_id, path) is None:
             session.add(ProjectFile(project_id=project_id, file_path=path, file_type=file_type,
                                     importance=importance, notes=notes, git_status="committed",
                                     last_modified=now))
@@ -198,8 +197,7 @@ def _add_files(session: Session, project_id: int, now: datetime) -> int:
 
 
 def _add_handoff(session: Session, work: WorkSession, from_id: int, to_id: int) -> int:
-    exists = session.scalars(select(HandoffQueueItem).where(HandoffQueueItem.session_id == work.id)).first()
-    if exists is not None:
+    if snapshot_store.handoff_of_session(session, work.id) is not None:
         return 0
     session.add(HandoffQueueItem(session_id=work.id, from_account_id=from_id, to_account_id=to_id, priority=8,
                                  handoff_context="Deployment done on GenSpark-DevOps; continue on GenSpark-Main.",

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.types import Page, ProjectStatus
-from paas.services._fields import parse_enum, required_text
+from paas.services._fields import parse_enum, refuse_nulls, required_text
 from paas.store import projects as store
 from paas.store.records import apply_changes, get_or_raise
 from paas.store.schema import Project
@@ -47,6 +47,7 @@ def create_project(session: Session, *, name: str, description: str | None = Non
 def update_project(session: Session, project_id: int, changes: dict[str, Any]) -> Project:
     project = get_project(session, project_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
+    refuse_nulls(changes, ("name", "status"))
     if "name" in changes:
         changes["name"] = required_text(changes["name"], "name")
         _check_name_free(session, changes["name"], project.id)

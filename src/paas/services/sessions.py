@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
-from paas.services._fields import parse_enum
+from paas.services._fields import parse_enum, refuse_nulls
 from paas.services.accounts import get_account
 from paas.services.projects import get_project
 from paas.store import ledger
@@ -94,6 +94,7 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
 def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> WorkSession:
     work = get_session(session, session_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
+    refuse_nulls(changes, ("session_type",))
     if "session_type" in changes:
         changes["session_type"] = parse_enum(SessionType, changes["session_type"], "session_type").value
     apply_changes(work, changes)

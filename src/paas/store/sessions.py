@@ -73,3 +73,8 @@ def with_names(session: Session, session_id: int) -> Any:
 
 def has_ledger_rows(session: Session, session_id: int) -> bool:
     return bool(session.scalar(select(func.count()).where(CreditEvent.session_id == session_id)))
+
+
+def find_by_number(session: Session, project_id: int, number: int) -> WorkSession | None:
+    return session.scalars(select(WorkSession).where(
+        WorkSession.project_id == project_id, WorkSession.session_number == number)).first()

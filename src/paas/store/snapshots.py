@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paas.store.schema import ContextSnapshot
+from paas.store.schema import ContextSnapshot, HandoffQueueItem
 
 
 def latest_of_project(session: Session, project_id: int) -> ContextSnapshot | None:
@@ -20,3 +20,7 @@ def add(session: Session, snapshot: ContextSnapshot) -> ContextSnapshot:
     session.add(snapshot)
     session.flush()
     return snapshot
+
+
+def handoff_of_session(session: Session, session_id: int) -> HandoffQueueItem | None:
+    return session.scalars(select(HandoffQueueItem).where(HandoffQueueItem.session_id == session_id)).first()

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from paas import __version__
 from paas.api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep, WriteSessionDep
 from paas.api.routes import errors
 from paas.services.tokens import redeem_login_link
+from paas.store.db import ping
 
 router = APIRouter(tags=["health"])
 
@@ -25,8 +25,7 @@ class Health(BaseModel):
 
 @router.get("/healthz", response_model=Health)
 def healthz(session: SessionDep) -> Health:
-    session.execute(text("SELECT 1"))
-    return Health(version=__version__, database=session.get_bind().dialect.name)
+    return Health(version=__version__, database=ping(session))
 
 
 @router.get("/login", response_class=RedirectResponse, status_code=303, responses=errors())

@@ -1,0 +1,104 @@
+"""The codebase's conventions, checked: a pure core, documented settings and CLI, typed routes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import click
+import typer.main
+
+from paas.api.app import create_app
+from paas.cli import app as cli_app
+from paas.config import Settings, get_settings
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "paas"
+FORBIDDEN_IN_CORE = {"sqlalchemy", "fastapi", "starlette", "typer", "click", "httpx", "uvicorn", "alembic",
+                     "psycopg", "rich", "requests", "paas.store", "paas.services", "paas.api", "paas.cli"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_infrastructure() -> None:
+    offenders = []
+    for path in sorted((SRC / "core").rglob("*.py")):
+        for module in imported_modules(path):
+            if any(module == bad or module.startswith(bad + ".") for bad in FORBIDDEN_IN_CORE):
+                offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    assert offenders == []
+
+
+def test_core_never_reads_the_clock() -> None:
+    offenders = []
+    for path in sorted((SRC / "core").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for call in ("datetime.now(", "datetime.utcnow(", "time.time(", "date.today("):
+            if call in source:
+                offenders.append(f"{path.relative_to(SRC)} calls {call}")
+    assert offenders == []
+
+
+def test_only_the_store_speaks_sql() -> None:
+    # Services and doors may name a Session, an Engine or catch a database error; queries live in store.
+    allowed = {"sqlalchemy.orm", "sqlalchemy.exc", "sqlalchemy.engine"}
+    offenders = []
+    for folder in ("services", "api", "web", "core"):
+        for path in sorted((SRC / folder).rglob("*.py")):
+            for module in imported_modules(path):
+                if module.split(".")[0] == "sqlalchemy" and module not in allowed:
+                    offenders.append(f"{path.relative_to(SRC)} imports {module}")
+    for path in (SRC / "cli.py", SRC / "mcp.py"):
+        if path.exists():
+            offenders += [f"cli.py imports {m}" for m in imported_modules(path)
+                          if m.split(".")[0] == "sqlalchemy" and m not in allowed]
+    assert offenders == []
+
+
+def test_every_setting_is_documented() -> None:
+    undocumented = [name for name, field in Settings.model_fields.items() if not (field.description or "").strip()]
+    assert undocumented == []
+
+
+def test_every_cli_command_has_help() -> None:
+    root = typer.main.get_command(cli_app)
+    missing = []
+
+    def walk(command: click.Command, path: str) -> None:
+        if not (command.help or "").strip():
+            missing.append(path)
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(sub, f"{path} {name}")
+
+    walk(root, "paas")
+    assert missing == []
+
+
+def test_every_api_route_declares_its_response_model(tmp_path: Path) -> None:
+    spec = create_app(get_settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")).openapi()
+    operations = [(path, method, operation) for path, methods in spec["paths"].items() if path.startswith("/api")
+                  for method, operation in methods.items()]
+    assert len(operations) >= 15
+    undeclared = []
+    for path, method, operation in operations:
+        success = [body for status, body in operation["responses"].items() if status.startswith("2")]
+        if not success or "schema" not in success[0].get("content", {}).get("application/json", {}):
+            undeclared.append(f"{method.upper()} {path}")
+    assert undeclared == []
+
+
+def test_modules_stay_readable() -> None:
+    too_long = [f"{path.relative_to(SRC)}: {lines} lines"
+                for path in sorted(SRC.rglob("*.py"))
+                if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+                and "migrations" not in path.parts]
+    assert too_long == []
