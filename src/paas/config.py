@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         None,
-        description="Server secret (cookie signing, credential encryption). At least 32 characters outside development.",
+        description=(
+            "Server secret (cookie signing, credential encryption). "
+            "At least 32 characters outside development."
+        ),
     )
     host: str = Field("127.0.0.1", description="Address `paas serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `paas serve` listens on.")
