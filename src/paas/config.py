@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "changethis", "secret", "dev", "development"})
 MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_CHARACTERS = 12  # "aaaa...", "changeme" * 4 and the like are not secrets
 
 
 class Settings(BaseSettings):
@@ -45,6 +46,13 @@ class Settings(BaseSettings):
             "At least 32 characters outside development."
         ),
     )
+    credential_keys: SecretStr | None = Field(
+        None,
+        description=(
+            "Comma-separated Fernet keys for account credentials at rest: the first encrypts, all decrypt "
+            "(`paas keys rotate` makes a new one). Unset in development: a key file in data_dir is used."
+        ),
+    )
     host: str = Field("127.0.0.1", description="Address `paas serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `paas serve` listens on.")
     public_url: str | None = Field(
@@ -69,7 +77,8 @@ class Settings(BaseSettings):
         if self.env == "development":
             return self
         secret = self.secret_key.get_secret_value() if self.secret_key else ""
-        if len(secret) < MIN_SECRET_LENGTH or secret.lower() in PLACEHOLDER_SECRETS:
+        weak = any(secret.lower().replace(word, "") == "" for word in PLACEHOLDER_SECRETS) if secret else True
+        if len(secret) < MIN_SECRET_LENGTH or weak or len(set(secret)) < MIN_DISTINCT_CHARACTERS:
             raise ValueError(
                 f"PAAS_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
                 f"characters when PAAS_ENV={self.env} (try: python -c 'import secrets; "

@@ -2,12 +2,12 @@
 
 ``build_stats`` takes what the store counted and decides what the figures mean (which
 statuses are "usable", how the average is taken); ``day_start`` gives the UTC day boundary
-"today" is measured from.
+"today" is measured from, whatever offset ``now`` carries.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from paas.core.types import AccountStatus, ProjectStatus, SessionStatus, Stats
 
@@ -18,7 +18,7 @@ def day_start(now: datetime) -> datetime:
     """Midnight UTC of ``now``'s day (``now`` must be aware)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def build_stats(

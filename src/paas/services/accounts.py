@@ -11,7 +11,7 @@ from paas.core.types import AccountStatus, Page, Platform
 from paas.services._fields import parse_enum, refuse_nulls, required_text
 from paas.store import accounts as store
 from paas.store import sessions as session_store
-from paas.store.records import apply_changes, get_or_raise
+from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Account
 
 EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "credits_available",
@@ -87,5 +87,5 @@ def delete_account(session: Session, account_id: int) -> None:
             f"account {account_id} has sessions or recorded credits; set status=blocked instead",
             {"id": account_id},
         )
-    session.delete(account)
-    session.flush()
+    delete_unless_referenced(session, account, Conflict(
+        f"account {account_id} is named in a handoff; set status=blocked instead", {"id": account_id}))

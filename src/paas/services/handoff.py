@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from paas.core.handoff import TailBriefing, tail_briefing
+from paas.core.errors import InvalidInput
+from paas.core.handoff import LINES_PER_LEVEL, TailBriefing, tail_briefing
 from paas.core.types import SnapshotType
 from paas.services._fields import required_text
 from paas.services.accounts import get_account
@@ -27,6 +28,8 @@ def compress_handoff(session: Session, *, project_id: int, context: str, now: da
                      level: str = "medium", credits_used: int | None = None,
                      from_account_id: int | None = None) -> HandoffResult:
     context = required_text(context, "context")
+    if level not in LINES_PER_LEVEL:
+        raise InvalidInput("level must be low, medium or high", {"field": "level"})
     project = get_project(session, project_id)
     from_account = get_account(session, from_account_id).account_name if from_account_id else None
     briefing = tail_briefing(context, project_name=project.name, level=level, from_account=from_account,

@@ -8,7 +8,8 @@ from paas.core.errors import Conflict
 from paas.core.types import KnowledgeCategory, Page
 from paas.services._fields import parse_enum, required_text
 from paas.store import knowledge as store
-from paas.store.schema import KnowledgeEntry
+from paas.store.records import get_or_raise
+from paas.store.schema import KnowledgeEntry, WorkSession
 
 
 def normalise_tags(tags: str | list[str] | None) -> str | None:
@@ -35,6 +36,8 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
                   tags: str | list[str] | None = None, source_session_id: int | None = None) -> KnowledgeEntry:
     kind = parse_enum(KnowledgeCategory, category, "category")
     title = required_text(title, "title")
+    if source_session_id is not None:
+        get_or_raise(session, WorkSession, source_session_id, "session")
     existing = store.find_same(session, kind.value, title)
     if existing is not None:
         raise Conflict(f"a {kind.value} entry titled {title!r} already exists",

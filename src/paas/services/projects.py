@@ -10,7 +10,7 @@ from paas.core.errors import Conflict
 from paas.core.types import Page, ProjectStatus
 from paas.services._fields import parse_enum, refuse_nulls, required_text
 from paas.store import projects as store
-from paas.store.records import apply_changes, get_or_raise
+from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Project
 
 EDITABLE = ("name", "description", "status")
@@ -66,5 +66,5 @@ def delete_project(session: Session, project_id: int) -> None:
             f"project {project_id} has {sessions} session(s); archive it instead (status=archived)",
             {"sessions": sessions},
         )
-    session.delete(project)
-    session.flush()
+    delete_unless_referenced(session, project, Conflict(
+        f"project {project_id} has snapshots or files; archive it instead (status=archived)", {"id": project_id}))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict, InvalidInput
@@ -27,7 +26,7 @@ from paas.services.accounts import get_account
 from paas.services.projects import get_project
 from paas.store import ledger
 from paas.store import sessions as store
-from paas.store.records import apply_changes, get_or_raise
+from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import CreditEvent, WorkSession
 
 EDITABLE = ("session_type", "objectives", "accomplishments", "blockers", "handoff_notes", "checkpoint_data",
@@ -106,11 +105,12 @@ def record_usage(session: Session, session_id: int, *, credits: int, now: dateti
                  note: str | None = None, idempotency_key: str | None = None) -> UsageRecorded:
     if credits <= 0:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
+    # Lock first: concurrent retries of one key then queue here and the later ones replay.
+    work = get_session(session, session_id, for_update=True)
     if idempotency_key:
         earlier = ledger.find_by_key(session, idempotency_key)
         if earlier is not None:
             return _replay(session, earlier, session_id, credits, note)
-    work = get_session(session, session_id, for_update=True)
     if work.status != SessionStatus.IN_PROGRESS.value:
         raise Conflict(
             f"session {session_id} is {work.status}; usage goes to a session in progress",
@@ -181,15 +181,8 @@ def delete_session(session: Session, session_id: int) -> None:
     project = get_project(session, work.project_id, for_update=True)
     account = get_account(session, work.account_id, for_update=True)
     was_open = work.status == SessionStatus.IN_PROGRESS.value
-    try:
-        with session.begin_nested():
-            session.delete(work)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(
-            f"session {session_id} has snapshots, conversation or handoffs referring to it",
-            {"id": session_id},
-        ) from None
+    delete_unless_referenced(session, work, Conflict(
+        f"session {session_id} has snapshots, conversation or handoffs referring to it", {"id": session_id}))
     project.total_sessions = max(0, project.total_sessions - 1)
     if was_open and account.status == AccountStatus.ACTIVE.value:
         account.status = AccountStatus.AVAILABLE.value

@@ -1,7 +1,7 @@
 """Generic row access shared by the area repositories: fetch by id or fail, paginate, apply changes.
 
 Kept deliberately small: each area module (projects, accounts, sessions...) states its own
-queries; this module only removes the three patterns they would otherwise all repeat.
+queries; this module only removes the four patterns they would otherwise all repeat.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from paas.core.errors import NotFound
+from paas.core.errors import NotFound, PaasError
 from paas.core.types import Page
 
 RowT = TypeVar("RowT")
@@ -37,6 +38,16 @@ def paginate(session: Session, statement: Select[Any], limit: int, offset: int,
     page_statement = statement.limit(limit).offset(offset)
     items = list(session.scalars(page_statement)) if scalars else list(session.execute(page_statement))
     return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def delete_unless_referenced(session: Session, row: Any, conflict: PaasError) -> None:
+    """Delete ``row``; if a foreign key still points at it, nothing changes and ``conflict`` is raised."""
+    try:
+        with session.begin_nested():
+            session.delete(row)
+            session.flush()
+    except IntegrityError:
+        raise conflict from None
 
 
 def apply_changes(row: Any, changes: Mapping[str, Any]) -> None:
