@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from paas.core.errors import TranscriptFormatError
@@ -161,7 +162,7 @@ def blocks_text(content: Any, image_placeholder: str = "[image]") -> str:
             parts.append(block)
             continue
         block = as_dict(block)
-        kind = block.get("type")
+        kind = as_str(block.get("type"))
         text = as_str(block.get("text"))
         if text is not None and kind in (None, "text", "input_text", "output_text"):
             parts.append(text)
@@ -187,14 +188,12 @@ def exit_code_in_text(text: str) -> int | None:
 
 def epoch_to_iso(value: Any) -> str | None:
     """ISO 8601 (UTC) for an epoch number in seconds or milliseconds; None when not a sane number."""
-    from datetime import datetime, timezone
-
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     seconds = float(value)
     if seconds > 1e11:  # milliseconds
         seconds /= 1000.0
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+        return datetime.fromtimestamp(seconds, tz=UTC).isoformat().replace("+00:00", "Z")
     except (OverflowError, OSError, ValueError):
         return None

@@ -2,32 +2,33 @@
 
 What it reads. Aider appends to one Markdown file per repository:
 
-* ``# aider chat started at 2024-08-20 21:00:03`` opens each run. It becomes a ``system`` turn
-  (timestamp as written) that also collects the run's start-up notices (version, model, repo).
-* ``#### `` lines are what the user typed. Consecutive ``####`` lines form one ``user`` turn;
-  blank lines between them do not split it, because some saved histories double every line
-  break (one prompt then shows as ``#### a`` / blank / ``#### b``) and because inputs typed with
+* ``# aider chat started at 2024-08-20 21:00:03`` opens each run: a ``system`` turn (timestamp
+  as written) that also collects the run's start-up notices (command line, version, model).
+* ``#### `` lines are what the user typed; consecutive ones form one ``user`` turn. Blank lines
+  between them do not split it: some saved histories double every line break, and inputs with
   no output in between (``/drop`` then ``/add``) are one contribution. Aider logs the argument
-  of ``/ask X`` (``/code``, ``/architect``) a second time as its own input; that echo is dropped.
+  of ``/ask X`` (``/code``, ``/architect``) again as its own input; that echo is dropped.
+  Aider ends every prompt line with two spaces; when a file keeps that mark, a ``####`` line
+  without it is a heading in the reply. Where trailing spaces were stripped, a ``####`` line
+  right after reply text (no ``>`` output in between) is taken as a heading.
 * ``> `` lines are aider's own output. Known messages become tool calls of the exchange's
-  ``assistant`` turn: ``Applied edit to PATH`` -> ``edit {path}``; ``Commit SHA MSG`` ->
-  ``commit {sha, message}``; ``Unable to commit: ...`` -> a failed ``commit`` (exit status from
-  ``exit code(N)``, stderr collected as output); ``Running CMD`` -> ``shell {command}`` (aider
-  does not save command output in this file, so output stays None); ``Added PATH to the chat``
-  or a confirmed ``Add file to the chat?`` -> ``add_file {path}``; ``Removed/Dropping PATH from
-  the chat`` -> ``drop_file``; ``Add URL to the chat?`` (yes) / ``Scraping URL`` -> ``web {url}``.
-  A message may continue on following lines without ``> `` (newer aider prefixes only the first
-  line and ends a message with two spaces); those lines are joined to it.
-* Other ``> `` messages (errors, warnings, declined commands, questions) are kept, one per line,
-  in a ``system`` turn per exchange, so errors stay visible. Pure noise is dropped: token/cost
-  lines, ``/undo`` hints, "Added N lines of output", Ctrl-C hints, retry countdowns.
-* Everything else is the assistant's reply text. Inside a fenced code block ``####`` and ``>``
-  lines are reply text (e.g. a Markdown file being edited); the fence is closed at the next
-  session header, ``> Tokens:`` or ``> Applied edit`` line, which aider only writes after a
-  reply ends, so an unclosed fence cannot swallow the rest of the file. ``<thinking-content-*>``
-  blocks (model reasoning) are dropped.
+  ``assistant`` turn: ``Applied edit to P`` -> ``edit {path}``; ``Commit SHA MSG`` -> ``commit
+  {sha, message}``; ``Unable to commit`` -> a failed ``commit`` (exit status from ``exit
+  code(N)``, ``cmdline:`` as input, ``stderr:`` as output); ``Running CMD`` -> ``shell
+  {command}`` (aider does not log command output, so output stays None); ``Added P to the
+  chat`` or a confirmed ``Add file(s) to the chat?`` (after the file names) -> ``add_file``;
+  ``Removed/Dropping P from the chat`` -> ``drop_file``; ``Scraping URL`` or a confirmed ``Add
+  URL?`` -> ``web {url}``. A message may continue on lines without ``> `` until a line ending
+  with two spaces (newer aider marks only the first line); they are joined to it.
+* Other ``> `` messages (errors, warnings, declined commands, answers) are kept, one per line,
+  in one ``system`` turn per exchange so that errors stay visible. Noise is dropped: token and
+  cost lines, ``/undo`` hints, "Added N lines of output", Ctrl-C hints, retry countdowns.
+* Everything else is reply text. Inside a fenced block ``>`` lines are reply text; the fence
+  also ends at a session header, a prompt line, ``> Tokens:`` or ``> Applied edit``, which aider
+  writes only after a reply, so a reply cut off mid-fence cannot swallow the rest of the file.
+  ``<thinking-content-*>`` blocks (model reasoning) are dropped.
 
-Lines are scanned once; no regex can backtrack across lines, so reading is linear.
+Lines are scanned once and every regex is anchored to one line, so reading is linear.
 """
 
 from __future__ import annotations
@@ -36,30 +37,31 @@ import re
 from typing import Any
 
 from paas.core.transcripts._common import CallDraft, TurnDraft, build_transcript
+from paas.core.transcripts.model import Transcript
 
 FORMAT = "aider"
 
-_SESSION_RE = re.compile(r"^# aider chat started at (.*\S)")
-_COMMIT_RE = re.compile(r"^Commit ([0-9a-f]{7,40}) (.*)$")
-_APPLIED_PREFIX = "Applied edit to "
-_ADDED_RE = re.compile(r"^Added (.+?) to the chat(?: \(read-only\))?\.?$")
-_REMOVED_RE = re.compile(r"^(?:Removed|Dropping) (.+?) from the chat\.?$")
+_SESSION_PREFIX = "# aider chat started at "
+_ACTIONS = (  # aider output message -> tool call (name, input keys for the groups)
+    (re.compile(r"^Applied edit to (.+)$"), "edit", ("path",)),
+    (re.compile(r"^Commit ([0-9a-f]{7,40}) (.*)$"), "commit", ("sha", "message")),
+    (re.compile(r"^Running (.+)$"), "shell", ("command",)),
+    (re.compile(r"^Added (.+?) to the chat(?: \(read-only\))?\.?$"), "add_file", ("path",)),
+    (re.compile(r"^(?:Removed|Dropping) (.+?) from the chat\.?$"), "drop_file", ("path",)),
+    (re.compile(r"^Scraping (.+?)\.\.\.$"), "web", ("url",)),
+)
 _EXIT_CODE_RE = re.compile(r"exit code\((-?\d{1,9})\)")
 _SHORT_ANSWER_RE = re.compile(r"^(.{1,400}\?) (y|n|yes|no|a|all|s|d)$", re.IGNORECASE)
-_NOISE_PREFIXES = (
-    "Tokens: ",
-    "You can use /undo",
-    "^C again to exit",
-    "^C KeyboardInterrupt",
-    "Retrying in ",
-    "Please answer with one of",
+_NOISE_RE = re.compile(
+    r"^(?:Tokens: |You can use /undo|\^C again to exit|\^C KeyboardInterrupt|Retrying in |"
+    r"Please answer with one of|Added \d+ lines? of output to the chat)"
 )
-_NOISE_RE = re.compile(r"^Added \d+ lines? of output to the chat")
+_FENCE_CLOSERS = ("Tokens: ", "Applied edit to ")
 _ECHO_COMMANDS = ("/ask ", "/code ", "/architect ", "/context ", "/help ")
 _YES = frozenset({"y", "yes", "a", "all"})
 
 
-def read_aider(text: str) -> Any:
+def read_aider(text: str) -> Transcript:
     """Read an aider chat history into a ``Transcript``."""
     return _AiderReader().read(text)
 
@@ -68,48 +70,65 @@ class _AiderReader:
     def __init__(self) -> None:
         self.drafts: list[TurnDraft] = []
         self.metadata: dict[str, Any] = {"sessions": [], "models": []}
-        self.session: TurnDraft | None = None
-        self.in_preamble = True  # no user prompt yet in the current run
-        self.user: TurnDraft | None = None
+        self.session: TurnDraft | None = None  # the current run's system turn
+        self.user: TurnDraft | None = None  # the prompt being read
         self.user_lines: list[str] = []
+        self.prose: list[str] = []  # reply lines not yet added to the assistant turn
+        self.prose_line = 0
+        self.message: list[str] = []  # the `> ` message being read
+        self.message_line = 0
+        self.message_open = False  # the message continues on the next line
+        self.in_fence = self.in_thinking = self.marked_prompts = False
+        self._start_exchange(preamble=True)
+
+    def _start_exchange(self, preamble: bool) -> None:
+        self.in_preamble = preamble  # before the run's first prompt
         self.assistant: TurnDraft | None = None
         self.notices: TurnDraft | None = None
         self.notice_lines: list[str] = []
-        self.prose: list[str] = []
-        self.prose_line = 0
-        self.in_fence = False
-        self.in_thinking = False
-        self.message: list[str] = []  # the `> ` message being read (may span lines)
-        self.message_number = 0
-        self.message_open = False  # previous `> ` line did not end the message
-        self.pending_subjects: list[str] = []
-        self.stderr_call: CallDraft | None = None  # a failed commit still collecting stderr
+        self.pending_subjects: list[str] = []  # messages a following question may refer to
+        self.added_paths: set[str] = set()
+        self.stderr_call: CallDraft | None = None  # a failed commit collecting a multi-line stderr
 
-    def read(self, text: str) -> Any:
-        for number, raw in enumerate(text.split("\n"), start=1):
-            self._line(number, raw.rstrip("\r"))
+    def read(self, text: str) -> Transcript:
+        lines = [raw.rstrip("\r") for raw in text.split("\n")]
+        prompts = [line for line in lines if line.startswith("####")]
+        self.marked_prompts = 2 * sum(1 for line in prompts if line.endswith("  ")) > len(prompts) > 0
+        for number, line in enumerate(lines, start=1):
+            self._line(number, line)
+        self._close_blocks()
+        return build_transcript(FORMAT, self.drafts, metadata=self.metadata)
+
+    def _close_blocks(self) -> None:
         self._end_message()
         self._end_prose()
         self._end_user()
         self._flush_notices()
-        return build_transcript(FORMAT, self.drafts, metadata=self.metadata)
 
-    # ---- line dispatch -------------------------------------------------------------------
     def _line(self, number: int, line: str) -> None:
-        session = _SESSION_RE.match(line)
-        if session:
-            self._start_session(number, session.group(1))
+        first = line[:1]  # dispatch on the first character: most lines are reply text
+        if first == "#" and line.startswith(_SESSION_PREFIX):
+            self._start_run(number, line[len(_SESSION_PREFIX) :].strip())
             return
-        is_quote = line == ">" or line.startswith("> ")
-        if self.in_fence and not (is_quote and _closes_fence(line[2:])):
-            self._prose(number, line)
-            return
-        self.in_fence = False
-        if line == "####" or line.startswith("#### "):
+        if first == "#" and (line == "####" or line.startswith("#### ")):
             self._end_message()
-            self._user_line(number, line[5:].rstrip())
+            if self.marked_prompts and line.endswith("  ") or not self.marked_prompts and not self.prose:
+                self.in_fence = False
+                self._user_line(number, line[5:].rstrip())
+            else:
+                self._prose(number, line)
+            return
+        is_quote = first == ">" and (line == ">" or line[1] == " ")
+        if self.in_fence and not (is_quote and line[2:].startswith(_FENCE_CLOSERS)):
+            self._prose(number, line)
         elif is_quote:
-            self._quote_line(number, line)
+            self.in_fence = False
+            if self.user is not None:
+                self._end_user()
+            self._end_prose()
+            self._end_message()
+            self.message, self.message_line = [line[2:].rstrip()], number
+            self.message_open = bool(line[2:].strip()) and not line.endswith("  ")
         elif not line.strip():
             self._end_message()
             if self.user is not None:
@@ -124,65 +143,55 @@ class _AiderReader:
         else:
             self._prose(number, line)
 
-    def _start_session(self, number: int, started_at: str) -> None:
-        self._end_message()
-        self._end_prose()
-        self._end_user()
-        self._flush_notices()
-        self.session = TurnDraft("system", timestamp=started_at, source_line=number)
+    def _start_run(self, number: int, started_at: str) -> None:
+        self._close_blocks()
+        self.session = self._new_turn("system", number, timestamp=started_at or None)
         self.session.add_text(f"aider chat started at {started_at}")
-        self.drafts.append(self.session)
         self.metadata["sessions"].append(started_at)
-        self.in_preamble = True
         self.in_fence = False
-        self.assistant = None
-        self.notices = None
-        self.pending_subjects = []
+        self._start_exchange(preamble=True)
+
+    def _new_turn(self, role: str, number: int | None, timestamp: str | None = None) -> TurnDraft:
+        draft = TurnDraft(role, timestamp=timestamp, source_line=number)
+        self.drafts.append(draft)
+        return draft
 
     # ---- user prompts --------------------------------------------------------------------
     def _user_line(self, number: int, content: str) -> None:
         if self.user is None:
             self._end_prose()
             self._flush_notices()
-            self.user = TurnDraft("user", source_line=number)
-            self.drafts.append(self.user)
+            self.user = self._new_turn("user", number)
             self.user_lines = []
-            self.in_preamble = False
-            self.assistant = None
-            self.notices = None
-            self.pending_subjects = []
+            self._start_exchange(preamble=False)
         self.user_lines.append(content)
 
     def _end_user(self) -> None:
         if self.user is None:
             return
-        segments: list[list[str]] = [[]]
+        inputs: list[list[str]] = [[]]  # blank-separated inputs
         for content in self.user_lines:
-            if content == "" and segments[-1]:
-                segments.append([])
-            elif content != "":
-                segments[-1].append(content)
+            if content:
+                inputs[-1].append(content)
+            elif inputs[-1]:
+                inputs.append([])
         kept: list[str] = []
-        for segment in (seg for seg in segments if seg):
-            joined = "\n".join(segment)
+        for joined in ("\n".join(lines) for lines in inputs if lines):
             previous = kept[-1] if kept else ""
             if previous.startswith(_ECHO_COMMANDS) and previous.split(" ", 1)[1].strip() == joined.strip():
                 continue
             kept.append(joined)
         self.user.add_text("\n".join(kept))
         self.user = None
-        self.user_lines = []
 
     # ---- assistant prose -----------------------------------------------------------------
     def _prose(self, number: int, line: str) -> None:
-        self._end_user()
-        if self.in_thinking:
-            self.in_thinking = not line.startswith("</thinking-content")
-            return
-        if line.startswith("<thinking-content"):
+        if self.user is not None:
+            self._end_user()
+        if self.in_thinking or line[:1] == "<" and line.startswith("<thinking-content"):
             self.in_thinking = "</thinking-content" not in line
             return
-        if line.startswith("```"):
+        if line[:3] == "```":
             self.in_fence = not self.in_fence
         if not self.prose:
             if not line.strip():
@@ -193,94 +202,59 @@ class _AiderReader:
 
     def _end_prose(self) -> None:
         if self.prose:
-            self._assistant_turn(self.prose_line).add_text("\n".join(self.prose).rstrip())
+            self._agent_turn(self.prose_line, for_text=True).add_text("\n".join(self.prose).rstrip())
         self.prose = []
         self.in_thinking = False
 
-    def _assistant_turn(self, number: int) -> TurnDraft:
+    def _agent_turn(self, number: int, for_text: bool = False) -> TurnDraft:
+        if not for_text and self.in_preamble and self.session is not None and self.assistant is None:
+            return self.session  # actions during start-up (e.g. files named on the command line)
         if self.assistant is None:
-            self.assistant = TurnDraft("assistant", source_line=number)
-            self.drafts.append(self.assistant)
+            self.assistant = self._new_turn("assistant", number)
         return self.assistant
 
-    def _call_sink(self, number: int) -> TurnDraft:
-        if self.in_preamble and self.session is not None and self.assistant is None:
-            return self.session
-        return self._assistant_turn(number)
-
     # ---- aider output (`> ` lines) -------------------------------------------------------
-    def _quote_line(self, number: int, line: str) -> None:
-        self._end_user()
-        self._end_prose()
-        self._end_message()
-        self.message = [line[2:].rstrip()]
-        self.message_number = number
-        self.message_open = bool(line[2:].strip()) and not line.endswith("  ")
-
     def _end_message(self) -> None:
-        if not self.message:
-            return
-        message = "\n".join(self.message).strip()
-        self.message = []
-        self.message_open = False
-        self._handle_message(self.message_number, message)
+        if self.message:
+            message = "\n".join(self.message).strip()
+            self.message, self.message_open = [], False
+            self._handle_message(self.message_line, message)
 
     def _handle_message(self, number: int, message: str) -> None:
-        if self.stderr_call is not None:
-            self.stderr_call.output = f"{self.stderr_call.output or ''}\n{message}".strip("\n")
-            if message.endswith("'"):
-                self.stderr_call = None
-            return
-        if not message or message.startswith(_NOISE_PREFIXES) or _NOISE_RE.match(message):
-            return
-        if "(Y)es/(N)o" in message or _SHORT_ANSWER_RE.match(message):
-            self._question(number, message)
-            return
         failed = self._last_failed_commit()
-        if failed is not None and message.startswith("cmdline: "):
+        if self.stderr_call is not None or (failed is not None and message.startswith("stderr: ")):
+            call = self.stderr_call or failed
+            assert call is not None
+            call.output = f"{call.output or ''}\n{message}".strip("\n")
+            self.stderr_call = None if message.endswith("'") else call  # a repr() may span lines
+        elif failed is not None and message.startswith("cmdline: "):
             failed.input = {"command": message[len("cmdline: ") :]}
+        elif not message or _NOISE_RE.match(message):
             return
-        if failed is not None and message.startswith("stderr: "):
-            failed.output = f"{failed.output}\n{message}"
-            if not message.endswith("'"):
-                self.stderr_call = failed
-            return
-        call = self._action(message)
-        if call is None:
-            self._flush_subjects_as_notices()
+        elif "(Y)es/(N)o" in message or _SHORT_ANSWER_RE.match(message):
+            self._question(number, message)
+        elif message.startswith("Unable to commit:"):
+            code = _EXIT_CODE_RE.search(message)
+            exit_status = int(code.group(1)) if code else None
+            self._add_call(number, CallDraft("commit", {}, output=message, exit_status=exit_status, is_error=True))
+        else:
+            for pattern, name, keys in _ACTIONS:
+                match = pattern.match(message)
+                if match:
+                    values = (group.strip() for group in match.groups())
+                    self._add_call(number, CallDraft(name, dict(zip(keys, values, strict=True))))
+                    return
             self.pending_subjects.append(message)
             self._remember_model(message)
-            return
-        self._flush_subjects_as_notices()
-        sink = self._call_sink(number)
-        if call.name == "add_file" and any(
-            existing.name == "add_file" and existing.input == call.input for existing in sink.calls
-        ):
-            return
-        sink.add_call(call)
 
-    def _action(self, message: str) -> CallDraft | None:
-        if message.startswith(_APPLIED_PREFIX):
-            return CallDraft("edit", {"path": message[len(_APPLIED_PREFIX) :].strip()})
-        commit = _COMMIT_RE.match(message)
-        if commit:
-            return CallDraft("commit", {"sha": commit.group(1), "message": commit.group(2).strip()})
-        if message.startswith("Unable to commit:"):
-            code = _EXIT_CODE_RE.search(message)
-            call = CallDraft("commit", {}, output=message, is_error=True)
-            call.exit_status = int(code.group(1)) if code else None
-            return call
-        if message.startswith("Running "):
-            return CallDraft("shell", {"command": message[len("Running ") :].strip()})
-        added = _ADDED_RE.match(message)
-        if added:
-            return CallDraft("add_file", {"path": added.group(1)})
-        removed = _REMOVED_RE.match(message)
-        if removed:
-            return CallDraft("drop_file", {"path": removed.group(1)})
-        if message.startswith("Scraping ") and message.endswith("..."):
-            return CallDraft("web", {"url": message[len("Scraping ") : -3]})
-        return None
+    def _add_call(self, number: int, call: CallDraft) -> None:
+        self._flush_subjects_as_notices()
+        if call.name == "add_file":  # a confirmed "Add file?" may be followed by "Added ... to the chat"
+            path = str(call.input.get("path") if isinstance(call.input, dict) else call.input)
+            if path in self.added_paths:
+                return
+            self.added_paths.add(path)
+        self._agent_turn(number).add_call(call)
 
     def _last_failed_commit(self) -> CallDraft | None:
         sink = self.assistant or self.session
@@ -294,44 +268,35 @@ class _AiderReader:
             answer = message.rsplit("]:", 1)[1].strip().lower() if "]:" in message else ""
         else:
             short = _SHORT_ANSWER_RE.match(message)
-            assert short is not None
-            question, answer = short.group(1), short.group(2).lower()
-        subjects, self.pending_subjects = self.pending_subjects, []
+            question, answer = (short.group(1), short.group(2).lower()) if short else (message, "")
         confirmed = answer in _YES
-        if confirmed and question.startswith(("Add file", "Add these files", "Add files")):
-            sink = self._call_sink(number)
+        adds_files = question.startswith(("Add file", "Add these files", "Add files"))
+        if question.startswith("Add command output"):
+            return  # aider does not log the output itself: nothing to keep
+        if confirmed and (adds_files or question.startswith("Add URL")):
+            name, key = ("add_file", "path") if adds_files else ("web", "url")
+            plural = question.startswith(("Add these", "Add files"))
+            subjects = _trailing_paths(self.pending_subjects, limit=None if plural else 1)
+            del self.pending_subjects[len(self.pending_subjects) - len(subjects) :]
             for subject in subjects:
-                sink.add_call(CallDraft("add_file", {"path": subject}))
-        elif confirmed and question.startswith("Add URL"):
-            sink = self._call_sink(number)
-            for subject in subjects:
-                sink.add_call(CallDraft("web", {"url": subject}))
-        elif question.startswith(("Run shell command", "Create new file")) and confirmed:
-            return  # `Running ...` / `Applied edit ...` follow and carry the action
+                self._add_call(number, CallDraft(name, {key: subject}))
+        elif confirmed and question.startswith(("Run shell command", "Create new file")):
+            del self.pending_subjects[-1:]  # the `Running ...` / `Applied edit ...` line carries it
         else:
-            for subject in subjects:
-                self._notice(subject)
-            self._notice(f"{question} {answer}".strip())
+            self.pending_subjects.append(f"{question} {answer}".strip())
 
     def _flush_subjects_as_notices(self) -> None:
-        subjects, self.pending_subjects = self.pending_subjects, []
-        for subject in subjects:
-            self._notice(subject)
-
-    def _notice(self, text: str) -> None:
-        if self.in_preamble and self.session is not None:
-            self.session.parts.append(text)
-            return
-        self.notice_lines.append(text)
+        self.notice_lines.extend(self.pending_subjects)
+        self.pending_subjects = []
 
     def _flush_notices(self) -> None:
         self._flush_subjects_as_notices()
         if not self.notice_lines:
             return
-        if self.notices is None:
-            self.notices = TurnDraft("system", source_line=self.message_number or None)
-            self.drafts.append(self.notices)
-        self.notices.add_text("\n".join(self.notice_lines))
+        sink = self.session if self.in_preamble and self.session is not None else self.notices
+        if sink is None:
+            sink = self.notices = self._new_turn("system", self.message_line or None)
+        sink.add_text("\n".join(self.notice_lines))
         self.notice_lines = []
 
     def _remember_model(self, message: str) -> None:
@@ -342,5 +307,14 @@ class _AiderReader:
                     self.metadata["models"].append(model)
 
 
-def _closes_fence(message: str) -> bool:
-    return message.startswith(("Tokens: ", _APPLIED_PREFIX))
+def _trailing_paths(subjects: list[str], limit: int | None) -> list[str]:
+    """The file names or URLs at the end of ``subjects`` (aider prints them before asking)."""
+    found: list[str] = []
+    for subject in reversed(subjects):
+        if limit is not None and len(found) >= limit:
+            break
+        if "\n" in subject or subject.endswith((".", "?", "!", ":")) or (": " in subject and "://" not in subject):
+            break
+        found.append(subject)
+    found.reverse()
+    return found
