@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from paas.api.app import create_app
 from paas.config import get_settings
@@ -83,18 +84,32 @@ def pg_migrated_url() -> Iterator[str]:
     drop_pg_schema(PG_SCHEMA)
 
 
+@pytest.fixture(scope="session")
+def pg_cleaner(pg_migrated_url: str) -> Iterator[Callable[[], None]]:
+    """Empties every table and restarts ids. DELETE beats TRUNCATE by far on tables this small."""
+    engine = create_engine(pg_migrated_url, poolclass=NullPool)
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    statements = [f'DELETE FROM "{name}"' for name in tables] + [
+        f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), 1, false)" for name in tables
+    ]
+    script = ";\n".join(statements)
+
+    def clean() -> None:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(script)
+
+    yield clean
+    engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
         path = tmp_path / "paas.db"
         shutil.copyfile(sqlite_template, path)
         return f"sqlite:///{path}"
+    request.getfixturevalue("pg_cleaner")()
     url: str = request.getfixturevalue("pg_migrated_url")
-    engine = create_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
     return url
 
 

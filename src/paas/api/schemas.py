@@ -9,10 +9,10 @@ Text fields refuse NUL characters and lone surrogates, which PostgreSQL cannot s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from paas.core.types import (
     AccountStatus,
@@ -38,7 +38,16 @@ def _storable(value: str) -> str:
     return value
 
 
+def _utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date is outside the storable range once converted to UTC") from None
+
+
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
+SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
                  AfterValidator(_storable)]
 ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(_storable)]
@@ -226,7 +235,7 @@ class AccountPatch(RequestBody):
     specialization: ShortText | None = None
     notes: LongText | None = None
     credits_available: Credits | None = None
-    credits_refresh_date: datetime | None = None
+    credits_refresh_date: Moment | None = None
     status: AccountStatus | None = None
 
 

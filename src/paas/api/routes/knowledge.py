@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from paas.api.deps import Operator, SessionDep, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import Created, KnowledgeCreate, KnowledgeOut, Listing, PageInfo
+from paas.api.schemas import Created, KnowledgeCreate, KnowledgeOut, Listing, PageInfo, SearchText
 from paas.core.types import KnowledgeCategory
 from paas.services import knowledge as service
 
@@ -18,7 +18,7 @@ PageParams = Annotated[tuple[int, int], Depends(page_params())]
 
 @router.get("/api/knowledge", response_model=Listing[KnowledgeOut], responses=errors())
 def search_knowledge(session: SessionDep, _: Viewer, page: PageParams, category: KnowledgeCategory | None = None,
-                     q: Annotated[str | None, Query(max_length=200, description="Words to find in title, "
+                     q: Annotated[SearchText | None, Query(description="Words to find in title, "
                                                     "description and tags (all must match).")] = None,
                      ) -> Listing[KnowledgeOut]:
     limit, offset = page
