@@ -39,7 +39,7 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
         engine.dispose()
     original = {"projects", "accounts", "sessions", "context_snapshots", "conversation_history", "project_files",
                 "handoff_queue", "knowledge_base"}
-    assert original | {"credit_events", "api_tokens", "alembic_version"} == tables
+    assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:

@@ -25,6 +25,7 @@ from paas.config import Settings, get_settings
 from paas.core import errors
 from paas.services import accounts, demo, projects, tokens
 from paas.services import sessions as work_sessions
+from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
 from paas.store import db
 from paas.store.schema import row_to_dict
 
@@ -35,8 +36,9 @@ accounts_app = typer.Typer(help="List and add accounts.", no_args_is_help=True)
 sessions_app = typer.Typer(help="List and start working sessions.", no_args_is_help=True)
 token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+keys_app = typer.Typer(help="Credential encryption keys.", no_args_is_help=True)
 for sub, name in ((projects_app, "projects"), (accounts_app, "accounts"), (sessions_app, "sessions"),
-                  (token_app, "token"), (db_app, "db")):
+                  (token_app, "token"), (db_app, "db"), (keys_app, "keys")):
     app.add_typer(sub, name=name)
 
 out = Console()
@@ -199,17 +201,32 @@ def projects_add(name: Annotated[str, typer.Argument(help="Unique project name."
 
 # ---- accounts ---------------------------------------------------------------------------------
 
-ACCOUNT_COLUMNS = ("id", "account_name", "platform", "status", "credits_available", "specialization")
+ACCOUNT_COLUMNS = ("id", "account_name", "platform", "status", "credits_available", "quota", "credits_refresh_date",
+                   "specialization")
+
+
+def account_row(view: accounts.AccountView) -> dict[str, Any]:
+    row = {key: value for key, value in row_to_dict(view.account).items() if key != "credentials_encrypted"}
+    return {**row, "status": view.status.value, "credits_available": view.remaining, "credits_used": view.used,
+            "credits_refresh_date": view.next_reset.isoformat(timespec="minutes"),
+            "has_credentials": view.account.credentials_encrypted is not None}
 
 
 @accounts_app.command("list")
 def accounts_list(as_json: JsonFlag = False, limit: Limit = 100,
                   status: Annotated[str | None, typer.Option(help="Only this status.")] = None) -> None:
-    """List accounts by name."""
+    """List accounts by name, with credits left and status now."""
     with unit_of_work(write=False) as session:
-        page = accounts.list_accounts(session, status=status, limit=limit)
-        rows = [row_to_dict(account) for account in page.items]
+        page = accounts.list_accounts(session, now=now(), status=status, limit=limit)
+        rows = [account_row(view) for view in page.items]
     print_rows(rows, ACCOUNT_COLUMNS, f"Accounts ({page.total})", as_json)
+
+
+def vault_or_none() -> CredentialVault | None:
+    try:
+        return vault_from_settings(settings_or_fail())
+    except CredentialKeyError:
+        return None
 
 
 @accounts_app.command("add")
@@ -218,12 +235,13 @@ def accounts_add(
     platform: Annotated[str, typer.Option(help="genspark, claude, chatgpt, gemini or other.")] = "genspark",
     email: Annotated[str | None, typer.Option(help="The account's e-mail.")] = None,
     specialization: Annotated[str | None, typer.Option(help="What it is good at, free text.")] = None,
-    credits: Annotated[int, typer.Option(min=0, help="Credits available now.")] = 100,
+    credits: Annotated[int | None, typer.Option(min=0, help="Credits left now, if fewer than the quota.")] = None,
 ) -> None:
     """Add an account."""
     with unit_of_work() as session:
-        account = accounts.create_account(session, account_name=name, platform=platform, account_email=email,
-                                          specialization=specialization, credits_available=credits)
+        account = accounts.create_account(session, now=now(), account_name=name, platform=platform,
+                                          account_email=email, specialization=specialization,
+                                          credits_available=credits, vault=vault_or_none())
         account_id = account.id
     out.print(f"account {account_id} added: {name}")
 
@@ -302,6 +320,10 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id (see `pa
     with unit_of_work() as session:
         tokens.revoke_token(session, token_id, now=now())
     out.print(f"token {token_id} revoked")
+
+
+# Commands for the account pool live beside this module; importing registers them on the apps above.
+from paas import cli_pool  # noqa: E402,F401  (imported for its side effect)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1024 * 1024, ge=1024, description="Largest request body accepted; larger ones get 413."
     )
+    max_batch_body_bytes: int = Field(
+        32 * 1024 * 1024, ge=1024, description="Largest body accepted by batch-create-accounts (10,000 rows)."
+    )
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long a SQLite writer waits for the lock before failing."
     )

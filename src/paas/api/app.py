@@ -16,9 +16,10 @@ from paas import __version__
 from paas.api import errors
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
-from paas.api.routes import accounts, handoff, health, knowledge, projects, sessions, stats
+from paas.api.routes import accounts, handoff, health, knowledge, private, projects, sessions, stats
 from paas.config import Settings, get_settings
-from paas.store.db import make_engine
+from paas.services.credentials import check_keys, vault_from_settings
+from paas.store.db import make_engine, transaction
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
@@ -38,16 +39,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                              busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     app.state.clock = clock
     errors.install(app)
-    for module in (health, stats, projects, accounts, sessions, handoff, knowledge):
+    for module in (health, stats, projects, accounts, sessions, handoff, knowledge, private):
         app.include_router(module.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def landing() -> str:
         return LANDING
 
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       larger={"/api/private/batch-create-accounts": settings.max_batch_body_bytes})
     return app
 
 
 def create_app_from_env() -> FastAPI:
-    return create_app(get_settings())
+    """The worker factory: also proves the credential keys can read what is stored (fails loudly)."""
+    settings = get_settings()
+    app = create_app(settings)
+    with transaction(app.state.engine, write=False) as session:
+        check_keys(session, lambda: vault_from_settings(settings))
+    return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from paas.config import Settings
 from paas.core.types import Role
 from paas.services import tokens
-from paas.store.db import transaction
+from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
+from paas.store.db import run_in_transaction, transaction
 from paas.store.schema import ApiToken
 
+T = TypeVar("T")
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -81,6 +83,30 @@ def require(role: Role) -> Callable[[Request], ApiToken]:
     return check
 
 
+def get_vault(request: Request) -> CredentialVault | None:
+    """The credential vault, built on first use (in development it may create a key file)."""
+    state = request.app.state
+    if getattr(state, "vault", None) is None:
+        try:
+            state.vault = vault_from_settings(state.settings)
+        except CredentialKeyError:
+            return None
+    vault: CredentialVault = state.vault
+    return vault
+
+
+def get_runner(request: Request) -> Callable[[Callable[[Session], T]], T]:
+    """Runs a unit of work in its own write transaction, retrying lost races (locks, lease index)."""
+    engine = request.app.state.engine
+
+    def run(work: Callable[[Session], T]) -> T:
+        return run_in_transaction(engine, work)
+
+    return run
+
+
+Vault = Annotated[CredentialVault | None, Depends(get_vault)]
+Runner = Annotated[Callable[[Callable[[Session], Any]], Any], Depends(get_runner)]
 Viewer = Annotated[ApiToken, Depends(require(Role.VIEWER))]
 Operator = Annotated[ApiToken, Depends(require(Role.OPERATOR))]
 Admin = Annotated[ApiToken, Depends(require(Role.ADMIN))]

@@ -119,13 +119,42 @@ class AccountOut(Response):
     account_name: str
     account_email: str | None
     platform: Platform
-    credits_available: int
-    credits_refresh_date: datetime | None
+    credits_available: int = Field(description="Quota minus the ledger's credits in the current window (≥ 0).")
+    credits_used: int = Field(description="Credits used in the current window (the ledger's sum).")
+    overdrawn: int = Field(description="Credits used beyond the quota in this window (spent by the platform).")
+    credits_refresh_date: datetime = Field(description="When credits next come back (computed).")
     status: AccountStatus
     specialization: str | None
+    tags: str | None
     notes: str | None
+    quota: int
+    window_kind: str
+    window_reset_at: str
+    window_timezone: str
+    window_hours: int
+    rotate_threshold: int = Field(description="Credits used at which work should rotate away.")
+    exhausted_until: datetime | None
+    throttled_until: datetime | None
+    disabled_reason: str | None
+    leased_session_id: int | None
+    last_used_at: datetime | None
+    has_credentials: bool = Field(description="Whether a credential is stored (it is never returned).")
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, view: Any) -> AccountOut:
+        account = view.account
+        return cls.model_validate({
+            **{key: getattr(account, key) for key in (
+                "id", "account_name", "account_email", "platform", "specialization", "tags", "notes", "quota",
+                "window_kind", "window_reset_at", "window_timezone", "window_hours", "exhausted_until",
+                "throttled_until", "disabled_reason", "last_used_at", "created_at", "updated_at")},
+            "credits_available": view.remaining, "credits_used": view.used, "overdrawn": view.overdrawn,
+            "credits_refresh_date": view.next_reset, "status": view.status,
+            "rotate_threshold": view.quota.threshold, "leased_session_id": view.leased_session_id,
+            "has_credentials": account.credentials_encrypted is not None,
+        })
 
 
 class SessionOut(Response):
@@ -218,25 +247,42 @@ class ProjectPatch(RequestBody):
     status: ProjectStatus | None = None
 
 
-class AccountCreate(RequestBody):
+class QuotaFields(RequestBody):
+    quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    window_kind: Literal["daily", "rolling"] | None = None
+    window_reset_at: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
+    window_timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    tags: ShortText | None = None
+    credentials: Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(_storable)] \
+        | None = Field(None, description="API key or token: stored encrypted, never returned.")
+
+
+class AccountCreate(QuotaFields):
     account_name: Name
     account_email: Email | None = None
     platform: Platform = Platform.GENSPARK
     specialization: ShortText | None = None
     notes: LongText | None = None
-    credits_available: Credits = 100
-    status: AccountStatus = AccountStatus.AVAILABLE
+    credits_available: Credits | None = Field(
+        None, description="Credits left right now, if fewer than the quota: the difference is recorded as used.")
 
 
-class AccountPatch(RequestBody):
+class AccountPatch(QuotaFields):
     account_name: Name | None = None
     account_email: Email | None = None
     platform: Platform | None = None
     specialization: ShortText | None = None
     notes: LongText | None = None
-    credits_available: Credits | None = None
-    credits_refresh_date: Moment | None = None
-    status: AccountStatus | None = None
+    status: Literal["available", "exhausted", "throttled", "disabled", "blocked"] | None = Field(
+        None, description="available clears platform reports; disabled (or blocked) takes it out of the pool.")
+
+
+class ReportLimit(RequestBody):
+    reason: Literal["window_exhausted", "throttled", "invalid_credentials"]
+    resets_at: Moment | None = None
+    cooldown_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400)] | None = None
 
 
 class SessionCreate(RequestBody):

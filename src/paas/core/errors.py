@@ -60,3 +60,9 @@ class TranscriptFormatError(InvalidInput):
     """A transcript that claims a format but breaks it; ``details`` names the line or offset."""
 
     code = "transcript_format_error"
+
+
+class NoAccountAvailable(Conflict):
+    """No account can take the work now; ``details`` says when the soonest one resets."""
+
+    code = "no_account_available"

@@ -30,10 +30,28 @@ class Platform(StrEnum):
 
 
 class AccountStatus(StrEnum):
+    """An account's status at a moment: computed from its facts, never stored (see core.quotas)."""
+
     AVAILABLE = "available"
     ACTIVE = "active"
     EXHAUSTED = "exhausted"
-    BLOCKED = "blocked"
+    THROTTLED = "throttled"
+    DISABLED = "disabled"
+
+
+class AdminState(StrEnum):
+    """What a person (or an invalid-credentials report) set on an account; the only stored status."""
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+
+
+class LimitReason(StrEnum):
+    """What a platform told us when it refused work."""
+
+    WINDOW_EXHAUSTED = "window_exhausted"
+    THROTTLED = "throttled"
+    INVALID_CREDENTIALS = "invalid_credentials"
 
 
 class SessionType(StrEnum):

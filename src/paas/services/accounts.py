@@ -1,34 +1,87 @@
-"""Accounts: the pool. Create, list, change, delete (only while nothing refers to one)."""
+"""Accounts: create, describe (credits left and status at ``now``), change, delete.
+
+Credits left and status are never stored: ``describe_accounts`` computes them from the
+quota, the ledger inside the account's window, the lease and the platform's reports, so a
+figure shown anywhere equals the ledger's sum. Credentials are encrypted on the way in and
+never come back out.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from paas.core.errors import Conflict
-from paas.core.types import AccountStatus, Page, Platform
+from paas.core.errors import Conflict, InvalidInput
+from paas.core.quotas import AccountFacts, Quota, QuotaWindow, WindowKind, account_status
+from paas.core.types import AccountStatus, AdminState, Page, Platform
 from paas.services._fields import parse_enum, refuse_nulls, required_text
+from paas.services.credentials import CredentialVault, remember_canary
 from paas.store import accounts as store
-from paas.store import sessions as session_store
+from paas.store import ledger
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
-from paas.store.schema import Account
+from paas.store.schema import Account, CreditEvent
 
-EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "credits_available",
-            "credits_refresh_date", "status")
+EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "tags", "quota",
+            "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold")
+THROTTLE_DEFAULT = timedelta(seconds=60)
+STATUS_ALIASES = {"blocked": AccountStatus.DISABLED.value}
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """An account as it stands at ``now``."""
+
+    account: Account
+    used: int
+    remaining: int
+    overdrawn: int
+    status: AccountStatus
+    next_reset: datetime
+    leased_session_id: int | None
+    quota: Quota
 
 
 def get_account(session: Session, account_id: int, *, for_update: bool = False) -> Account:
     return get_or_raise(session, Account, account_id, "account", for_update=for_update)
 
 
-def list_accounts(session: Session, *, status: str | None = None, platform: str | None = None,
-                  limit: int = 100, offset: int = 0) -> Page[Account]:
-    if status:
-        parse_enum(AccountStatus, status, "status")
+def describe_accounts(session: Session, accounts: list[Account], now: datetime) -> list[AccountView]:
+    usage = store.usage_in_windows(session, accounts, now)
+    leases = store.leases(session, [account.id for account in accounts]) if len(accounts) < 900 \
+        else store.leases(session)
+    return [describe_one(account, usage.get(account.id, (0, None)), leases.get(account.id), now)
+            for account in accounts]
+
+
+def describe_one(account: Account, usage: tuple[int, datetime | None], leased_session_id: int | None,
+                 now: datetime) -> AccountView:
+    used, oldest = usage
+    quota = store.quota_of(account)
+    facts = AccountFacts(disabled=account.admin_state == AdminState.DISABLED.value,
+                         leased=leased_session_id is not None, throttled_until=account.throttled_until,
+                         exhausted_until=account.exhausted_until)
+    next_reset = quota.window.next_reset(now, [(oldest, used)] if oldest else [])
+    return AccountView(account=account, used=used, remaining=max(0, quota.credits - used),
+                       overdrawn=max(0, used - quota.credits), status=account_status(facts, quota, used, now),
+                       next_reset=next_reset, leased_session_id=leased_session_id, quota=quota)
+
+
+def describe_account(session: Session, account_id: int, now: datetime, *, for_update: bool = False) -> AccountView:
+    return describe_accounts(session, [get_account(session, account_id, for_update=for_update)], now)[0]
+
+
+def list_accounts(session: Session, *, now: datetime, status: str | None = None, platform: str | None = None,
+                  limit: int = 100, offset: int = 0) -> Page[AccountView]:
     if platform:
         parse_enum(Platform, platform, "platform")
-    return store.list_by_name(session, status=status, platform=platform, limit=limit, offset=offset)
+    wanted = parse_enum(AccountStatus, STATUS_ALIASES.get(status, status), "status") if status else None
+    views = describe_accounts(session, store.all_accounts(session, platform=platform), now)
+    if wanted is not None:
+        views = [view for view in views if view.status is wanted]
+    return Page(items=views[offset:offset + limit], total=len(views), limit=limit, offset=offset)
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
@@ -37,55 +90,110 @@ def _check_name_free(session: Session, name: str, own_id: int | None = None) -> 
         raise Conflict(f"an account named {name!r} already exists", {"field": "account_name", "id": existing.id})
 
 
-def create_account(session: Session, *, account_name: str, account_email: str | None = None,
-                   platform: str = Platform.GENSPARK.value, specialization: str | None = None,
-                   notes: str | None = None, credits_available: int = 100,
-                   status: str = AccountStatus.AVAILABLE.value) -> Account:
-    account_name = required_text(account_name, "account_name")
-    _check_name_free(session, account_name)
-    account = Account(
-        account_name=account_name,
-        account_email=account_email,
-        platform=parse_enum(Platform, platform, "platform").value,
-        specialization=specialization,
-        notes=notes,
-        credits_available=credits_available,
-        status=parse_enum(AccountStatus, status, "status").value,
-    )
+def validate_quota_fields(fields: dict[str, Any]) -> None:
+    """Build the core Quota from the row's fields so its rules (window, threshold) apply to every door."""
+    try:
+        hours, minutes = (int(part) for part in str(fields.get("window_reset_at", "00:00")).split(":"))
+        reset_at = time(hours, minutes)
+    except ValueError:
+        raise InvalidInput("window_reset_at must be HH:MM", {"field": "window_reset_at"}) from None
+    window = QuotaWindow(kind=parse_enum(WindowKind, fields.get("window_kind", "daily"), "window_kind"),
+                         reset_at=reset_at, timezone=fields.get("window_timezone", "UTC"),
+                         hours=fields.get("window_hours", 24))
+    Quota(credits=fields.get("quota", 100), window=window, rotate_threshold=fields.get("rotate_threshold"))
+
+
+def opening_usage(account_id: int, quota: int, credits_available: int | None, now: datetime) -> CreditEvent | None:
+    """The ledger entry for credits an account had already used when it was added."""
+    if credits_available is None or credits_available >= quota:
+        return None
+    if credits_available < 0:
+        raise InvalidInput("credits_available cannot be negative", {"field": "credits_available"})
+    return CreditEvent(account_id=account_id, credits=quota - credits_available, occurred_at=now,
+                       note="used before the account was added")
+
+
+def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[str, Any]:
+    """Checked column values for a new account (shared by single and batch creation)."""
+    row = {key: value for key, value in fields.items() if key in EDITABLE and value is not None}
+    row["account_name"] = required_text(fields.get("account_name"), "account_name")
+    row["platform"] = parse_enum(Platform, fields.get("platform") or Platform.GENSPARK.value, "platform").value
+    validate_quota_fields(row)
+    credentials = fields.get("credentials")
+    if credentials:
+        if vault is None:
+            raise InvalidInput("credentials cannot be stored: no credential key is configured", {})
+        row["credentials_encrypted"] = vault.encrypt(credentials)
+    return row
+
+
+def create_account(session: Session, *, now: datetime, vault: CredentialVault | None = None,
+                   credits_available: int | None = None, **fields: Any) -> Account:
+    """Add an account. ``credits_available`` below the quota records the difference as already used
+    in the current window (the ledger stays the only truth about what is left)."""
+    row = account_row(fields, vault)
+    _check_name_free(session, row["account_name"])
+    account = Account(**row)
     session.add(account)
     session.flush()
+    opening = opening_usage(account.id, row.get("quota", 100), credits_available, now)
+    if opening is not None:
+        ledger.append(session, opening)
+    if "credentials_encrypted" in row and vault is not None:
+        remember_canary(session, vault)
     return account
 
 
-def update_account(session: Session, account_id: int, changes: dict[str, Any]) -> Account:
+def update_account(session: Session, account_id: int, changes: dict[str, Any], *, now: datetime,
+                   vault: CredentialVault | None = None) -> Account:
     account = get_account(session, account_id, for_update=True)
+    status = changes.pop("status", None)
+    credentials = changes.pop("credentials", ...)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
-    refuse_nulls(changes, ("account_name", "platform", "status", "credits_available"))
+    refuse_nulls(changes, ("account_name", "platform", "quota", "window_kind", "window_reset_at",
+                           "window_timezone", "window_hours"))
     if "account_name" in changes:
         changes["account_name"] = required_text(changes["account_name"], "account_name")
         _check_name_free(session, changes["account_name"], account.id)
     if "platform" in changes:
         changes["platform"] = parse_enum(Platform, changes["platform"], "platform").value
-    if "status" in changes:
-        status = parse_enum(AccountStatus, changes["status"], "status")
-        leased = session_store.open_session_of_account(session, account_id)
-        if leased is not None and status is not AccountStatus.ACTIVE:
-            raise Conflict(
-                f"account {account_id} is leased to session {leased.id}; complete that session first",
-                {"session_id": leased.id},
-            )
-        changes["status"] = status.value
+    merged = {key: getattr(account, key) for key in EDITABLE} | changes
+    validate_quota_fields(merged)
     apply_changes(account, changes)
+    if credentials is not ...:
+        if credentials and vault is None:
+            raise InvalidInput("credentials cannot be stored: no credential key is configured", {})
+        account.credentials_encrypted = vault.encrypt(credentials) if credentials and vault else None
+        if credentials and vault:
+            remember_canary(session, vault)
+    if status is not None:
+        _set_status(session, account, status, now)
     session.flush()
     return account
+
+
+def _set_status(session: Session, account: Account, status: str, now: datetime) -> None:
+    """A person setting a status: available clears the platform's reports; active comes only from a lease."""
+    wanted = parse_enum(AccountStatus, STATUS_ALIASES.get(status, status), "status")
+    if wanted is AccountStatus.ACTIVE:
+        raise InvalidInput("an account becomes active by starting a session on it", {"field": "status"})
+    if wanted is AccountStatus.DISABLED:
+        account.admin_state, account.disabled_reason = AdminState.DISABLED.value, "set by a person"
+    elif wanted is AccountStatus.AVAILABLE:
+        account.admin_state, account.disabled_reason = AdminState.ENABLED.value, None
+        account.exhausted_until = account.throttled_until = None
+    elif wanted is AccountStatus.EXHAUSTED:
+        account.exhausted_until = store.quota_of(account).window.next_reset(now)
+    elif wanted is AccountStatus.THROTTLED:
+        account.throttled_until = now + THROTTLE_DEFAULT
 
 
 def delete_account(session: Session, account_id: int) -> None:
     account = get_account(session, account_id, for_update=True)
     if store.has_history(session, account_id):
         raise Conflict(
-            f"account {account_id} has sessions or recorded credits; set status=blocked instead",
+            f"account {account_id} has sessions, recorded credits or handoffs; set status=disabled instead",
             {"id": account_id},
         )
     delete_unless_referenced(session, account, Conflict(
-        f"account {account_id} is named in a handoff; set status=blocked instead", {"id": account_id}))
+        f"account {account_id} is still referred to; set status=disabled instead", {"id": account_id}))

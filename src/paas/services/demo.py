@@ -3,7 +3,8 @@
 Idempotent: each record is looked up by its natural key (project name, account name,
 project + session number, knowledge title) and only missing ones are added, so running it
 twice changes nothing. Session credits go through the ledger like real usage, dated in the
-past, so every figure stays a sum of credit events.
+past; each account's credit level today is recorded as usage earlier in its window, so
+every figure stays a sum of credit events.
 """
 
 from __future__ import annotations
@@ -132,9 +133,10 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
     for name, credits, status, specialization, platform in ACCOUNTS:
         row = account_store.find_by_name(session, name)
         if row is None:
-            row = accounts.create_account(session, account_name=name, platform=platform,
-                                          specialization=specialization, credits_available=credits,
-                                          status=status)
+            row = accounts.create_account(session, now=now, account_name=name, platform=platform,
+                                          specialization=specialization, credits_available=credits)
+            if status == "exhausted":
+                accounts.update_account(session, row.id, {"status": "exhausted"}, now=now)
             added["accounts"] += 1
         account_rows.append(row)
     session_rows = []
@@ -155,6 +157,8 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
                                                occurred_at=row.completed_at, note="demo data"))
             project.total_sessions += 1
             project.total_credits_used += credits
+            if account.last_used_at is None or account.last_used_at < row.completed_at:
+                account.last_used_at = row.completed_at
             added["sessions"] += 1
         session_rows.append(row)
     added["snapshots"] = _add_snapshots(session, project_rows[0].id, session_rows, now)

@@ -1,11 +1,12 @@
 """Working sessions: start one on an account, record the credits it spends, complete it.
 
 Rules kept here, for every door:
-- starting a session leases the account (status ``active``); an account already leased,
-  or blocked, cannot start another; the number is the project's next;
-- usage appends to the ledger and moves the session's, the account's and the project's
-  figures in the same transaction; usage beyond what the account had left is recorded and
-  flagged (``overdrawn``), never dropped; an idempotency key makes a retry a replay;
+- starting a session leases the account (it shows ``active``); an account already leased,
+  disabled, throttled or exhausted cannot start one; the number is the project's next;
+- usage appends to the ledger and moves the session's and the project's figures in the
+  same transaction (the account's credits left are computed from the ledger); usage beyond
+  what the account had left is recorded and flagged (``overdrawn``), never dropped; an
+  idempotency key makes a retry a replay;
 - completing ends the lease.
 Rows we decide on are locked first (``FOR UPDATE`` on PostgreSQL; SQLite write transactions
 hold the database lock from their start).
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services._fields import parse_enum, refuse_nulls
-from paas.services.accounts import get_account
+from paas.services.accounts import describe_account
 from paas.services.projects import get_project
 from paas.store import ledger
 from paas.store import sessions as store
@@ -65,15 +66,17 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
     kind = parse_enum(SessionType, session_type, "session_type")
     # Lock the project first: concurrent starts on one project then take numbers in turn.
     project = get_project(session, project_id, for_update=True)
-    account = get_account(session, account_id, for_update=True)
-    if account.status == AccountStatus.BLOCKED.value:
-        raise Conflict(f"account {account_id} is blocked", {"account_id": account_id})
-    leased = store.open_session_of_account(session, account_id)
-    if leased is not None:
+    view = describe_account(session, account_id, now, for_update=True)
+    account = view.account
+    if view.leased_session_id is not None:
         raise Conflict(
-            f"account {account_id} is already leased to session {leased.id}",
-            {"account_id": account_id, "session_id": leased.id},
+            f"account {account_id} is already leased to session {view.leased_session_id}",
+            {"account_id": account_id, "session_id": view.leased_session_id},
         )
+    if view.status is not AccountStatus.AVAILABLE:
+        raise Conflict(f"account {account_id} is {view.status.value}",
+                       {"account_id": account_id, "status": view.status.value,
+                        "next_reset_at": view.next_reset.isoformat()})
     work = WorkSession(
         project_id=project.id,
         account_id=account.id,
@@ -84,7 +87,7 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
         started_at=now,
     )
     session.add(work)
-    account.status = AccountStatus.ACTIVE.value
+    account.last_used_at = now
     project.total_sessions += 1
     session.flush()
     return work
@@ -116,18 +119,24 @@ def record_usage(session: Session, session_id: int, *, credits: int, now: dateti
             f"session {session_id} is {work.status}; usage goes to a session in progress",
             {"status": work.status},
         )
-    account = get_account(session, work.account_id, for_update=True)
+    return spend(session, work, credits=credits, now=now, note=note, idempotency_key=idempotency_key)
+
+
+def spend(session: Session, work: WorkSession, *, credits: int, now: datetime, note: str | None = None,
+          idempotency_key: str | None = None) -> UsageRecorded:
+    """Append credits to the ledger for a locked, open session (also used by rotation's final usage)."""
+    view = describe_account(session, work.account_id, now, for_update=True)
     project = get_project(session, work.project_id, for_update=True)
-    overdrawn = max(0, credits - max(account.credits_available, 0))
+    overdrawn = max(0, credits - view.remaining)
     event = ledger.append(session, CreditEvent(
-        account_id=account.id, session_id=work.id, project_id=project.id, credits=credits, note=note,
+        account_id=view.account.id, session_id=work.id, project_id=project.id, credits=credits, note=note,
         occurred_at=now, idempotency_key=idempotency_key or None, overdrawn=overdrawn,
     ))
-    account.credits_available = max(0, account.credits_available - credits)
+    view.account.last_used_at = now
     work.credits_used += credits
     project.total_credits_used += credits
     session.flush()
-    return UsageRecorded(event=event, work_session=work, credits_available=account.credits_available,
+    return UsageRecorded(event=event, work_session=work, credits_available=max(0, view.remaining - credits),
                          replayed=False)
 
 
@@ -139,9 +148,8 @@ def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: in
             {"credit_event_id": earlier.id},
         )
     work = get_session(session, session_id)
-    account = get_account(session, work.account_id)
-    return UsageRecorded(event=earlier, work_session=work, credits_available=account.credits_available,
-                         replayed=True)
+    view = describe_account(session, work.account_id, earlier.occurred_at)
+    return UsageRecorded(event=earlier, work_session=work, credits_available=view.remaining, replayed=True)
 
 
 def complete_session(session: Session, session_id: int, *, now: datetime,
@@ -154,21 +162,24 @@ def complete_session(session: Session, session_id: int, *, now: datetime,
     work = get_session(session, session_id, for_update=True)
     if work.status != SessionStatus.IN_PROGRESS.value:
         raise Conflict(f"session {session_id} is already {work.status}", {"status": work.status})
-    account = get_account(session, work.account_id, for_update=True)
+    end_session(work, ending, now=now, duration_minutes=duration_minutes)
+    for field, value in (("accomplishments", accomplishments), ("blockers", blockers),
+                         ("handoff_notes", handoff_notes)):
+        if value is not None:
+            setattr(work, field, value)
+    session.flush()
+    return work
+
+
+def end_session(work: WorkSession, ending: SessionStatus, *, now: datetime,
+                duration_minutes: int | None = None) -> None:
+    """Close an open session; its account's lease ends with it (status is computed from open sessions)."""
     work.status = ending.value
     work.completed_at = now
     work.duration_minutes = (
         duration_minutes if duration_minutes is not None
         else max(0, int((now - work.started_at).total_seconds() // 60))
     )
-    for field, value in (("accomplishments", accomplishments), ("blockers", blockers),
-                         ("handoff_notes", handoff_notes)):
-        if value is not None:
-            setattr(work, field, value)
-    if account.status == AccountStatus.ACTIVE.value:
-        account.status = AccountStatus.AVAILABLE.value
-    session.flush()
-    return work
 
 
 def delete_session(session: Session, session_id: int) -> None:
@@ -179,11 +190,12 @@ def delete_session(session: Session, session_id: int) -> None:
             {"id": session_id},
         )
     project = get_project(session, work.project_id, for_update=True)
-    account = get_account(session, work.account_id, for_update=True)
-    was_open = work.status == SessionStatus.IN_PROGRESS.value
     delete_unless_referenced(session, work, Conflict(
         f"session {session_id} has snapshots, conversation or handoffs referring to it", {"id": session_id}))
     project.total_sessions = max(0, project.total_sessions - 1)
-    if was_open and account.status == AccountStatus.ACTIVE.value:
-        account.status = AccountStatus.AVAILABLE.value
     session.flush()
+
+
+def open_sessions(session: Session, project_id: int) -> list[WorkSession]:
+    """The project's sessions in progress (normally at most one)."""
+    return store.open_sessions_of_project(session, project_id)

@@ -1,38 +1,136 @@
-"""Accounts: the pool of AI seats and keys a person holds. Names are unique; credentials never live here."""
+"""Accounts: the pool of AI seats and keys a person holds. Names are unique; credentials are
+stored only encrypted. Rows are turned into ``core.quotas`` values here (``quota_of``), and the
+ledger is summed per account inside each account's own window (``usage_in_windows``): one
+grouped query per distinct window definition, however many accounts share it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from paas.core.types import AccountStatus, Page
-from paas.store.records import paginate
-from paas.store.schema import Account, CreditEvent, WorkSession
+from paas.core.quotas import Quota, QuotaWindow, WindowKind
+from paas.core.types import SessionStatus
+from paas.store.schema import Account, CreditEvent, HandoffQueueItem, WorkSession
+
+WindowSpec = tuple[str, str, str, int]
 
 
 def find_by_name(session: Session, name: str) -> Account | None:
     return session.scalars(select(Account).where(Account.account_name == name)).first()
 
 
-def list_by_name(session: Session, *, status: str | None, platform: str | None,
-                 limit: int, offset: int) -> Page[Account]:
+def existing_names(session: Session, names: Iterable[str]) -> set[str]:
+    wanted = list(names)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found.update(session.scalars(select(Account.account_name).where(Account.account_name.in_(chunk))))
+    return found
+
+
+def insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Insert rows in one executemany; returns (id, name) in the rows' order."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(Account).returning(Account.id, Account.account_name, sort_by_parameter_order=True), rows
+    )
+    return [(row.id, row.account_name) for row in result]
+
+
+def all_accounts(session: Session, *, platform: str | None = None, enabled_only: bool = False) -> list[Account]:
     statement = select(Account).order_by(Account.account_name, Account.id)
-    if status:
-        statement = statement.where(Account.status == status)
     if platform:
         statement = statement.where(Account.platform == platform)
-    return paginate(session, statement, limit, offset)
+    if enabled_only:
+        statement = statement.where(Account.admin_state == "enabled")
+    return list(session.scalars(statement))
+
+
+def quota_of(account: Account) -> Quota:
+    hours, minutes = (int(part) for part in account.window_reset_at.split(":"))
+    window = QuotaWindow(kind=WindowKind(account.window_kind), reset_at=time(hours, minutes),
+                         timezone=account.window_timezone, hours=account.window_hours)
+    return Quota(credits=account.quota, window=window, rotate_threshold=account.rotate_threshold)
+
+
+def window_spec(account: Account) -> WindowSpec:
+    return (account.window_kind, account.window_reset_at, account.window_timezone, account.window_hours)
+
+
+def usage_in_windows(session: Session, accounts: Iterable[Account], now: datetime
+                     ) -> dict[int, tuple[int, datetime | None]]:
+    """Per account: (credits used in its current window, oldest spend inside it)."""
+    by_spec: dict[WindowSpec, list[Account]] = {}
+    for account in accounts:
+        by_spec.setdefault(window_spec(account), []).append(account)
+    usage: dict[int, tuple[int, datetime | None]] = {}
+    for members in by_spec.values():
+        start = quota_of(members[0]).window.start(now)
+        ids = [account.id for account in members]
+        for chunk_start in range(0, len(ids), 900):
+            chunk = ids[chunk_start:chunk_start + 900]
+            rows = session.execute(
+                select(CreditEvent.account_id, func.sum(CreditEvent.credits), func.min(CreditEvent.occurred_at))
+                .where(CreditEvent.account_id.in_(chunk), CreditEvent.occurred_at >= start,
+                       CreditEvent.occurred_at <= now)
+                .group_by(CreditEvent.account_id)
+            )
+            for account_id, used, oldest in rows:
+                usage[int(account_id)] = (int(used or 0), oldest)
+    return usage
+
+
+def leases(session: Session, account_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """account id -> id of the session it is leased to (sessions in progress)."""
+    statement = select(WorkSession.account_id, WorkSession.id).where(
+        WorkSession.status == SessionStatus.IN_PROGRESS.value)
+    if account_ids is not None:
+        statement = statement.where(WorkSession.account_id.in_(list(account_ids)))
+    return {int(account_id): int(session_id) for account_id, session_id in session.execute(statement)}
+
+
+def completion_rates(session: Session, *, project_id: int | None = None,
+                     session_type: str | None = None) -> dict[int, float]:
+    """Per account: completed / ended sessions (optionally of one project or type); absent without history."""
+    ended = (SessionStatus.COMPLETED.value, SessionStatus.FAILED.value, SessionStatus.HANDED_OFF.value)
+    statement = (
+        select(WorkSession.account_id, WorkSession.status, func.count())
+        .where(WorkSession.status.in_(ended))
+        .group_by(WorkSession.account_id, WorkSession.status)
+    )
+    if project_id is not None:
+        statement = statement.where(WorkSession.project_id == project_id)
+    if session_type is not None:
+        statement = statement.where(WorkSession.session_type == session_type)
+    totals: dict[int, list[int]] = {}
+    for account_id, status, count in session.execute(statement):
+        done, all_ended = totals.setdefault(int(account_id), [0, 0])
+        good = count if status != SessionStatus.FAILED.value else 0
+        totals[int(account_id)] = [done + good, all_ended + count]
+    return {account_id: done / ended_count for account_id, (done, ended_count) in totals.items() if ended_count}
 
 
 def has_history(session: Session, account_id: int) -> bool:
-    """Whether sessions or ledger rows refer to the account (it then cannot be deleted)."""
-    used = session.scalar(select(func.count()).where(CreditEvent.account_id == account_id)) or 0
-    sessions = session.scalar(select(func.count()).where(WorkSession.account_id == account_id)) or 0
-    return bool(used or sessions)
+    """Whether sessions, ledger rows or handoffs refer to the account (it then cannot be deleted)."""
+    for statement in (
+        select(func.count()).where(CreditEvent.account_id == account_id),
+        select(func.count()).where(WorkSession.account_id == account_id),
+        select(func.count()).where((HandoffQueueItem.from_account_id == account_id)
+                                   | (HandoffQueueItem.to_account_id == account_id)),
+    ):
+        if session.scalar(statement):
+            return True
+    return False
 
 
-def set_status(session: Session, account_id: int, status: AccountStatus) -> None:
-    session.execute(update(Account).where(Account.id == account_id).values(status=status.value))
+def with_credentials(session: Session) -> list[Account]:
+    return list(session.scalars(select(Account).where(Account.credentials_encrypted.is_not(None))))
 
 
 def count_all(session: Session) -> int:

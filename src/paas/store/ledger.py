@@ -36,3 +36,9 @@ def credits_used(session: Session, *, since: datetime | None = None, account_id:
     if session_id is not None:
         statement = statement.where(CreditEvent.session_id == session_id)
     return int(session.scalar(statement) or 0)
+
+
+def append_many(session: Session, events: list[CreditEvent]) -> None:
+    if events:
+        session.add_all(events)
+        session.flush()

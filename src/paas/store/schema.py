@@ -36,8 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from paas.core.quotas import WindowKind
 from paas.core.types import (
-    AccountStatus,
+    AdminState,
     ConversationRole,
     FileImportance,
     HandoffStatus,
@@ -102,6 +103,8 @@ class Project(Timestamped, Base):
     __tablename__ = "projects"
     __table_args__ = (
         one_of("status", ProjectStatus),
+        CheckConstraint("rotate_threshold_percent IS NULL OR rotate_threshold_percent BETWEEN 1 AND 100",
+                        name="rotate_threshold_percent_range"),
         CheckConstraint("total_credits_used >= 0", name="total_credits_used_not_negative"),
         CheckConstraint("total_sessions >= 0", name="total_sessions_not_negative"),
     )
@@ -114,23 +117,50 @@ class Project(Timestamped, Base):
                                         server_default=ProjectStatus.ACTIVE.value)
     total_credits_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Rotate when an account has used this share of its quota (overrides the account's threshold).
+    rotate_threshold_percent: Mapped[int | None] = mapped_column(Integer)
 
 
 class Account(Timestamped, Base):
+    """An account. Its credits left and its status are computed (core.quotas) from the quota,
+    the ledger and the facts below; the original's stored ``credits_available``,
+    ``credits_refresh_date`` and ``status`` went stale the moment a window turned."""
+
     __tablename__ = "accounts"
-    __table_args__ = (one_of("platform", Platform), one_of("status", AccountStatus))
+    __table_args__ = (
+        one_of("platform", Platform),
+        one_of("admin_state", AdminState),
+        one_of("window_kind", WindowKind),
+        CheckConstraint("quota >= 1", name="quota_positive"),
+        CheckConstraint("window_hours BETWEEN 1 AND 744", name="window_hours_range"),
+        CheckConstraint("rotate_threshold IS NULL OR (rotate_threshold >= 1 AND rotate_threshold <= quota)",
+                        name="rotate_threshold_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_name: Mapped[str] = mapped_column(String(200), unique=True)
     account_email: Mapped[str | None] = mapped_column(String(320))
     platform: Mapped[str] = mapped_column(String(20), default=Platform.GENSPARK.value,
                                           server_default=Platform.GENSPARK.value)
-    credits_available: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
-    credits_refresh_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default=AccountStatus.AVAILABLE.value,
-                                        server_default=AccountStatus.AVAILABLE.value)
     specialization: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[str | None] = mapped_column(Text)
+    quota: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    window_kind: Mapped[str] = mapped_column(String(10), default=WindowKind.DAILY.value,
+                                             server_default=WindowKind.DAILY.value)
+    # Local wall-clock time "HH:MM" at which a daily window resets, in window_timezone.
+    window_reset_at: Mapped[str] = mapped_column(String(5), default="00:00", server_default="00:00")
+    window_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    window_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    rotate_threshold: Mapped[int | None] = mapped_column(Integer)
+    admin_state: Mapped[str] = mapped_column(String(10), default=AdminState.ENABLED.value,
+                                             server_default=AdminState.ENABLED.value)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    exhausted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    throttled_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fernet token of the account's API key or session token; write-only, never returned.
+    credentials_encrypted: Mapped[str | None] = mapped_column(Text)
 
 
 class WorkSession(Base):
@@ -297,6 +327,30 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdempotentRequest(Base):
+    """A request made with an Idempotency-Key, and the answer it got, so a retry gets the same answer."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class AppMeta(Base):
+    """Small named values the application keeps about itself (e.g. the credential-key canary)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 def row_to_dict(row: Any) -> dict[str, Any]:

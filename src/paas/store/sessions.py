@@ -78,3 +78,11 @@ def has_ledger_rows(session: Session, session_id: int) -> bool:
 def find_by_number(session: Session, project_id: int, number: int) -> WorkSession | None:
     return session.scalars(select(WorkSession).where(
         WorkSession.project_id == project_id, WorkSession.session_number == number)).first()
+
+
+def open_sessions_of_project(session: Session, project_id: int) -> list[WorkSession]:
+    return list(session.scalars(
+        select(WorkSession)
+        .where(WorkSession.project_id == project_id, WorkSession.status == SessionStatus.IN_PROGRESS.value)
+        .with_for_update()
+    ))

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from paas.store.schema import Account, Project, WorkSession
+from paas.store.schema import Project, WorkSession
 
 
 def count_by(session: Session, column: Any) -> dict[str, int]:
@@ -17,10 +17,6 @@ def count_by(session: Session, column: Any) -> dict[str, int]:
 
 def projects_by_status(session: Session) -> dict[str, int]:
     return count_by(session, Project.status)
-
-
-def accounts_by_status(session: Session) -> dict[str, int]:
-    return count_by(session, Account.status)
 
 
 def sessions_by_status(session: Session) -> dict[str, int]:

@@ -1,4 +1,8 @@
-"""/api/accounts: list (by name), create, read, change, delete. Writes need the admin role."""
+"""/api/accounts: list (by name), create, read, change, delete, and platform limit reports.
+
+Credits left and status are computed at the request's moment (see services.accounts).
+Writes need the admin role; a limit report needs an operator (the AI session itself sends it).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from paas.api.deps import Admin, SessionDep, Viewer
+from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import MAX_ID, AccountCreate, AccountOut, AccountPatch, Created, Listing, Ok, PageInfo
+from paas.api.schemas import (
+    MAX_ID,
+    AccountCreate,
+    AccountOut,
+    AccountPatch,
+    Created,
+    Listing,
+    Ok,
+    PageInfo,
+    ReportLimit,
+)
 from paas.core.types import AccountStatus, Platform
 from paas.services import accounts as service
+from paas.services.selection import report_limit
 
 router = APIRouter(tags=["accounts"])
 AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -18,32 +33,43 @@ PageParams = Annotated[tuple[int, int], Depends(page_params())]
 
 
 @router.get("/api/accounts", response_model=Listing[AccountOut], responses=errors())
-def list_accounts(session: SessionDep, _: Viewer, page: PageParams, status: AccountStatus | None = None,
+def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams, status: AccountStatus | None = None,
                   platform: Platform | None = None) -> Listing[AccountOut]:
     limit, offset = page
-    result = service.list_accounts(session, status=status, platform=platform, limit=limit, offset=offset)
-    return Listing(data=[AccountOut.model_validate(row) for row in result.items],
+    result = service.list_accounts(session, now=now, status=status, platform=platform, limit=limit, offset=offset)
+    return Listing(data=[AccountOut.of(view) for view in result.items],
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
-@router.post("/api/accounts", status_code=201, response_model=Created[AccountOut], responses=errors(400, 409, 413))
-def create_account(body: AccountCreate, session: SessionDep, _: Admin) -> Created[AccountOut]:
-    account = service.create_account(session, **body.model_dump())
-    return Created(id=account.id, data=AccountOut.model_validate(account))
+@router.post("/api/accounts", status_code=201, response_model=Created[AccountOut],
+             responses=errors(400, 409, 413))
+def create_account(body: AccountCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> Created[AccountOut]:
+    account = service.create_account(session, now=now, vault=vault, **body.model_dump(exclude_none=True))
+    return Created(id=account.id, data=AccountOut.of(service.describe_account(session, account.id, now)))
 
 
 @router.get("/api/accounts/{account_id}", response_model=Ok[AccountOut], responses=errors(404))
-def get_account(account_id: AccountId, session: SessionDep, _: Viewer) -> Ok[AccountOut]:
-    return Ok(data=AccountOut.model_validate(service.get_account(session, account_id)))
+def get_account(account_id: AccountId, session: SessionDep, now: Now, _: Viewer) -> Ok[AccountOut]:
+    return Ok(data=AccountOut.of(service.describe_account(session, account_id, now)))
 
 
 @router.patch("/api/accounts/{account_id}", response_model=Ok[AccountOut], responses=errors(400, 404, 409, 413))
-def patch_account(account_id: AccountId, body: AccountPatch, session: SessionDep, _: Admin) -> Ok[AccountOut]:
-    account = service.update_account(session, account_id, body.model_dump(exclude_unset=True))
-    return Ok(data=AccountOut.model_validate(account))
+def patch_account(account_id: AccountId, body: AccountPatch, session: SessionDep, now: Now, vault: Vault,
+                  _: Admin) -> Ok[AccountOut]:
+    service.update_account(session, account_id, body.model_dump(exclude_unset=True), now=now, vault=vault)
+    return Ok(data=AccountOut.of(service.describe_account(session, account_id, now)))
 
 
 @router.delete("/api/accounts/{account_id}", response_model=Ok[None], responses=errors(404, 409))
 def delete_account(account_id: AccountId, session: SessionDep, _: Admin) -> Ok[None]:
     service.delete_account(session, account_id)
     return Ok(data=None)
+
+
+@router.post("/api/accounts/{account_id}/report-limit", response_model=Ok[AccountOut],
+             responses=errors(400, 404, 413))
+def report_account_limit(account_id: AccountId, body: ReportLimit, session: SessionDep, now: Now,
+                         _: Operator) -> Ok[AccountOut]:
+    view = report_limit(session, account_id, reason=body.reason, now=now, resets_at=body.resets_at,
+                        cooldown_seconds=body.cooldown_seconds)
+    return Ok(data=AccountOut.of(view))

@@ -1,0 +1,102 @@
+"""Request and response models of the original's private endpoints (select-best-account,
+auto-rotate, batch-create-accounts); the envelopes and field types come from ``schemas``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paas.api.schemas import MAX_CREDITS, Id, RequestBody, ShortText
+from paas.core.types import Platform, SessionType
+
+
+class SelectBest(RequestBody):
+    specialization: ShortText | None = None
+    platform: Platform | None = None
+    min_credits: Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS)] = 0
+    project_id: Id | None = None
+    session_type: SessionType | None = None
+    limit: Annotated[int, Field(strict=True, ge=1, le=100)] = 1
+
+
+class RankedOut(BaseModel):
+    id: int
+    account_name: str
+    credits_available: int
+    specialization: str | None
+    platform: Platform
+    score: float
+    reasons: list[str]
+    signals: dict[str, float]
+
+
+class SelectBestEnvelope(BaseModel):
+    success: Literal[True] = True
+    data: RankedOut = Field(description="The best account (the original's answer).")
+    ranked: list[RankedOut] = Field(description="The best `limit` accounts, best first.")
+
+
+class AutoRotate(RequestBody):
+    current_account_id: Id
+    project_id: Id
+    final_credits: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    note: ShortText | None = None
+    specialization: ShortText | None = None
+    platform: Platform | None = None
+    min_credits: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] = 1
+    session_type: SessionType | None = None
+
+
+class NextAccountOut(BaseModel):
+    id: int
+    account_name: str
+    credits_available: int
+    specialization: str | None
+
+
+class RotationOut(BaseModel):
+    previous_account_id: int
+    previous_credits_used: int
+    previous_quota: int
+    credits_left_unused: int
+    rotate_threshold: int
+    marked_exhausted: bool
+    exhausted_until: datetime | None
+    ended_session_id: int | None
+    new_session_id: int
+    new_session_number: int
+    snapshot_id: int
+    handoff_id: int
+    briefing_tokens: int
+    score: float
+    reasons: list[str]
+
+
+class AutoRotateEnvelope(BaseModel):
+    success: Literal[True] = True
+    next_account: NextAccountOut
+    briefing: str
+    credit_savings: str
+    data: RotationOut
+
+
+class BatchCreate(BaseModel):
+    """Rows are validated one by one by the route, so every bad row can be reported by index."""
+
+    model_config = ConfigDict(extra="forbid")
+    accounts: list[dict[str, Any]] = Field(description="Up to 10,000 accounts (the fields of POST /api/accounts).")
+    on_conflict: Literal["error", "skip"] = "error"
+
+
+class BatchCreatedItem(BaseModel):
+    name: str
+    id: int
+
+
+class BatchEnvelope(BaseModel):
+    success: Literal[True] = True
+    message: str
+    accounts: list[BatchCreatedItem]
+    skipped: list[str]

@@ -1,0 +1,115 @@
+"""The original's private endpoints: select-best-account, auto-rotate, batch-create-accounts.
+
+Shapes follow ORIGINAL-API.md; each answer adds computed detail beside the original fields.
+Auto-rotate runs in its own retried transaction (a lost race is retried, never a 500) and
+honours ``Idempotency-Key``: same key and body → the same answer and no second rotation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from paas.api.deps import Admin, Now, Operator, Runner, SessionDep, Vault, Viewer
+from paas.api.private_schemas import (
+    AutoRotate,
+    AutoRotateEnvelope,
+    BatchCreate,
+    BatchCreatedItem,
+    BatchEnvelope,
+    NextAccountOut,
+    RankedOut,
+    RotationOut,
+    SelectBest,
+    SelectBestEnvelope,
+)
+from paas.api.routes import errors
+from paas.api.schemas import AccountCreate
+from paas.core.errors import NotFound, PayloadTooLarge
+from paas.core.selection import Ranked
+from paas.services import idempotency
+from paas.services.batch import MAX_BATCH, create_accounts
+from paas.services.rotation import RotationResult, auto_rotate
+from paas.services.selection import select_best_accounts
+
+router = APIRouter(tags=["private"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
+
+
+def ranked_out(item: Ranked) -> RankedOut:
+    candidate = item.candidate
+    return RankedOut(id=candidate.id, account_name=candidate.name, credits_available=candidate.remaining,
+                     specialization=candidate.specialization or None, platform=candidate.platform,
+                     score=item.score, reasons=list(item.reasons), signals=item.signals)
+
+
+@router.post("/api/private/select-best-account", response_model=SelectBestEnvelope, responses=errors(400, 404))
+def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> SelectBestEnvelope:
+    ranked = select_best_accounts(session, now=now, specialization=body.specialization or "",
+                                  platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
+                                  limit=body.limit, session_type=body.session_type)
+    if not ranked:
+        raise NotFound("no available account matches", {
+            "suggestion": "lower min_credits, drop the platform filter, or wait for a window to reset"})
+    items = [ranked_out(item) for item in ranked]
+    return SelectBestEnvelope(data=items[0], ranked=items)
+
+
+def rotation_answer(result: RotationResult) -> dict[str, Any]:
+    nxt = result.next_view
+    envelope = AutoRotateEnvelope(
+        next_account=NextAccountOut(id=nxt.account.id, account_name=nxt.account.account_name,
+                                    credits_available=nxt.remaining, specialization=nxt.account.specialization),
+        briefing=result.briefing, credit_savings=result.credit_savings,
+        data=RotationOut(
+            previous_account_id=result.previous.account.id, previous_credits_used=result.previous.used,
+            previous_quota=result.previous.quota.credits, credits_left_unused=result.plan.credits_left_unused,
+            rotate_threshold=result.plan.threshold, marked_exhausted=result.plan.mark_exhausted,
+            exhausted_until=result.plan.exhausted_until, ended_session_id=result.ended_session_id,
+            new_session_id=result.new_session.id, new_session_number=result.new_session.session_number,
+            snapshot_id=result.snapshot_id, handoff_id=result.handoff_id, briefing_tokens=result.briefing_tokens,
+            score=result.plan.next.score, reasons=list(result.plan.next.reasons)))
+    return envelope.model_dump(mode="json")
+
+
+@router.post("/api/private/auto-rotate", response_model=AutoRotateEnvelope, responses=errors(400, 404, 409, 413))
+def rotate(body: AutoRotate, now: Now, run: Runner, _: Operator,
+           idempotency_key: IdempotencyKey = None) -> JSONResponse:
+    digest = idempotency.request_hash(body.model_dump(mode="json"))
+
+    def work(session: Any) -> tuple[int, dict[str, Any]]:
+        if idempotency_key:
+            earlier = idempotency.earlier_answer(session, "auto-rotate", idempotency_key, digest)
+            if earlier is not None:
+                return earlier.status_code, earlier.body
+        answer = rotation_answer(auto_rotate(session, now=now, **body.model_dump(exclude_none=True)))
+        if idempotency_key:
+            idempotency.remember_answer(session, "auto-rotate", idempotency_key, digest, 200, answer)
+        return 200, answer
+
+    status, answer = run(work)
+    return JSONResponse(answer, status_code=status)
+
+
+@router.post("/api/private/batch-create-accounts", status_code=201, response_model=BatchEnvelope,
+             responses=errors(400, 409, 413))
+def batch_create(body: BatchCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> BatchEnvelope:
+    if len(body.accounts) > MAX_BATCH:
+        raise PayloadTooLarge(f"at most {MAX_BATCH} accounts per batch; got {len(body.accounts)}",
+                              {"max": MAX_BATCH, "got": len(body.accounts)})
+    rows: list[dict[str, Any]] = []
+    row_errors: dict[int, Any] = {}
+    for index, raw in enumerate(body.accounts):
+        try:
+            rows.append(AccountCreate.model_validate(raw).model_dump(exclude_none=True))
+        except ValidationError as problem:
+            rows.append({})
+            row_errors[index] = [{"loc": list(item["loc"]), "msg": item["msg"]} for item in problem.errors()]
+    result = create_accounts(session, rows, now=now, on_conflict=body.on_conflict, vault=vault,
+                             row_errors=row_errors)
+    return BatchEnvelope(message=f"Created {len(result.created)} accounts",
+                         accounts=[BatchCreatedItem(name=name, id=account_id) for account_id, name in result.created],
+                         skipped=result.skipped)

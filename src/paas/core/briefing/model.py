@@ -1,0 +1,151 @@
+"""The briefing's vocabulary: options in, facts in the middle, a briefing out.
+
+Design: frozen dataclasses and constants only.
+
+* ``Fact``: one thing the transcript shows (a file edited, a command run, an error, a
+  constraint the user stated...), with ``turn``: the index of the turn that is its latest
+  evidence, so the briefing can cite it. ``text`` is always taken verbatim from the transcript
+  (clipped at a word boundary and marked with "…" when long), never paraphrased, so a briefing
+  built from facts only repeats what the sources say.
+* ``Facts``: every fact of one transcript, one tuple per category, in transcript order.
+* ``BriefingOptions``: the budget (a level, an explicit ``max_tokens``, or the original's line
+  mode), the header's names, and what earlier sessions left: the previous briefing, knowledge
+  entries that may be linked, and how often past briefings named a term.
+* ``Briefing``: the Markdown, the facts it was built from and the figures (``stats``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+LEVEL_BUDGETS: dict[str, int] = {"low": 2500, "medium": 1200, "high": 400}  # tokens (cl100k_base)
+LINE_BUDGETS: dict[str, int] = {"low": 25, "medium": 15, "high": 5}  # the original's --lines mode
+TOKENIZER = "cl100k_base"
+
+# Fact categories, in the order stats report them.
+CATEGORIES: tuple[str, ...] = (
+    "request",
+    "goal",
+    "constraint",
+    "file",
+    "command",
+    "error",
+    "test",
+    "commit",
+    "decision",
+    "open_item",
+    "anchor",
+    "marker",
+)
+
+
+@dataclass(frozen=True)
+class KnowledgeRef:
+    """A knowledge-base entry the briefing may link when the transcript touches its subject."""
+
+    id: int
+    title: str
+    tags: str  # comma-separated
+
+
+@dataclass(frozen=True)
+class BriefingOptions:
+    level: str = "medium"
+    max_tokens: int | None = None  # overrides the level's token budget
+    lines_mode: bool = False  # budget in rendered lines (LINE_BUDGETS) instead of tokens
+    project_name: str | None = None
+    from_account: str | None = None
+    to_account: str | None = None
+    source_format: str | None = None  # defaults to the transcript's format
+    previous_briefing: str | None = None  # Markdown this package produced for the project before
+    knowledge: tuple[KnowledgeRef, ...] = ()
+    past_terms: dict[str, int] = field(default_factory=dict)  # term -> past briefings naming it
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One observed fact, verbatim, with the turn that is its latest evidence."""
+
+    category: str
+    text: str
+    turn: int
+    status: str = ""  # category-specific: edited/created/read/mentioned, unresolved/resolved, ok/failed...
+    key: str = ""  # what makes two mentions the same fact (a path, a command, a sha, a normalised line)
+    first_turn: int = -1
+    count: int = 1
+    source: str = ""  # role of the turn it came from, "tool" for tool calls, "previous" for carried over
+    detail: str = ""  # evidence or context (e.g. the command an error came from, how it was resolved)
+    score: float = 0.0  # salience hint set at extraction (source, shape, rarity); ranking adds the rest
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything extracted from one transcript, one tuple per category, in transcript order."""
+
+    latest_request: Fact | None = None
+    later_inputs: tuple[Fact, ...] = ()  # housekeeping commands typed after it (/exit, /diff...)
+    request_context: Fact | None = None  # the assistant question a short reply ("yes please") answers
+    goal: Fact | None = None
+    constraints: tuple[Fact, ...] = ()
+    files: tuple[Fact, ...] = ()
+    commands: tuple[Fact, ...] = ()
+    errors: tuple[Fact, ...] = ()
+    tests: tuple[Fact, ...] = ()
+    commits: tuple[Fact, ...] = ()
+    decisions: tuple[Fact, ...] = ()
+    open_items: tuple[Fact, ...] = ()
+    anchors: tuple[Fact, ...] = ()
+    markers: tuple[Fact, ...] = ()
+    turn_count: int = 0
+    last_assistant_turn: int = -1  # index of the last assistant turn with text or calls, -1 when none
+
+    def by_category(self) -> dict[str, tuple[Fact, ...]]:
+        request = tuple(f for f in (self.latest_request,) if f is not None)
+        goal = tuple(f for f in (self.goal,) if f is not None)
+        return {
+            "request": request,
+            "goal": goal,
+            "constraint": self.constraints,
+            "file": self.files,
+            "command": self.commands,
+            "error": self.errors,
+            "test": self.tests,
+            "commit": self.commits,
+            "decision": self.decisions,
+            "open_item": self.open_items,
+            "anchor": self.anchors,
+            "marker": self.markers,
+        }
+
+    @property
+    def edited_files(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.files if f.status in ("edited", "created"))
+
+    @property
+    def unresolved_errors(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.errors if f.status == "unresolved")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able view (for services that store or display the facts)."""
+        out: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Fact):
+                out[item.name] = _fact_dict(value)
+            elif isinstance(value, tuple):
+                out[item.name] = [_fact_dict(f) for f in value]
+            else:
+                out[item.name] = value
+        return out
+
+
+def _fact_dict(fact: Fact) -> dict[str, Any]:
+    return {item.name: getattr(fact, item.name) for item in fields(fact)}
+
+
+@dataclass(frozen=True)
+class Briefing:
+    markdown: str
+    facts: Facts
+    stats: dict[str, Any]

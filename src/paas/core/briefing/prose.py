@@ -1,0 +1,321 @@
+"""Facts from words: constraints, decisions, open items, status markers, anchors, mentioned paths.
+
+Design: each category is one cue regex run over whole turn texts; only around a match does
+Python look closer (is it inside a code fence? is the line code? which sentence holds it?).
+So the cost is one C-speed scan per category plus a little work per hit, linear in the text.
+
+* Constraints come from user turns only (the user's rules, not the agent's musings): sentences
+  with don't / do not / never / always / must / only / make sure / avoid.
+* Decisions come from user and assistant prose: we'll use, decided, instead of, let's go with,
+  switch to, opted for, rather than...
+* Open items: unchecked ``- [ ]`` boxes (dropped when the same text is later checked), TODOs,
+  "next step" / "still need" / "remaining" sentences, and a question the assistant asked last
+  that nobody answered.
+* Status markers (✅ ⚠️ 🚧 ❌) are a weak signal: the assistant's own claim, kept as such.
+* Anchors and mentioned paths: user prose (all of it), code spans and paths in the last
+  assistant turns (older assistant prose is mostly superseded), URLs in commands.
+
+Code blocks and code-looking lines are skipped for constraints, decisions and open items:
+pasted or generated code says "must" and "TODO" without being a request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from paas.core.briefing.actions import command_of
+from paas.core.briefing.anchors import CODE_SPAN_RE, find_anchors, find_paths, scan_tokens, shape_score
+from paas.core.briefing.model import Fact
+from paas.core.briefing.text import Fences, clip, line_at, looks_like_code, normalise, sentence_at
+from paas.core.transcripts.model import Transcript, Turn
+
+RECENT_ASSISTANT_TURNS = 30  # code spans and paths of the assistant: its latest words only
+RECENT_ASSISTANT_PROSE = 60  # decisions of the assistant
+RECENT_ASSISTANT_OPEN_ITEMS = 3  # open items of the assistant: what its last replies say is left
+_OPEN_ITEMS_PER_TURN = 6
+_USER_SCAN_HEAD, _USER_SCAN_TAIL = 6000, 2000  # of a long user message (a paste), the parts scanned for anchors
+
+_CONSTRAINT_RE = re.compile(
+    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)|avoid)\b",
+    re.IGNORECASE,
+)
+_STRONG_CONSTRAINT_RE = re.compile(r"\b(?:don[’']?t|do not|never|always|must|make sure)\b", re.IGNORECASE)
+_DECISION_RE = re.compile(
+    r"\b(?:we[’']ll use|we will use|I[’']ll use|let[’']?s (?:go with|use|stick with)|decided|decide to|decision|"
+    r"instead of|rather than|switch(?:ed|ing)? (?:to|from)|going with|opted for|settled on|we[’']re using|"
+    r"chose to|stick with)\b",
+    re.IGNORECASE,
+)
+_CHECKBOX_RE = re.compile(r"^[ \t]*[-*][ \t]+\[([ xX])\][ \t]+(.+)$", re.MULTILINE)
+_TODO_RE = re.compile(r"\b(?:TODO|FIXME)(?:\([^)\n]{0,40}\))?:\s*\w")
+_NEXT_RE = re.compile(
+    r"\b(?:next,? (?:I|we)[’']ll|(?:I|we)[’']ll [^.\n?!]{0,60}\bnext\b|next steps?\b|still (?:need|needs|to do|"
+    r"missing|pending|failing|broken)|remaining (?:work|tasks?|items?|steps?|issues?)|left to do|"
+    r"not yet (?:implemented|done|supported|working)|follow[- ]up)",
+    re.IGNORECASE,
+)
+_MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
+# Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
+_CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid")
+_DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead of",
+                     "rather than", "switch", "going with", "opted for", "settled on", "re using", "chose to",
+                     "stick with")
+_NEXT_NEEDLES = ("next", "still ", "remaining ", "left to do", "not yet", "follow-up", "follow up")
+_MARKER_STATUS = {"✅": "done-claim", "⚠️": "warning", "⚠": "warning", "🚧": "in-progress-claim", "❌": "failed-claim"}
+
+
+def _mentions(turn: Turn, needles: tuple[str, ...]) -> bool:
+    lowered = turn.text.lower()
+    return any(needle in lowered for needle in needles)
+
+
+def _prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
+                needles: tuple[str, ...] = ()) -> Iterable[tuple[int, str]]:
+    """``(offset, sentence)`` for each match outside code fences and code-looking lines."""
+    text = turn.text
+    if needles and not _mentions(turn, needles):
+        return
+    fences: Fences | None = None
+    code_lines: dict[int, bool] = {}
+    seen: set[str] = set()
+    for match in regex.finditer(text):
+        if fences is None:
+            fences = Fences(text)
+        if fences.inside(match.start()):
+            continue
+        start, end = line_at(text, match.start())
+        is_code = code_lines.get(start)
+        if is_code is None:
+            is_code = code_lines[start] = looks_like_code(text[start:end])
+        if is_code:
+            continue
+        sentence = sentence_at(text, match.start(), match.end(), limit)
+        if sentence not in seen:  # two cues in one sentence: one hit
+            seen.add(sentence)
+            yield match.start(), sentence
+
+
+def _merge(facts: list[Fact]) -> list[Fact]:
+    """One fact per key: the latest mention's text and turn, the first turn and the count kept."""
+    merged: dict[str, Fact] = {}
+    for fact in facts:
+        old = merged.pop(fact.key, None)
+        if old is not None:
+            fact = Fact(fact.category, fact.text, fact.turn, fact.status, fact.key, old.first_turn, old.count + 1,
+                        fact.source, fact.detail, max(fact.score, old.score))
+        merged[fact.key] = fact  # re-inserted: dict order follows the latest mention
+    return list(merged.values())
+
+
+def path_specificity(path: str) -> float:
+    """0-1: how distinctive a path's most identifier-like segment is."""
+    segments = re.split(r"[/\\]", path)
+    return min(1.0, max((shape_score(segment) for segment in segments if segment), default=0.0) / 3.0)
+
+
+def specificity(sentence: str) -> float:
+    """0 when a sentence names nothing exact; up to 1.5 when it names a distinctive identifier or path."""
+    anchors, paths = scan_tokens(sentence)
+    if not anchors and not paths:
+        return 0.0
+    best = max([shape_score(a) for a in anchors] + [3.0 * path_specificity(p) for p in paths])
+    return 0.5 + min(1.0, best / 3.0)
+
+
+def constraints(transcript: Transcript) -> list[Fact]:
+    found: list[Fact] = []
+    for turn in transcript.turns:
+        if turn.role != "user":
+            continue
+        for _, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
+            if len(sentence) < 8:
+                continue
+            strong = 1.0 if _STRONG_CONSTRAINT_RE.search(sentence) else 0.5
+            found.append(Fact("constraint", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
+                              source="user", score=strong + specificity(sentence)))
+    return _merge(found)
+
+
+def _conversation(transcript: Transcript) -> list[Turn]:
+    """User turns, and the assistant's latest turns (older assistant prose is mostly superseded).
+
+    Bounding the assistant's share keeps the cost of the sentence cues proportional to what
+    people typed plus a fixed tail, however long the agent's replies were.
+    """
+    recent = {t.index for t in _recent_assistant_turns(transcript, RECENT_ASSISTANT_PROSE)}
+    return [t for t in transcript.turns if t.text and (t.role == "user" or t.index in recent)]
+
+
+def decisions(transcript: Transcript) -> list[Fact]:
+    found: list[Fact] = []
+    for turn in _conversation(transcript):
+        hits = 0
+        for _, sentence in _prose_hits(_DECISION_RE, turn, 220, _DECISION_NEEDLES):
+            if len(sentence) < 15 or sentence.endswith("?"):
+                continue
+            found.append(Fact("decision", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
+                              source=turn.role, score=1.0 if turn.role == "user" else 0.5))
+            hits += 1
+            if hits >= 3:
+                break
+    return _merge(found)
+
+
+def open_items(transcript: Transcript) -> list[Fact]:
+    """Unchecked boxes, TODOs and "next"/"still need" sentences; the assistant's only from its last turns.
+
+    Earlier assistant checklists are mostly plans since carried out or specs it wrote into files;
+    its last few replies say what is actually left. A box checked later closes the same text.
+    """
+    found: list[Fact] = []
+    checked: dict[str, int] = {}
+    last_replies = {t.index for t in _recent_assistant_turns(transcript, RECENT_ASSISTANT_OPEN_ITEMS)}
+    for turn in _conversation(transcript):
+        text = turn.text
+        open_here = turn.role == "user" or turn.index in last_replies
+        taken = 0
+        fences = Fences(text) if "- [" in text or "* [" in text else None
+        for match in _CHECKBOX_RE.finditer(text) if fences is not None else ():
+            if fences is not None and fences.inside(match.start()):
+                continue
+            item = clip(match.group(2).strip(), 200)
+            key = normalise(item)
+            if match.group(1) != " ":
+                checked[key] = turn.index
+            elif open_here and taken < _OPEN_ITEMS_PER_TURN:
+                taken += 1
+                found.append(Fact("open_item", item, turn.index, status="unchecked", key=key, first_turn=turn.index,
+                                  source=turn.role, score=0.6))
+        if not open_here:
+            continue
+        cues = ((_TODO_RE, "todo", ()), (_NEXT_RE, "next", _NEXT_NEEDLES))
+        for regex, status, needles in cues:
+            if status == "todo" and "TODO" not in text and "FIXME" not in text:
+                continue
+            for _, sentence in _prose_hits(regex, turn, 220, needles):
+                if len(sentence) >= 12 and taken < _OPEN_ITEMS_PER_TURN:
+                    taken += 1
+                    found.append(Fact("open_item", sentence, turn.index, status=status, key=normalise(sentence),
+                                      first_turn=turn.index, source=turn.role, score=0.8))
+    kept = [f for f in found if checked.get(f.key, -1) < f.turn]
+    question = _unanswered_question(transcript)
+    if question is not None:
+        kept.append(question)
+    return _merge(kept)
+
+
+def last_question(text: str) -> str | None:
+    """The last sentence of ``text`` ending with "?" (the assistant's question to the user)."""
+    tail = text.rstrip()[-800:]
+    end = tail.rfind("?")
+    if end < 0:
+        return None
+    head = tail[:end]
+    cut = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("\n"))
+    question = tail[cut + 1 : end + 1].strip(" *_-#>")
+    return clip(question, 220) if len(question) > 3 else None
+
+
+def _unanswered_question(transcript: Transcript) -> Fact | None:
+    """The question ending the assistant's last reply when no user turn came after it."""
+    for turn in reversed(transcript.turns):
+        if turn.role == "user":
+            return None
+        if turn.role == "assistant" and turn.text.strip():
+            text = turn.text.strip()
+            if not text.rstrip("*_ `)").endswith("?"):
+                return None
+            question = last_question(text)
+            if question is None:
+                return None
+            return Fact("open_item", question, turn.index, status="asked", key=normalise(question),
+                        first_turn=turn.index, source="assistant", score=1.0)
+    return None
+
+
+def last_question_before(transcript: Transcript, index: int) -> Fact | None:
+    """The question the assistant's last words before turn ``index`` asked (context for "yes please")."""
+    for turn in reversed(transcript.turns[:index]):
+        if turn.role == "user":
+            return None
+        if turn.role == "assistant" and turn.text.strip():
+            text = turn.text.strip()
+            if "?" not in text[-600:]:
+                return None
+            question = last_question(text)
+            if question is None:
+                return None
+            return Fact("request", question, turn.index, status="context", key=normalise(question),
+                        first_turn=turn.index, source="assistant")
+    return None
+
+
+def markers(transcript: Transcript) -> list[Fact]:
+    found: list[Fact] = []
+    for turn in _recent_assistant_turns(transcript, 20):
+        if not _MARKER_RE.search(turn.text):
+            continue
+        fences = Fences(turn.text)
+        for match in _MARKER_RE.finditer(turn.text):
+            if fences.inside(match.start()):
+                continue
+            start, end = line_at(turn.text, match.start())
+            line = clip(turn.text[start:end].strip(" -*#|"), 160)
+            if len(line) > 3:
+                found.append(Fact("marker", line, turn.index, status=_MARKER_STATUS[match.group(0)],
+                                  key=normalise(line), first_turn=turn.index, source="assistant", score=0.3))
+    return _merge(found)
+
+
+def _recent_assistant_turns(transcript: Transcript, count: int) -> list[Turn]:
+    recent: list[Turn] = []
+    for turn in reversed(transcript.turns):
+        if turn.role == "assistant" and turn.text:
+            recent.append(turn)
+            if len(recent) >= count:
+                break
+    recent.reverse()
+    return recent
+
+
+def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]]:
+    """Anchors (identifiers, versions, URLs, ports...) and paths mentioned in words."""
+    anchors: list[Fact] = []
+    paths: list[Fact] = []
+
+    def add_anchor(token: str, turn: int, source: str, base: float) -> None:
+        anchors.append(Fact("anchor", token, turn, key=token, first_turn=turn, source=source,
+                            score=base + shape_score(token)))
+
+    for turn in transcript.turns:
+        if turn.role == "user" and turn.text:
+            text = turn.text
+            if len(text) > _USER_SCAN_HEAD + _USER_SCAN_TAIL:
+                text = text[:_USER_SCAN_HEAD] + "\n" + text[-_USER_SCAN_TAIL:]
+            prose, code = Fences(text).split(text)
+            prose_anchors, prose_paths = scan_tokens(prose)
+            for token in prose_anchors:
+                add_anchor(token, turn.index, "user", 3.0)
+            for score, found in ((2.0, prose_paths), (1.0, find_paths(code) if code else [])):
+                for path in found:
+                    paths.append(Fact("file", path, turn.index, status="mentioned", key=path,
+                                      first_turn=turn.index, source="user", score=score + path_specificity(path)))
+        for call in turn.tool_calls:
+            command = command_of(call)
+            if command and ("http" in command or "localhost" in command or "port" in command):
+                for token in find_anchors(command[:2000]):
+                    if token.startswith("http") or ":" in token or token.startswith("port "):
+                        add_anchor(token, turn.index, "tool", 1.5)
+    for turn in _recent_assistant_turns(transcript, RECENT_ASSISTANT_TURNS):
+        prose, _ = Fences(turn.text).split(turn.text)
+        for match in CODE_SPAN_RE.finditer(prose):
+            span = match.group(1)
+            if " " in span or len(span) < 3:
+                continue
+            if any(c.isdigit() for c in span) or any(c in span for c in "_./:()") or shape_score(span) > 0.5:
+                add_anchor(span, turn.index, "assistant", 1.0)
+        for path in find_paths(prose):
+            paths.append(Fact("file", path, turn.index, status="mentioned", key=path, first_turn=turn.index,
+                              source="assistant", score=0.5))
+    return _merge(anchors), _merge(paths)

@@ -1,0 +1,205 @@
+"""Best-account selection: rank the accounts that can take a job, and say why.
+
+Design:
+- Hard filters first: only ``available`` accounts (never leased, throttled, exhausted or
+  disabled), on the asked platform, with at least ``min_credits`` remaining, not excluded.
+- The score (0..1) weighs five signals, each in 0..1:
+  * similarity of the job's words to the account's name + specialization + tags (so
+    "Frontend" finds "GenSpark-Frontend" whose specialization reads "React, Vue, UI/UX");
+    words are compared by prefix-aware token overlap, so "front" matches "frontend";
+  * remaining credits, as a share of the quota;
+  * reset urgency: credits that reset soon are lost if unused, so they are spent first;
+  * idleness: the least recently used account rests the others;
+  * efficiency on similar work: past sessions' completion rate (neutral without history).
+- Speed: ``SelectionPool`` precomputes each account's query-independent part and sorts by it
+  once; a query scores the few accounts whose words match and walks the rest in that order,
+  stopping as soon as no unseen account can beat the ones found. 10,000 accounts answer in
+  well under a millisecond after the pool is built.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from paas.core.types import AccountStatus
+
+WEIGHTS = {"similarity": 0.40, "remaining": 0.25, "reset": 0.10, "idle": 0.10, "efficiency": 0.15}
+IDLE_SATURATION_HOURS = 24.0
+RESET_HORIZON_HOURS = 24.0
+WORD = re.compile(r"[a-z0-9]+")
+MIN_PREFIX = 3
+
+
+def words(text: str) -> frozenset[str]:
+    """Lower-case word tokens; CamelCase and separators split ("UI/UX" -> ui, ux)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    return frozenset(WORD.findall(spaced.lower()))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One account as selection sees it at ``now``."""
+
+    id: int
+    name: str
+    platform: str
+    specialization: str
+    tags: str
+    status: AccountStatus
+    remaining: int
+    quota: int
+    seconds_to_reset: float
+    idle_hours: float | None
+    efficiency: float | None = None
+
+
+@dataclass(frozen=True)
+class SelectionRequest:
+    specialization: str = ""
+    platform: str | None = None
+    min_credits: int = 0
+    limit: int = 1
+    exclude: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidate: Candidate
+    score: float
+    reasons: tuple[str, ...]
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def _base_signals(candidate: Candidate) -> dict[str, float]:
+    remaining = max(0.0, min(1.0, candidate.remaining / candidate.quota)) if candidate.quota else 0.0
+    hours_to_reset = candidate.seconds_to_reset / 3600
+    reset = max(0.0, 1.0 - hours_to_reset / RESET_HORIZON_HOURS)
+    idle = 1.0 if candidate.idle_hours is None else min(1.0, candidate.idle_hours / IDLE_SATURATION_HOURS)
+    efficiency = 0.5 if candidate.efficiency is None else max(0.0, min(1.0, candidate.efficiency))
+    return {"remaining": remaining, "reset": reset, "idle": idle, "efficiency": efficiency}
+
+
+def _similarity(query: frozenset[str], account_words: frozenset[str]) -> float:
+    """Share of the query's words found in the account's words (exact, or one a prefix of the other)."""
+    if not query:
+        return 0.0
+    hits = 0
+    for word in query:
+        if word in account_words or len(word) >= MIN_PREFIX and any(
+            len(other) >= MIN_PREFIX and (other.startswith(word) or word.startswith(other))
+            for other in account_words
+        ):
+            hits += 1
+    return hits / len(query)
+
+
+class SelectionPool:
+    """Accounts prepared for fast repeated ranking at one moment."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self._entries: list[tuple[float, Candidate, dict[str, float], frozenset[str]]] = []
+        self._by_word: dict[str, list[int]] = {}
+        for candidate in candidates:
+            signals = _base_signals(candidate)
+            base = sum(WEIGHTS[name] * value for name, value in signals.items())
+            account_words = words(f"{candidate.name} {candidate.specialization} {candidate.tags}")
+            self._entries.append((base, candidate, signals, account_words))
+        self._entries.sort(key=lambda entry: (-entry[0], entry[1].id))
+        for position, (_, _, _, account_words) in enumerate(self._entries):
+            for word in account_words:
+                self._by_word.setdefault(word, []).append(position)
+        self._vocabulary = sorted(self._by_word)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _matching_positions(self, query: frozenset[str]) -> set[int]:
+        positions: set[int] = set()
+        for word in query:
+            positions.update(self._by_word.get(word, ()))
+            if len(word) < MIN_PREFIX:
+                continue
+            # Account words that extend the query word ("front" -> "frontend"), found by bisection.
+            start = _bisect_left(self._vocabulary, word)
+            for other in self._vocabulary[start:]:
+                if not other.startswith(word):
+                    break
+                positions.update(self._by_word[other])
+            # Account words the query word extends ("frontends" -> "frontend").
+            for cut in range(MIN_PREFIX, len(word)):
+                positions.update(self._by_word.get(word[:cut], ()))
+        return positions
+
+    def rank(self, request: SelectionRequest) -> list[Ranked]:
+        query = words(request.specialization)
+        # (score, -id, position, similarity); reasons are written only for the winners.
+        found: list[tuple[float, int, int, float]] = []
+        matched = self._matching_positions(query) if query else set()
+        for position in matched:
+            base, candidate, _, account_words = self._entries[position]
+            if _eligible(candidate, request):
+                similarity = _similarity(query, account_words)
+                found.append((base + WEIGHTS["similarity"] * similarity, -candidate.id, position, similarity))
+        # Unmatched accounts score their base only; walk them best-first and stop early.
+        taken = 0
+        for position, (base, candidate, _, _) in enumerate(self._entries):
+            if taken >= request.limit:
+                break
+            if position in matched or not _eligible(candidate, request):
+                continue
+            found.append((base, -candidate.id, position, 0.0))
+            taken += 1
+        best = heapq.nlargest(request.limit, found, key=lambda item: (item[0], item[1]))
+        ranked = []
+        for score, _, position, similarity in best:
+            _, candidate, signals, _ = self._entries[position]
+            ranked.append(_ranked(candidate, score, {**signals, "similarity": similarity}, request))
+        return ranked
+
+
+def _bisect_left(items: Sequence[str], value: str) -> int:
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if items[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _eligible(candidate: Candidate, request: SelectionRequest) -> bool:
+    return (
+        candidate.status is AccountStatus.AVAILABLE
+        and candidate.remaining >= request.min_credits
+        and candidate.remaining > 0
+        and (request.platform is None or candidate.platform == request.platform)
+        and candidate.id not in request.exclude
+    )
+
+
+def _ranked(candidate: Candidate, score: float, signals: dict[str, float], request: SelectionRequest) -> Ranked:
+    reasons = []
+    if signals["similarity"] > 0:
+        reasons.append(f"matches {request.specialization!r} ({signals['similarity']:.0%} of its words)")
+    reasons.append(f"{candidate.remaining} of {candidate.quota} credits left")
+    hours = candidate.seconds_to_reset / 3600
+    reasons.append(f"credits reset in {hours:.1f} h" + (" (use them or lose them)" if signals["reset"] > 0.5 else ""))
+    reasons.append("never used" if candidate.idle_hours is None else f"idle for {candidate.idle_hours:.1f} h")
+    if candidate.efficiency is not None:
+        reasons.append(f"completed {candidate.efficiency:.0%} of past similar sessions")
+    return Ranked(candidate=candidate, score=round(score, 4), reasons=tuple(reasons),
+                  signals={name: round(value, 4) for name, value in signals.items()})
+
+
+def rank_accounts(candidates: Iterable[Candidate], request: SelectionRequest) -> list[Ranked]:
+    """Rank once (builds a pool; reuse ``SelectionPool`` to rank repeatedly)."""
+    return SelectionPool(candidates).rank(request)
+
+
+def idle_hours(last_used_at: datetime | None, now: datetime) -> float | None:
+    return None if last_used_at is None else max(0.0, (now - last_used_at).total_seconds() / 3600)

@@ -1,0 +1,85 @@
+"""Bulk account creation: validated whole before anything is written, then all or nothing.
+
+Every bad row is reported by its index (not just the first). Duplicate names inside the
+batch or against the database are errors, or skipped with ``on_conflict="skip"``. Rows go
+in with one executemany, and the opening ledger entries (credits already used) with another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
+from paas.services.accounts import account_row, opening_usage
+from paas.services.credentials import CredentialVault, remember_canary
+from paas.store import accounts as store
+from paas.store import ledger
+
+MAX_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    created: list[tuple[int, str]]
+    skipped: list[str]
+
+
+def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: datetime,
+                    on_conflict: Literal["error", "skip"] = "error", vault: CredentialVault | None = None,
+                    row_errors: dict[int, Any] | None = None,
+                    progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Create ``rows``; ``row_errors`` are schema errors a door already found (index -> errors)."""
+    if len(rows) > MAX_BATCH:
+        raise PayloadTooLarge(f"at most {MAX_BATCH} accounts per batch; got {len(rows)}",
+                              {"max": MAX_BATCH, "got": len(rows)})
+    errors: dict[int, Any] = dict(row_errors or {})
+    checked: list[tuple[int, dict[str, Any], int | None]] = []
+    seen: dict[str, int] = {}
+    skipped: list[str] = []
+    for index, fields in enumerate(rows):
+        if index in errors:
+            continue
+        try:
+            row = account_row(fields, vault)
+        except PaasError as problem:
+            errors[index] = [{"msg": problem.message, **problem.details}]
+            continue
+        name = row["account_name"]
+        if name in seen:
+            if on_conflict == "skip":
+                skipped.append(name)
+                continue
+            errors[index] = [{"msg": f"duplicate of row {seen[name]}", "field": "account_name"}]
+            continue
+        seen[name] = index
+        checked.append((index, row, fields.get("credits_available")))
+    taken = store.existing_names(session, seen)
+    if taken:
+        if on_conflict == "skip":
+            skipped += sorted(taken)
+            checked = [item for item in checked if item[1]["account_name"] not in taken]
+        else:
+            for index, row, _ in checked:
+                if row["account_name"] in taken:
+                    errors[index] = [{"msg": "an account with this name already exists", "field": "account_name"}]
+    if errors:
+        listed = [{"index": index, "errors": errors[index]} for index in sorted(errors)]
+        raise InvalidInput(f"{len(errors)} of {len(rows)} rows are invalid; nothing was created", {"rows": listed})
+    created: list[tuple[int, str]] = []
+    for start in range(0, len(checked), 1000):
+        chunk = checked[start:start + 1000]
+        ids = store.insert_many(session, [row for _, row, _ in chunk])
+        openings = [opening_usage(account_id, row.get("quota", 100), credits, now)
+                    for (account_id, _), (_, row, credits) in zip(ids, chunk, strict=True)]
+        ledger.append_many(session, [event for event in openings if event is not None])
+        created += ids
+        if progress:
+            progress(len(chunk))
+    if vault is not None and any("credentials_encrypted" in row for _, row, _ in checked):
+        remember_canary(session, vault)
+    return BatchResult(created=created, skipped=skipped)

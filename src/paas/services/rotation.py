@@ -1,0 +1,117 @@
+"""Auto-rotation: move a project from its current account to the best next one, in one transaction.
+
+Steps, all or nothing: lock the project and the current account; record the final usage;
+end the current session (handed_off); rank the other accounts; mark the old account
+exhausted only if it reached its threshold; lease the best one to a new session (next
+number); write the briefing as a context snapshot and a handoff_queue row. A second
+rotation racing the first sees the project already moved and gets a conflict naming the
+account it is on now. The caller runs this through ``run_in_transaction`` so a lost race
+on the lease index is retried, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import Conflict
+from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
+from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
+from paas.services.accounts import AccountView, describe_account
+from paas.services.handoff import rotation_briefing
+from paas.services.projects import get_project
+from paas.services.selection import select_best_accounts, soonest_reset
+from paas.services.sessions import end_session, spend
+from paas.store import sessions as session_store
+from paas.store import snapshots
+from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    plan: RotationPlan
+    previous: AccountView
+    next_view: AccountView
+    ended_session_id: int | None
+    new_session: WorkSession
+    briefing: str
+    briefing_tokens: int
+    snapshot_id: int
+    handoff_id: int
+
+    @property
+    def credit_savings(self) -> str:
+        """The original's free-text field, now stating computed figures."""
+        old = self.previous
+        state = (f"marked exhausted until {self.plan.exhausted_until.isoformat()}" if self.plan.mark_exhausted
+                 else "left available")
+        return (f"Rotated off {old.account.account_name} at {old.used}/{old.quota.credits} credits "
+                f"(threshold {self.plan.threshold}): {self.plan.credits_left_unused} credits left unused there, "
+                f"{state}. Handoff briefing: {self.briefing_tokens} tokens.")
+
+
+def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,
+                final_credits: int | None = None, note: str | None = None, specialization: str | None = None,
+                platform: str | None = None, min_credits: int = 1, session_type: str | None = None) -> RotationResult:
+    project = get_project(session, project_id, for_update=True)
+    current = describe_account(session, current_account_id, now, for_update=True)
+    open_sessions = session_store.open_sessions_of_project(session, project.id)
+    elsewhere = [work for work in open_sessions if work.account_id != current_account_id]
+    if elsewhere:
+        raise Conflict(
+            f"project {project.id} is already working on account {elsewhere[0].account_id} "
+            f"(session {elsewhere[0].id}); rotate from that account",
+            {"current_account_id": elsewhere[0].account_id, "session_id": elsewhere[0].id},
+        )
+    work = next((item for item in open_sessions if item.account_id == current_account_id), None)
+    if final_credits:
+        if work is None:
+            raise Conflict("final usage needs a session in progress on the current account",
+                           {"current_account_id": current_account_id})
+        spend(session, work, credits=final_credits, now=now, note=note or "final usage before rotation")
+        current = describe_account(session, current_account_id, now)
+    ranked = select_best_accounts(
+        session, now=now, specialization=specialization or project.description or project.name,
+        platform=platform, min_credits=min_credits, project_id=project.id, limit=1,
+        exclude=frozenset({current_account_id}), session_type=session_type)
+    threshold = project_threshold(current.quota, project.rotate_threshold_percent)
+    plan = plan_rotation(
+        current=CurrentAccount(id=current.account.id, name=current.account.account_name, quota=current.quota,
+                               used_in_window=current.used, next_reset=current.next_reset),
+        open_session_id=work.id if work else None, ranked=ranked,
+        next_session_number=session_store.next_session_number(session, project.id), threshold=threshold,
+        soonest_reset=None if ranked else soonest_reset(session, now, exclude=frozenset({current_account_id})))
+    if work is not None:
+        end_session(work, SessionStatus.HANDED_OFF, now=now)
+    if plan.mark_exhausted:
+        current.account.exhausted_until = plan.exhausted_until
+    next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
+    if next_view.leased_session_id is not None:
+        raise Conflict("the chosen account was leased by a concurrent rotation; retry",
+                       {"account_id": next_view.account.id})
+    new_session = WorkSession(
+        project_id=project.id, account_id=next_view.account.id, session_number=plan.next_session_number,
+        session_type=(work.session_type if work else session_type) or SessionType.DEVELOPMENT.value,
+        objectives=work.objectives if work else None, status=SessionStatus.IN_PROGRESS.value, started_at=now)
+    session.add(new_session)
+    next_view.account.last_used_at = now
+    project.total_sessions += 1
+    session.flush()
+    text, tokens = rotation_briefing(session, project=project, previous=current, next_view=next_view,
+                                     ended=work, plan=plan, now=now)
+    snapshot = snapshots.add(session, ContextSnapshot(
+        project_id=project.id, session_id=work.id if work else new_session.id,
+        snapshot_type=SnapshotType.HANDOFF.value, compressed_context=text,
+        context_summary=f"rotation {current.account.account_name} -> {next_view.account.account_name}",
+        created_at=now))
+    handoff = HandoffQueueItem(
+        session_id=work.id if work else new_session.id, from_account_id=current.account.id,
+        to_account_id=next_view.account.id, priority=8 if plan.mark_exhausted else 5, handoff_context=text,
+        status=HandoffStatus.PENDING.value, created_at=now)
+    session.add(handoff)
+    session.flush()
+    return RotationResult(plan=plan, previous=current, next_view=describe_account(session, next_view.account.id, now),
+                          ended_session_id=work.id if work else None, new_session=new_session, briefing=text,
+                          briefing_tokens=tokens, snapshot_id=snapshot.id, handoff_id=handoff.id)

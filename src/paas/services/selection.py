@@ -1,0 +1,85 @@
+"""Best-account selection and platform limit reports, over the accounts as they stand at ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import InvalidInput
+from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
+from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
+from paas.services._fields import parse_enum
+from paas.services.accounts import AccountView, describe_account, describe_accounts
+from paas.services.projects import get_project
+from paas.store import accounts as store
+
+THROTTLE_DEFAULT_SECONDS = 60
+
+
+def candidates(session: Session, now: datetime, *, platform: str | None = None, project_id: int | None = None,
+               session_type: str | None = None) -> list[tuple[Candidate, AccountView]]:
+    views = describe_accounts(session, store.all_accounts(session, platform=platform, enabled_only=True), now)
+    rates = store.completion_rates(session, session_type=session_type)
+    if project_id is not None:
+        # History on this very project, where there is some, speaks louder than history elsewhere.
+        rates |= store.completion_rates(session, project_id=project_id, session_type=session_type)
+    result = []
+    for view in views:
+        account = view.account
+        result.append((Candidate(
+            id=account.id, name=account.account_name, platform=account.platform,
+            specialization=account.specialization or "", tags=account.tags or "", status=view.status,
+            remaining=view.remaining, quota=view.quota.credits,
+            seconds_to_reset=max(0.0, (view.next_reset - now).total_seconds()),
+            idle_hours=idle_hours(account.last_used_at, now), efficiency=rates.get(account.id),
+        ), view))
+    return result
+
+
+def select_best_accounts(session: Session, *, now: datetime, specialization: str = "", platform: str | None = None,
+                         min_credits: int = 0, project_id: int | None = None, limit: int = 1,
+                         exclude: frozenset[int] = frozenset(), session_type: str | None = None) -> list[Ranked]:
+    if platform:
+        parse_enum(Platform, platform, "platform")
+    if project_id is not None:
+        get_project(session, project_id)
+    pool = SelectionPool(candidate for candidate, _ in candidates(
+        session, now, platform=platform, project_id=project_id, session_type=session_type))
+    return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
+                                      limit=limit, exclude=exclude))
+
+
+def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:
+    """When the first enabled account that is not free now comes back (for 'try again at' answers)."""
+    moments = []
+    for view in describe_accounts(session, store.all_accounts(session, enabled_only=True), now):
+        if view.account.id in exclude or view.status is AccountStatus.AVAILABLE:
+            continue
+        if view.status is AccountStatus.THROTTLED and view.account.throttled_until:
+            moments.append(view.account.throttled_until)
+        elif view.status is AccountStatus.EXHAUSTED:
+            until = view.account.exhausted_until
+            moments.append(max(until, view.next_reset) if until and until > now else view.next_reset)
+    return min(moments) if moments else None
+
+
+def report_limit(session: Session, account_id: int, *, reason: str, now: datetime,
+                 resets_at: datetime | None = None, cooldown_seconds: int | None = None) -> AccountView:
+    """What a platform said: exhausted until a time, throttled for a while, or credentials refused."""
+    kind = parse_enum(LimitReason, reason, "reason")
+    view = describe_account(session, account_id, now, for_update=True)
+    account = view.account
+    if kind is LimitReason.WINDOW_EXHAUSTED:
+        if resets_at is not None and resets_at <= now:
+            raise InvalidInput("resets_at must be in the future", {"field": "resets_at"})
+        account.exhausted_until = resets_at or view.quota.window.next_reset(now)
+    elif kind is LimitReason.THROTTLED:
+        seconds = THROTTLE_DEFAULT_SECONDS if cooldown_seconds is None else cooldown_seconds
+        account.throttled_until = now + timedelta(seconds=seconds)
+    else:
+        account.admin_state = AdminState.DISABLED.value
+        account.disabled_reason = "the platform refused its credentials"
+    session.flush()
+    return describe_account(session, account_id, now)
+
