@@ -37,8 +37,9 @@ sessions_app = typer.Typer(help="List and start working sessions.", no_args_is_h
 token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 keys_app = typer.Typer(help="Credential encryption keys.", no_args_is_help=True)
+context_app = typer.Typer(help="Save a project's conversation and its briefing.", no_args_is_help=True)
 for sub, name in ((projects_app, "projects"), (accounts_app, "accounts"), (sessions_app, "sessions"),
-                  (token_app, "token"), (db_app, "db"), (keys_app, "keys")):
+                  (token_app, "token"), (db_app, "db"), (keys_app, "keys"), (context_app, "context")):
     app.add_typer(sub, name=name)
 
 out = Console()
@@ -323,7 +324,7 @@ def token_revoke(token_id: Annotated[int, typer.Argument(help="Token id (see `pa
 
 
 # Commands for the account pool live beside this module; importing registers them on the apps above.
-from paas import cli_pool  # noqa: E402,F401  (imported for its side effect)
+from paas import cli_briefing, cli_pool  # noqa: E402,F401  (imported for their side effect)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -220,13 +220,46 @@ class HandoffOut(Response):
     session_id: int | None
     original_lines: int
     compressed_lines: int
-    compression_ratio: int
+    compression_ratio: float = Field(description="Percent of lines left out (the original's figure).")
+
+
+class BriefingStats(BaseModel):
+    """The original's three line figures, then the engine's: tokens, ratios, facts kept per category."""
+
+    model_config = ConfigDict(extra="allow")
+    original_lines: int
+    compressed_lines: int
+    compression_ratio: float = Field(description="Percent of lines left out (the original's figure).")
+    tokens_before: int
+    tokens_after: int
+    ratio_tokens: float = Field(description="Percent of tokens left out.")
+    ratio_lines: float
+    tokenizer: str
+    facts_kept: dict[str, int]
+    facts_total: dict[str, int]
 
 
 class HandoffEnvelope(BaseModel):
     success: Literal[True] = True
     briefing: str
     data: HandoffOut
+    stats: BriefingStats
+
+
+class SmartCompressEnvelope(BaseModel):
+    success: Literal[True] = True
+    briefing: str
+    stats: BriefingStats
+    snapshot_id: int
+
+
+class SmartCompress(RequestBody):
+    project_id: Id
+    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(_storable)]
+    compress_level: Level = "medium"
+    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
+    lines: bool = Field(False, description="The original's 25/15/5-line mode instead of token budgets.")
+    filename: ShortText | None = Field(None, description="A name hinting the transcript's format.")
 
 
 class SessionCreated(Created[SessionOut]):
@@ -321,6 +354,7 @@ class HandoffCompress(RequestBody):
     credits_used: Credits | None = None
     from_account_id: Id | None = None
     compress_level: Level = "medium"
+    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
 
 
 class KnowledgeCreate(RequestBody):

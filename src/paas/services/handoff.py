@@ -13,6 +13,7 @@ from paas.core.rotation import RotationPlan
 from paas.core.types import SnapshotType
 from paas.services._fields import required_text
 from paas.services.accounts import AccountView, get_account
+from paas.services.briefing import brief_project
 from paas.services.projects import get_project
 from paas.services.tokenizer import count_tokens
 from paas.store import sessions as session_store
@@ -48,14 +49,12 @@ def compress_handoff(session: Session, *, project_id: int, context: str, now: da
     return HandoffResult(briefing=briefing, snapshot=snapshot)
 
 
-def latest_context(session: Session, project_id: int, ended: WorkSession | None) -> str:
-    """The project's latest saved context: the ended session's conversation, else the last snapshot."""
-    if ended is not None:
-        turns = snapshots.conversation_of_session(session, ended.id)
-        if turns:
-            return "\n".join(f"{turn.role}: {turn.content}" for turn in turns)
-    latest = snapshots.latest_of_project(session, project_id)
-    return latest.compressed_context if latest is not None else ""
+def saved_conversation(session: Session, ended: WorkSession | None) -> str:
+    """The ended session's stored conversation as a speaker-marked transcript ("" when none)."""
+    if ended is None:
+        return ""
+    turns = snapshots.conversation_of_session(session, ended.id)
+    return "\n\n".join(f"{turn.role.capitalize()}: {turn.content}" for turn in turns)
 
 
 def rotation_briefing(session: Session, *, project: Project, previous: AccountView, next_view: AccountView,
@@ -73,9 +72,16 @@ def rotation_briefing(session: Session, *, project: Project, previous: AccountVi
     ]
     if ended is not None:
         lines.append(f"**Handed off**: session #{ended.session_number} ({ended.credits_used} credits used)")
-    context = latest_context(session, project.id, ended)
-    if context.strip():
-        last_work = tail_briefing(context, project_name=project.name, level="medium").markdown
-        lines += ["", "## Last Work", "", last_work.split("## Latest context", 1)[-1].strip()]
+    conversation = saved_conversation(session, ended)
+    if conversation.strip():
+        # The engine reads the conversation and merges the project's previous briefing itself.
+        built = brief_project(session, project_id=project.id, context=conversation, now=now,
+                              from_account_id=old.id, to_account=next_view.account.account_name)
+        lines += ["", built.markdown.strip()]
+    else:
+        latest = snapshots.latest_of_project(session, project.id)
+        if latest is not None:
+            lines += ["", "## Last Work (the project's latest briefing, carried over)", "",
+                      latest.compressed_context.strip()]
     text = "\n".join(lines) + "\n"
     return text, count_tokens(text)

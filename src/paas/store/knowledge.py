@@ -43,3 +43,8 @@ def find_same(session: Session, category: str, title: str) -> KnowledgeEntry | N
             KnowledgeEntry.category == category, func.lower(KnowledgeEntry.title) == title.lower()
         )
     ).first()
+
+
+def most_used(session: Session, limit: int) -> list[KnowledgeEntry]:
+    return list(session.scalars(
+        select(KnowledgeEntry).order_by(KnowledgeEntry.usage_count.desc(), KnowledgeEntry.id).limit(limit)))

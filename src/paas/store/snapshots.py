@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paas.store.schema import ContextSnapshot, ConversationTurn, HandoffQueueItem
@@ -31,3 +31,19 @@ def conversation_of_session(session: Session, session_id: int) -> list[Conversat
         select(ConversationTurn).where(ConversationTurn.session_id == session_id)
         .order_by(ConversationTurn.turn_number)
     ))
+
+
+def recent_of_project(session: Session, project_id: int, limit: int) -> list[ContextSnapshot]:
+    """The project's latest handoff snapshots, newest first."""
+    return list(session.scalars(
+        select(ContextSnapshot)
+        .where(ContextSnapshot.project_id == project_id, ContextSnapshot.snapshot_type == "handoff")
+        .order_by(ContextSnapshot.created_at.desc(), ContextSnapshot.id.desc())
+        .limit(limit)
+    ))
+
+
+def next_turn_number(session: Session, session_id: int) -> int:
+    highest = session.scalar(
+        select(func.max(ConversationTurn.turn_number)).where(ConversationTurn.session_id == session_id))
+    return (highest or 0) + 1

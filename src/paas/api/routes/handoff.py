@@ -1,24 +1,50 @@
-"""POST /api/handoff/compress: a briefing from a conversation, saved as a context snapshot."""
+"""Briefings over HTTP: POST /api/handoff/compress and POST /api/private/smart-compress.
+
+Both read the conversation (format detected), build the briefing with the engine, and save
+it as the project's context snapshot; they differ only in the answer's shape (the original's).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter
 
 from paas.api.deps import Now, Operator, SessionDep
 from paas.api.routes import errors
-from paas.api.schemas import HandoffCompress, HandoffEnvelope, HandoffOut
-from paas.services.handoff import compress_handoff
+from paas.api.schemas import (
+    BriefingStats,
+    HandoffCompress,
+    HandoffEnvelope,
+    HandoffOut,
+    SmartCompress,
+    SmartCompressEnvelope,
+)
+from paas.services.briefing import compress_and_save
 
 router = APIRouter(tags=["handoff"])
 
 
+def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
+    return BriefingStats(original_lines=stats["lines_before"], compressed_lines=stats["lines_after"],
+                         compression_ratio=stats["ratio_lines"], **stats)
+
+
 @router.post("/api/handoff/compress", response_model=HandoffEnvelope, responses=errors(400, 404, 413))
 def compress(body: HandoffCompress, session: SessionDep, now: Now, _: Operator) -> HandoffEnvelope:
-    result = compress_handoff(session, project_id=body.project_id, context=body.context, now=now,
-                              level=body.compress_level, credits_used=body.credits_used,
+    saved = compress_and_save(session, project_id=body.project_id, context=body.context, now=now,
+                              level=body.compress_level, max_tokens=body.max_tokens,
                               from_account_id=body.from_account_id)
-    return HandoffEnvelope(briefing=result.briefing.markdown, data=HandoffOut(
-        snapshot_id=result.snapshot.id, session_id=result.snapshot.session_id,
-        original_lines=result.briefing.original_lines, compressed_lines=result.briefing.kept_lines,
-        compression_ratio=result.briefing.compression_ratio,
-    ))
+    stats = briefing_stats(saved.briefing.stats)
+    return HandoffEnvelope(briefing=saved.briefing.markdown, stats=stats, data=HandoffOut(
+        snapshot_id=saved.snapshot.id, session_id=saved.snapshot.session_id, original_lines=stats.original_lines,
+        compressed_lines=stats.compressed_lines, compression_ratio=stats.compression_ratio))
+
+
+@router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
+def smart_compress(body: SmartCompress, session: SessionDep, now: Now, _: Operator) -> SmartCompressEnvelope:
+    saved = compress_and_save(session, project_id=body.project_id, context=body.context, now=now,
+                              level=body.compress_level, max_tokens=body.max_tokens, lines_mode=body.lines,
+                              filename=body.filename)
+    return SmartCompressEnvelope(briefing=saved.briefing.markdown, stats=briefing_stats(saved.briefing.stats),
+                                 snapshot_id=saved.snapshot.id)

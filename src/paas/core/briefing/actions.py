@@ -302,6 +302,8 @@ def _git_commit(log: ActionLog, call: ToolCall, command: str, seq: int, turn: in
 
 def _test_summary(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool) -> None:
     command = command_of(call)
+    if command is None and "test" not in call.name.lower():
+        return  # summaries count when a command (or a test tool) produced them, not in a file's content
     output = call.output or ""
     is_test_command = bool(command and _TEST_CMD_RE.search(command))
     if not is_test_command and not (" passed" in output or " failed" in output or "Ran " in output):
@@ -313,7 +315,7 @@ def _test_summary(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: b
     summary = clip(summary.strip(" =-*\t"), 160)
     if not summary and not is_test_command:
         return
-    subject = first_line(command, 100) if command else call.name
+    subject = first_line(command, 100) if command else ""
     key = command_family(command) if command else call.name
     if not summary:
         if call.exit_status is None and not call.is_error:

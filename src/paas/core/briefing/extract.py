@@ -88,8 +88,9 @@ def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:
             later.reverse()
             return Fact("request", turn.text.strip(), turn.index, key="request", first_turn=turn.index,
                         source="user"), later
-        later.append(Fact("request", clip(turn.text.strip(), 200), turn.index, status="housekeeping",
-                          key=normalise(turn.text), first_turn=turn.index, source="user"))
+        if turn.text.strip():
+            later.append(Fact("request", clip(turn.text.strip(), 200), turn.index, status="housekeeping",
+                              key=normalise(turn.text), first_turn=turn.index, source="user"))
     if last_user is None:
         return None, []
     # nothing but housekeeping: the last input is the request
