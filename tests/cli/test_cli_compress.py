@@ -1,0 +1,54 @@
+"""`paas compress` and `paas context save` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from paas.cli import app
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
+TRANSCRIPT = """User: Fix the failing test in tests/test_api.py, and never change the public API.
+
+Assistant: I ran `pytest tests/test_api.py` and edited src/api.py.
+"""
+
+
+def test_compress_prints_the_briefing_of_a_file(tmp_path: Path) -> None:
+    source = tmp_path / "chat.md"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    result = CliRunner().invoke(app, ["compress", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "## Latest request" in result.stdout
+    assert "never change the public API" in result.stdout
+
+
+def test_compress_json_is_one_object_with_briefing_and_stats() -> None:
+    result = CliRunner().invoke(app, ["compress", "-", "--json", "--level", "high"], input=TRANSCRIPT)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"briefing", "stats"}
+    assert payload["stats"]["level"] == "high" and payload["stats"]["tokenizer"] == "cl100k_base"
+
+
+def test_compress_reads_a_real_transcript_of_every_corpus_format() -> None:
+    files = sorted(CORPUS.glob("*_*.*"))
+    assert files, f"corpus not found at {CORPUS}"
+    for file in [files[0], *[f for f in files if f.suffix == ".jsonl"]]:
+        result = CliRunner().invoke(app, ["compress", str(file), "--json"])
+        assert result.exit_code == 0, (file.name, result.output)
+        stats = json.loads(result.stdout)["stats"]
+        assert stats["tokens_after"] < stats["tokens_before"]
+
+
+def test_compress_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(app, ["compress", str(tmp_path / "nope.md")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    broken = tmp_path / "s.jsonl"
+    broken.write_text('{"type": "user", "message": {"content": "hi"}}\n{broken\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["compress", str(broken)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    bad_level = CliRunner().invoke(app, ["compress", "-", "--level", "max"], input=TRANSCRIPT)
+    assert bad_level.exit_code == 2
