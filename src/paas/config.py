@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         32 * 1024 * 1024, ge=1024, description="Largest body accepted by batch-create-accounts (10,000 rows)."
     )
     sqlite_busy_timeout_ms: int = Field(
-        5000, ge=0, description="How long a SQLite writer waits for the lock before failing."
+        15000, ge=0, description="How long a SQLite writer waits for the lock before failing."
     )
     page_size_max: int = Field(500, ge=1, description="Largest page a list endpoint returns.")
     login_link_minutes: int = Field(

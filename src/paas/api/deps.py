@@ -9,10 +9,12 @@ viewer's read never takes SQLite's write lock.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from paas.config import Settings
@@ -75,7 +77,8 @@ def require(role: Role) -> Callable[[Request], ApiToken]:
         with transaction(engine, write=False) as session:
             record = tokens.authenticate(session, bearer_token(request), now=now, required=role)
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
-            with transaction(engine) as session:
+            # Bookkeeping only: never fail or queue a request behind the write lock for it.
+            with suppress(OperationalError), transaction(engine) as session:
                 tokens.note_use(session, record.id, now=now)
         return record
 

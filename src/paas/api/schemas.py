@@ -110,6 +110,7 @@ class ProjectOut(Response):
     status: ProjectStatus
     total_credits_used: int
     total_sessions: int
+    rotate_threshold_percent: int | None
     created_at: datetime
     updated_at: datetime
 
@@ -278,6 +279,8 @@ class ProjectPatch(RequestBody):
     name: Name | None = None
     description: LongText | None = None
     status: ProjectStatus | None = None
+    rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = Field(
+        None, description="Rotate when an account has used this share of its quota (overrides the account's).")
 
 
 class QuotaFields(RequestBody):

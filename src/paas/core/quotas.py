@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,18 +64,26 @@ class QuotaWindow:
             start = self.start(now)
             inside = [moment for moment, _ in used_at if moment > start]
             return min(inside) + timedelta(hours=self.hours) if inside else now
-        local_zone = zone(self.timezone)
-        last = self._last_daily_reset(now).astimezone(local_zone)
-        following = datetime.combine(last.date() + timedelta(days=1), self.reset_at, tzinfo=local_zone)
-        return following.astimezone(now.tzinfo)
+        today = now.astimezone(zone(self.timezone)).date()
+        for days in range(0, 3):
+            candidate = self._reset_on(today + timedelta(days=days))
+            if candidate > now:
+                return candidate.astimezone(now.tzinfo)
+        raise AssertionError("a daily reset always comes within two days")
+
+    def _reset_on(self, day: date) -> datetime:
+        """The reset instant on a local calendar day, in UTC. Compared in UTC because aware times in
+        one zone compare by wall clock, which is wrong across a DST fold; a reset time that does not
+        exist that day (a DST gap) resolves to the instant zoneinfo maps it to."""
+        return datetime.combine(day, self.reset_at, tzinfo=zone(self.timezone)).astimezone(UTC)
 
     def _last_daily_reset(self, now: datetime) -> datetime:
-        local_zone = zone(self.timezone)
-        local_now = now.astimezone(local_zone)
-        today_reset = datetime.combine(local_now.date(), self.reset_at, tzinfo=local_zone)
-        if today_reset > local_now:
-            today_reset = datetime.combine(local_now.date() - timedelta(days=1), self.reset_at, tzinfo=local_zone)
-        return today_reset.astimezone(now.tzinfo)
+        today = now.astimezone(zone(self.timezone)).date()
+        for days in range(0, 3):
+            candidate = self._reset_on(today - timedelta(days=days))
+            if candidate <= now:
+                return candidate.astimezone(now.tzinfo)
+        raise AssertionError("a daily reset always lies within two days back")
 
 
 def zone(name: str) -> ZoneInfo:

@@ -35,9 +35,15 @@ MIN_PREFIX = 3
 
 
 def words(text: str) -> frozenset[str]:
-    """Lower-case word tokens; CamelCase and separators split ("UI/UX" -> ui, ux)."""
+    """Lower-case word tokens, separators split ("UI/UX" -> ui, ux); CamelCase words count both
+    whole and split ("GenSpark" -> genspark, gen, spark; "iOS" -> ios, i, os)."""
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    return frozenset(WORD.findall(spaced.lower()))
+    return frozenset(WORD.findall(text.lower())) | frozenset(WORD.findall(spaced.lower()))
+
+
+def query_words(text: str) -> frozenset[str]:
+    """A job's words, unsplit ("iOS" -> ios): each must be found among an account's words."""
+    return frozenset(WORD.findall(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -83,20 +89,6 @@ def _base_signals(candidate: Candidate) -> dict[str, float]:
     return {"remaining": remaining, "reset": reset, "idle": idle, "efficiency": efficiency}
 
 
-def _similarity(query: frozenset[str], account_words: frozenset[str]) -> float:
-    """Share of the query's words found in the account's words (exact, or one a prefix of the other)."""
-    if not query:
-        return 0.0
-    hits = 0
-    for word in query:
-        if word in account_words or len(word) >= MIN_PREFIX and any(
-            len(other) >= MIN_PREFIX and (other.startswith(word) or word.startswith(other))
-            for other in account_words
-        ):
-            hits += 1
-    return hits / len(query)
-
-
 class SelectionPool:
     """Accounts prepared for fast repeated ranking at one moment."""
 
@@ -117,46 +109,50 @@ class SelectionPool:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _matching_positions(self, query: frozenset[str]) -> set[int]:
-        positions: set[int] = set()
-        for word in query:
-            positions.update(self._by_word.get(word, ()))
-            if len(word) < MIN_PREFIX:
-                continue
-            # Account words that extend the query word ("front" -> "frontend"), found by bisection.
-            start = _bisect_left(self._vocabulary, word)
-            for other in self._vocabulary[start:]:
-                if not other.startswith(word):
-                    break
-                positions.update(self._by_word[other])
-            # Account words the query word extends ("frontends" -> "frontend").
-            for cut in range(MIN_PREFIX, len(word)):
-                positions.update(self._by_word.get(word[:cut], ()))
+    def _positions_of(self, word: str) -> set[int]:
+        """Accounts with a word equal to ``word``, extending it ("front" -> "frontend"), or that it
+        extends ("frontends" -> "frontend")."""
+        positions: set[int] = set(self._by_word.get(word, ()))
+        if len(word) < MIN_PREFIX:
+            return positions
+        start = _bisect_left(self._vocabulary, word)
+        for other in self._vocabulary[start:]:
+            if not other.startswith(word):
+                break
+            positions.update(self._by_word[other])
+        for cut in range(MIN_PREFIX, len(word)):
+            positions.update(self._by_word.get(word[:cut], ()))
         return positions
 
     def rank(self, request: SelectionRequest) -> list[Ranked]:
-        query = words(request.specialization)
-        # (score, -id, position, similarity); reasons are written only for the winners.
-        found: list[tuple[float, int, int, float]] = []
-        matched = self._matching_positions(query) if query else set()
-        for position in matched:
-            base, candidate, _, account_words = self._entries[position]
-            if _eligible(candidate, request):
-                similarity = _similarity(query, account_words)
-                found.append((base + WEIGHTS["similarity"] * similarity, -candidate.id, position, similarity))
+        query = query_words(request.specialization)
+        # Similarity = share of query words an account matches: count hits per position, word by word.
+        hits: dict[int, int] = {}
+        for word in query:
+            for position in self._positions_of(word):
+                hits[position] = hits.get(position, 0) + 1
+        weight = WEIGHTS["similarity"] / len(query) if query else 0.0
+        entries = self._entries
+        # (score, -id, position); reasons are written only for the winners.
+        found = [
+            (entries[position][0] + weight * count, -entries[position][1].id, position)
+            for position, count in hits.items()
+            if _eligible(entries[position][1], request)
+        ]
         # Unmatched accounts score their base only; walk them best-first and stop early.
         taken = 0
-        for position, (base, candidate, _, _) in enumerate(self._entries):
+        for position, (base, candidate, _, _) in enumerate(entries):
             if taken >= request.limit:
                 break
-            if position in matched or not _eligible(candidate, request):
+            if position in hits or not _eligible(candidate, request):
                 continue
-            found.append((base, -candidate.id, position, 0.0))
+            found.append((base, -candidate.id, position))
             taken += 1
-        best = heapq.nlargest(request.limit, found, key=lambda item: (item[0], item[1]))
+        best = heapq.nlargest(request.limit, found)
         ranked = []
-        for score, _, position, similarity in best:
-            _, candidate, signals, _ = self._entries[position]
+        for score, _, position in best:
+            _, candidate, signals, _ = entries[position]
+            similarity = hits.get(position, 0) / len(query) if query else 0.0
             ranked.append(_ranked(candidate, score, {**signals, "similarity": similarity}, request))
         return ranked
 

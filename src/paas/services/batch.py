@@ -46,6 +46,7 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
             continue
         try:
             row = account_row(fields, vault)
+            opening_usage(0, row.get("quota", 100), fields.get("credits_available"), now)
         except PaasError as problem:
             errors[index] = [{"msg": problem.message, **problem.details}]
             continue

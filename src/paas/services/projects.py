@@ -13,7 +13,7 @@ from paas.store import projects as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Project
 
-EDITABLE = ("name", "description", "status")
+EDITABLE = ("name", "description", "status", "rotate_threshold_percent")
 
 
 def get_project(session: Session, project_id: int, *, for_update: bool = False) -> Project:

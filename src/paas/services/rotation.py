@@ -72,25 +72,28 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
                            {"current_account_id": current_account_id})
         spend(session, work, credits=final_credits, now=now, note=note or "final usage before rotation")
         current = describe_account(session, current_account_id, now)
-    ranked = select_best_accounts(
-        session, now=now, specialization=specialization or project.description or project.name,
-        platform=platform, min_credits=min_credits, project_id=project.id, limit=1,
-        exclude=frozenset({current_account_id}), session_type=session_type)
     threshold = project_threshold(current.quota, project.rotate_threshold_percent)
-    plan = plan_rotation(
-        current=CurrentAccount(id=current.account.id, name=current.account.account_name, quota=current.quota,
-                               used_in_window=current.used, next_reset=current.next_reset),
-        open_session_id=work.id if work else None, ranked=ranked,
-        next_session_number=session_store.next_session_number(session, project.id), threshold=threshold,
-        soonest_reset=None if ranked else soonest_reset(session, now, exclude=frozenset({current_account_id})))
+    excluded = {current_account_id}
+    while True:
+        ranked = select_best_accounts(
+            session, now=now, specialization=specialization or project.description or project.name,
+            platform=platform, min_credits=min_credits, project_id=project.id, limit=1,
+            exclude=frozenset(excluded), session_type=session_type)
+        plan = plan_rotation(
+            current=CurrentAccount(id=current.account.id, name=current.account.account_name, quota=current.quota,
+                                   used_in_window=current.used, next_reset=current.next_reset),
+            open_session_id=work.id if work else None, ranked=ranked,
+            next_session_number=session_store.next_session_number(session, project.id), threshold=threshold,
+            soonest_reset=None if ranked else soonest_reset(session, now, exclude=frozenset(excluded)))
+        # Lock the choice; a rotation of another project may have leased it since we ranked.
+        next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
+        if next_view.leased_session_id is None:
+            break
+        excluded.add(next_view.account.id)
     if work is not None:
         end_session(work, SessionStatus.HANDED_OFF, now=now)
     if plan.mark_exhausted:
         current.account.exhausted_until = plan.exhausted_until
-    next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
-    if next_view.leased_session_id is not None:
-        raise Conflict("the chosen account was leased by a concurrent rotation; retry",
-                       {"account_id": next_view.account.id})
     new_session = WorkSession(
         project_id=project.id, account_id=next_view.account.id, session_number=plan.next_session_number,
         session_type=(work.session_type if work else session_type) or SessionType.DEVELOPMENT.value,

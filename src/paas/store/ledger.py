@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from paas.store.schema import CreditEvent
@@ -39,6 +39,10 @@ def credits_used(session: Session, *, since: datetime | None = None, account_id:
 
 
 def append_many(session: Session, events: list[CreditEvent]) -> None:
+    """Insert many events with one executemany (no ids needed back)."""
     if events:
-        session.add_all(events)
-        session.flush()
+        columns = ("account_id", "session_id", "project_id", "credits", "note", "occurred_at", "idempotency_key",
+                   "overdrawn")
+        session.execute(insert(CreditEvent), [
+            {column: getattr(event, column) for column in columns} | {"overdrawn": event.overdrawn or 0}
+            for event in events])

@@ -45,7 +45,7 @@ IDENT_RE = re.compile(
     r")(?![\w-])"
 )
 NUMBER_RE = re.compile(r"(?<![\w.,])\d{2,}(?:[.,]\d+)*(?![\w])")
-DOUBLE_SPAN_RE = re.compile(r"``\s(.+?)\s``")
+DOUBLE_SPAN_RE = re.compile(r"`` ([^\n]+?) ``")
 CODE_SPAN_RE = re.compile(r"`([^`\s][^`\n]{0,118}[^`\s]|[^`\s])`")
 _UNIT_NUMBER_RE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds?|minutes?|min|hours?|h|days?|KB|MB|GB|TB|px|%|tokens?|k)\b",

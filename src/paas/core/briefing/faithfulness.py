@@ -10,6 +10,9 @@ the "Related knowledge" line (titles come from the knowledge base), turn citatio
 ("turn 12", "turns 3–9"), repeat counts ("×3") and exit statuses ("exit 1"; the reader's
 structured exit code, e.g. an inferred 0, need not be written in the text).
 
+The latest request, quoted in a fence, is checked line by line: each line (each side of an
+"[…]" elision) must occur verbatim.
+
 Sources: the transcript text as given (raw file text is fine) plus, when it is JSON or JSON
 Lines, every string value decoded (so ``\\"`` and ``\\u00e9`` escapes do not hide a match),
 plus the previous briefing for carried-over items. Code spans cut by the briefing ("…" or the
@@ -23,35 +26,74 @@ import json
 import re
 from typing import Any
 
-from paas.core.briefing.anchors import briefing_anchors
+from paas.core.briefing.anchors import CODE_SPAN_RE, DOUBLE_SPAN_RE, briefing_anchors
 from paas.core.briefing.budget import ELISION
 from paas.core.briefing.text import ELLIPSIS
 
 _GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)")
+_FENCED_RE = re.compile(r"^(`{3,})text\n(.*?)\n\1$", re.MULTILINE | re.DOTALL)
 
 
 def checked_part(briefing_markdown: str) -> str:
-    """The part of a briefing whose anchors must come from the sources."""
+    """The part of a briefing whose anchors must come from the sources (without verbatim blocks)."""
+    return _split(briefing_markdown)[0]
+
+
+def _split(briefing_markdown: str) -> tuple[str, list[str]]:
+    """``(body, verbatim lines)``: the body to extract anchors from, and the lines of fenced quotes.
+
+    A fenced quote (the latest request) is checked line by line as a whole: every non-blank
+    line, or each side of an "[…]" elision, must occur verbatim. Its content is not scanned for
+    anchors nor stripped of citation-like text, since it is the user's own words.
+    """
     start = briefing_markdown.find("\n## ")
     body = briefing_markdown[start:] if start >= 0 else ""
+    verbatim: list[str] = []
+    for match in _FENCED_RE.finditer(body):
+        for line in match.group(2).splitlines():
+            verbatim.extend(piece.strip() for piece in line.split(ELISION) if piece.strip())
+    body = _FENCED_RE.sub("", body)
     body = "\n".join(line for line in body.splitlines() if not line.startswith("Related knowledge:"))
-    return _GENERATED_RE.sub(" ", body)
+    # code spans are quoted text: taken whole before the citation markup is stripped from the rest
+    spans = [m.group(1) for m in DOUBLE_SPAN_RE.finditer(body)]
+    body = DOUBLE_SPAN_RE.sub(" ", body)
+    spans += [m.group(1) for m in CODE_SPAN_RE.finditer(body)]
+    body = CODE_SPAN_RE.sub(" ", body)
+    verbatim += [f"`{span.strip()}`" for span in spans if span.strip()]
+    return _GENERATED_RE.sub(" ", body), verbatim
+
+
+def _anchors(briefing_markdown: str) -> set[str]:
+    body, verbatim = _split(briefing_markdown)
+    return briefing_anchors(body) | set(verbatim)
 
 
 def unfaithful_anchors(briefing_markdown: str, transcript_text: str, previous_briefing: str | None = None) -> list[str]:
-    """The briefing's anchors that occur nowhere in the sources (sorted)."""
+    """The briefing's anchors (and verbatim quote lines) that occur nowhere in the sources (sorted)."""
     haystack = _sources(transcript_text, previous_briefing)
-    missing = []
-    for anchor in briefing_anchors(checked_part(briefing_markdown)):
-        pieces = [p.strip().removesuffix(ELLIPSIS).strip() for p in anchor.split(ELISION)]
-        if any(piece and piece not in haystack for piece in pieces):
-            missing.append(anchor)
+    missing = {_bare(anchor) for anchor in _anchors(briefing_markdown) if not _found(anchor, haystack)}
     return sorted(missing)
+
+
+def _bare(anchor: str) -> str:
+    return anchor[1:-1] if len(anchor) >= 3 and anchor[0] == anchor[-1] == "`" else anchor
+
+
+def _found(anchor: str, haystack: str) -> bool:
+    span = len(anchor) >= 3 and anchor[0] == anchor[-1] == "`"
+    text = anchor[1:-1] if span else anchor
+    pieces = [p.strip().removesuffix(ELLIPSIS).strip() for p in text.split(ELISION)]
+    if all(piece in haystack for piece in pieces if piece):
+        return True
+    if span:
+        # a span formed by a stray backtick of quoted text pairing with a neighbour: judge its anchors
+        return all(_found(token, haystack) for token in briefing_anchors(text))
+    return False
 
 
 def faithfulness(briefing_markdown: str, transcript_text: str, previous_briefing: str | None = None) -> float:
     """Share of the briefing's anchors found verbatim in the transcript (or previous briefing)."""
-    anchors = briefing_anchors(checked_part(briefing_markdown))
+    anchors = _anchors(briefing_markdown)
     if not anchors:
         return 1.0
     missing = unfaithful_anchors(briefing_markdown, transcript_text, previous_briefing)
