@@ -107,7 +107,7 @@ def in_process(quick: bool, table: Table, data: dict[str, Any], count: int) -> N
     for request, sample in zip(asked, samples, strict=True):
         size = len(words(request.specialization))
         by_words.setdefault("0 words" if size == 0 else "1 word" if size == 1 else "2+ words", []).append(sample)
-    matched = [len(pool._matching_positions(words(request.specialization))) for request in asked]
+    matched = [pool.matching_count(request.specialization) for request in asked]
 
     entries = [(candidate, sum(WEIGHTS[name] * value for name, value in _base_signals(candidate).items()),
                 words(f"{candidate.name} {candidate.specialization} {candidate.tags}")) for candidate in pool_input]

@@ -124,6 +124,13 @@ class SelectionPool:
             positions.update(self._by_word.get(word[:cut], ()))
         return positions
 
+    def matching_count(self, specialization: str) -> int:
+        """How many accounts share a word with the job (they are the ones scored one by one)."""
+        positions: set[int] = set()
+        for word in query_words(specialization):
+            positions |= self._positions_of(word)
+        return len(positions)
+
     def rank(self, request: SelectionRequest) -> list[Ranked]:
         query = query_words(request.specialization)
         # Similarity = share of query words an account matches: count hits per position, word by word.

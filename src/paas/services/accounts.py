@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from paas.store.schema import Account, CreditEvent
 
 EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "tags", "quota",
             "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold")
+EDITABLE_FIELDS = frozenset(EDITABLE)
 THROTTLE_DEFAULT = timedelta(seconds=60)
 STATUS_ALIASES = {"blocked": AccountStatus.DISABLED.value}
 
@@ -92,30 +94,38 @@ def _check_name_free(session: Session, name: str, own_id: int | None = None) -> 
 
 def validate_quota_fields(fields: dict[str, Any]) -> None:
     """Build the core Quota from the row's fields so its rules (window, threshold) apply to every door."""
+    _check_quota(str(fields.get("window_kind", "daily")), str(fields.get("window_reset_at", "00:00")),
+                 str(fields.get("window_timezone", "UTC")), fields.get("window_hours", 24), fields.get("quota", 100),
+                 fields.get("rotate_threshold"))
+
+
+@lru_cache(maxsize=256)  # a 10,000-row import repeats a handful of quota definitions
+def _check_quota(kind: str, reset_text: str, timezone: str, hours: int, credits: int, threshold: int | None) -> None:
     try:
-        hours, minutes = (int(part) for part in str(fields.get("window_reset_at", "00:00")).split(":"))
-        reset_at = time(hours, minutes)
+        hour, minute = (int(part) for part in reset_text.split(":"))
+        reset_at = time(hour, minute)
     except ValueError:
         raise InvalidInput("window_reset_at must be HH:MM", {"field": "window_reset_at"}) from None
-    window = QuotaWindow(kind=parse_enum(WindowKind, fields.get("window_kind", "daily"), "window_kind"),
-                         reset_at=reset_at, timezone=fields.get("window_timezone", "UTC"),
-                         hours=fields.get("window_hours", 24))
-    Quota(credits=fields.get("quota", 100), window=window, rotate_threshold=fields.get("rotate_threshold"))
+    window = QuotaWindow(kind=parse_enum(WindowKind, kind, "window_kind"), reset_at=reset_at, timezone=timezone,
+                         hours=hours)
+    Quota(credits=credits, window=window, rotate_threshold=threshold)
 
 
-def opening_usage(account_id: int, quota: int, credits_available: int | None, now: datetime) -> CreditEvent | None:
-    """The ledger entry for credits an account had already used when it was added."""
+OPENING_NOTE = "used before the account was added"
+
+
+def opening_credits(quota: int, credits_available: int | None) -> int | None:
+    """Credits an account had already used when it was added (None when it starts full)."""
     if credits_available is None or credits_available >= quota:
         return None
     if credits_available < 0:
         raise InvalidInput("credits_available cannot be negative", {"field": "credits_available"})
-    return CreditEvent(account_id=account_id, credits=quota - credits_available, occurred_at=now,
-                       note="used before the account was added")
+    return quota - credits_available
 
 
 def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[str, Any]:
     """Checked column values for a new account (shared by single and batch creation)."""
-    row = {key: value for key, value in fields.items() if key in EDITABLE and value is not None}
+    row = {key: value for key, value in fields.items() if value is not None and key in EDITABLE_FIELDS}
     row["account_name"] = required_text(fields.get("account_name"), "account_name")
     row["platform"] = parse_enum(Platform, fields.get("platform") or Platform.GENSPARK.value, "platform").value
     validate_quota_fields(row)
@@ -136,9 +146,10 @@ def create_account(session: Session, *, now: datetime, vault: CredentialVault | 
     account = Account(**row)
     session.add(account)
     session.flush()
-    opening = opening_usage(account.id, row.get("quota", 100), credits_available, now)
+    opening = opening_credits(row.get("quota", 100), credits_available)
     if opening is not None:
-        ledger.append(session, opening)
+        ledger.append(session, CreditEvent(account_id=account.id, credits=opening, occurred_at=now,
+                                           note=OPENING_NOTE))
     if "credentials_encrypted" in row and vault is not None:
         remember_canary(session, vault)
     return account

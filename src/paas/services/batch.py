@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
-from paas.services.accounts import account_row, opening_usage
+from paas.services.accounts import OPENING_NOTE, account_row, opening_credits
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.store import accounts as store
 from paas.store import ledger
@@ -38,7 +38,7 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
         raise PayloadTooLarge(f"at most {MAX_BATCH} accounts per batch; got {len(rows)}",
                               {"max": MAX_BATCH, "got": len(rows)})
     errors: dict[int, Any] = dict(row_errors or {})
-    checked: list[tuple[int, dict[str, Any], int | None]] = []
+    checked: list[tuple[int, dict[str, Any], int | None]] = []  # (index, row, opening credits)
     seen: dict[str, int] = {}
     skipped: list[str] = []
     for index, fields in enumerate(rows):
@@ -46,7 +46,7 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
             continue
         try:
             row = account_row(fields, vault)
-            opening_usage(0, row.get("quota", 100), fields.get("credits_available"), now)
+            opening = opening_credits(row.get("quota", 100), fields.get("credits_available"))
         except PaasError as problem:
             errors[index] = [{"msg": problem.message, **problem.details}]
             continue
@@ -58,7 +58,7 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
             errors[index] = [{"msg": f"duplicate of row {seen[name]}", "field": "account_name"}]
             continue
         seen[name] = index
-        checked.append((index, row, fields.get("credits_available")))
+        checked.append((index, row, opening))
     taken = store.existing_names(session, seen)
     if taken:
         if on_conflict == "skip":
@@ -75,9 +75,9 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
     for start in range(0, len(checked), 1000):
         chunk = checked[start:start + 1000]
         ids = store.insert_many(session, [row for _, row, _ in chunk])
-        openings = [opening_usage(account_id, row.get("quota", 100), credits, now)
-                    for (account_id, _), (_, row, credits) in zip(ids, chunk, strict=True)]
-        ledger.append_many(session, [event for event in openings if event is not None])
+        ledger.append_rows(session, [
+            {"account_id": account_id, "credits": opening, "occurred_at": now, "note": OPENING_NOTE, "overdrawn": 0}
+            for (account_id, _), (_, _, opening) in zip(ids, chunk, strict=True) if opening is not None])
         created += ids
         if progress:
             progress(len(chunk))

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paas.core.quotas import Quota, QuotaWindow, WindowKind
 from paas.core.types import SessionStatus
+from paas.store.records import driver_insert_many
 from paas.store.schema import Account, CreditEvent, HandoffQueueItem, WorkSession, utcnow
 
 WindowSpec = tuple[str, str, str, int]
@@ -42,7 +43,7 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     if not rows:
         return []
     stamp = utcnow()
-    session.execute(insert(Account), [{"created_at": stamp, "updated_at": stamp, **row} for row in rows])
+    driver_insert_many(session, Account.__table__, [{"created_at": stamp, "updated_at": stamp, **row} for row in rows])
     names = [row["account_name"] for row in rows]
     ids: dict[str, int] = {}
     for start in range(0, len(names), 900):

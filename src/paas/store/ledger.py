@@ -7,10 +7,12 @@ row with that key is returned instead of a second one being added.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paas.store.records import driver_insert_many
 from paas.store.schema import CreditEvent
 
 
@@ -38,11 +40,7 @@ def credits_used(session: Session, *, since: datetime | None = None, account_id:
     return int(session.scalar(statement) or 0)
 
 
-def append_many(session: Session, events: list[CreditEvent]) -> None:
-    """Insert many events with one executemany (no ids needed back)."""
-    if events:
-        columns = ("account_id", "session_id", "project_id", "credits", "note", "occurred_at", "idempotency_key",
-                   "overdrawn")
-        session.execute(insert(CreditEvent), [
-            {column: getattr(event, column) for column in columns} | {"overdrawn": event.overdrawn or 0}
-            for event in events])
+def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert many events (column dicts) with one executemany; no ids come back."""
+    if rows:
+        driver_insert_many(session, CreditEvent.__table__, rows)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import clip, first_line
+from paas.core.briefing.text import clip, code, first_line
 from paas.core.transcripts.model import ToolCall, Transcript
 
 SHELL_NAMES = frozenset(
@@ -282,7 +282,7 @@ def _aider_commit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: b
         log.failures.append(Failure(seq, turn, "commit", subject, error_line(call.output), ("commit",)))
         return
     message = call.input_value("message")
-    text = f"`{sha}` {clip(message, 120)}" if isinstance(message, str) and message.strip() else f"`{sha}`"
+    text = f"{code(sha)} {clip(message, 120)}" if isinstance(message, str) and message.strip() else code(sha)
     log.commits.append(Fact("commit", text, turn, status="ok", key=sha, first_turn=turn, source="tool"))
     _succeed(log, ("commit",), seq, turn)
 
@@ -295,7 +295,7 @@ def _git_commit(log: ActionLog, call: ToolCall, command: str, seq: int, turn: in
                                         ("commit",)))
         return
     sha, message = match.group(1), match.group(2).strip()
-    log.commits.append(Fact("commit", f"`{sha}` {clip(message, 120)}", turn, status="ok", key=sha, first_turn=turn,
+    log.commits.append(Fact("commit", f"{code(sha)} {clip(message, 120)}", turn, status="ok", key=sha, first_turn=turn,
                             source="tool"))
     _succeed(log, ("commit",), seq, turn)
 

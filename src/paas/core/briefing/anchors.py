@@ -57,23 +57,26 @@ def is_sha(token: str) -> bool:
     return bool(SHA_RE.fullmatch(token)) and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
 
 
+_DIGIT_RE = re.compile(r"\d")
+_ALPHA_RE = re.compile(r"[^\W\d_]")
+_INNER_UPPER_RE = re.compile(r".[A-Z]")
+_LOWER_RE = re.compile(r"[a-z]")
+_SWITCH_RE = re.compile(r"(?<=\d)[^\W\d_]|(?<=[^\W\d_])\d")
+
+
 def shape_score(token: str) -> float:
-    """How identifier-like a token is: mixed letters, digits and separators score highest."""
-    has_digit = any(c.isdigit() for c in token)
-    has_alpha = any(c.isalpha() for c in token)
+    """How identifier-like a token is: mixed letters, digits and separators score highest (0-3.5)."""
     score = 0.0
-    if has_digit and has_alpha:
+    if _DIGIT_RE.search(token) and _ALPHA_RE.search(token):
         score += 1.0
+        if len(_SWITCH_RE.findall(token)) >= 3:
+            score += 1.0  # hash-like (ids, keys, tickets): impossible to reconstruct, must be carried verbatim
     if "_" in token or "-" in token:
         score += 0.5
-    if any(c.isupper() for c in token[1:]) and any(c.islower() for c in token):
+    if _INNER_UPPER_RE.search(token) and _LOWER_RE.search(token):
         score += 0.5
     if len(token) >= 6:
         score += 0.5
-    switches = sum(1 for a, b in zip(token, token[1:], strict=False) if a.isdigit() != b.isdigit() and a.isalnum()
-                   and b.isalnum())
-    if switches >= 3:
-        score += 1.0  # hash-like (ids, keys, tickets): impossible to reconstruct, must be carried verbatim
     return score
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from paas.core.briefing.actions import ActionLog
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import clip, line_at
+from paas.core.briefing.text import clip, code, line_at
 from paas.core.transcripts.model import Transcript
 
 # Error lines are found keyword first (a plain scan), then the keyword's line is checked: a
@@ -115,11 +115,11 @@ def _tool_errors(log: ActionLog) -> list[Fact]:
         resolved_at = log.success_after(failure.keys, failure.seq)
         line = failure.line or "failed"
         if failure.kind == "command":
-            text = f"`{failure.subject}`: {line}"
+            text = f"{code(failure.subject)}: {line}"
         elif failure.kind == "edit":
-            text = f"edit of `{failure.subject}` failed: {line}"
+            text = f"edit of {code(failure.subject)} failed: {line}"
         elif failure.kind == "commit":
-            text = f"commit failed: {line}" if failure.subject == "commit" else f"`{failure.subject}`: {line}"
+            text = f"commit failed: {line}" if failure.subject == "commit" else f"{code(failure.subject)}: {line}"
         else:  # a tool's name is the reader's label, not transcript text: written as words
             text = f"{failure.subject.replace('_', ' ')} call failed: {line}"
         if resolved_at is not None:

@@ -6,14 +6,16 @@ So the cost is one C-speed scan per category plus a little work per hit, linear 
 
 * Constraints come from user turns only (the user's rules, not the agent's musings): sentences
   with don't / do not / never / always / must / only / make sure / avoid.
-* Decisions come from user and assistant prose: we'll use, decided, instead of, let's go with,
-  switch to, opted for, rather than...
-* Open items: unchecked ``- [ ]`` boxes (dropped when the same text is later checked), TODOs,
-  "next step" / "still need" / "remaining" sentences, and a question the assistant asked last
-  that nobody answered.
+* Decisions come from user prose and the assistant's last 60 replies: we'll use, decided,
+  instead of, let's go with, switch to, opted for, rather than...
+* Open items: unchecked ``- [ ]`` boxes (dropped when the same text is later checked), ``TODO:``
+  lines, "next step" / "still need" / "remaining" sentences (the user's, and the assistant's
+  last three replies'), and a question the assistant asked last that nobody answered.
 * Status markers (✅ ⚠️ 🚧 ❌) are a weak signal: the assistant's own claim, kept as such.
-* Anchors and mentioned paths: user prose (all of it), code spans and paths in the last
-  assistant turns (older assistant prose is mostly superseded), URLs in commands.
+* Anchors and mentioned paths: user prose (of a very long message, a paste, its head and tail),
+  code spans and paths in the last assistant turns (older assistant prose is mostly
+  superseded), URLs and ports in commands. Scores (how identifier-like, how specific) are
+  computed once per distinct token or sentence, after merging repeats.
 
 Code blocks and code-looking lines are skipped for constraints, decisions and open items:
 pasted or generated code says "must" and "TODO" without being a request.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from paas.core.briefing.actions import command_of
 from paas.core.briefing.anchors import CODE_SPAN_RE, find_anchors, find_paths, scan_tokens, shape_score
@@ -55,6 +58,7 @@ _NEXT_RE = re.compile(
     r"not yet (?:implemented|done|supported|working)|follow[- ]up)",
     re.IGNORECASE,
 )
+_CSS_CLASS_RE = re.compile(r"(?:[a-z]+(?:-[a-z]+)*:)*[a-z]+(?:-[a-z0-9/\[\]]+)+")
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
 _CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid")
@@ -133,8 +137,9 @@ def constraints(transcript: Transcript) -> list[Fact]:
                 continue
             strong = 1.0 if _STRONG_CONSTRAINT_RE.search(sentence) else 0.5
             found.append(Fact("constraint", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
-                              source="user", score=strong + specificity(sentence)))
-    return _merge(found)
+                              source="user", score=strong))
+    # scored once per distinct sentence, after merging (a rule repeated in every prompt costs one scan)
+    return [replace(f, score=f.score + specificity(f.text)) for f in _merge(found)]
 
 
 def _conversation(transcript: Transcript) -> list[Turn]:
@@ -285,8 +290,7 @@ def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]
     paths: list[Fact] = []
 
     def add_anchor(token: str, turn: int, source: str, base: float) -> None:
-        anchors.append(Fact("anchor", token, turn, key=token, first_turn=turn, source=source,
-                            score=base + shape_score(token)))
+        anchors.append(Fact("anchor", token, turn, key=token, first_turn=turn, source=source, score=base))
 
     for turn in transcript.turns:
         if turn.role == "user" and turn.text:
@@ -300,7 +304,7 @@ def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]
             for score, found in ((2.0, prose_paths), (1.0, find_paths(code) if code else [])):
                 for path in found:
                     paths.append(Fact("file", path, turn.index, status="mentioned", key=path,
-                                      first_turn=turn.index, source="user", score=score + path_specificity(path)))
+                                      first_turn=turn.index, source="user", score=score))
         for call in turn.tool_calls:
             command = command_of(call)
             if command and ("http" in command or "localhost" in command or "port" in command):
@@ -313,9 +317,15 @@ def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]
             span = match.group(1)
             if " " in span or len(span) < 3:
                 continue
-            if any(c.isdigit() for c in span) or any(c in span for c in "_./:()") or shape_score(span) > 0.5:
+            if _CSS_CLASS_RE.fullmatch(span):
+                continue  # utility classes (mb-3, hover:scale-105): markup detail, not an anchor
+            if any(c.isdigit() or c in "_./:()" for c in span) or not (span.islower() or span.istitle()):
                 add_anchor(span, turn.index, "assistant", 1.0)
         for path in find_paths(prose):
             paths.append(Fact("file", path, turn.index, status="mentioned", key=path, first_turn=turn.index,
                               source="assistant", score=0.5))
-    return _merge(anchors), _merge(paths)
+    # shapes are scored once per distinct token, after merging
+    scored_anchors = [replace(f, score=f.score + shape_score(f.text)) for f in _merge(anchors)]
+    scored_paths = [replace(f, score=f.score + path_specificity(f.text)) if f.source == "user" else f
+                    for f in _merge(paths)]
+    return scored_anchors, scored_paths

@@ -1,74 +1,35 @@
 """From facts to prioritised briefing items: what each section says and what is cut first.
 
 Design: every line a briefing can hold becomes an ``Item`` with a priority; ``budget.fit``
-keeps the best that fit. The priorities encode one judgement, in this order:
+keeps the best that fit, item by item. The bands encode one judgement: what a successor could
+not recover from the repository (the user's words) outranks what it could (``git log``), and
+what is current outranks history.
 
 * never cut: the latest request (verbatim), what the user typed after it, unresolved errors,
   edited files, the next step;
-* then what a successor most needs to not redo or break things: the in-progress/blocked state,
-  commits, the goal, the user's constraints, test results, the assistant's unanswered question,
-  carried-over open items, errors with an unverified fix, files the user named;
-* then context: open items, identifiers the user typed, decisions, commands, files read,
-  resolved errors, the assistant's code spans and mentions, its status markers.
+* 90+: the user's strong rules that name something exact (top 5), the most distinctive
+  identifiers (top 3) and paths (top 5) the user typed, the in-progress and blocked lines;
+* 85-90: commits (newest first), the goal (the first request);
+* 78-88: the user's other rules, the latest result of the last three test commands;
+* 72-82: the assistant's unanswered question, carried-over open items, unconfirmed fixes;
+* 50-75: open items, commands run, decisions, resolved errors, other user paths/identifiers;
+* below: files read, the assistant's code spans and mentions, older test runs, status markers.
 
-Within a category, later evidence ranks higher (``recency``), and any text naming a term past
-briefings named (``past_terms``) gains salience. Texts are quoted verbatim from facts; the only
-words this module adds are labels ("done:", "unresolved:") and turn citations ("turn 12").
+Within a band, later evidence ranks higher (``recency``) and a text naming a term past
+briefings named (``past_terms``) gains up to 6 points. Texts are quoted verbatim from facts;
+the only words added are labels ("done:", "unresolved:") and citations ("turn 12").
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.model import Facts
 from paas.core.briefing.previous import Carried
-from paas.core.briefing.text import clip, words
-
-NEVER = 1000.0
-
-
-class Salience:
-    """Recency and past-terms boosts for one transcript."""
-
-    def __init__(self, turn_count: int, past_terms: dict[str, int]) -> None:
-        self.span = max(turn_count - 1, 1)
-        self.words: dict[str, float] = {}  # plain words, matched as words
-        self.others: list[tuple[str, float]] = []  # anything else (config.py, NEEDLE-1, two words): substring
-        for term, count in past_terms.items():
-            if not isinstance(term, str) or not term.strip() or not isinstance(count, int) or count <= 0:
-                continue
-            boost = min(6.0, 2.0 + math.log2(1 + count))
-            key = term.strip().lower()
-            if key.isalpha() and len(key) >= 3:
-                self.words[key] = max(boost, self.words.get(key, 0.0))
-            else:
-                self.others.append((key, boost))
-
-    def recency(self, turn: int) -> float:
-        return max(0.0, min(1.0, turn / self.span))
-
-    def past(self, text: str) -> float:
-        """The boost of the most-used past term ``text`` names (0 when none)."""
-        if not self.words and not self.others:
-            return 0.0
-        lowered = text.lower()
-        best = max((self.words.get(w, 0.0) for w in words(lowered)), default=0.0)
-        for term, boost in self.others:
-            if boost > best and term in lowered:
-                best = boost
-        return best
-
-
-def code(text: str) -> str:
-    """``text`` as a Markdown code span (double backticks when it holds a backtick)."""
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
-
-
-def turn_ref(turn: int) -> str:
-    return f"turn {turn}"
+from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
+from paas.core.briefing.state import next_step, state_items
+from paas.core.briefing.text import clip, code
 
 
 def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
@@ -77,7 +38,7 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out += _request_items(facts)
     out += _goal_items(facts, salience)
     out += _constraint_items(facts, carried, salience)
-    out += _state_items(facts, carried, salience, 28 if compact else 48)
+    out += state_items(facts, carried, salience, 28 if compact else 48)
     out += _file_items(facts, salience)
     out += _error_items(facts, salience)
     out += _decision_items(facts, salience)
@@ -135,7 +96,7 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
     items = []
     # Strong rules that name something exact ("never touch config/prod.yml") outrank commits: the
     # repository's history shows commits again, nothing shows a successor the user's rules.
-    specific = _top_keys((f for f in facts.constraints if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP)
+    specific = top_keys((f for f in facts.constraints if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP)
     for fact in facts.constraints:
         band = 90.0 if fact.key in specific else 78.0
         priority = band + 1.5 * fact.score + 3 * salience.recency(fact.turn) + salience.past(fact.text)
@@ -146,113 +107,14 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
     return items
 
 
-def _state_items(facts: Facts, carried: Carried, salience: Salience, message_chars: int) -> list[Item]:
-    items: list[Item] = []
-    request = facts.latest_request
-    if request is not None:
-        items.append(Item("State", in_progress(facts), 92, order=0))
-    unresolved = facts.unresolved_errors
-    if unresolved:
-        latest = max(f.turn for f in unresolved)
-        items.append(Item("State", f"blocked: unresolved errors, latest at {turn_ref(latest)} (see Errors)", 91,
-                          order=1))
-    for fact in facts.commits:
-        if fact.key in carried.done_keys:
-            continue
-        message = fact.text.split("` ", 1)[-1] if fact.text.startswith("`") and "` " in fact.text else ""
-        text = f"{code(fact.key)} {clip(message, message_chars)}".rstrip()
-        priority = 85.5 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("State", text, priority, category="commit", group="done, commits", turn=fact.turn,
-                          order=10 + fact.turn / 1e6, separator="; "))
-    latest_tests = _latest_per_key(facts.tests)
-    recent_tests = {f.key for f in sorted(latest_tests, key=lambda f: f.turn)[-RECENT_TESTS:]}
-    for fact in latest_tests:
-        label = {"failed": "tests failing", "passed": "tests passed"}.get(fact.status, "test run")
-        subject = f"{code(fact.detail)}: " if fact.detail and fact.source == "tool" else ""
-        text = f"{label}: {subject}{fact.text} ({turn_ref(fact.turn)})"
-        if fact.source == "user":
-            text += ", pasted by the user"
-        base = (84 if fact.status == "failed" else 80) if fact.key in recent_tests else 50
-        priority = base + 3 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("State", text, priority, category="test", turn=fact.turn, order=20 + fact.turn / 1e6))
-    for text, evidence in carried.now_done:
-        items.append(Item("State", f"done: {text} (carried over) — {evidence}", 72, order=15))
-    merged: dict[str, Fact] = {}  # commands that read the same once clipped: one line, latest run
-    for fact in facts.commands:
-        old = merged.pop(fact.text, None)
-        if old is not None:
-            fact = Fact(fact.category, fact.text, fact.turn, fact.status, fact.key, old.first_turn,
-                        old.count + fact.count, fact.source, fact.detail)
-        merged[fact.text] = fact
-    for fact in merged.values():
-        count = f" ×{fact.count}" if fact.count > 1 else ""
-        exit_note = f"{fact.detail}, " if fact.detail else ""
-        text = f"ran {code(fact.text)} ({exit_note}{turn_ref(fact.turn)}{count})"
-        failed = 4 if fact.status == "failed" else 0
-        priority = 64 + 8 * salience.recency(fact.turn) + failed + salience.past(fact.text)
-        items.append(Item("State", text, priority, category="command", turn=fact.turn, order=40 + fact.turn / 1e6))
-    for fact in facts.markers:
-        items.append(Item("State", f"assistant marked ({turn_ref(fact.turn)}): {fact.text}",
-                          28 + 4 * salience.recency(fact.turn), category="marker", order=70 + fact.turn / 1e6))
-    return items
-
-
-def _latest_per_key(facts: Iterable[Fact]) -> list[Fact]:
-    latest: dict[str, Fact] = {}
-    for fact in facts:
-        latest[fact.key] = fact
-    return list(latest.values())
-
-
-def _basename(path: str) -> str:
-    return re.split(r"[/\\]", path.rstrip("/\\"))[-1] or path
-
-
-def in_progress(facts: Facts) -> str:
-    request = facts.latest_request
-    assert request is not None
-    after = request.turn
-    if facts.last_assistant_turn <= after:
-        return f"in progress: the latest request ({turn_ref(after)}), no reply yet"
-    edited = [f for f in facts.edited_files if f.turn > after]
-    commits = [f for f in facts.commits if f.turn > after]
-    evidence: list[str] = []
-    if edited:
-        names = ", ".join(code(_basename(f.text)) for f in edited[:4]) + (", …" if len(edited) > 4 else "")
-        evidence.append(f"edited {names}")
-    if commits:
-        evidence.append(f"committed {code(commits[-1].key)}")
-    tests = [f for f in facts.tests if f.turn > after]
-    if tests:
-        evidence.append(f"tests {'failing' if tests[-1].status == 'failed' else 'passed'} ({turn_ref(tests[-1].turn)})")
-    if not evidence:
-        return (f"in progress: the latest request ({turn_ref(after)}); answered in words "
-                f"({turn_ref(facts.last_assistant_turn)}), no edits since")
-    return f"in progress: the latest request ({turn_ref(after)}); since then {'; '.join(evidence)}"
-
-
-_FILE_GROUPS = {
-    "edited": ("edited", None),
-    "created": ("edited", None),
-    "edit failed": ("edited", None),
-    "read": ("read", 50.0),
-}
-
-
 USER_PATH_TOP = 5  # paths the user named in prose that rank with specific constraints; the rest rank lower
 USER_ANCHOR_TOP = 3  # identifier-like tokens the user typed that rank with specific constraints
 SPECIFIC_CONSTRAINT_TOP = 5
-RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are history
-
-
-def _top_keys(facts: Iterable[Fact], limit: int) -> set[str]:
-    ranked = sorted(facts, key=lambda f: (f.score, f.turn), reverse=True)
-    return {f.key for f in ranked[:limit]}
 
 
 def _file_items(facts: Facts, salience: Salience) -> list[Item]:
     items = []
-    user_top = _top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user"), USER_PATH_TOP)
+    user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user"), USER_PATH_TOP)
     for fact in facts.files:
         if fact.status in ("edited", "created", "edit failed"):
             note = {"created": " (new)", "edit failed": " (edit failed)"}.get(fact.status, "")
@@ -329,7 +191,7 @@ def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
     offered = [f for f in facts.anchors if f.text not in shown and f.text not in request_text]
     # The user's most identifier-like tokens (ids, keys, tickets, versions) rank with constraints:
     # nothing else in the repository would let a successor reconstruct them.
-    top = _top_keys((f for f in offered if f.source == "user" and f.score >= 5.0), USER_ANCHOR_TOP)
+    top = top_keys((f for f in offered if f.source == "user" and f.score >= 5.0), USER_ANCHOR_TOP)
     items = []
     for fact in offered:
         if fact.key in top:
@@ -341,24 +203,3 @@ def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
     return items
 
 
-def next_step(facts: Facts, carried: Carried) -> str:
-    request = facts.latest_request
-    unresolved = facts.unresolved_errors
-    if unresolved:
-        latest = max(unresolved, key=lambda f: f.turn)
-        return f"Fix the unresolved error from {turn_ref(latest.turn)} first (see Errors), then re-check it."
-    if request is not None and facts.last_assistant_turn <= request.turn:
-        return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
-    asked = [f for f in facts.open_items if f.status == "asked"]
-    if asked:
-        return f"Get the user's answer to the assistant's question ({turn_ref(asked[-1].turn)}): \"{asked[-1].text}\""
-    upcoming = [f for f in facts.open_items if f.status == "next" and f.source == "assistant"
-                and facts.latest_request is not None and f.turn > facts.latest_request.turn]
-    if upcoming:
-        return f"Continue where the assistant left off ({turn_ref(upcoming[-1].turn)}): \"{upcoming[-1].text}\""
-    if carried.still_open:
-        return f"Pick up the open item carried over: {carried.still_open[0]}"
-    if request is not None:
-        return (f"Check with the user that the latest request ({turn_ref(request.turn)}) is complete "
-                f"(last assistant reply: {turn_ref(facts.last_assistant_turn)}), then take the next task.")
-    return "Ask the user what to work on."

@@ -64,6 +64,11 @@ def clip(text: str, limit: int) -> str:
     return text[:cut].rstrip(" ,;:") + ELLIPSIS
 
 
+def code(text: str) -> str:
+    """``text`` as a Markdown code span (double backticks when it holds a backtick)."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def first_line(text: str, limit: int = 160) -> str:
     """The first non-blank line of ``text``, clipped."""
     for line in text.splitlines():
