@@ -135,5 +135,12 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/handoff/compress", {"project_id": 1, "context": "c"}),
     ("GET", "/api/knowledge", None),
     ("POST", "/api/knowledge", {"category": "tip", "title": "T"}),
+    ("POST", "/api/accounts/1/report-limit", {"reason": "throttled"}),
+    ("POST", "/api/private/select-best-account", {"min_credits": 1}),
+    ("POST", "/api/private/auto-rotate", {"current_account_id": 1, "project_id": 1}),
+    ("POST", "/api/private/batch-create-accounts", {"accounts": [{"account_name": "B"}]}),
+    ("POST", "/api/private/smart-compress", {"project_id": 1, "context": "c"}),
 ]
-WRITE_ROUTES = [route for route in API_ROUTES if route[0] != "GET"]
+# Routes that only read, though some take a body (selection ranks accounts and changes nothing).
+READ_ONLY_POSTS = {"/api/private/select-best-account"}
+WRITE_ROUTES = [route for route in API_ROUTES if route[0] != "GET" and route[1] not in READ_ONLY_POSTS]

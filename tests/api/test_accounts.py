@@ -24,7 +24,15 @@ BAD_CREATES: list[tuple[str, dict[str, Any]]] = [
     ("credits huge", {"account_name": "a", "credits_available": 10**30}),
     ("credits a bool", {"account_name": "a", "credits_available": True}),
     ("platform outside enum", {"account_name": "a", "platform": "myspace"}),
-    ("status outside enum", {"account_name": "a", "status": "sleeping"}),
+    ("status is computed, not given", {"account_name": "a", "status": "available"}),
+    ("quota zero", {"account_name": "a", "quota": 0}),
+    ("quota a string", {"account_name": "a", "quota": "100"}),
+    ("window_kind outside enum", {"account_name": "a", "window_kind": "weekly"}),
+    ("window_reset_at not HH:MM", {"account_name": "a", "window_reset_at": "25:00"}),
+    ("window_timezone unknown", {"account_name": "a", "window_timezone": "Mars/Base"}),
+    ("window_hours zero", {"account_name": "a", "window_kind": "rolling", "window_hours": 0}),
+    ("rotate_threshold above quota", {"account_name": "a", "quota": 10, "rotate_threshold": 11}),
+    ("credentials empty", {"account_name": "a", "credentials": ""}),
     ("email without @", {"account_name": "a", "account_email": "not-an-email"}),
     ("NUL in specialization", {"account_name": "a", "specialization": "React\x00"}),
     ("NUL in notes", {"account_name": "a", "notes": "\x00"}),
@@ -42,11 +50,27 @@ def test_create_answers_201_with_id_and_the_original_defaults(client: TestClient
 
 def test_create_keeps_every_given_field(client: TestClient) -> None:
     data = new_account(client, "Claude-1", account_email="me@example.com", platform="claude",
-                       specialization="Reasoning", notes="work seat", credits_available=40, status="exhausted")
-    assert {key: data[key] for key in ("account_email", "platform", "specialization", "notes",
-                                       "credits_available", "status")} == {
+                       specialization="Reasoning", notes="work seat", credits_available=40, quota=50,
+                       window_reset_at="06:30", window_timezone="Europe/Berlin", rotate_threshold=45,
+                       tags="reasoning,review")
+    assert {key: data[key] for key in ("account_email", "platform", "specialization", "notes", "quota",
+                                       "window_kind", "window_reset_at", "window_timezone", "rotate_threshold",
+                                       "tags", "credits_available", "credits_used", "overdrawn", "status",
+                                       "has_credentials", "leased_session_id")} == {
         "account_email": "me@example.com", "platform": "claude", "specialization": "Reasoning",
-        "notes": "work seat", "credits_available": 40, "status": "exhausted"}
+        "notes": "work seat", "quota": 50, "window_kind": "daily", "window_reset_at": "06:30",
+        "window_timezone": "Europe/Berlin", "rotate_threshold": 45, "tags": "reasoning,review",
+        "credits_available": 40, "credits_used": 10, "overdrawn": 0, "status": "available",
+        "has_credentials": False, "leased_session_id": None}
+    # The clock says 2026-11-25 12:00 UTC (13:00 in Berlin): the next reset is tomorrow 06:30 Berlin time.
+    assert data["credits_refresh_date"] in ("2026-11-26T05:30:00Z", "2026-11-26T05:30:00+00:00")
+
+
+def test_credits_available_at_or_above_the_quota_records_no_usage(client: TestClient) -> None:
+    data = new_account(client, "full", credits_available=100)
+    assert (data["credits_available"], data["credits_used"]) == (100, 0)
+    data = new_account(client, "empty", credits_available=0)
+    assert (data["credits_available"], data["credits_used"], data["status"]) == (0, 100, "exhausted")
 
 
 def test_list_is_ordered_by_name_and_carries_the_original_fields(client: TestClient) -> None:
@@ -66,12 +90,18 @@ def test_demo_accounts_list_by_name(client: TestClient, demo: None) -> None:
 
 def test_list_filters_by_status_and_platform(client: TestClient) -> None:
     new_account(client, "a", platform="claude")
-    new_account(client, "b", platform="claude", status="blocked")
+    b = new_account(client, "b", platform="claude")
+    ok(client.patch(f"/api/accounts/{b['id']}", json={"status": "disabled"}))
     new_account(client, "c")
+    new_account(client, "d", platform="claude", credits_available=0)
     claude = ok(client.get("/api/accounts", params={"platform": "claude"}))
-    assert [item["account_name"] for item in claude["data"]] == ["a", "b"]
-    blocked = ok(client.get("/api/accounts", params={"platform": "claude", "status": "blocked"}))
-    assert [item["account_name"] for item in blocked["data"]] == ["b"]
+    assert [item["account_name"] for item in claude["data"]] == ["a", "b", "d"]
+    disabled = ok(client.get("/api/accounts", params={"platform": "claude", "status": "disabled"}))
+    assert [item["account_name"] for item in disabled["data"]] == ["b"]
+    assert disabled["pagination"]["total"] == 1
+    exhausted = ok(client.get("/api/accounts", params={"status": "exhausted"}))
+    assert [item["account_name"] for item in exhausted["data"]] == ["d"]
+    fails(client.get("/api/accounts", params={"status": "sleeping"}), 422, "invalid_input")
     fails(client.get("/api/accounts", params={"platform": "myspace"}), 422, "invalid_input")
 
 
@@ -98,19 +128,25 @@ def test_get_unknown_account_is_404(client: TestClient) -> None:
 
 
 def test_patch_changes_only_the_given_fields(client: TestClient) -> None:
-    account = new_account(client, "a", specialization="React", notes="n")
-    changed = ok(client.patch(f"/api/accounts/{account['id']}", json={"credits_available": 12}))["data"]
-    assert changed["credits_available"] == 12
+    account = new_account(client, "a", specialization="React", notes="n", credits_available=90)
+    changed = ok(client.patch(f"/api/accounts/{account['id']}", json={"quota": 40}))["data"]
+    # 10 credits were used before it was added; a quota of 40 leaves 30.
+    assert (changed["quota"], changed["credits_available"], changed["credits_used"]) == (40, 30, 10)
+    assert changed["rotate_threshold"] == 36
     untouched = ("account_name", "account_email", "platform", "specialization", "notes", "status",
-                 "credits_refresh_date", "created_at")
+                 "credits_refresh_date", "created_at", "window_kind", "window_reset_at", "window_timezone")
     assert {key: changed[key] for key in untouched} == {key: account[key] for key in untouched}
 
 
-def test_patch_sets_an_aware_refresh_date(client: TestClient) -> None:
+def test_patch_of_the_window_moves_the_computed_refresh_date(client: TestClient) -> None:
     account = new_account(client)
+    assert account["credits_refresh_date"] in ("2026-11-26T00:00:00Z", "2026-11-26T00:00:00+00:00")
     data = ok(client.patch(f"/api/accounts/{account['id']}",
-                           json={"credits_refresh_date": "2026-12-01T00:00:00Z"}))["data"]
-    assert data["credits_refresh_date"].startswith("2026-12-01T00:00:00")
+                           json={"window_reset_at": "18:00", "window_timezone": "America/New_York"}))["data"]
+    # 12:00 UTC is 07:00 in New York: the next reset is today at 18:00 there, 23:00 UTC.
+    assert data["credits_refresh_date"] in ("2026-11-25T23:00:00Z", "2026-11-25T23:00:00+00:00")
+    fails(client.patch(f"/api/accounts/{account['id']}", json={"credits_refresh_date": "2026-12-01T00:00:00Z"}),
+          422, "invalid_input")
 
 
 def test_patch_refresh_date_without_timezone_is_taken_as_utc_or_refused(client: TestClient, engine: Engine) -> None:
@@ -136,13 +172,15 @@ def test_patch_refresh_date_outside_the_storable_range_is_422(client: TestClient
 
 
 @pytest.mark.parametrize("body", [
-    {"account_name": None}, {"platform": None}, {"status": None}, {"credits_available": None},
-    {"account_name": ""}, {"credits_available": 1.5}, {"credits_available": "5"}, {"credits_available": -3},
-    {"platform": "myspace"}, {"status": "sleeping"}, {"account_email": "nobody"}, {"notes": "a\x00"},
-    {"credits_refresh_date": "soon"}, {"api_key": "sk-1"},
-], ids=["name null", "platform null", "status null", "credits null", "name empty", "credits fraction",
-        "credits string", "credits negative", "platform enum", "status enum", "email", "NUL", "date text",
-        "unknown field"])
+    {"account_name": None}, {"platform": None}, {"status": None}, {"quota": None},
+    {"account_name": ""}, {"quota": 1.5}, {"quota": "5"}, {"quota": -3},
+    {"platform": "myspace"}, {"status": "sleeping"}, {"status": "active"}, {"account_email": "nobody"},
+    {"notes": "a\x00"}, {"credits_available": 5}, {"api_key": "sk-1"}, {"window_timezone": "Nowhere/City"},
+    {"window_reset_at": "7am"}, {"rotate_threshold": 101},
+], ids=["name null", "platform null", "status null", "quota null", "name empty", "quota fraction",
+        "quota string", "quota negative", "platform enum", "status enum", "status active", "email", "NUL",
+        "credits_available is computed", "unknown field", "unknown time zone", "reset time text",
+        "threshold above quota"])
 def test_patch_refuses_bad_input_and_changes_nothing(client: TestClient, engine: Engine,
                                                      body: dict[str, Any]) -> None:
     account = new_account(client)
@@ -165,14 +203,55 @@ def test_patch_unknown_account_is_404(client: TestClient, engine: Engine) -> Non
     assert rows(engine) == before
 
 
-def test_a_leased_account_cannot_be_set_available_while_its_session_runs(client: TestClient,
-                                                                         engine: Engine) -> None:
+def test_a_leased_account_stays_active_while_its_session_runs(client: TestClient, engine: Engine) -> None:
     account = new_account(client)
     session = start(client, new_project(client)["id"], account["id"])
     before = rows(engine)
-    error = fails(client.patch(f"/api/accounts/{account['id']}", json={"status": "available"}), 409, "conflict")
-    assert error["details"]["session_id"] == session["id"]
+    fails(client.patch(f"/api/accounts/{account['id']}", json={"status": "active"}), 422, "invalid_input")
     assert rows(engine) == before
+    for status in ("available", "exhausted", "throttled"):
+        data = ok(client.patch(f"/api/accounts/{account['id']}", json={"status": status}))["data"]
+        assert (data["status"], data["leased_session_id"]) == ("active", session["id"])
+    # Only a person's disable outranks the lease; re-enabling shows it active again.
+    data = ok(client.patch(f"/api/accounts/{account['id']}", json={"status": "blocked"}))["data"]
+    assert data["status"] == "disabled"
+    data = ok(client.patch(f"/api/accounts/{account['id']}", json={"status": "available"}))["data"]
+    assert (data["status"], data["exhausted_until"], data["throttled_until"]) == ("active", None, None)
+    complete(client, session["id"])
+    data = ok(client.get(f"/api/accounts/{account['id']}"))["data"]
+    assert (data["status"], data["leased_session_id"]) == ("available", None)
+
+
+def test_patch_status_sets_what_the_status_is_computed_from(client: TestClient, clock: Any) -> None:
+    account = new_account(client)
+    url = f"/api/accounts/{account['id']}"
+    data = ok(client.patch(url, json={"status": "exhausted"}))["data"]
+    assert (data["status"], data["exhausted_until"]) == ("exhausted", data["credits_refresh_date"])
+    data = ok(client.patch(url, json={"status": "throttled"}))["data"]
+    assert data["status"] == "throttled"
+    assert data["throttled_until"] in ("2026-11-25T12:01:00Z", "2026-11-25T12:01:00+00:00")
+    data = ok(client.patch(url, json={"status": "disabled"}))["data"]
+    assert (data["status"], data["disabled_reason"]) == ("disabled", "set by a person")
+    data = ok(client.patch(url, json={"status": "available"}))["data"]
+    assert (data["status"], data["exhausted_until"], data["throttled_until"], data["disabled_reason"]) == (
+        "available", None, None, None)
+    ok(client.patch(url, json={"status": "exhausted"}))
+    clock.now = clock.now.replace(day=26, hour=0, minute=0)
+    assert ok(client.get(url))["data"]["status"] == "available"
+
+
+def test_credentials_are_write_only_and_encrypted_at_rest(client: TestClient, engine: Engine) -> None:
+    secret = "sk-live-TOP-SECRET-0123456789"
+    response = client.post("/api/accounts", json={"account_name": "keyed", "credentials": secret})
+    data = created(response)["data"]
+    assert secret not in response.text and "credentials" not in data and data["has_credentials"] is True
+    for answer in (client.get(f"/api/accounts/{data['id']}"), client.get("/api/accounts"),
+                   client.patch(f"/api/accounts/{data['id']}", json={"credentials": secret + "-2"})):
+        assert answer.status_code == 200 and secret not in answer.text
+    stored = repr(rows(engine)["accounts"])
+    assert secret not in stored and "TOP-SECRET" not in stored
+    assert ok(client.patch(f"/api/accounts/{data['id']}", json={"credentials": None}))["data"]["has_credentials"] \
+        is False
 
 
 def test_delete_without_history_answers_200_then_404(client: TestClient) -> None:
@@ -190,3 +269,11 @@ def test_delete_with_history_is_409_and_keeps_it(client: TestClient, engine: Eng
     fails(client.delete(f"/api/accounts/{account['id']}"), 409, "conflict")
     assert rows(engine) == before
     assert ok(client.get(f"/api/accounts/{account['id']}"))["data"]["account_name"] == "acct-1"
+
+
+def test_blocked_is_accepted_as_the_old_name_of_disabled_in_the_list_filter(client: TestClient) -> None:
+    account = new_account(client, "b")
+    new_account(client, "c")
+    ok(client.patch(f"/api/accounts/{account['id']}", json={"status": "blocked"}))
+    listed = ok(client.get("/api/accounts", params={"status": "blocked"}))
+    assert [(item["account_name"], item["status"]) for item in listed["data"]] == [("b", "disabled")]

@@ -111,7 +111,8 @@ def test_an_operator_runs_the_work(client: TestClient, make_token: MakeToken) ->
 
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("POST", "/api/accounts", {"account_name": "New"}),
-    ("PATCH", "/api/accounts/1", {"credits_available": 1000}),
+    ("PATCH", "/api/accounts/1", {"quota": 1000}),
+    ("POST", "/api/private/batch-create-accounts", {"accounts": [{"account_name": "Other"}]}),
     ("DELETE", "/api/accounts/1", None),
     ("DELETE", "/api/projects/1", None),
 ])

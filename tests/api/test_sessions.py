@@ -76,11 +76,27 @@ def test_an_account_with_a_session_in_progress_cannot_start_another(client: Test
     assert rows(engine) == before
 
 
-def test_a_blocked_account_cannot_start(client: TestClient, engine: Engine) -> None:
+@pytest.mark.parametrize("status", ["disabled", "blocked", "exhausted", "throttled"])
+def test_a_disabled_exhausted_or_throttled_account_cannot_start(client: TestClient, engine: Engine,
+                                                                status: str) -> None:
     project_id = new_project(client)["id"]
-    account_id = new_account(client, status="blocked")["id"]
+    account_id = new_account(client)["id"]
+    ok(client.patch(f"/api/accounts/{account_id}", json={"status": status}))
     before = rows(engine)
-    fails(client.post("/api/sessions", json={"project_id": project_id, "account_id": account_id}), 409)
+    error = fails(client.post("/api/sessions", json={"project_id": project_id, "account_id": account_id}),
+                  409, "conflict")
+    assert error["details"]["status"] == ("disabled" if status == "blocked" else status)
+    assert rows(engine) == before
+
+
+def test_an_account_with_no_credits_left_cannot_start(client: TestClient, engine: Engine) -> None:
+    project_id = new_project(client)["id"]
+    account_id = new_account(client, credits_available=0)["id"]
+    before = rows(engine)
+    error = fails(client.post("/api/sessions", json={"project_id": project_id, "account_id": account_id}),
+                  409, "conflict")
+    assert (error["details"]["status"], error["details"]["next_reset_at"]) == (
+        "exhausted", "2026-11-26T00:00:00+00:00")
     assert rows(engine) == before
 
 

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from tests.api.api_helpers import complete, new_account, new_project, ok, start, stats, use
 
 DEMO_SESSION_CREDITS = [88, 92, 85, 72, 95, 88, 82]
+# What the demo's accounts had used when they were added (quota 100 minus the original's levels), today.
+DEMO_OPENING_CREDITS = [8, 22, 15, 5, 12, 55, 80]
 ORIGINAL_FIELDS = {"active_projects", "active_accounts", "total_credits", "total_sessions"}
 
 
@@ -19,20 +21,25 @@ def test_empty_database_gives_zeros(client: TestClient) -> None:
     data = body["data"]
     assert (data["active_projects"], data["active_accounts"], data["total_credits"], data["total_sessions"]) == (
         0, 0, 0, 0)
-    assert data["accounts_by_status"] == {"available": 0, "active": 0, "exhausted": 0, "blocked": 0}
+    assert data["accounts_by_status"] == {"available": 0, "active": 0, "exhausted": 0, "throttled": 0,
+                                          "disabled": 0}
     assert data["credits_used_today"] == 0 and data["avg_credits_per_completed_session"] is None
 
 
 def test_demo_figures_are_computed_from_the_demo_rows(client: TestClient, demo: None) -> None:
     data = stats(client)
-    assert data["total_credits"] == data["credits_used_total"] == sum(DEMO_SESSION_CREDITS) == 602
+    assert sum(DEMO_SESSION_CREDITS) == 602 and sum(DEMO_OPENING_CREDITS) == 197
+    assert data["total_credits"] == data["credits_used_total"] == 602 + 197 == 799
     assert data["total_sessions"] == 7 and data["sessions_completed"] == 7 and data["sessions_active"] == 0
     assert data["active_projects"] == 4 and data["projects_total"] == 4
     assert data["accounts_total"] == 10
-    assert data["accounts_by_status"] == {"available": 7, "active": 1, "exhausted": 2, "blocked": 0}
+    # No demo session is open, so no account is active; the original's two exhausted ones stay exhausted.
+    assert data["accounts_by_status"] == {"available": 8, "active": 0, "exhausted": 2, "throttled": 0,
+                                          "disabled": 0}
     assert data["active_accounts"] == 8
     assert data["avg_credits_per_completed_session"] == 86.0
-    assert data["credits_used_today"] == 0
+    # The demo's sessions are in the past; the opening usage is dated at the demo's "now".
+    assert data["credits_used_today"] == 197
 
 
 def test_usage_moves_today_and_the_totals_by_exactly_that_amount(client: TestClient, demo: None) -> None:
@@ -47,7 +54,7 @@ def test_usage_moves_today_and_the_totals_by_exactly_that_amount(client: TestCli
     use(client, session_id, 6)
     after = stats(client)
     assert after["credits_used_today"] == before["credits_used_today"] + 23
-    assert after["total_credits"] == before["total_credits"] + 23 == 625
+    assert after["total_credits"] == before["total_credits"] + 23 == 822
     assert after["credits_used_total"] == after["total_credits"]
 
 
@@ -82,11 +89,17 @@ def test_today_is_a_utc_day(client: TestClient, clock: Any) -> None:
 
 
 def test_account_statuses_are_counted_as_they_are(client: TestClient) -> None:
-    for name, status in (("a", "available"), ("b", "blocked"), ("c", "exhausted"), ("d", "blocked")):
-        new_account(client, name, status=status)
+    for name, status in (("a", "available"), ("b", "blocked"), ("c", "exhausted"), ("d", "disabled"),
+                         ("e", "throttled")):
+        account_id = new_account(client, name)["id"]
+        ok(client.patch(f"/api/accounts/{account_id}", json={"status": status}))
+    f = new_account(client, "f")["id"]
+    start(client, new_project(client)["id"], f)
+    new_account(client, "g", credits_available=0)
     data = stats(client)
-    assert data["accounts_by_status"] == {"available": 1, "active": 0, "exhausted": 1, "blocked": 2}
-    assert (data["active_accounts"], data["accounts_total"]) == (1, 4)
+    assert data["accounts_by_status"] == {"available": 1, "active": 1, "exhausted": 2, "throttled": 1,
+                                          "disabled": 2}
+    assert (data["active_accounts"], data["accounts_total"]) == (2, 7)
 
 
 def test_project_statuses_decide_active_projects(client: TestClient) -> None:

@@ -16,6 +16,7 @@ from paas.core.selection import (
     SelectionPool,
     SelectionRequest,
     idle_hours,
+    query_words,
     rank_accounts,
     words,
 )
@@ -214,7 +215,7 @@ VOCABULARY = ["front", "frontend", "frontends", "back", "backend", "react", "vue
 
 def brute_force(candidates: list[Candidate], request: SelectionRequest) -> list[tuple[float, int]]:
     """Score every eligible account from the documented rules, independently of the pool."""
-    query = words(request.specialization)
+    query = query_words(request.specialization)
     scored = []
     for c in candidates:
         if (c.status is not AccountStatus.AVAILABLE or c.remaining <= 0 or c.remaining < request.min_credits

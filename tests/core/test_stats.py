@@ -35,7 +35,7 @@ def test_average_is_none_without_completed_sessions() -> None:
 
 def test_missing_statuses_count_zero() -> None:
     stats = stats_from(accounts_by_status={"available": 2})
-    assert stats.accounts_by_status == {"available": 2, "active": 0, "exhausted": 0, "blocked": 0}
+    assert stats.accounts_by_status == {"available": 2, "active": 0, "exhausted": 0, "throttled": 0, "disabled": 0}
     assert stats.active_projects == 0
     assert stats.sessions_active == 0
     assert stats.sessions_completed == 0
@@ -46,14 +46,14 @@ def test_missing_statuses_count_zero() -> None:
 def test_totals_and_usable_accounts_are_sums_of_the_counts() -> None:
     stats = stats_from(
         projects_by_status={"active": 3, "archived": 2},
-        accounts_by_status={"available": 4, "active": 1, "exhausted": 2, "blocked": 1},
+        accounts_by_status={"available": 4, "active": 1, "exhausted": 2, "throttled": 3, "disabled": 1},
         sessions_by_status={"in_progress": 1, "completed": 5, "failed": 2},
         credits_used_today=17,
         credits_used_total=400,
     )
     assert stats.active_projects == 3
     assert stats.projects_total == 5
-    assert stats.accounts_total == 8
+    assert stats.accounts_total == 11
     assert stats.usable_accounts == 5
     assert stats.sessions_total == 8
     assert stats.sessions_active == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paas.core.types import AccountStatus, Role, SessionStatus, enum_values
+from paas.core.types import AccountStatus, AdminState, LimitReason, Role, SessionStatus, enum_values
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,9 @@ def test_roles_rank_viewer_below_operator_below_admin() -> None:
 
 
 def test_enum_values_are_the_stored_strings_in_declaration_order() -> None:
-    assert enum_values(AccountStatus) == ["available", "active", "exhausted", "blocked"]
+    assert enum_values(AccountStatus) == ["available", "active", "exhausted", "throttled", "disabled"]
+    assert enum_values(AdminState) == ["enabled", "disabled"]
+    assert enum_values(LimitReason) == ["window_exhausted", "throttled", "invalid_credentials"]
     assert Role("admin") is Role.ADMIN
 
 

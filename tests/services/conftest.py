@@ -24,8 +24,9 @@ def add_project(engine: Engine) -> Callable[..., Project]:
 
 
 @pytest.fixture
-def add_account(engine: Engine) -> Callable[..., Account]:
+def add_account(engine: Engine, clock: Any) -> Callable[..., Account]:
     def make(name: str = "Account", **fields: Any) -> Account:
+        fields.setdefault("now", clock())
         with transaction(engine) as session:
             return accounts.create_account(session, account_name=name, **fields)
 

@@ -44,7 +44,7 @@ def errors_of(outcomes: list[tuple[str, Any]]) -> list[Any]:
 def test_concurrent_usage_on_one_session_loses_nothing(
     engine: Engine, clock: Any, add_project: Make, add_account: Make, start: Make
 ) -> None:
-    work = start(add_project("p").id, add_account("a", credits_available=1000).id)
+    work = start(add_project("p").id, add_account("a", quota=1000).id)
 
     def use(index: int) -> int:
         with transaction(engine) as session:
@@ -58,7 +58,8 @@ def test_concurrent_usage_on_one_session_loses_nothing(
         ledger = session.scalar(select(func.sum(CreditEvent.credits)).where(CreditEvent.session_id == work.id))
         assert (events, ledger) == (THREADS, spent)
         assert work_sessions.get_session(session, work.id).credits_used == spent
-        assert accounts.get_account(session, work.account_id).credits_available == 1000 - spent
+        view = accounts.describe_account(session, work.account_id, clock())
+        assert (view.used, view.remaining, view.overdrawn) == (spent, 1000 - spent, 0)
         assert projects.get_project(session, work.project_id).total_credits_used == spent
 
 
@@ -118,4 +119,6 @@ def test_concurrent_starts_on_one_project_take_consecutive_numbers(
     assert sorted(value for _, value in outcomes) == list(range(1, THREADS + 1))
     with transaction(engine, write=False) as session:
         assert projects.get_project(session, project.id).total_sessions == THREADS
-        assert {accounts.get_account(session, aid).status for aid in account_ids} == {"active"}
+        views = [accounts.describe_account(session, aid, clock()) for aid in account_ids]
+        assert {view.status.value for view in views} == {"active"}
+        assert all(view.leased_session_id is not None for view in views)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from paas.services import demo, knowledge
+from paas.services import accounts, demo, knowledge
 from paas.store.db import transaction
 from paas.store.schema import (
     Account,
@@ -41,7 +41,8 @@ def test_demo_loads_the_original_records(engine: Engine, clock: Any) -> None:
     assert loaded.changed
     assert loaded.added == {"projects": 4, "accounts": 10, "sessions": 7, "snapshots": 3, "knowledge": 12,
                             "files": 6, "handoffs": 1}
-    assert counts(engine) == {"projects": 4, "accounts": 10, "sessions": 7, "credit_events": 7,
+    # 7 session events + 7 opening entries (the accounts that had used credits when they were added).
+    assert counts(engine) == {"projects": 4, "accounts": 10, "sessions": 7, "credit_events": 14,
                               "context_snapshots": 3, "knowledge_base": 12, "project_files": 6,
                               "handoff_queue": 1}
 
@@ -49,10 +50,19 @@ def test_demo_loads_the_original_records(engine: Engine, clock: Any) -> None:
 def test_demo_accounts_have_the_original_credit_levels(engine: Engine, clock: Any) -> None:
     load(engine, clock)
     with transaction(engine, write=False) as session:
-        levels = session.scalars(select(Account.credits_available).order_by(Account.id)).all()
-        statuses = Counter(session.scalars(select(Account.status)).all())
-    assert levels == [92, 78, 85, 95, 88, 100, 100, 100, 45, 20]
-    assert statuses == {"available": 7, "exhausted": 2, "active": 1}
+        views = accounts.describe_accounts(
+            session, list(session.scalars(select(Account).order_by(Account.id)).all()), clock())
+        openings = session.execute(select(CreditEvent.account_id, CreditEvent.credits).where(
+            CreditEvent.note == "used before the account was added").order_by(CreditEvent.account_id)).all()
+    # The original's levels, computed from the quota and the ledger inside today's window.
+    assert [view.remaining for view in views] == [92, 78, 85, 95, 88, 100, 100, 100, 45, 20]
+    assert [view.used for view in views] == [8, 22, 15, 5, 12, 0, 0, 0, 55, 80]
+    assert [tuple(row) for row in openings] == [(1, 8), (2, 22), (3, 15), (4, 5), (5, 12), (9, 55), (10, 80)]
+    # No session is open, so nothing is active; the original's two exhausted accounts are marked exhausted.
+    statuses = Counter(view.status.value for view in views)
+    assert statuses == {"available": 8, "exhausted": 2}
+    assert [view.account.account_name for view in views if view.status.value == "exhausted"] == [
+        "Claude-Sonnet", "ChatGPT-4"]
 
 
 def test_demo_sessions_are_completed_and_match_the_ledger(engine: Engine, clock: Any) -> None:

@@ -28,7 +28,9 @@ def test_start_leases_the_account_and_counts_the_session(
         assert (stored.status, stored.session_number, stored.session_type, stored.objectives) == (
             "in_progress", 1, "bugfix", "fix login")
         assert stored.started_at == clock()
-        assert accounts.get_account(session, account.id).status == "active"
+        view = accounts.describe_account(session, account.id, clock())
+        assert (view.status.value, view.leased_session_id) == ("active", work.id)
+        assert view.account.last_used_at == clock()
         assert projects.get_project(session, project.id).total_sessions == 1
 
 
@@ -55,17 +57,32 @@ def test_a_leased_account_cannot_start_another_session(
     assert rows(WorkSession) == 1
 
 
-def test_a_blocked_account_cannot_start_a_session(
-    add_project: Make, add_account: Make, start: Make, rows: Callable[[type[Any]], int]
+@pytest.mark.parametrize("status", ["disabled", "blocked", "throttled", "exhausted"])
+def test_a_disabled_throttled_or_exhausted_account_cannot_start_a_session(
+    engine: Engine, add_project: Make, add_account: Make, start: Make, rows: Callable[[type[Any]], int],
+    clock: Any, status: str,
 ) -> None:
-    account = add_account("a", status="blocked")
-    with pytest.raises(Conflict, match="blocked"):
+    account = add_account("a")
+    with transaction(engine) as session:
+        accounts.update_account(session, account.id, {"status": status}, now=clock())
+    shown = "disabled" if status == "blocked" else status
+    with pytest.raises(Conflict, match=f"account {account.id} is {shown}") as refused:
         start(add_project("p").id, account.id)
+    assert refused.value.details["status"] == shown
     assert rows(WorkSession) == 0
 
 
-def test_an_exhausted_account_may_still_start(add_project: Make, add_account: Make, start: Make) -> None:
-    assert start(add_project("p").id, add_account("a", status="exhausted").id).status == "in_progress"
+def test_an_account_that_used_its_quota_cannot_start_until_its_window_resets(
+    add_project: Make, add_account: Make, start: Make, clock: Any, rows: Callable[[type[Any]], int]
+) -> None:
+    account = add_account("a", credits_available=0)
+    project = add_project("p")
+    with pytest.raises(Conflict, match="exhausted") as refused:
+        start(project.id, account.id)
+    assert refused.value.details["next_reset_at"] == "2026-11-26T00:00:00+00:00"
+    assert rows(WorkSession) == 0
+    clock.now = clock.now.replace(day=26, hour=0, minute=0)
+    assert start(project.id, account.id).status == "in_progress"
 
 
 def test_start_with_unknown_project_account_or_type_fails(add_project: Make, add_account: Make, start: Make) -> None:
@@ -90,7 +107,8 @@ def test_complete_frees_the_account_and_computes_the_duration(
         stored = work_sessions.get_session(session, work.id)
         assert (stored.status, stored.duration_minutes, stored.completed_at) == ("completed", 47, finished)
         assert (stored.accomplishments, stored.blockers) == ("done", "none")
-        assert accounts.get_account(session, account.id).status == "available"
+        view = accounts.describe_account(session, account.id, finished)
+        assert (view.status.value, view.leased_session_id) == ("available", None)
 
 
 def test_a_given_duration_wins_over_the_clock(
@@ -145,7 +163,8 @@ def test_update_changes_only_editable_fields(
 
 
 def test_delete_of_an_open_session_frees_the_account_and_the_count(
-    engine: Engine, add_project: Make, add_account: Make, start: Make, rows: Callable[[type[Any]], int]
+    engine: Engine, add_project: Make, add_account: Make, start: Make, rows: Callable[[type[Any]], int],
+    clock: Any,
 ) -> None:
     project, account = add_project("p"), add_account("a")
     work = start(project.id, account.id)
@@ -153,7 +172,8 @@ def test_delete_of_an_open_session_frees_the_account_and_the_count(
         work_sessions.delete_session(session, work.id)
     assert rows(WorkSession) == 0
     with transaction(engine, write=False) as session:
-        assert accounts.get_account(session, account.id).status == "available"
+        view = accounts.describe_account(session, account.id, clock())
+        assert (view.status.value, view.leased_session_id) == ("available", None)
         assert projects.get_project(session, project.id).total_sessions == 0
 
 

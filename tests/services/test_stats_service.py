@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from paas.services import accounts
 from paas.services import sessions as work_sessions
 from paas.services.stats import compute_stats
 from paas.store.db import transaction
@@ -33,9 +34,13 @@ def test_figures_follow_the_rows_and_the_ledger(
     project = add_project("p")
     add_project("old", status="archived")
     a, b = add_account("a"), add_account("b")
-    add_account("c", status="blocked")
-    add_account("d", status="exhausted")
+    c = add_account("c")
+    add_account("d", credits_available=0)  # 100 credits used before it was added: exhausted by the ledger
+    e = add_account("e")
     today = clock()
+    with transaction(engine) as session:
+        accounts.update_account(session, c.id, {"status": "blocked"}, now=today)
+        accounts.update_account(session, e.id, {"status": "throttled"}, now=today)
     yesterday = today - timedelta(days=1)
     clock.now = yesterday
     first = start(project.id, a.id)
@@ -52,11 +57,16 @@ def test_figures_follow_the_rows_and_the_ledger(
 
     stats = stats_at(engine, today)
     assert (stats.active_projects, stats.projects_total) == (1, 2)
-    assert stats.accounts_total == 4
-    assert stats.accounts_by_status == {"available": 1, "active": 1, "exhausted": 1, "blocked": 1}
+    assert stats.accounts_total == 5
+    assert stats.accounts_by_status == {"available": 1, "active": 1, "exhausted": 1, "throttled": 1,
+                                        "disabled": 1}
     assert stats.usable_accounts == 2
     assert (stats.sessions_total, stats.sessions_active, stats.sessions_completed) == (3, 1, 2)
-    assert (stats.credits_used_today, stats.credits_used_total) == (32, 72)
+    # The opening usage of d (100, recorded today) counts like any other ledger entry.
+    assert (stats.credits_used_today, stats.credits_used_total) == (132, 172)
+    # Two minutes on, the throttle has passed by itself.
+    later = stats_at(engine, today + timedelta(minutes=2))
+    assert later.accounts_by_status["throttled"] == 0 and later.accounts_by_status["available"] == 2
     assert stats.avg_credits_per_completed_session == 32.5
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -31,9 +32,9 @@ def ledger_sum(engine: Engine, **where: int) -> int:
 
 @pytest.fixture
 def open_session(add_project: Make, add_account: Make, start: Make) -> Callable[..., Any]:
-    def make(credits_available: int = 100) -> Any:
+    def make(credits_available: int = 100, quota: int = 100) -> Any:
         number = next(fresh_names)
-        account = add_account(f"account {number}", credits_available=credits_available)
+        account = add_account(f"account {number}", credits_available=credits_available, quota=quota)
         return start(add_project(f"project {number}").id, account.id)
 
     return make
@@ -53,8 +54,13 @@ def test_usage_moves_session_account_and_project_together(
     assert (result.event.credits, result.event.overdrawn, result.event.note) == (30, 0, "first")
     assert result.event.occurred_at == clock()
     with transaction(engine, write=False) as session:
-        assert accounts.get_account(session, work.account_id).credits_available == 70
+        view = accounts.describe_account(session, work.account_id, clock())
+        assert (view.used, view.remaining, view.overdrawn) == (30, 70, 0)
+        assert view.account.last_used_at == clock()
         assert projects.get_project(session, work.project_id).total_credits_used == 30
+        # Credits come back when the daily window turns (midnight UTC by default): nothing is stored to reset.
+        tomorrow = accounts.describe_account(session, work.account_id, clock() + timedelta(hours=12))
+        assert (tomorrow.used, tomorrow.remaining) == (0, 100)
 
 
 def test_usage_beyond_what_is_left_is_recorded_and_flagged_overdrawn(
@@ -67,6 +73,10 @@ def test_usage_beyond_what_is_left_is_recorded_and_flagged_overdrawn(
     assert (second.event.credits, second.event.overdrawn, second.credits_available) == (5, 5, 0)
     assert ledger_sum(engine, session_id=work.id) == 30
     assert second.work_session.credits_used == 30
+    with transaction(engine, write=False) as session:
+        view = accounts.describe_account(session, work.account_id, clock())
+    # 90 used before it was added + 30 now, against a quota of 100.
+    assert (view.used, view.remaining, view.overdrawn, view.status.value) == (120, 0, 20, "active")
 
 
 @pytest.mark.parametrize("credits", [0, -3])
@@ -132,12 +142,16 @@ usages = st.lists(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(initial=st.integers(min_value=0, max_value=200), steps=usages)
+@given(quota_and_initial=st.integers(min_value=1, max_value=200).flatmap(
+    lambda quota: st.tuples(st.just(quota), st.integers(min_value=1, max_value=quota))), steps=usages)
 def test_ledger_invariant_holds_over_any_sequence_of_usages(
-    engine: Engine, clock: Any, open_session: Callable[..., Any], initial: int, steps: list[tuple[int, str | None]]
+    engine: Engine, clock: Any, open_session: Callable[..., Any], quota_and_initial: tuple[int, int],
+    steps: list[tuple[int, str | None]],
 ) -> None:
     # Each example makes its own project, account and session, so examples never share state.
-    work = open_session(credits_available=initial)
+    # (An account with nothing left cannot start a session, so it starts with at least 1 credit.)
+    quota, initial = quota_and_initial
+    work = open_session(credits_available=initial, quota=quota)
     prefix = f"s{work.id}-"
     by_key: dict[str, int] = {}
     expected_left, expected_events = initial, []
@@ -158,16 +172,25 @@ def test_ledger_invariant_holds_over_any_sequence_of_usages(
         assert result.credits_available == expected_left
 
     with transaction(engine, write=False) as session:
-        account = accounts.get_account(session, work.account_id)
+        view = accounts.describe_account(session, work.account_id, clock())
+        account = view.account
+        window_start = view.quota.window.start(clock())
+        in_window = int(session.scalar(select(func.coalesce(func.sum(CreditEvent.credits), 0)).where(
+            CreditEvent.account_id == account.id, CreditEvent.occurred_at >= window_start,
+            CreditEvent.occurred_at <= clock())) or 0)
         project = projects.get_project(session, work.project_id)
         stored = work_sessions.get_session(session, work.id)
         overdrawn = session.scalar(select(func.sum(CreditEvent.overdrawn)).where(
             CreditEvent.account_id == account.id)) or 0
         events = session.scalar(select(func.count()).where(CreditEvent.session_id == work.id))
-    spent = ledger_sum(engine, account_id=account.id)
+    spent = ledger_sum(engine, session_id=work.id)
     assert events == len(expected_events)
     assert spent == sum(expected_events)
-    assert initial - account.credits_available == spent - overdrawn
-    assert account.credits_available == expected_left
+    # The account's figures are the ledger's: used is the window's sum (opening usage included),
+    # left is what the quota leaves of it, and what was overdrawn is exactly what went beyond the quota.
+    assert in_window == ledger_sum(engine, account_id=account.id) == (quota - initial) + spent
+    assert view.used == in_window
+    assert view.remaining == max(0, quota - in_window) == expected_left
+    assert view.overdrawn == overdrawn == max(0, in_window - quota)
     assert project.total_credits_used == ledger_sum(engine, project_id=project.id) == spent
-    assert stored.credits_used == ledger_sum(engine, session_id=work.id) == spent
+    assert stored.credits_used == spent

@@ -90,8 +90,12 @@ def test_completed_sessions_of_one_account_do_not_clash(seeded: Engine) -> None:
 @pytest.mark.parametrize(
     "make_row",
     [
-        lambda: Account(account_name="X", status="bogus"),
+        lambda: Account(account_name="X", admin_state="bogus"),
         lambda: Account(account_name="X", platform="bogus"),
+        lambda: Account(account_name="X", window_kind="bogus"),
+        lambda: Account(account_name="X", quota=0),
+        lambda: Account(account_name="X", window_hours=0),
+        lambda: Account(account_name="X", quota=10, rotate_threshold=11),
         lambda: Project(name="X", status="bogus"),
         lambda: WorkSession(project_id=2, account_id=2, session_number=1, status="bogus", started_at=NOW),
         lambda: WorkSession(project_id=2, account_id=2, session_number=1, session_type="bogus", started_at=NOW),
@@ -102,7 +106,8 @@ def test_completed_sessions_of_one_account_do_not_clash(seeded: Engine) -> None:
         lambda: ConversationTurn(session_id=1, turn_number=1, role="bogus", content="x"),
         lambda: ProjectFile(project_id=1, file_path="a.py", importance="bogus"),
     ],
-    ids=["account.status", "account.platform", "project.status", "session.status", "session.session_type",
+    ids=["account.admin_state", "account.platform", "account.window_kind", "account.quota",
+         "account.window_hours", "account.rotate_threshold", "project.status", "session.status", "session.session_type",
          "snapshot.snapshot_type", "handoff.status", "knowledge.category", "token.role", "turn.role",
          "file.importance"],
 )

@@ -158,6 +158,8 @@ def create_account(session: Session, *, now: datetime, vault: CredentialVault | 
 def update_account(session: Session, account_id: int, changes: dict[str, Any], *, now: datetime,
                    vault: CredentialVault | None = None) -> Account:
     account = get_account(session, account_id, for_update=True)
+    if "status" in changes and changes["status"] is None:
+        raise InvalidInput("status cannot be null", {"fields": ["status"]})
     status = changes.pop("status", None)
     credentials = changes.pop("credentials", ...)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}

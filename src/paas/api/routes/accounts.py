@@ -6,7 +6,7 @@ Writes need the admin role; a limit report needs an operator (the AI session its
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path
 
@@ -23,7 +23,7 @@ from paas.api.schemas import (
     PageInfo,
     ReportLimit,
 )
-from paas.core.types import AccountStatus, Platform
+from paas.core.types import Platform
 from paas.services import accounts as service
 from paas.services.selection import report_limit
 
@@ -33,7 +33,8 @@ PageParams = Annotated[tuple[int, int], Depends(page_params())]
 
 
 @router.get("/api/accounts", response_model=Listing[AccountOut], responses=errors())
-def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams, status: AccountStatus | None = None,
+def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams,
+                  status: Literal["available", "active", "exhausted", "throttled", "disabled", "blocked"] | None = None,
                   platform: Platform | None = None) -> Listing[AccountOut]:
     limit, offset = page
     result = service.list_accounts(session, now=now, status=status, platform=platform, limit=limit, offset=offset)

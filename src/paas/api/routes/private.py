@@ -46,7 +46,8 @@ def ranked_out(item: Ranked) -> RankedOut:
                      score=item.score, reasons=list(item.reasons), signals=item.signals)
 
 
-@router.post("/api/private/select-best-account", response_model=SelectBestEnvelope, responses=errors(400, 404))
+@router.post("/api/private/select-best-account", response_model=SelectBestEnvelope,
+             responses=errors(400, 404, 413))
 def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> SelectBestEnvelope:
     ranked = select_best_accounts(session, now=now, specialization=body.specialization or "",
                                   platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
