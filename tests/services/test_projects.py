@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from paas.core.errors import Conflict, InvalidInput, NotFound
-from paas.services import handoff, projects
+from paas.services import briefing, projects
 from paas.store.db import transaction
 from paas.store.schema import ContextSnapshot, Project
 
@@ -117,7 +117,7 @@ def test_delete_of_a_project_with_a_handoff_snapshot_is_a_conflict(
     # A handoff before the first session saves a snapshot that refers to the project.
     project = add_project("P")
     with transaction(engine) as session:
-        handoff.compress_handoff(session, project_id=project.id, context="hello", now=clock())
+        briefing.compress_and_save(session, project_id=project.id, context="hello", now=clock())
     with pytest.raises(Conflict), transaction(engine) as session:
         projects.delete_project(session, project.id)
     assert (rows(Project), rows(ContextSnapshot)) == (1, 1)
