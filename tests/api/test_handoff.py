@@ -20,21 +20,21 @@ def snapshots(engine: Engine) -> list[ContextSnapshot]:
         return list(session.scalars(select(ContextSnapshot).order_by(ContextSnapshot.id)))
 
 
-def kept_lines(briefing: str) -> list[str]:
-    """The conversation lines a briefing kept (those under its "Latest context" heading)."""
-    return briefing.split("## Latest context\n\n", 1)[1].splitlines()
+LONG = "\n\n".join(f"User: step {n}: edit src/module_{n}.py and run pytest tests/test_{n}.py\n\n"
+                   f"Assistant: edited src/module_{n}.py; 3 passed" for n in range(400))
 
 
 def test_compress_answers_a_markdown_briefing_and_saves_it(client: TestClient, engine: Engine,
                                                            clock: Any) -> None:
     project = new_project(client, "Barber SaaS")
     body = ok(client.post("/api/handoff/compress", json={"project_id": project["id"], "context": CONVERSATION}))
-    assert set(body) == {"success", "briefing", "data"}
+    assert set(body) == {"success", "briefing", "data", "stats"}
     briefing = body["briefing"]
     assert briefing.startswith("# Handoff briefing: Barber SaaS\n")
-    assert kept_lines(briefing) == [f"line {n}" for n in range(16, 31)]
-    assert body["data"]["original_lines"] == 30 and body["data"]["compressed_lines"] == 15
-    assert body["data"]["compression_ratio"] == 50
+    assert "line 30" in briefing  # the latest request is kept verbatim
+    assert body["data"]["original_lines"] == 30 == body["stats"]["original_lines"]
+    assert body["data"]["compressed_lines"] == body["stats"]["compressed_lines"] > 0
+    assert body["stats"]["tokenizer"] == "cl100k_base"
     [saved] = snapshots(engine)
     assert saved.id == body["data"]["snapshot_id"]
     assert (saved.project_id, saved.snapshot_type, saved.compressed_context) == (project["id"], "handoff", briefing)
@@ -52,19 +52,31 @@ def test_compress_names_the_account_and_credits_and_links_the_latest_session(cli
     body = ok(client.post("/api/handoff/compress", json={
         "project_id": project_id, "context": "we fixed the bug", "credits_used": 88,
         "from_account_id": account["id"]}))
-    assert "- From account: GenSpark-Main" in body["briefing"]
+    assert "GenSpark-Main" in body["briefing"]
     assert "- Credits used: 88" in body["briefing"]
     assert body["data"]["session_id"] == latest
     assert snapshots(engine)[0].session_id == latest
 
 
-@pytest.mark.parametrize(("level", "kept"), [("low", 25), ("medium", 15), ("high", 5)])
-def test_compress_level_sets_how_many_lines_are_kept(client: TestClient, level: str, kept: int) -> None:
+@pytest.mark.parametrize(("level", "budget"), [("low", 2500), ("medium", 1200), ("high", 400)])
+def test_compress_level_is_a_token_budget(client: TestClient, level: str, budget: int) -> None:
     project_id = new_project(client)["id"]
-    body = ok(client.post("/api/handoff/compress", json={"project_id": project_id, "context": CONVERSATION,
+    body = ok(client.post("/api/handoff/compress", json={"project_id": project_id, "context": LONG,
                                                          "compress_level": level}))
-    assert body["data"]["compressed_lines"] == kept
-    assert kept_lines(body["briefing"]) == [f"line {n}" for n in range(31 - kept, 31)]
+    stats = body["stats"]
+    assert stats["tokens_after"] <= budget < stats["tokens_before"]
+    assert "step 399" in body["briefing"]
+
+
+def test_smart_compress_lines_mode_keeps_the_originals_line_counts(client: TestClient) -> None:
+    project_id = new_project(client)["id"]
+    for level, lines in (("low", 25), ("medium", 15), ("high", 5)):
+        response = client.post("/api/private/smart-compress", json={
+            "project_id": project_id, "context": LONG, "compress_level": level, "lines": True})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["stats"]["body_lines"] <= lines
+        assert set(body) == {"success", "briefing", "stats", "snapshot_id"}
 
 
 def test_each_compress_saves_another_snapshot(client: TestClient, engine: Engine) -> None:

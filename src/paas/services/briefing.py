@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -92,10 +92,14 @@ def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now:
 
 def compress_and_save(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
                       max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
-                      filename: str | None = None) -> SavedBriefing:
+                      filename: str | None = None, credits_used: int | None = None) -> SavedBriefing:
     briefing = brief_project(session, project_id=project_id, context=context, now=now, level=level,
                              max_tokens=max_tokens, lines_mode=lines_mode, from_account_id=from_account_id,
                              filename=filename)
+    if credits_used is not None:
+        # The caller's own figure (the original's field): a header line, so nothing sent is dropped.
+        title, _, rest = briefing.markdown.partition("\n\n")
+        briefing = replace(briefing, markdown=f"{title}\n\n- Credits used: {credits_used}\n{rest}")
     return SavedBriefing(briefing=briefing, snapshot=save_briefing(session, project_id=project_id,
                                                                    briefing=briefing, now=now))
 

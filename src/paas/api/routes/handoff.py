@@ -34,7 +34,7 @@ def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
 def compress(body: HandoffCompress, session: SessionDep, now: Now, _: Operator) -> HandoffEnvelope:
     saved = compress_and_save(session, project_id=body.project_id, context=body.context, now=now,
                               level=body.compress_level, max_tokens=body.max_tokens,
-                              from_account_id=body.from_account_id)
+                              from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
     return HandoffEnvelope(briefing=saved.briefing.markdown, stats=stats, data=HandoffOut(
         snapshot_id=saved.snapshot.id, session_id=saved.snapshot.session_id, original_lines=stats.original_lines,
