@@ -5,13 +5,16 @@
 request, goal, constraints, state, files, errors, decisions, open items, next step, anchor
 index), the ``Facts`` it was built from and its figures (``stats``). The pipeline:
 
-* ``extract`` -> ``Facts``: deterministic, tool calls first (``actions``, ``errors``), then
-  words (``prose``, ``anchors``); every fact verbatim and cited by turn;
+* ``extract`` -> ``Facts``: deterministic, tool calls first (``actions``, their outputs read by
+  ``outputs``; ``stated`` for transcripts without tool calls), then ``errors`` and their
+  resolution, then words (``prose``, ``mentions``, ``anchors``); every fact verbatim, cited by
+  turn;
 * ``previous``: carry-over of open items from the previous briefing, done items not repeated,
   knowledge entries linked, past terms made salient;
-* ``render`` -> prioritised items; ``budget`` -> what fits the level's token budget
-  (``LEVEL_BUDGETS``; ``max_tokens`` overrides; ``lines_mode`` uses ``LINE_BUDGETS``). The
-  latest request, unresolved errors, edited files and the next step are never cut;
+* ``render`` (with ``state`` and ``ranking``) -> prioritised items; ``budget`` -> what fits the
+  level's token budget (``LEVEL_BUDGETS``; ``max_tokens`` overrides; ``lines_mode`` uses
+  ``LINE_BUDGETS``). The latest request, unresolved errors, edited files and the next step are
+  never cut;
 * ``faithfulness(briefing, transcript_text)`` checks every anchor the briefing states against
   the sources.
 

@@ -8,11 +8,16 @@ pass records is an ``ActionLog``:
   whose every edit failed is ``edit failed`` (listed, never called edited);
 * commands by their first line (a leading ``cd DIR &&`` and environment assignments ignored),
   with the last exit status and the number of runs;
-* test runs: a test command, or any output holding a test summary line (pytest, jest, cargo,
+* test runs: a test command, or a command (or test tool) output holding a summary line (pytest, jest, cargo,
   go test, unittest...), kept as that summary line verbatim;
 * commits: aider's ``commit`` calls and ``git commit`` commands whose output names the new sha;
-* failures (``is_error`` or a non-zero exit status) and, per resolution key, the sequence
-  numbers of later successes, which ``errors`` uses to decide what is resolved.
+* failures (``is_error``, a non-zero exit status, or, when no status was recorded, an output
+  reporting an error) and, per resolution key, the sequence numbers of later successes, which
+  ``errors`` uses to decide what is resolved. A failure's line is its output's first error
+  line, plus the cause its last lines name when that differs.
+
+A transcript with no tool calls at all (plain text, ChatGPT) is read through ``stated``: the
+edits, commands and commits its assistant reports in words become calls of the same shape.
 
 Names are matched case-insensitively; inputs are read through ``input_value`` so a string
 input (a patch) never breaks a reader of dict inputs.
@@ -21,10 +26,13 @@ input (a patch) never breaks a reader of dict inputs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from paas.core.briefing.model import Fact
+from paas.core.briefing.outputs import TEST_SUMMARY_RE, error_line, reports_error
+from paas.core.briefing.stated import stated_calls
 from paas.core.briefing.text import clip, code, first_line
 from paas.core.transcripts.model import ToolCall, Transcript
 
@@ -46,20 +54,7 @@ _TEST_CMD_RE = re.compile(
     r"deno test|unittest|rspec|phpunit|dotnet test|mvn\w* test|gradlew? test|make (?:test|check)|ctest|tox|nox|"
     r"playwright test|svelte-check|tsc --noEmit)\b"
 )
-TEST_SUMMARY_RE = re.compile(
-    r"^.*(?:\b\d+ (?:passed|failed|passing|failing)\b|\bRan \d+ tests?\b|^Tests?:\s+\d+|"
-    r"test result: \w+\.|\bfound \d+ errors?\b|\b\d+ errors? and \d+ warnings?\b|^(?:ok|FAIL)\s+\S+\s+[\d.]+s).*$",
-    re.MULTILINE,
-)
 _GIT_COMMIT_OUT_RE = re.compile(r"^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.+)$", re.MULTILINE)
-_STRONG_ERROR_RE = re.compile(
-    r"^.*(?:\berror\b|Error\b|ERROR|exception|Exception|Traceback|fatal|denied|not found|No such file|cannot|"
-    r"can't|[Cc]ould not|[Uu]nable to|[Ii]nvalid|undefined|refused|timed out|panic|[Mm]issing|[Nn]ot allowed).*$",
-    re.MULTILINE,
-)
-_WEAK_ERROR_RE = re.compile(r"^.*(?:\bfail(?:ed|ure|s)?\b|FAIL).*$", re.MULTILINE)
-_SUMMARY_LINE_RE = re.compile(r"^[=\-*\s]*\[?(?:FAILED|ERROR|FAIL)\]?\s+(?:Took|in)\b|^=+ .* =+$")
-_EXIT_LINE_RE = re.compile(r"^(?:Error: )?Exit code:? -?\d+\s*$|^Command exited with code -?\d+\s*$")
 
 
 @dataclass
@@ -101,18 +96,19 @@ class ActionLog:
     commands: dict[str, CommandRecord] = field(default_factory=dict)
     tests: dict[str, Fact] = field(default_factory=dict)
     commits: list[Fact] = field(default_factory=list)
+    commit_shas: set[str] = field(default_factory=set)
     failures: list[Failure] = field(default_factory=list)
-    successes: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # key -> [(seq, turn)]
+    successes: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # key -> (seqs, turns)
     edit_turns: list[int] = field(default_factory=list)
 
     def success_after(self, keys: tuple[str, ...], seq: int) -> int | None:
-        """Turn of the first success under ``keys`` after call ``seq``, or None."""
+        """Turn of the first success under ``keys`` after call ``seq``, or None (a bisect per key)."""
         best: int | None = None
         for key in keys:
-            for later_seq, turn in reversed(self.successes.get(key, ())):
-                if later_seq <= seq:
-                    break
-                best = turn if best is None else min(best, turn)
+            seqs, turns = self.successes.get(key, ([], []))
+            at = bisect_right(seqs, seq)
+            if at < len(seqs):
+                best = turns[at] if best is None else min(best, turns[at])
         return best
 
 
@@ -158,38 +154,13 @@ def command_family(command: str) -> str:
     return " ".join([program, *rest])
 
 
-def error_line(output: str | None) -> str:
-    """The line of a failure's output that says what went wrong.
-
-    Build tools and test runners print the cause near the end, so the last strong error line
-    of the output's tail wins (summary banners such as "[FAILED] Took 9s" excepted); then the
-    first in its head; then a line merely saying "failed"; then the first line.
-    """
-    if not output:
-        return ""
-    tail = output[-6000:]
-    strong = [m.group(0).strip() for m in _STRONG_ERROR_RE.finditer(tail)]
-    strong = [line for line in strong if line and not _EXIT_LINE_RE.match(line) and not _SUMMARY_LINE_RE.match(line)]
-    if not strong and len(output) > 6000:
-        head = [m.group(0).strip() for m in _STRONG_ERROR_RE.finditer(output[:6000])]
-        strong = [line for line in head if line and not _EXIT_LINE_RE.match(line)][:1]
-    if strong:
-        return clip(strong[-1], 140)
-    for match in _WEAK_ERROR_RE.finditer(output[:6000]):
-        line = match.group(0).strip()
-        if line and not _EXIT_LINE_RE.match(line):
-            return clip(line, 140)
-    for line in output[:6000].splitlines():
-        if line.strip() and not _EXIT_LINE_RE.match(line.strip()):
-            return clip(line.strip(), 140)
-    return ""
-
-
 def read_actions(transcript: Transcript) -> ActionLog:
+    """One pass over the tool calls; a transcript without any reads the actions its assistant states."""
     log = ActionLog()
     seq = 0
+    structured = any(turn.tool_calls for turn in transcript.turns)
     for turn in transcript.turns:
-        for call in turn.tool_calls:
+        for call in turn.tool_calls if structured else stated_calls(turn):
             seq += 1
             _one_call(log, call, seq, turn.index)
     return log
@@ -197,7 +168,9 @@ def read_actions(transcript: Transcript) -> ActionLog:
 
 def _succeed(log: ActionLog, keys: tuple[str, ...], seq: int, turn: int) -> None:
     for key in keys:
-        log.successes.setdefault(key, []).append((seq, turn))
+        seqs, turns = log.successes.setdefault(key, ([], []))
+        seqs.append(seq)  # calls are read in order: both lists stay sorted
+        turns.append(turn)
 
 
 def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
@@ -265,11 +238,15 @@ def _command(log: ActionLog, call: ToolCall, command: str, seq: int, turn: int, 
     else:
         record.turn, record.exit_status, record.failed = turn, call.exit_status, failed
         record.count += 1
-    keys = (f"cmd:{key}", f"family:{command_family(command)}")
+    keys = (f"cmd:{key}",)  # conservative: only a later success of the same command resolves its failure
+    if not failed and call.exit_status is None and reports_error(call.output):
+        failed = True  # no exit status recorded (a pasted terminal), but the output reports an error
+        record = log.commands[key]
+        record.failed = True
     if failed:
         log.failures.append(Failure(seq, turn, "command", text, error_line(call.output), keys))
-    else:
-        _succeed(log, keys, seq, turn)
+    elif call.exit_status == 0 or (call.output or "").strip():
+        _succeed(log, keys, seq, turn)  # exit 0, or (no exit status recorded) an output reporting no error
     if "git commit" in command:
         _git_commit(log, call, command, seq, turn, failed)
 
@@ -281,6 +258,9 @@ def _aider_commit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: b
         subject = first_line(command, 120) if isinstance(command, str) else "commit"
         log.failures.append(Failure(seq, turn, "commit", subject, error_line(call.output), ("commit",)))
         return
+    if sha in log.commit_shas:
+        return  # stated twice ("committed as abc1234" again): one commit
+    log.commit_shas.add(sha)
     message = call.input_value("message")
     text = f"{code(sha)} {clip(message, 120)}" if isinstance(message, str) and message.strip() else code(sha)
     log.commits.append(Fact("commit", text, turn, status="ok", key=sha, first_turn=turn, source="tool"))

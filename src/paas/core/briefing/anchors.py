@@ -64,6 +64,15 @@ _LOWER_RE = re.compile(r"[a-z]")
 _SWITCH_RE = re.compile(r"(?<=\d)[^\W\d_]|(?<=[^\W\d_])\d")
 
 
+UTILITY_CLASS_RE = re.compile(  # Tailwind-style utility classes: markup detail, never an anchor
+    r"(?:[a-z]+(?:-[a-z]+)*:)*-?(?:bg|text|border|space|[mp][trblxy]?|[wh]|min-[wh]|max-[wh]|size|flex|grid|gap|"
+    r"rounded|shadow|font|leading|tracking|z|top|left|right|bottom|inset|opacity|ring|divide|col|row|justify|items|"
+    r"self|place|overflow|transition|duration|ease|delay|scale|rotate|translate|skew|animate|cursor|fill|stroke|"
+    r"from|to|via|decoration|underline|outline|object|aspect|basis|grow|shrink|order|line-clamp|backdrop|blur|"
+    r"fixed|sticky|inline|hover|focus|group|sm|md|lg|xl|2xl)-[a-z0-9/.\[\]%-]+"
+)
+
+
 def shape_score(token: str) -> float:
     """How identifier-like a token is: mixed letters, digits and separators score highest (0-3.5)."""
     score = 0.0
@@ -137,6 +146,8 @@ def scan_tokens(text: str) -> tuple[list[str], list[str]]:
         elif token.isdigit():
             if previous.lower() == "port" and len(token) >= 2:
                 anchors.append(f"{previous} {token}")
+        elif UTILITY_CLASS_RE.fullmatch(token):
+            pass
         elif (
             _HOST_PORT_RE.fullmatch(token)
             or _VERSION_FULL_RE.fullmatch(token)
@@ -181,3 +192,18 @@ def briefing_anchors(text: str) -> set[str]:
         for match in regex.finditer(text):
             anchors.add(match.group(0))
     return anchors
+
+
+def path_specificity(path: str) -> float:
+    """0-1: how distinctive a path's most identifier-like segment is."""
+    segments = re.split(r"[/\\]", path)
+    return min(1.0, max((shape_score(segment) for segment in segments if segment), default=0.0) / 3.0)
+
+
+def specificity(sentence: str) -> float:
+    """0 when a sentence names nothing exact; up to 1.5 when it names a distinctive identifier or path."""
+    anchors, paths = scan_tokens(sentence)
+    if not anchors and not paths:
+        return 0.0
+    best = max([shape_score(a) for a in anchors] + [3.0 * path_specificity(p) for p in paths])
+    return 0.5 + min(1.0, best / 3.0)

@@ -51,6 +51,7 @@ class Item:
     never_cut: bool = False
     raw: bool = False  # rendered as is (no bullet)
     separator: str = ", "
+    weight: int = 1  # facts this item stands for (a compact list of files is one item, many facts)
     cost: int = 0
     elided: bool = False
 
@@ -129,15 +130,19 @@ def _group_line(label: str, members: list[Item]) -> str:
     return f"- {label}{cite}: {separator.join(m.text for m in members)}\n"
 
 
-def elide_middle(text: str, keep_chars: int) -> str:
-    """``text`` with its middle replaced by "[…]", both ends kept verbatim up to word boundaries."""
+def elide_middle(text: str, keep_chars: int, head_share: float = 0.75) -> str:
+    """``text`` with its middle replaced by "[…]", both ends kept verbatim up to word boundaries.
+
+    The head gets the larger share: a request usually states what it wants first.
+    """
     if keep_chars >= len(text) - len(ELISION):
         return text
-    half = max(keep_chars // 2, 24)
-    head_end = text.rfind(" ", 0, half)
-    head_end = head_end if head_end > half // 2 else half
-    tail_start = text.find(" ", len(text) - half)
-    tail_start = tail_start + 1 if 0 <= tail_start < len(text) - half // 2 else len(text) - half
+    head = max(int(keep_chars * head_share), 24)
+    tail = max(keep_chars - head, 24)
+    head_end = text.rfind(" ", 0, head)
+    head_end = head_end if head_end > head // 2 else head
+    tail_start = text.find(" ", len(text) - tail)
+    tail_start = tail_start + 1 if 0 <= tail_start < len(text) - tail // 2 else len(text) - tail
     if tail_start <= head_end:
         return text
     return f"{text[:head_end].rstrip()} {ELISION} {text[tail_start:].lstrip()}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from paas.core.briefing.budget import Fit, Item, assemble, elide_middle, fit
@@ -31,6 +32,7 @@ from paas.core.briefing.model import (
     TOKENIZER,
     Briefing,
     BriefingOptions,
+    Facts,
     KnowledgeRef,
 )
 from paas.core.briefing.previous import carry_over, link_knowledge, parse_previous, transcript_terms
@@ -39,7 +41,8 @@ from paas.core.briefing.render import items_for, quote
 from paas.core.transcripts.model import Transcript
 
 _NON_EMPTY_LINE_RE = re.compile(r"^[ \t]*\S", re.MULTILINE)
-_MIN_REQUEST_CHARS = 160  # an elided request keeps at least this much, split between its two ends
+_PRESIZE_CHARS_PER_TOKEN = 48  # no tokenizer packs more text than this into a token of prose
+_MIN_REQUEST_CHARS = 200  # an elided request keeps at least this much (about 75% head, 25% tail)
 
 
 def transcript_text(transcript: Transcript) -> str:
@@ -80,7 +83,8 @@ def build_briefing(
     facts = extract_facts(transcript)
     carried = carry_over(parse_previous(options.previous_briefing), facts, transcript)
     compact = options.lines_mode or budget < 800
-    items = items_for(facts, carried, Salience(facts.turn_count, options.past_terms), compact)
+    presized = _presize_request(facts, LEVEL_BUDGETS[options.level] if options.lines_mode else budget)
+    items = items_for(presized, carried, Salience(facts.turn_count, options.past_terms), compact)
     linked = link_knowledge(options.knowledge, transcript_terms(facts, transcript)) if options.knowledge else []
     trailer = _knowledge_line(linked)
 
@@ -92,11 +96,12 @@ def build_briefing(
         return _header(transcript, options, tokens_before, tokens_after, budget)
 
     def shorten(item: Item, room: int) -> Item:
-        request = facts.latest_request
+        request = presized.latest_request
         assert request is not None
         return _elide_request(request.text, item, room, count_tokens, options.lines_mode)
 
     result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)
+    result.truncated_request = result.truncated_request or presized is not facts
     stats = _stats(result, items, options, budget, tokens_before, lines_before, linked)
     if result.over_budget:
         never = [i for i in result.kept if i.never_cut]
@@ -104,12 +109,26 @@ def build_briefing(
     return Briefing(markdown=result.markdown, facts=facts, stats=stats)
 
 
+def _presize_request(facts: Facts, budget: int) -> Facts:
+    """Facts whose latest request is pre-shortened when it cannot possibly fit the budget.
+
+    A pasted megabyte would otherwise be counted whole just to learn that it must be elided:
+    past ``_PRESIZE_CHARS_PER_TOKEN`` characters per budget token it is cut in the middle first
+    (verbatim ends kept), and ``fit`` elides the rest exactly.
+    """
+    request = facts.latest_request
+    limit = budget * _PRESIZE_CHARS_PER_TOKEN
+    if request is None or len(request.text) <= limit:
+        return facts
+    return replace(facts, latest_request=replace(request, text=elide_middle(request.text, limit)))
+
+
 def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str], int], lines_mode: bool) -> Item:
     def cost(candidate: str) -> int:
         rendered = quote(candidate) + "\n"
         return rendered.count("\n") if lines_mode else count_tokens(rendered)
 
-    full = max(cost(text), 1)
+    full = max(item.cost, 1) if item.cost else max(cost(text), 1)  # the item was measured once already
     keep = max(_MIN_REQUEST_CHARS, int(len(text) * room / full * 0.95))
     short = elide_middle(text, keep)
     for _ in range(10):
@@ -136,11 +155,10 @@ def _header(transcript: Transcript, options: BriefingOptions, before: int, after
     if options.from_account or options.to_account:
         lines.append(f"- Handoff: from {options.from_account or '?'} to {options.to_account or '?'}")
     source = options.source_format or transcript.format
-    lines.append(f"- Source: {source} transcript, {len(transcript.turns)} turns")
     unit = "lines" if options.lines_mode else "tokens"
     lines.append(
-        f"- Tokens: {before:,} → {after:,} ({_percent_saved(before, after)}% saved, {TOKENIZER}); "
-        f"level {options.level}, budget {budget} {unit}"
+        f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
+        f"({_percent_saved(before, after)}% saved, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
     )
     return "\n".join(lines) + "\n"
 
@@ -158,10 +176,10 @@ def _stats(
     kept = dict.fromkeys(CATEGORIES, 0)
     for item in items:
         if item.category in total:
-            total[item.category] += 1
+            total[item.category] += item.weight
     for item in result.kept:
         if item.category in kept:
-            kept[item.category] += 1
+            kept[item.category] += item.weight
     lines_after = count_lines(result.markdown)
     return {
         "tokens_before": tokens_before,

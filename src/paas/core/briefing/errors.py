@@ -3,10 +3,10 @@
 Design: three sources, each with its own evidence of resolution.
 
 * Failed tool calls (from ``actions``): resolved only by a LATER SUCCESS of the same thing: the
-  same command (or the same program and first argument, e.g. ``pio run`` with other flags), a
-  later successful edit of the same file, a later successful commit, a later successful call of
-  the same read/search tool. A fix that was edited but never re-run stays unresolved, with the
-  edit noted as an attempt.
+  same command (its first line, ``cd DIR &&`` ignored), a later successful edit of the same
+  file, a later successful commit, a later successful call of the same other tool. A fix that
+  was edited but never re-run stays unresolved, with the edit noted as an attempt. A command
+  whose exit status was not recorded (a pasted terminal) failed when its output reports an error.
 * Error lines in harness notices (``system`` turns): API failures (rate limits, connection
   errors, request too large) are resolved once the model answered again; edit-format failures
   once an edit was applied later; anything else stays unresolved.
@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 
 from paas.core.briefing.actions import ActionLog
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import clip, code, line_at
+from paas.core.briefing.text import clip, code, line_at, looks_like_code
 from paas.core.transcripts.model import Transcript
 
 # Error lines are found keyword first (a plain scan), then the keyword's line is checked: a
@@ -60,12 +61,14 @@ _WORKS_RE = re.compile(
     r"no more errors?|all (?:tests )?pass(?:ing)?)\b",
     re.IGNORECASE,
 )
-_PER_TURN = 2  # distinct error lines kept from one notice or one user message (a pasted log has dozens)
-_MASK_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.@$+-]+)+|\d+")
+_USER_SCAN_HEAD, _USER_SCAN_TAIL = 20_000, 10_000
+_PER_TURN = 2  # distinct error lines kept from one user message (a pasted log has dozens)
+_PER_NOTICE = 8  # distinct error lines kept from one harness notice (short, one per failed attempt)
+_MASK_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.@$+-]+)+")  # paths: one error about many files
 
 
 def _group_key(source: str, subject: str, line: str) -> str:
-    return f"{source}|{_MASK_RE.sub('#', subject)}|{_MASK_RE.sub('#', line.lower())}"
+    return f"{source}|{subject}|{_MASK_RE.sub('#', line.lower())}"
 
 
 def _error_lines(text: str, keys: re.Pattern[str], line_re: re.Pattern[str]) -> Iterator[str]:
@@ -103,8 +106,7 @@ def collect_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
     for fact in facts:
         old = merged.pop(fact.key, None)
         if old is not None:
-            fact = Fact(fact.category, fact.text, fact.turn, fact.status, fact.key, old.first_turn, old.count + 1,
-                        fact.source, fact.detail, fact.score)
+            fact = replace(fact, first_turn=old.first_turn, count=old.count + 1)
         merged[fact.key] = fact
     return list(merged.values())
 
@@ -115,21 +117,22 @@ def _tool_errors(log: ActionLog) -> list[Fact]:
         resolved_at = log.success_after(failure.keys, failure.seq)
         line = failure.line or "failed"
         if failure.kind == "command":
-            text = f"{code(failure.subject)}: {line}"
+            what = code(failure.subject)
         elif failure.kind == "edit":
-            text = f"edit of {code(failure.subject)} failed: {line}"
+            what = f"edit of {code(failure.subject)} failed"
         elif failure.kind == "commit":
-            text = f"commit failed: {line}" if failure.subject == "commit" else f"{code(failure.subject)}: {line}"
+            what = "commit failed" if failure.subject == "commit" else code(failure.subject)
         else:  # a tool's name is the reader's label, not transcript text: written as words
-            text = f"{failure.subject.replace('_', ' ')} call failed: {line}"
+            what = f"{failure.subject.replace('_', ' ')} call failed"
         if resolved_at is not None:
             status, detail = "resolved", f"succeeded later (turn {resolved_at})"
         else:
             status = "unresolved"
             has_later_edit = bisect_right(log.edit_turns, failure.turn) < len(log.edit_turns)
             detail = f"fix attempted: edits at turn {log.edit_turns[-1]}, not re-run" if has_later_edit else ""
-        facts.append(Fact("error", text, failure.turn, status, _group_key("tool", failure.subject, line),
-                          failure.turn, source="tool", detail=detail, score=1.0))
+        subject = "" if failure.kind == "commit" else failure.subject  # every commit attempt failing alike: one
+        facts.append(Fact("error", line, failure.turn, status, _group_key("tool", subject, line),
+                          failure.turn, source="tool", detail=detail, score=1.0, subject=what))
     return facts
 
 
@@ -148,7 +151,7 @@ def _notice_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
             key = _group_key("notice", "", full)
             if key in seen:
                 continue
-            if len(seen) >= _PER_TURN:
+            if len(seen) >= _PER_NOTICE:
                 break
             seen.add(key)
             line = clip(full, 140)
@@ -175,10 +178,15 @@ def _reported_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
         if _WORKS_RE.search(turn.text[:2000]):
             confirmations.append(turn.index)
         kept = 0
-        for found in _error_lines(turn.text, _USER_ERROR_KEY_RE, _USER_ERROR_RE):
-            line = _reported_line(turn.text, found)
-            if line is None or _CODE_IN_ERROR_RE.search(line) or len(line) < 8:
+        text = turn.text
+        if len(text) > _USER_SCAN_HEAD + _USER_SCAN_TAIL:  # a huge paste: its start and its end
+            text = text[:_USER_SCAN_HEAD] + "\n" + text[-_USER_SCAN_TAIL:]
+        for found in _error_lines(text, _USER_ERROR_KEY_RE, _USER_ERROR_RE):
+            line = _reported_line(text, found)
+            if line is None or len(line) < 8 or _CODE_IN_ERROR_RE.search(line) or _NOT_AN_ERROR_RE.match(line):
                 continue
+            if looks_like_code(line):
+                continue  # a line of pasted code that mentions errors, not an error
             key = _group_key("user", "", line)
             reports.append((turn.index, clip(line, 140), key))
             last_report[key] = turn.index

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 
-from paas.core.briefing.actions import TEST_SUMMARY_RE, ActionLog, read_actions
+from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.errors import collect_errors
+from paas.core.briefing.mentions import anchors_and_mentions
 from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.outputs import TEST_SUMMARY_RE
 from paas.core.briefing.prose import (
-    anchors_and_mentions,
     constraints,
     decisions,
     last_question_before,
@@ -104,7 +105,7 @@ def _goal(transcript: Transcript, request: Fact | None) -> Fact | None:
             continue
         if request is not None and turn.index == request.turn:
             break
-        return Fact("goal", clip(turn.text.strip(), 320), turn.index, key="goal", first_turn=turn.index,
+        return Fact("goal", clip(turn.text.strip(), 200), turn.index, key="goal", first_turn=turn.index,
                     source="user", detail=transcript.title or "")
     if transcript.title:
         return Fact("goal", clip(transcript.title, 200), 0, key="goal", source="title")

@@ -77,6 +77,7 @@ class Fact:
     source: str = ""  # role of the turn it came from, "tool" for tool calls, "previous" for carried over
     detail: str = ""  # evidence or context (e.g. the command an error came from, how it was resolved)
     score: float = 0.0  # salience hint set at extraction (source, shape, rarity); ranking adds the rest
+    subject: str = ""  # what the fact is about when the text alone does not say (an error's command or file)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,7 @@ So the cost is one C-speed scan per category plus a little work per hit, linear 
   lines, "next step" / "still need" / "remaining" sentences (the user's, and the assistant's
   last three replies'), and a question the assistant asked last that nobody answered.
 * Status markers (✅ ⚠️ 🚧 ❌) are a weak signal: the assistant's own claim, kept as such.
-* Anchors and mentioned paths: user prose (of a very long message, a paste, its head and tail),
-  code spans and paths in the last assistant turns (older assistant prose is mostly
-  superseded), URLs and ports in commands. Scores (how identifier-like, how specific) are
-  computed once per distinct token or sentence, after merging repeats.
+* Anchors and paths mentioned in words: ``mentions``.
 
 Code blocks and code-looking lines are skipped for constraints, decisions and open items:
 pasted or generated code says "must" and "TODO" without being a request.
@@ -27,17 +24,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from paas.core.briefing.actions import command_of
-from paas.core.briefing.anchors import CODE_SPAN_RE, find_anchors, find_paths, scan_tokens, shape_score
+from paas.core.briefing.anchors import specificity
 from paas.core.briefing.model import Fact
 from paas.core.briefing.text import Fences, clip, line_at, looks_like_code, normalise, sentence_at
 from paas.core.transcripts.model import Transcript, Turn
 
-RECENT_ASSISTANT_TURNS = 30  # code spans and paths of the assistant: its latest words only
 RECENT_ASSISTANT_PROSE = 60  # decisions of the assistant
 RECENT_ASSISTANT_OPEN_ITEMS = 3  # open items of the assistant: what its last replies say is left
 _OPEN_ITEMS_PER_TURN = 6
-_USER_SCAN_HEAD, _USER_SCAN_TAIL = 6000, 2000  # of a long user message (a paste), the parts scanned for anchors
+_HITS_LOOKED_PER_TURN = 300  # cue matches examined in one turn, kept or not
+_CONSTRAINTS_PER_TURN = 12
 
 _CONSTRAINT_RE = re.compile(
     r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)|avoid)\b",
@@ -58,7 +54,6 @@ _NEXT_RE = re.compile(
     r"not yet (?:implemented|done|supported|working)|follow[- ]up)",
     re.IGNORECASE,
 )
-_CSS_CLASS_RE = re.compile(r"(?:[a-z]+(?:-[a-z]+)*:)*[a-z]+(?:-[a-z0-9/\[\]]+)+")
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
 _CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid")
@@ -83,7 +78,9 @@ def _prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
     fences: Fences | None = None
     code_lines: dict[int, bool] = {}
     seen: set[str] = set()
-    for match in regex.finditer(text):
+    for looked, match in enumerate(regex.finditer(text)):
+        if looked >= _HITS_LOOKED_PER_TURN:
+            break  # a paste repeating the same words thousands of times: enough
         if fences is None:
             fences = Fences(text)
         if fences.inside(match.start()):
@@ -100,31 +97,23 @@ def _prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
             yield match.start(), sentence
 
 
-def _merge(facts: list[Fact]) -> list[Fact]:
+def merge_facts(facts: list[Fact]) -> list[Fact]:
     """One fact per key: the latest mention's text and turn, the first turn and the count kept."""
-    merged: dict[str, Fact] = {}
+    latest: dict[str, Fact] = {}
+    first: dict[str, tuple[int, int, float]] = {}  # key -> (first turn, count, best score)
     for fact in facts:
-        old = merged.pop(fact.key, None)
-        if old is not None:
-            fact = Fact(fact.category, fact.text, fact.turn, fact.status, fact.key, old.first_turn, old.count + 1,
-                        fact.source, fact.detail, max(fact.score, old.score))
-        merged[fact.key] = fact  # re-inserted: dict order follows the latest mention
-    return list(merged.values())
-
-
-def path_specificity(path: str) -> float:
-    """0-1: how distinctive a path's most identifier-like segment is."""
-    segments = re.split(r"[/\\]", path)
-    return min(1.0, max((shape_score(segment) for segment in segments if segment), default=0.0) / 3.0)
-
-
-def specificity(sentence: str) -> float:
-    """0 when a sentence names nothing exact; up to 1.5 when it names a distinctive identifier or path."""
-    anchors, paths = scan_tokens(sentence)
-    if not anchors and not paths:
-        return 0.0
-    best = max([shape_score(a) for a in anchors] + [3.0 * path_specificity(p) for p in paths])
-    return 0.5 + min(1.0, best / 3.0)
+        seen = first.get(fact.key)
+        if seen is None:
+            first[fact.key] = (fact.first_turn, 1, fact.score)
+        else:
+            first[fact.key] = (seen[0], seen[1] + 1, max(seen[2], fact.score))
+            del latest[fact.key]
+        latest[fact.key] = fact  # re-inserted: dict order follows the latest mention
+    merged = []
+    for key, fact in latest.items():
+        first_turn, count, score = first[key]
+        merged.append(fact if count == 1 else replace(fact, first_turn=first_turn, count=count, score=score))
+    return merged
 
 
 def constraints(transcript: Transcript) -> list[Fact]:
@@ -132,14 +121,18 @@ def constraints(transcript: Transcript) -> list[Fact]:
     for turn in transcript.turns:
         if turn.role != "user":
             continue
+        taken = 0
         for _, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
             if len(sentence) < 8:
                 continue
+            taken += 1
+            if taken > _CONSTRAINTS_PER_TURN:
+                break  # a pasted document is not a list of rules
             strong = 1.0 if _STRONG_CONSTRAINT_RE.search(sentence) else 0.5
             found.append(Fact("constraint", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
                               source="user", score=strong))
     # scored once per distinct sentence, after merging (a rule repeated in every prompt costs one scan)
-    return [replace(f, score=f.score + specificity(f.text)) for f in _merge(found)]
+    return [replace(f, score=f.score + specificity(f.text)) for f in merge_facts(found)]
 
 
 def _conversation(transcript: Transcript) -> list[Turn]:
@@ -148,7 +141,7 @@ def _conversation(transcript: Transcript) -> list[Turn]:
     Bounding the assistant's share keeps the cost of the sentence cues proportional to what
     people typed plus a fixed tail, however long the agent's replies were.
     """
-    recent = {t.index for t in _recent_assistant_turns(transcript, RECENT_ASSISTANT_PROSE)}
+    recent = {t.index for t in recent_assistant_turns(transcript, RECENT_ASSISTANT_PROSE)}
     return [t for t in transcript.turns if t.text and (t.role == "user" or t.index in recent)]
 
 
@@ -164,7 +157,7 @@ def decisions(transcript: Transcript) -> list[Fact]:
             hits += 1
             if hits >= 3:
                 break
-    return _merge(found)
+    return merge_facts(found)
 
 
 def open_items(transcript: Transcript) -> list[Fact]:
@@ -175,7 +168,7 @@ def open_items(transcript: Transcript) -> list[Fact]:
     """
     found: list[Fact] = []
     checked: dict[str, int] = {}
-    last_replies = {t.index for t in _recent_assistant_turns(transcript, RECENT_ASSISTANT_OPEN_ITEMS)}
+    last_replies = {t.index for t in recent_assistant_turns(transcript, RECENT_ASSISTANT_OPEN_ITEMS)}
     for turn in _conversation(transcript):
         text = turn.text
         open_here = turn.role == "user" or turn.index in last_replies
@@ -199,7 +192,9 @@ def open_items(transcript: Transcript) -> list[Fact]:
             if status == "todo" and "TODO" not in text and "FIXME" not in text:
                 continue
             for _, sentence in _prose_hits(regex, turn, 220, needles):
-                if len(sentence) >= 12 and taken < _OPEN_ITEMS_PER_TURN:
+                if taken >= _OPEN_ITEMS_PER_TURN:
+                    break
+                if len(sentence) >= 12:
                     taken += 1
                     found.append(Fact("open_item", sentence, turn.index, status=status, key=normalise(sentence),
                                       first_turn=turn.index, source=turn.role, score=0.8))
@@ -207,19 +202,30 @@ def open_items(transcript: Transcript) -> list[Fact]:
     question = _unanswered_question(transcript)
     if question is not None:
         kept.append(question)
-    return _merge(kept)
+    return merge_facts(kept)
 
 
 def last_question(text: str) -> str | None:
-    """The last sentence of ``text`` ending with "?" (the assistant's question to the user)."""
+    """The assistant's closing question: the last sentence ending with "?", with the question before
+    it when that one is short ("Want me to commit it? Something like `x.jsonl`?")."""
     tail = text.rstrip()[-800:]
     end = tail.rfind("?")
     if end < 0:
         return None
-    head = tail[:end]
-    cut = max(head.rfind(". "), head.rfind("! "), head.rfind("? "), head.rfind("\n"))
-    question = tail[cut + 1 : end + 1].strip(" *_-#>")
+    start = _sentence_start(tail, end)
+    if end + 1 - start < 60 and start >= 2 and tail[start - 2] == "?":
+        start = _sentence_start(tail, start - 2)
+    question = tail[start : end + 1].strip(" *_-#>")
     return clip(question, 220) if len(question) > 3 else None
+
+
+def _sentence_start(text: str, end: int) -> int:
+    """Offset of the first character of the sentence ending at ``end``."""
+    head = text[:end]
+    starts = [head.rfind(sep) + 2 for sep in (". ", "! ", "? ") if sep in head]
+    if "\n" in head:
+        starts.append(head.rfind("\n") + 1)
+    return max(starts, default=0)
 
 
 def _unanswered_question(transcript: Transcript) -> Fact | None:
@@ -258,7 +264,7 @@ def last_question_before(transcript: Transcript, index: int) -> Fact | None:
 
 def markers(transcript: Transcript) -> list[Fact]:
     found: list[Fact] = []
-    for turn in _recent_assistant_turns(transcript, 20):
+    for turn in recent_assistant_turns(transcript, 20):
         if not _MARKER_RE.search(turn.text):
             continue
         fences = Fences(turn.text)
@@ -270,10 +276,10 @@ def markers(transcript: Transcript) -> list[Fact]:
             if len(line) > 3:
                 found.append(Fact("marker", line, turn.index, status=_MARKER_STATUS[match.group(0)],
                                   key=normalise(line), first_turn=turn.index, source="assistant", score=0.3))
-    return _merge(found)
+    return merge_facts(found)
 
 
-def _recent_assistant_turns(transcript: Transcript, count: int) -> list[Turn]:
+def recent_assistant_turns(transcript: Transcript, count: int) -> list[Turn]:
     recent: list[Turn] = []
     for turn in reversed(transcript.turns):
         if turn.role == "assistant" and turn.text:
@@ -284,48 +290,3 @@ def _recent_assistant_turns(transcript: Transcript, count: int) -> list[Turn]:
     return recent
 
 
-def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]]:
-    """Anchors (identifiers, versions, URLs, ports...) and paths mentioned in words."""
-    anchors: list[Fact] = []
-    paths: list[Fact] = []
-
-    def add_anchor(token: str, turn: int, source: str, base: float) -> None:
-        anchors.append(Fact("anchor", token, turn, key=token, first_turn=turn, source=source, score=base))
-
-    for turn in transcript.turns:
-        if turn.role == "user" and turn.text:
-            text = turn.text
-            if len(text) > _USER_SCAN_HEAD + _USER_SCAN_TAIL:
-                text = text[:_USER_SCAN_HEAD] + "\n" + text[-_USER_SCAN_TAIL:]
-            prose, code = Fences(text).split(text)
-            prose_anchors, prose_paths = scan_tokens(prose)
-            for token in prose_anchors:
-                add_anchor(token, turn.index, "user", 3.0)
-            for score, found in ((2.0, prose_paths), (1.0, find_paths(code) if code else [])):
-                for path in found:
-                    paths.append(Fact("file", path, turn.index, status="mentioned", key=path,
-                                      first_turn=turn.index, source="user", score=score))
-        for call in turn.tool_calls:
-            command = command_of(call)
-            if command and ("http" in command or "localhost" in command or "port" in command):
-                for token in find_anchors(command[:2000]):
-                    if token.startswith("http") or ":" in token or token.startswith("port "):
-                        add_anchor(token, turn.index, "tool", 1.5)
-    for turn in _recent_assistant_turns(transcript, RECENT_ASSISTANT_TURNS):
-        prose, _ = Fences(turn.text).split(turn.text)
-        for match in CODE_SPAN_RE.finditer(prose):
-            span = match.group(1)
-            if " " in span or len(span) < 3:
-                continue
-            if _CSS_CLASS_RE.fullmatch(span):
-                continue  # utility classes (mb-3, hover:scale-105): markup detail, not an anchor
-            if any(c.isdigit() or c in "_./:()" for c in span) or not (span.islower() or span.istitle()):
-                add_anchor(span, turn.index, "assistant", 1.0)
-        for path in find_paths(prose):
-            paths.append(Fact("file", path, turn.index, status="mentioned", key=path, first_turn=turn.index,
-                              source="assistant", score=0.5))
-    # shapes are scored once per distinct token, after merging
-    scored_anchors = [replace(f, score=f.score + shape_score(f.text)) for f in _merge(anchors)]
-    scored_paths = [replace(f, score=f.score + path_specificity(f.text)) if f.source == "user" else f
-                    for f in _merge(paths)]
-    return scored_anchors, scored_paths

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.model import Facts
+from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
 from paas.core.briefing.state import next_step, state_items
@@ -35,25 +35,31 @@ from paas.core.briefing.text import clip, code
 def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
     """Every item the briefing could show; ``compact`` (small budgets) shortens commit messages."""
     out: list[Item] = []
-    out += _request_items(facts)
-    out += _goal_items(facts, salience)
+    out += _request_items(facts, compact)
+    out += _goal_items(facts, salience, compact)
     out += _constraint_items(facts, carried, salience)
-    out += state_items(facts, carried, salience, 28 if compact else 48)
-    out += _file_items(facts, salience)
-    out += _error_items(facts, salience)
+    out += state_items(facts, carried, salience, compact)
+    out += _file_items(facts, salience, compact)
+    out += _error_items(facts, salience, compact)
     out += _decision_items(facts, salience)
     out += _open_items(facts, carried, salience)
-    out.append(Item("Next step", next_step(facts, carried), NEVER, category=None, never_cut=True))
+    out.append(Item("Next step", next_step(facts, carried, compact), NEVER, category=None, never_cut=True))
     out += _anchor_items(facts, salience)
     return out
 
 
-def _request_items(facts: Facts) -> list[Item]:
+def _request_items(facts: Facts, compact: bool) -> list[Item]:
     request = facts.latest_request
     if request is None:
         return [Item("Latest request", "(no user request in the transcript)", NEVER, raw=True, never_cut=True)]
     items = [Item("Latest request", quote(request.text), NEVER, category="request", turn=request.turn, raw=True,
                   never_cut=True, order=1)]
+    typed = ", ".join(code(f.text) for f in facts.later_inputs[-4:])
+    if compact:  # one short line: where the request is, what was typed after it
+        after = f"; then typed {typed}" if typed else ""
+        items.append(Item("Latest request", f"({turn_ref(request.turn)}{after})", NEVER, raw=True, never_cut=True,
+                          order=1.5))
+        return items
     items.append(Item("Latest request", f"\n(verbatim, {turn_ref(request.turn)})", NEVER, raw=True, never_cut=True,
                       order=1.5))
     if facts.request_context is not None:
@@ -73,7 +79,7 @@ def quote(text: str) -> str:
     return f"{fence}text\n{text.strip(chr(10))}\n{fence}"
 
 
-def _goal_items(facts: Facts, salience: Salience) -> list[Item]:
+def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     goal = facts.goal
     if goal is None:
         return []
@@ -82,7 +88,8 @@ def _goal_items(facts: Facts, salience: Salience) -> list[Item]:
         items.append(Item("Goal", f"Session title: \"{goal.text}\"", 87, category="goal", turn=None))
         return items
     label = f"First request ({turn_ref(goal.turn)}): "
-    items.append(Item("Goal", label + quote_inline(goal.text), 85 + salience.past(goal.text), category="goal"))
+    priority = (76 if compact else 85) + salience.past(goal.text)  # small budgets: lists before prose
+    items.append(Item("Goal", label + quote_inline(goal.text), priority, category="goal"))
     if goal.detail:
         items.append(Item("Goal", f"Session title: \"{clip(goal.detail, 160)}\"", 70, order=1))
     return items
@@ -98,8 +105,8 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
     # repository's history shows commits again, nothing shows a successor the user's rules.
     specific = top_keys((f for f in facts.constraints if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP)
     for fact in facts.constraints:
-        band = 90.0 if fact.key in specific else 78.0
-        priority = band + 1.5 * fact.score + 3 * salience.recency(fact.turn) + salience.past(fact.text)
+        band = 90.0 if fact.key in specific else 74.0
+        priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("Constraints", f"{fact.text} ({turn_ref(fact.turn)})", priority, category="constraint",
                           turn=fact.turn, order=fact.turn))
     for text in carried.constraints:
@@ -110,16 +117,27 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
 USER_PATH_TOP = 5  # paths the user named in prose that rank with specific constraints; the rest rank lower
 USER_ANCHOR_TOP = 3  # identifier-like tokens the user typed that rank with specific constraints
 SPECIFIC_CONSTRAINT_TOP = 5
+COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list them grouped by directory
 
 
-def _file_items(facts: Facts, salience: Salience) -> list[Item]:
+def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     items = []
-    user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user"), USER_PATH_TOP)
+    edited = [f for f in facts.files if f.status in ("edited", "created", "edit failed")]
+    if compact and len(edited) >= COMPACT_FILES_FROM:
+        items.append(_edited_by_directory(edited))
+    user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
+                        USER_PATH_TOP)
     for fact in facts.files:
         if fact.status in ("edited", "created", "edit failed"):
+            if compact and len(edited) >= COMPACT_FILES_FROM:
+                continue
             note = {"created": " (new)", "edit failed": " (edit failed)"}.get(fact.status, "")
             items.append(Item("Files", code(fact.text) + note, NEVER, category="file", group="edited",
                               turn=fact.turn, order=1 + fact.first_turn / 1e6, never_cut=True))
+        elif fact.status == "proposed":
+            priority = 76 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
+            items.append(Item("Files", code(fact.text), priority, category="file", group="code written for",
+                              turn=fact.turn, order=1.5 + fact.first_turn / 1e6))
         elif fact.status == "read":
             priority = 46 + 6 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="read", turn=fact.turn,
@@ -136,22 +154,41 @@ def _file_items(facts: Facts, salience: Salience) -> list[Item]:
     return items
 
 
-def _error_items(facts: Facts, salience: Salience) -> list[Item]:
+def _edited_by_directory(edited: list[Fact]) -> Item:
+    """Edited files as one line grouped by directory: every file named, each directory once."""
+    by_directory: dict[str, list[str]] = {}
+    for fact in sorted(edited, key=lambda f: f.first_turn):
+        cut = max(fact.text.rfind("/"), fact.text.rfind("\\")) + 1
+        by_directory.setdefault(fact.text[:cut], []).append(fact.text[cut:])
+    parts = []
+    for directory, names in by_directory.items():
+        listed = ", ".join(code(name) for name in names)
+        parts.append(f"in {code(directory)}: {listed}" if directory else listed)
+    first, last = min(f.first_turn for f in edited), max(f.turn for f in edited)
+    cite = turn_ref(first) if first == last else f"turns {first}–{last}"
+    return Item("Files", f"edited ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
+                weight=len(edited))
+
+
+def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
+    """One bullet per error; small budgets get shorter lines and no resolution detail."""
     items = []
     for fact in facts.errors:
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        detail = f"; {fact.detail}" if fact.detail else ""
+        detail = f"; {fact.detail}" if fact.detail and not compact else ""
         cite = f"({turn_ref(fact.turn)}{count}{detail})"
+        what = f"{fact.subject}: " if fact.subject else ""
+        line = clip(fact.text, 80 if compact else 140)
         if fact.status == "unresolved":
-            items.append(Item("Errors", f"unresolved: {fact.text} {cite}", NEVER, category="error", turn=fact.turn,
+            items.append(Item("Errors", f"unresolved: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
                               never_cut=True, order=fact.turn))
         elif fact.status == "attempted":
             priority = 72 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
-            items.append(Item("Errors", f"fix offered, not confirmed: {fact.text} {cite}", priority,
+            items.append(Item("Errors", f"fix offered, not confirmed: {what}{line} {cite}", priority,
                               category="error", turn=fact.turn, order=1e6 + fact.turn))
         else:
-            priority = 58 + 6 * salience.recency(fact.turn) + salience.past(fact.text)
-            items.append(Item("Errors", f"resolved: {fact.text} {cite}", priority, category="error",
+            priority = (78 if compact else 70) + 6 * salience.recency(fact.turn) + salience.past(fact.text)
+            items.append(Item("Errors", f"resolved: {what}{line} {cite}", priority, category="error",
                               turn=fact.turn, order=2e6 + fact.turn))
     return items
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.model import Fact, Facts
@@ -21,23 +22,27 @@ from paas.core.briefing.ranking import Salience, turn_ref
 from paas.core.briefing.text import clip, code
 
 RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are history
+COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a clip of) their message
 
 
-def state_items(facts: Facts, carried: Carried, salience: Salience, message_chars: int) -> list[Item]:
+def state_items(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
+    """State lines. ``compact`` (small budgets): commits and commands become short inline lists
+    (older commits by sha only) that outrank the in-progress prose, which repeats other sections."""
     items: list[Item] = []
     request = facts.latest_request
     if request is not None:
-        items.append(Item("State", in_progress(facts), 92, order=0))
+        items.append(Item("State", in_progress(facts), 78 if compact else 92, order=0))
     unresolved = facts.unresolved_errors
     if unresolved:
         latest = max(f.turn for f in unresolved)
-        items.append(Item("State", f"blocked: unresolved errors, latest at {turn_ref(latest)} (see Errors)", 91,
-                          order=1))
-    for fact in facts.commits:
-        if fact.key in carried.done_keys:
-            continue
+        items.append(Item("State", f"blocked: unresolved errors, latest at {turn_ref(latest)} (see Errors)",
+                          70 if compact else 91, order=1))
+    commits = [f for f in facts.commits if f.key not in carried.done_keys]
+    for rank, fact in enumerate(reversed(commits)):
         message = fact.text.split("` ", 1)[-1] if fact.text.startswith("`") and "` " in fact.text else ""
-        text = f"{code(fact.key)} {clip(message, message_chars)}".rstrip()
+        if compact and rank >= COMPACT_COMMIT_MESSAGES:
+            message = ""
+        text = f"{code(fact.key)} {clip(message, 28 if compact else 48)}".rstrip()
         priority = 85.5 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("State", text, priority, category="commit", group="done, commits", turn=fact.turn,
                           order=10 + fact.turn / 1e6, separator="; "))
@@ -58,15 +63,19 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, message_char
     for fact in facts.commands:
         old = merged.pop(fact.text, None)
         if old is not None:
-            fact = Fact(fact.category, fact.text, fact.turn, fact.status, fact.key, old.first_turn,
-                        old.count + fact.count, fact.source, fact.detail)
+            fact = replace(fact, first_turn=old.first_turn, count=old.count + fact.count)
         merged[fact.text] = fact
     for fact in merged.values():
+        failed = 4 if fact.status == "failed" else 0
+        priority = 74 + 6 * salience.recency(fact.turn) + failed + salience.past(fact.text)
+        if compact:
+            note = f" ({fact.detail})" if fact.status == "failed" and fact.detail else ""
+            items.append(Item("State", code(clip(fact.text, 48)) + note, priority + 6, category="command",
+                              group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6, separator="; "))
+            continue
         count = f" ×{fact.count}" if fact.count > 1 else ""
         exit_note = f"{fact.detail}, " if fact.detail else ""
         text = f"ran {code(fact.text)} ({exit_note}{turn_ref(fact.turn)}{count})"
-        failed = 4 if fact.status == "failed" else 0
-        priority = 64 + 8 * salience.recency(fact.turn) + failed + salience.past(fact.text)
         items.append(Item("State", text, priority, category="command", turn=fact.turn, order=40 + fact.turn / 1e6))
     for fact in facts.markers:
         items.append(Item("State", f"assistant marked ({turn_ref(fact.turn)}): {fact.text}",
@@ -108,11 +117,13 @@ def in_progress(facts: Facts) -> str:
     return f"in progress: the latest request ({turn_ref(after)}); since then {'; '.join(evidence)}"
 
 
-def next_step(facts: Facts, carried: Carried) -> str:
+def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     request = facts.latest_request
     unresolved = facts.unresolved_errors
     if unresolved:
         latest = max(unresolved, key=lambda f: f.turn)
+        if compact:
+            return f"Fix the error of {turn_ref(latest.turn)} (see Errors)."
         return f"Fix the unresolved error from {turn_ref(latest.turn)} first (see Errors), then re-check it."
     if request is not None and facts.last_assistant_turn <= request.turn:
         return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
@@ -126,6 +137,5 @@ def next_step(facts: Facts, carried: Carried) -> str:
     if carried.still_open:
         return f"Pick up the open item carried over: {carried.still_open[0]}"
     if request is not None:
-        return (f"Check with the user that the latest request ({turn_ref(request.turn)}) is complete "
-                f"(last assistant reply: {turn_ref(facts.last_assistant_turn)}), then take the next task.")
+        return f"Check with the user that the latest request ({turn_ref(request.turn)}) is complete, then go on."
     return "Ask the user what to work on."

@@ -20,10 +20,10 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,3}[.)]\s+|#{1,6}
 _CODE_START_RE = re.compile(
     r"^\s*(?:import\s|from\s\S+\simport\s|def\s|class\s\w|const\s|let\s|var\s|function\b|return\b|"
     r"if\s*\(|for\s*\(|while\s*\(|#include|public\s|private\s|export\s|async\s|await\s|"
-    r"</?[A-Za-z][\w.-]*[\s/>]|[{}\[\]);]|\$\s|>>>\s|console\.|print\(|raise\s|throw\s|except\b|catch\b|"
+    r"</?[A-Za-z][\w.-]*[\s/>]|[{});]|\$\s|>>>\s|console\.|print\(|raise\s|throw\s|except\b|catch\b|"
     r"//|/\*|@\w+\()"
 )
-_CODE_CHARS = frozenset("{}();=<>[]")
+_CODE_CHARS = "{}();=<>[]"
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_'’-]{2,}")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -117,7 +117,7 @@ def looks_like_code(line: str) -> bool:
         return True
     if stripped.endswith((";", "{", "}", "=>", "):")):
         return True
-    punct = sum(1 for ch in stripped if ch in _CODE_CHARS)
+    punct = sum(map(stripped.count, _CODE_CHARS))
     return punct >= 4 and punct > len(stripped) // 12
 
 
