@@ -74,9 +74,15 @@ def requests(count: int, seed: int = 13) -> list[Any]:
 
 def full_scan(entries: list[tuple[Any, float, frozenset[str]]], request: Any) -> list[int]:
     """The obvious way: score every eligible account, sort, take ``limit``."""
-    from paas.core.selection import WEIGHTS, _eligible, _similarity, words
+    from paas.core.selection import WEIGHTS, _eligible, query_words
 
-    query = words(request.specialization)
+    def _similarity(query: frozenset[str], account_words: frozenset[str]) -> float:
+        # A query word counts when an account word equals it or one is a prefix (3+ letters) of the other.
+        hits = sum(1 for word in query if word in account_words or (len(word) >= 3 and any(
+            len(other) >= 3 and (other.startswith(word) or word.startswith(other)) for other in account_words)))
+        return hits / len(query)
+
+    query = query_words(request.specialization)
     scored = []
     for candidate, base, account_words in entries:
         if _eligible(candidate, request):
