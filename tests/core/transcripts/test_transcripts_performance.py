@@ -11,7 +11,9 @@ import pytest
 from paas.core.transcripts import read_transcript
 
 TARGET = 10_000_000
-BUDGET_SECONDS = 2.0
+# A guard against quadratic readers (they miss this by minutes), not a speed target: targets
+# live in benchmarks/, and a shared CI machine may be slow.
+BUDGET_SECONDS = 15.0
 PARAGRAPH = "The parser keeps a list of open blocks; each line is checked once. " * 8
 
 
