@@ -5,9 +5,7 @@ A barrier lines the threads up so their transactions overlap; no test waits on a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -17,24 +15,15 @@ from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
 from paas.store.db import transaction
 from paas.store.schema import CreditEvent, WorkSession
+from tests.services import threads
 
 THREADS = 8
 Make = Callable[..., Any]
 
 
 def race(work: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run ``work(i)`` in THREADS threads at once; each outcome is ("ok", value) or ("error", exception)."""
-    barrier = threading.Barrier(THREADS)
-
-    def attempt(index: int) -> tuple[str, Any]:
-        barrier.wait()
-        try:
-            return "ok", work(index)
-        except Exception as problem:  # noqa: BLE001 - the test inspects what each thread got
-            return "error", problem
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(attempt, range(THREADS)))
+    """Run ``work(i)`` in THREADS threads at once (see tests.services.threads.race)."""
+    return threads.race(THREADS, work)
 
 
 def errors_of(outcomes: list[tuple[str, Any]]) -> list[Any]:

@@ -5,9 +5,6 @@ A barrier lines the threads up so their transactions overlap; nothing waits on a
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -19,21 +16,7 @@ from paas.services import sessions as work_sessions
 from paas.services.rotation import auto_rotate
 from paas.store.db import run_in_transaction, transaction
 from paas.store.schema import CreditEvent, HandoffQueueItem, Project, WorkSession
-
-
-def race(count: int, work: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run ``work(i)`` in ``count`` threads at once; each outcome is ("ok", value) or ("error", exception)."""
-    barrier = threading.Barrier(count)
-
-    def attempt(index: int) -> tuple[str, Any]:
-        barrier.wait()
-        try:
-            return "ok", work(index)
-        except Exception as problem:  # noqa: BLE001 - the test inspects what each thread got
-            return "error", problem
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(attempt, range(count)))
+from tests.services.threads import race
 
 
 def new_account(engine: Engine, clock: Any, name: str, **fields: Any) -> int:
