@@ -235,3 +235,34 @@ def test_exhausted_old_account_comes_back_after_reset(engine: Engine, clock: Any
             is AccountStatus.EXHAUSTED
         view = accounts.describe_account(session, old.id, later)
         assert (view.status, view.used, view.remaining) == (AccountStatus.AVAILABLE, 0, 100)
+
+
+def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clock: Any, make_account: Any,
+                                                             make_project: Any, begin: Any,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ranking reads rows statement by statement; on PostgreSQL another rotation can commit between
+    them (here: mark the top choice exhausted). The locked choice is checked again and skipped."""
+    from paas.services import rotation as rotation_service
+
+    project = make_project(description="frontend")
+    old = make_account("Old")
+    stale = make_account("Frontend-Stale", specialization="frontend")
+    fallback = make_account("Backend")
+    begin(project.id, old.id)
+    real = rotation_service.select_best_accounts
+    offered: list[list[int]] = []
+
+    def ranking_then_a_rival_commits(session: Any, **kwargs: Any) -> Any:
+        ranked = real(session, **kwargs)
+        offered.append([item.candidate.id for item in ranked])
+        if len(offered) == 1:
+            report_limit(session, stale.id, reason="window_exhausted", now=kwargs["now"])
+        return ranked
+
+    monkeypatch.setattr(rotation_service, "select_best_accounts", ranking_then_a_rival_commits)
+    result = rotate(engine, clock, project_id=project.id, current_account_id=old.id)
+    assert offered[0] == [stale.id]
+    assert result.next_view.account.id == fallback.id
+    with transaction(engine, write=False) as session:
+        assert session.scalar(select(func.count()).select_from(WorkSession)
+                              .where(WorkSession.account_id == stale.id)) == 0

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
-from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
+from paas.core.types import AccountStatus, HandoffStatus, SessionStatus, SessionType, SnapshotType
 from paas.services.accounts import AccountView, describe_account
 from paas.services.handoff import rotation_briefing
 from paas.services.projects import get_project
@@ -85,9 +85,10 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
             open_session_id=work.id if work else None, ranked=ranked,
             next_session_number=session_store.next_session_number(session, project.id), threshold=threshold,
             soonest_reset=None if ranked else soonest_reset(session, now, exclude=frozenset(excluded)))
-        # Lock the choice; a rotation of another project may have leased it since we ranked.
+        # Lock the choice and look again: the ranking read rows statement by statement, and another
+        # rotation may have leased this account, or rotated off it and marked it exhausted, since.
         next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
-        if next_view.leased_session_id is None:
+        if next_view.status is AccountStatus.AVAILABLE and next_view.remaining >= min_credits:
             break
         excluded.add(next_view.account.id)
     if work is not None:
