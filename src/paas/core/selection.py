@@ -13,15 +13,19 @@ Design:
   * efficiency on similar work: past sessions' completion rate (neutral without history).
 - Speed: ``SelectionPool`` precomputes each account's query-independent part and sorts by it
   once; a query scores the few accounts whose words match and walks the rest in that order,
-  stopping as soon as no unseen account can beat the ones found. 10,000 accounts answer in
-  well under a millisecond after the pool is built.
+  stopping as soon as no unseen account can beat the ones found: accounts that match the same
+  number of query words share one similarity bonus, so each such group is walked in base order
+  too. An account's words are memoised per text, so rebuilding the pool for a new moment
+  does not tokenise unchanged accounts again.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -34,6 +38,7 @@ WORD = re.compile(r"[a-z0-9]+")
 MIN_PREFIX = 3
 
 
+@lru_cache(maxsize=65_536)
 def words(text: str) -> frozenset[str]:
     """Lower-case word tokens, separators split ("UI/UX" -> ui, ux); CamelCase words count both
     whole and split ("GenSpark" -> genspark, gen, spark; "iOS" -> ios, i, os)."""
@@ -133,35 +138,45 @@ class SelectionPool:
 
     def rank(self, request: SelectionRequest) -> list[Ranked]:
         query = query_words(request.specialization)
-        # Similarity = share of query words an account matches: count hits per position, word by word.
-        hits: dict[int, int] = {}
+        # Similarity = share of query words an account matches; count hits per position.
+        hits: Counter[int] = Counter()
         for word in query:
-            for position in self._positions_of(word):
-                hits[position] = hits.get(position, 0) + 1
+            hits.update(self._positions_of(word))
         weight = WEIGHTS["similarity"] / len(query) if query else 0.0
-        entries = self._entries
-        # (score, -id, position); reasons are written only for the winners.
-        found = [
-            (entries[position][0] + weight * count, -entries[position][1].id, position)
-            for position, count in hits.items()
-            if _eligible(entries[position][1], request)
-        ]
-        # Unmatched accounts score their base only; walk them best-first and stop early.
-        taken = 0
-        for position, (base, candidate, _, _) in enumerate(entries):
-            if taken >= request.limit:
-                break
-            if position in hits or not _eligible(candidate, request):
-                continue
-            found.append((base, -candidate.id, position))
-            taken += 1
+        # Accounts with the same hit count share the same similarity bonus, so within a group the
+        # order is the base order (= position order): walk each group best-first and stop early.
+        groups: dict[int, list[int]] = {}
+        for position, count in hits.items():
+            groups.setdefault(count, []).append(position)
+        found: list[tuple[float, int, int]] = []  # (score, -id, position); reasons only for the winners
+        for count, positions in groups.items():
+            positions.sort()
+            found.extend(self._best_eligible(positions, request, weight * count))
+        # Unmatched accounts score their base only.
+        unmatched = (position for position in range(len(self._entries)) if position not in hits)
+        found.extend(self._best_eligible(unmatched, request, 0.0))
         best = heapq.nlargest(request.limit, found)
         ranked = []
         for score, _, position in best:
-            _, candidate, signals, _ = entries[position]
+            _, candidate, signals, _ = self._entries[position]
             similarity = hits.get(position, 0) / len(query) if query else 0.0
             ranked.append(_ranked(candidate, score, {**signals, "similarity": similarity}, request))
         return ranked
+
+    def _best_eligible(self, positions: Iterable[int], request: SelectionRequest,
+                       bonus: float) -> list[tuple[float, int, int]]:
+        """The first ``limit`` eligible accounts among ``positions`` (in base order), plus any that tie
+        the last one's score once the bonus is added (rounding can make distinct bases equal)."""
+        taken: list[tuple[float, int, int]] = []
+        entries = self._entries
+        for position in positions:
+            base, candidate, _, _ = entries[position]
+            score = base + bonus
+            if len(taken) >= request.limit and score < taken[-1][0]:
+                break
+            if _eligible(candidate, request):
+                taken.append((score, -candidate.id, position))
+        return taken
 
 
 def _bisect_left(items: Sequence[str], value: str) -> int:
