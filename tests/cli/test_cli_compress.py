@@ -46,8 +46,10 @@ def test_compress_reads_a_real_transcript_of_every_corpus_format() -> None:
 
 
 def test_compress_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
-    missing = CliRunner().invoke(app, ["compress", str(tmp_path / "nope.md")])
-    assert missing.exit_code == 2 and "no such file" in missing.output
+    missing_path = tmp_path / ("a-long-folder-name-" * 6) / "[bold]nope.md"
+    missing = CliRunner().invoke(app, ["compress", str(missing_path)])
+    assert missing.exit_code == 2
+    assert missing.output.count("\n") == 1 and str(missing_path) in missing.output and "no such file" in missing.output
     broken = tmp_path / "s.jsonl"
     broken.write_text('{"type": "user", "message": {"content": "hi"}}\n{broken\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["compress", str(broken)])

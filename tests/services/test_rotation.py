@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from paas.core.errors import Conflict, NoAccountAvailable
 from paas.core.types import AccountStatus, SessionStatus
@@ -241,7 +241,8 @@ def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clo
                                                              make_project: Any, begin: Any,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The ranking reads rows statement by statement; on PostgreSQL another rotation can commit between
-    them (here: mark the top choice exhausted). The locked choice is checked again and skipped."""
+    them (here: mark the top choice exhausted, behind the back of the objects this session already
+    loaded). The locked choice is reloaded, checked again and skipped."""
     from paas.services import rotation as rotation_service
 
     project = make_project(description="frontend")
@@ -256,7 +257,9 @@ def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clo
         ranked = real(session, **kwargs)
         offered.append([item.candidate.id for item in ranked])
         if len(offered) == 1:
-            report_limit(session, stale.id, reason="window_exhausted", now=kwargs["now"])
+            session.execute(update(Account).where(Account.id == stale.id)
+                            .values(exhausted_until=kwargs["now"] + timedelta(hours=5))
+                            .execution_options(synchronize_session=False))
         return ranked
 
     monkeypatch.setattr(rotation_service, "select_best_accounts", ranking_then_a_rival_commits)

@@ -25,9 +25,9 @@ import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from paas.core.types import AccountStatus
 

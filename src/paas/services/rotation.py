@@ -23,7 +23,7 @@ from paas.services.accounts import AccountView, describe_account
 from paas.services.handoff import rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import select_best_accounts, soonest_reset
-from paas.services.sessions import end_session, spend
+from paas.services.sessions import end_session, get_session, spend
 from paas.store import sessions as session_store
 from paas.store import snapshots
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
@@ -66,6 +66,11 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
             {"current_account_id": elsewhere[0].account_id, "session_id": elsewhere[0].id},
         )
     work = next((item for item in open_sessions if item.account_id == current_account_id), None)
+    if work is not None:
+        # Completing a session locks only the session: lock it too and look again.
+        work = get_session(session, work.id, for_update=True)
+        if work.status != SessionStatus.IN_PROGRESS.value:
+            work = None
     if final_credits:
         if work is None:
             raise Conflict("final usage needs a session in progress on the current account",

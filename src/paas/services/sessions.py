@@ -93,6 +93,13 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
     return work
 
 
+def lock_session_and_project(session: Session, session_id: int) -> WorkSession:
+    """Lock a session's project, then the session (reloaded): the lock order every writer keeps."""
+    project_id = get_session(session, session_id).project_id
+    get_project(session, project_id, for_update=True)
+    return get_session(session, session_id, for_update=True)
+
+
 def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> WorkSession:
     work = get_session(session, session_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
@@ -108,8 +115,9 @@ def record_usage(session: Session, session_id: int, *, credits: int, now: dateti
                  note: str | None = None, idempotency_key: str | None = None) -> UsageRecorded:
     if credits <= 0:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
-    # Lock first: concurrent retries of one key then queue here and the later ones replay.
-    work = get_session(session, session_id, for_update=True)
+    # Lock first: concurrent retries of one key then queue here and the later ones replay. Every
+    # writer locks in one order (project, session, account) so usage and rotation never deadlock.
+    work = lock_session_and_project(session, session_id)
     if idempotency_key:
         earlier = ledger.find_by_key(session, idempotency_key)
         if earlier is not None:
@@ -125,8 +133,8 @@ def record_usage(session: Session, session_id: int, *, credits: int, now: dateti
 def spend(session: Session, work: WorkSession, *, credits: int, now: datetime, note: str | None = None,
           idempotency_key: str | None = None) -> UsageRecorded:
     """Append credits to the ledger for a locked, open session (also used by rotation's final usage)."""
-    view = describe_account(session, work.account_id, now, for_update=True)
     project = get_project(session, work.project_id, for_update=True)
+    view = describe_account(session, work.account_id, now, for_update=True)
     overdrawn = max(0, credits - view.remaining)
     event = ledger.append(session, CreditEvent(
         account_id=view.account.id, session_id=work.id, project_id=project.id, credits=credits, note=note,
@@ -183,13 +191,13 @@ def end_session(work: WorkSession, ending: SessionStatus, *, now: datetime,
 
 
 def delete_session(session: Session, session_id: int) -> None:
-    work = get_session(session, session_id, for_update=True)
+    work = lock_session_and_project(session, session_id)
     if store.has_ledger_rows(session, session_id):
         raise Conflict(
             f"session {session_id} has recorded credits; the ledger keeps it",
             {"id": session_id},
         )
-    project = get_project(session, work.project_id, for_update=True)
+    project = get_project(session, work.project_id)
     delete_unless_referenced(session, work, Conflict(
         f"session {session_id} has snapshots, conversation or handoffs referring to it", {"id": session_id}))
     project.total_sessions = max(0, project.total_sessions - 1)

@@ -22,10 +22,14 @@ RowT = TypeVar("RowT")
 
 def get_or_raise(session: Session, model: type[RowT], row_id: int, label: str,
                  *, for_update: bool = False) -> RowT:
-    """The row with ``row_id`` or :class:`NotFound` naming what was looked for."""
+    """The row with ``row_id`` or :class:`NotFound` naming what was looked for.
+
+    ``for_update`` locks the row and reloads it: an object this session loaded earlier (say, while
+    ranking accounts) may hold values another transaction has since committed over, and a lock
+    is only worth taking on the values as they are now."""
     statement = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     row = session.scalars(statement).first()
     if row is None:
         raise NotFound(f"{label} {row_id} does not exist", {"id": row_id, "kind": label})
