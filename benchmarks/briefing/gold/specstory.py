@@ -12,6 +12,8 @@ _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 _ROLE_RE = re.compile(r"^_\*\*(User|Assistant|Agent|Cursor)\b.*\*\*_\s*$")
 _EDIT_MARKER_RE = re.compile(r"\bEdit(?:ed)? file: ([^\s<•*`]+)")
 _SHELL_INPUT_RE = re.compile(r"^\s*- command: `(.+)`\s*$")
+_BLOCK_RE = re.compile(r"^ {0,3}(?P<mark>(?P<char>[`~])(?P=char){2,})(?P<info>[^\n]*)\n"
+                       r"(?P<body>.*?)^ {0,3}(?P=mark)(?P=char)*[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 def specstory_gold(text: str) -> GoldFacts:
@@ -93,17 +95,19 @@ def _specstory_step(recorder: Recorder, step: list[str]) -> None:
 
 
 def _only_fences(lines: list[str]) -> list[tuple[str, list[str]]] | None:
-    """The fenced blocks of a step made of nothing else, as ``(language, body)``; else None."""
+    """A step made of closed fenced blocks and blank lines only, as ``(language, body lines)``; else None.
+
+    Matched with one regular expression over the step's text (the benchmark's own way, apart
+    from the reader's line-by-line fence tracking): a block opens with 3+ backticks or tildes
+    and closes at the first line holding the same run, or longer, of the same character."""
+    text = "\n".join(lines)
     blocks: list[tuple[str, list[str]]] = []
-    fence: str | None = None
-    for line in lines:
-        opening = fence is None
-        fence = _next_fence(fence, line)
-        if opening and fence is not None:
-            match = _FENCE_RE.match(line)
-            blocks.append(((match.group(2) if match else "").partition(":")[0], []))
-        elif opening and line.strip():
-            return None
-        elif fence is not None:
-            blocks[-1][1].append(line)
-    return blocks or None
+    outside: list[str] = []
+    last = 0
+    for block in _BLOCK_RE.finditer(text):
+        outside.append(text[last:block.start()])
+        last = block.end()
+        info = block["info"].split()
+        blocks.append((info[0].partition(":")[0] if info else "", block["body"].splitlines()))
+    outside.append(text[last:])
+    return blocks if blocks and not "".join(outside).strip() else None
