@@ -54,18 +54,22 @@ def describe_accounts(session: Session, accounts: list[Account], now: datetime) 
     usage = store.usage_in_windows(session, accounts, now)
     leases = store.leases(session, [account.id for account in accounts]) if len(accounts) < 900 \
         else store.leases(session)
-    return [describe_one(account, usage.get(account.id, (0, None)), leases.get(account.id), now)
+    resets: dict[QuotaWindow, datetime] = {}  # next reset of a window with nothing spent in it, per window
+    return [describe_one(account, usage.get(account.id, (0, None)), leases.get(account.id), now, resets)
             for account in accounts]
 
 
 def describe_one(account: Account, usage: tuple[int, datetime | None], leased_session_id: int | None,
-                 now: datetime) -> AccountView:
+                 now: datetime, resets: dict[QuotaWindow, datetime] | None = None) -> AccountView:
     used, oldest = usage
     quota = store.quota_of(account)
     facts = AccountFacts(disabled=account.admin_state == AdminState.DISABLED.value,
                          leased=leased_session_id is not None, throttled_until=account.throttled_until,
                          exhausted_until=account.exhausted_until)
-    next_reset = quota.window.next_reset(now, [(oldest, used)] if oldest else [])
+    if oldest is not None or resets is None:
+        next_reset = quota.window.next_reset(now, [(oldest, used)] if oldest else [])
+    elif (next_reset := resets.get(quota.window)) is None:
+        next_reset = resets[quota.window] = quota.window.next_reset(now)
     return AccountView(account=account, used=used, remaining=max(0, quota.credits - used),
                        overdrawn=max(0, used - quota.credits), status=account_status(facts, quota, used, now),
                        next_reset=next_reset, leased_session_id=leased_session_id, quota=quota)

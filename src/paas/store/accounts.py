@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -63,10 +64,15 @@ def all_accounts(session: Session, *, platform: str | None = None, enabled_only:
 
 
 def quota_of(account: Account) -> Quota:
-    hours, minutes = (int(part) for part in account.window_reset_at.split(":"))
-    window = QuotaWindow(kind=WindowKind(account.window_kind), reset_at=time(hours, minutes),
-                         timezone=account.window_timezone, hours=account.window_hours)
+    window = _window(account.window_kind, account.window_reset_at, account.window_timezone, account.window_hours)
     return Quota(credits=account.quota, window=window, rotate_threshold=account.rotate_threshold)
+
+
+@lru_cache(maxsize=4096)
+def _window(kind: str, reset_at: str, timezone: str, hours: int | None) -> QuotaWindow:
+    """Accounts mostly share a handful of window settings: one immutable window object each."""
+    hour, minute = (int(part) for part in reset_at.split(":"))
+    return QuotaWindow(kind=WindowKind(kind), reset_at=time(hour, minute), timezone=timezone, hours=hours)
 
 
 def window_spec(account: Account) -> WindowSpec:
