@@ -30,6 +30,8 @@ from paas.services import tokens
 from paas.store.db import make_engine, transaction, upgrade
 from paas.store.schema import Base
 
+pytest_plugins = ["tests.polish_stub"]
+
 PG_URL = os.environ.get("PAAS_TEST_DATABASE_URL", "")
 PG_SCHEMA = f"paas_test_{os.getpid()}"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -61,11 +62,25 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def note(message: str) -> None:
+    """A remark on standard error that does not fail the command."""
+    err.print(f"[yellow]note:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def settings_or_fail() -> Settings:
     try:
         return get_settings()
+    except ValidationError as problem:
+        fail("invalid settings: " + "; ".join(settings_error(error) for error in problem.errors()), 2)
     except ValueError as problem:
-        fail(str(problem).splitlines()[-1] if str(problem) else "invalid settings", 2)
+        fail(str(problem) or "invalid settings", 2)
+
+
+def settings_error(error: Any) -> str:
+    """One pydantic error as the environment variable it is about and what is wrong with it."""
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    where = "_".join(str(part) for part in error.get("loc", ()))
+    return f"PAAS_{where.upper()}: {message}" if where else message
 
 
 @contextmanager

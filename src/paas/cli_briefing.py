@@ -13,9 +13,10 @@ from typing import Annotated
 
 import typer
 
-from paas.cli import app, context_app, fail, now, out, unit_of_work
+from paas.cli import app, context_app, fail, note, now, out, settings_or_fail, unit_of_work
 from paas.core import errors
 from paas.services import briefing
+from paas.services.polish import polish_briefing, polisher_from_settings
 
 Level = Annotated[str, typer.Option("--level", help="low (~2,500 tokens), medium (~1,200) or high (~400).")]
 
@@ -39,13 +40,22 @@ def compress(
     max_tokens: Annotated[int | None, typer.Option(min=50, help="Token budget (overrides --level).")] = None,
     lines: Annotated[bool, typer.Option("--lines", help="The original's 25/15/5-line mode.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help='Print {"briefing": ..., "stats": {...}}.')] = False,
+    polish: Annotated[bool, typer.Option(
+        "--polish", help="Let the model at PAAS_POLISH_URL reword it; kept only if it loses and invents nothing.",
+    )] = False,
 ) -> None:
     """Turn a conversation into a handoff briefing (no database needed)."""
     text, name = read_input(file)
     try:
+        polisher = polisher_from_settings(settings_or_fail()) if polish else None
         result = briefing.compress_text(text, level=level, max_tokens=max_tokens, lines_mode=lines, filename=name)
     except errors.PaasError as problem:
         fail(problem.message + (f" ({problem.details})" if problem.details else ""), 2)
+    if polisher is not None:
+        result = polish_briefing(result, sources=text, polisher=polisher[0], model=polisher[1])
+        outcome = result.stats["polish"]
+        if not outcome["accepted"]:
+            note(f"kept the plain briefing: {'; '.join(outcome['problems'])}")
     if as_json:
         sys.stdout.write(json.dumps({"briefing": result.markdown, "stats": result.stats}, default=str) + "\n")
     else:

@@ -22,7 +22,7 @@ MIN_DISTINCT_CHARACTERS = 12  # "aaaa...", "changeme" * 4 and the like are not s
 class Settings(BaseSettings):
     """Runtime configuration of the service, the CLI and the MCP server."""
 
-    model_config = SettingsConfigDict(env_prefix="PAAS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PAAS_", extra="ignore", env_ignore_empty=True)
 
     env: Literal["development", "production", "test"] = Field(
         "development",
@@ -74,6 +74,24 @@ class Settings(BaseSettings):
     browser_session_days: int = Field(
         30, ge=1, description="How long the browser token made from a login link stays valid."
     )
+    polish_url: str | None = Field(
+        None, pattern=r"^https?://\S+$",
+        description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1) that may polish "
+                    "briefings on request (`--polish`, `\"polish\": true`). Unset: polishing is off.",
+    )
+    polish_model: str = Field("", description="Model name sent to the polishing endpoint; needed with polish_url.")
+    polish_api_key: SecretStr | None = Field(
+        None, description="Bearer key for the polishing endpoint, if it needs one."
+    )
+    polish_timeout_seconds: float = Field(
+        60.0, gt=0, le=600, description="How long to wait for the polishing endpoint before keeping the plain briefing."
+    )
+
+    @model_validator(mode="after")
+    def _polish_needs_a_model(self) -> Settings:
+        if self.polish_url and not self.polish_model.strip():
+            raise ValueError("PAAS_POLISH_MODEL must name a model when PAAS_POLISH_URL is set")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

@@ -147,3 +147,20 @@ def test_version_prints_the_package_version(cli: Cli) -> None:
 
     result = cli("version")
     assert (result.exit_code, result.stdout.strip()) == (0, __version__)
+
+
+def test_bad_settings_name_the_variable_and_exit_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from paas.cli import app
+
+    env = {"PAAS_DATA_DIR": str(tmp_path), "PAAS_PORT": "eighty", "PAAS_POLISH_URL": "http://127.0.0.1:1/v1"}
+    result = CliRunner().invoke(app, ["projects", "list"], env=env)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "invalid settings:" in result.stderr
+    assert "PAAS_PORT: Input should be a valid integer" in result.stderr
+    assert "errors.pydantic.dev" not in result.stderr
+    del env["PAAS_PORT"]
+    result = CliRunner().invoke(app, ["projects", "list"], env=env)
+    assert result.exit_code == 2
+    assert "invalid settings: PAAS_POLISH_MODEL must name a model when PAAS_POLISH_URL is set" in result.stderr

@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from paas.cli import app
+from tests.core.briefing.test_briefing_polish import TRANSCRIPT as POLISHABLE
+from tests.polish_stub import PolishStub
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
 TRANSCRIPT = """User: Fix the failing test in tests/test_api.py, and never change the public API.
@@ -56,3 +58,30 @@ def test_compress_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Traceback" not in result.output
     bad_level = CliRunner().invoke(app, ["compress", "-", "--level", "max"], input=TRANSCRIPT)
     assert bad_level.exit_code == 2
+
+
+def test_compress_polish_uses_the_configured_endpoint(polish_stub: PolishStub, tmp_path: Path) -> None:
+    env = {"PAAS_DATA_DIR": str(tmp_path), "PAAS_POLISH_URL": polish_stub.url, "PAAS_POLISH_MODEL": "tiny"}
+    result = CliRunner().invoke(app, ["compress", "-", "--json", "--polish"], input=POLISHABLE, env=env)
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["stats"]["polish"]["accepted"] is True
+    assert "- Next: " in printed["briefing"]
+    assert polish_stub.requests[0]["body"]["model"] == "tiny"
+
+
+def test_compress_polish_refused_prints_the_plain_briefing_and_a_note(polish_stub: PolishStub, tmp_path: Path) -> None:
+    polish_stub.reply = lambda messages: "## Latest request\n\nsomething else entirely\n"
+    env = {"PAAS_DATA_DIR": str(tmp_path), "PAAS_POLISH_URL": polish_stub.url, "PAAS_POLISH_MODEL": "tiny"}
+    result = CliRunner().invoke(app, ["compress", "-", "--polish"], input=POLISHABLE, env=env)
+    plain = CliRunner().invoke(app, ["compress", "-"], input=POLISHABLE, env={"PAAS_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == plain.stdout
+    assert "note: kept the plain briefing" in result.stderr and "headings changed" in result.stderr
+
+
+def test_compress_polish_without_an_endpoint_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["compress", "-", "--polish"], input=POLISHABLE,
+                                env={"PAAS_DATA_DIR": str(tmp_path), "PAAS_POLISH_URL": ""})
+    assert result.exit_code == 2
+    assert "polishing is off" in result.output and "PAAS_POLISH_URL" in result.output and result.stdout == ""

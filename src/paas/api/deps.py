@@ -108,8 +108,20 @@ def get_runner(request: Request) -> Callable[[Callable[[Session], T]], T]:
     return run
 
 
+def get_reader(request: Request) -> Callable[[Callable[[Session], T]], T]:
+    """Runs a unit of work in a read transaction (no write lock held while it computes)."""
+    engine = request.app.state.engine
+
+    def read(work: Callable[[Session], T]) -> T:
+        with transaction(engine, write=False) as session:
+            return work(session)
+
+    return read
+
+
 Vault = Annotated[CredentialVault | None, Depends(get_vault)]
 Runner = Annotated[Callable[[Callable[[Session], Any]], Any], Depends(get_runner)]
+Reader = Annotated[Callable[[Callable[[Session], Any]], Any], Depends(get_reader)]
 Viewer = Annotated[ApiToken, Depends(require(Role.VIEWER))]
 Operator = Annotated[ApiToken, Depends(require(Role.OPERATOR))]
 Admin = Annotated[ApiToken, Depends(require(Role.ADMIN))]

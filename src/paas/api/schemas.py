@@ -238,6 +238,9 @@ class BriefingStats(BaseModel):
     tokenizer: str
     facts_kept: dict[str, int]
     facts_total: dict[str, int]
+    polish: dict[str, Any] | None = Field(
+        None, description="Only when polishing was asked: model, accepted, seconds, and the problems that "
+                          "made it keep the plain briefing.")
 
 
 class HandoffEnvelope(BaseModel):
@@ -245,6 +248,11 @@ class HandoffEnvelope(BaseModel):
     briefing: str
     data: HandoffOut
     stats: BriefingStats
+
+
+POLISH_HELP = ("Let the model configured in PAAS_POLISH_URL reword the briefing; the reworded text is kept only "
+               "if it keeps every heading, anchor and quoted line, invents nothing and fits the budget "
+               "(stats.polish says what happened). 422 when polishing is not configured.")
 
 
 class SmartCompressEnvelope(BaseModel):
@@ -261,6 +269,7 @@ class SmartCompress(RequestBody):
     max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
     lines: bool = Field(False, description="The original's 25/15/5-line mode instead of token budgets.")
     filename: ShortText | None = Field(None, description="A name hinting the transcript's format.")
+    polish: bool = Field(False, description=POLISH_HELP)
 
 
 class SessionCreated(Created[SessionOut]):
@@ -358,6 +367,7 @@ class HandoffCompress(RequestBody):
     from_account_id: Id | None = None
     compress_level: Level = "medium"
     max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
+    polish: bool = Field(False, description=POLISH_HELP)
 
 
 class KnowledgeCreate(RequestBody):

@@ -90,9 +90,10 @@ def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now:
         file_count=facts.get("files_edited") if isinstance(facts, dict) else None, created_at=now))
 
 
-def compress_and_save(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
-                      max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
-                      filename: str | None = None, credits_used: int | None = None) -> SavedBriefing:
+def handoff_briefing(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
+                     max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
+                     filename: str | None = None, credits_used: int | None = None) -> Briefing:
+    """The briefing a handoff door saves (reads only: it may run in a read transaction)."""
     briefing = brief_project(session, project_id=project_id, context=context, now=now, level=level,
                              max_tokens=max_tokens, lines_mode=lines_mode, from_account_id=from_account_id,
                              filename=filename)
@@ -100,6 +101,15 @@ def compress_and_save(session: Session, *, project_id: int, context: str, now: d
         # The caller's own figure (the original's field): a header line, so nothing sent is dropped.
         title, _, rest = briefing.markdown.partition("\n\n")
         briefing = replace(briefing, markdown=f"{title}\n\n- Credits used: {credits_used}\n{rest}")
+    return briefing
+
+
+def compress_and_save(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
+                      max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
+                      filename: str | None = None, credits_used: int | None = None) -> SavedBriefing:
+    briefing = handoff_briefing(session, project_id=project_id, context=context, now=now, level=level,
+                                max_tokens=max_tokens, lines_mode=lines_mode, from_account_id=from_account_id,
+                                filename=filename, credits_used=credits_used)
     return SavedBriefing(briefing=briefing, snapshot=save_briefing(session, project_id=project_id,
                                                                    briefing=briefing, now=now))
 

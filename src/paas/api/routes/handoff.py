@@ -2,15 +2,19 @@
 
 Both read the conversation (format detected), build the briefing with the engine, and save
 it as the project's context snapshot; they differ only in the answer's shape (the original's).
+The briefing is built in a read transaction and saved in a short write one, so a long
+transcript (or a polishing model, when asked) never holds the database's write lock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
 
-from paas.api.deps import Now, Operator, SessionDep
+from paas.api.deps import Now, Operator, Reader, Runner, SettingsDep
 from paas.api.routes import errors
 from paas.api.schemas import (
     BriefingStats,
@@ -20,7 +24,9 @@ from paas.api.schemas import (
     SmartCompress,
     SmartCompressEnvelope,
 )
-from paas.services.briefing import compress_and_save
+from paas.config import Settings
+from paas.services.briefing import SavedBriefing, handoff_briefing, save_briefing
+from paas.services.polish import polish_briefing, polisher_from_settings
 
 router = APIRouter(tags=["handoff"])
 
@@ -30,11 +36,24 @@ def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
                          compression_ratio=stats["ratio_lines"], **stats)
 
 
+def build_and_save(read: Callable[..., Any], run: Callable[..., Any], settings: Settings, *, polish: bool,
+                   project_id: int, context: str, now: datetime, **options: Any) -> SavedBriefing:
+    """Build in a read transaction, polish (if asked) outside any, save in a short write transaction."""
+    polisher = polisher_from_settings(settings) if polish else None
+    briefing = read(lambda session: handoff_briefing(session, project_id=project_id, context=context, now=now,
+                                                     **options))
+    if polisher is not None:
+        briefing = polish_briefing(briefing, sources=context, polisher=polisher[0], model=polisher[1])
+    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
+        session, project_id=project_id, briefing=briefing, now=now)))
+
+
 @router.post("/api/handoff/compress", response_model=HandoffEnvelope, responses=errors(400, 404, 413))
-def compress(body: HandoffCompress, session: SessionDep, now: Now, _: Operator) -> HandoffEnvelope:
-    saved = compress_and_save(session, project_id=body.project_id, context=body.context, now=now,
-                              level=body.compress_level, max_tokens=body.max_tokens,
-                              from_account_id=body.from_account_id, credits_used=body.credits_used)
+def compress(body: HandoffCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
+             _: Operator) -> HandoffEnvelope:
+    saved = build_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
+                           context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
+                           from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
     return HandoffEnvelope(briefing=saved.briefing.markdown, stats=stats, data=HandoffOut(
         snapshot_id=saved.snapshot.id, session_id=saved.snapshot.session_id, original_lines=stats.original_lines,
@@ -42,9 +61,10 @@ def compress(body: HandoffCompress, session: SessionDep, now: Now, _: Operator) 
 
 
 @router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
-def smart_compress(body: SmartCompress, session: SessionDep, now: Now, _: Operator) -> SmartCompressEnvelope:
-    saved = compress_and_save(session, project_id=body.project_id, context=body.context, now=now,
-                              level=body.compress_level, max_tokens=body.max_tokens, lines_mode=body.lines,
-                              filename=body.filename)
+def smart_compress(body: SmartCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
+                   _: Operator) -> SmartCompressEnvelope:
+    saved = build_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
+                           context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
+                           lines_mode=body.lines, filename=body.filename)
     return SmartCompressEnvelope(briefing=saved.briefing.markdown, stats=briefing_stats(saved.briefing.stats),
                                  snapshot_id=saved.snapshot.id)

@@ -65,7 +65,7 @@ def count_lines(text: str) -> int:
     return len(_NON_EMPTY_LINE_RE.findall(text))
 
 
-def _percent_saved(before: int, after: int) -> float:
+def percent_saved(before: int, after: int) -> float:
     if before <= 0:
         return 0.0
     return round(100.0 * (1.0 - after / before), 1)
@@ -158,7 +158,7 @@ def _header(transcript: Transcript, options: BriefingOptions, before: int, after
     unit = "lines" if options.lines_mode else "tokens"
     lines.append(
         f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
-        f"({_percent_saved(before, after)}% saved, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
+        f"({percent_saved(before, after)}% saved, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
     )
     return "\n".join(lines) + "\n"
 
@@ -184,10 +184,10 @@ def _stats(
     return {
         "tokens_before": tokens_before,
         "tokens_after": result.tokens,
-        "ratio_tokens": _percent_saved(tokens_before, result.tokens),
+        "ratio_tokens": percent_saved(tokens_before, result.tokens),
         "lines_before": lines_before,
         "lines_after": lines_after,
-        "ratio_lines": _percent_saved(lines_before, lines_after),
+        "ratio_lines": percent_saved(lines_before, lines_after),
         "facts_kept": kept,
         "facts_total": total,
         "budget": budget,

@@ -63,7 +63,7 @@ def _split(briefing_markdown: str) -> tuple[str, list[str]]:
     return _GENERATED_RE.sub(" ", body), verbatim
 
 
-def _anchors(briefing_markdown: str) -> set[str]:
+def stated_anchors(briefing_markdown: str) -> set[str]:
     body, verbatim = _split(briefing_markdown)
     return briefing_anchors(body) | set(verbatim)
 
@@ -71,11 +71,11 @@ def _anchors(briefing_markdown: str) -> set[str]:
 def unfaithful_anchors(briefing_markdown: str, transcript_text: str, previous_briefing: str | None = None) -> list[str]:
     """The briefing's anchors (and verbatim quote lines) that occur nowhere in the sources (sorted)."""
     haystack = _sources(transcript_text, previous_briefing)
-    missing = {_bare(anchor) for anchor in _anchors(briefing_markdown) if not _found(anchor, haystack)}
+    missing = {bare_anchor(anchor) for anchor in stated_anchors(briefing_markdown) if not _found(anchor, haystack)}
     return sorted(missing)
 
 
-def _bare(anchor: str) -> str:
+def bare_anchor(anchor: str) -> str:
     return anchor[1:-1] if len(anchor) >= 3 and anchor[0] == anchor[-1] == "`" else anchor
 
 
@@ -93,7 +93,7 @@ def _found(anchor: str, haystack: str) -> bool:
 
 def faithfulness(briefing_markdown: str, transcript_text: str, previous_briefing: str | None = None) -> float:
     """Share of the briefing's anchors found verbatim in the transcript (or previous briefing)."""
-    anchors = _anchors(briefing_markdown)
+    anchors = stated_anchors(briefing_markdown)
     if not anchors:
         return 1.0
     missing = unfaithful_anchors(briefing_markdown, transcript_text, previous_briefing)
