@@ -139,6 +139,7 @@ def test_an_empty_answer_is_refused(plain: Briefing) -> None:
 def test_a_fence_wrapped_around_the_whole_answer_is_taken_off() -> None:
     assert clean_answer("```markdown\n## State\n\n- x\n```\n") == "## State\n\n- x\n"
     assert clean_answer("## State\n\n```text\nquoted\n```") == "## State\n\n```text\nquoted\n```\n"
+    assert clean_answer("Here is the briefing, reworded:\n\n## State\n\n- x") == "## State\n\n- x\n"
 
 
 def test_an_accepted_body_goes_under_the_original_header_with_its_figures_restated(plain: Briefing) -> None:

@@ -76,9 +76,13 @@ def section(body: str, heading: str) -> str | None:
 
 
 def clean_answer(answer: str) -> str:
-    """The model's body, without a fence wrapped around all of it and with one final newline."""
-    match = _WRAPPING_FENCE_RE.match(answer)
+    """The model's body: no fence wrapped around all of it, no preamble before the first heading,
+    one final newline."""
+    match = _WRAPPING_FENCE_RE.match(answer.strip())
     text = match.group("body") if match else answer
+    first = HEADING_RE.search(text)
+    if first is not None:
+        text = text[first.start():]
     return text.strip() + "\n"
 
 
