@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from benchmarks.accounts.common import REPO, Table, ms, percentiles, pg_answers, pg_schema
 
 PAAS = REPO / ".venv" / "bin" / "paas"
@@ -106,9 +106,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited ({self.process.returncode}): {self.tail()}")
             try:
-                if httpx.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                if httpx2.get(f"{self.base}/healthz", timeout=2).status_code == 200:
                     return
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"server not ready after {timeout:.0f} s: {self.tail()}")
@@ -140,8 +140,8 @@ def fire(base: str, token: str, pairs: list[tuple[int, int]], total: int, thread
     latencies: list[float] = []
     sent_credits = Counter[int]()
     deadline = time.monotonic() + budget
-    client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30,
-                          limits=httpx.Limits(max_connections=threads, max_keepalive_connections=threads))
+    client = httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30,
+                          limits=httpx2.Limits(max_connections=threads, max_keepalive_connections=threads))
 
     def one(index: int) -> None:
         project_id, final_credits = plan[index]
@@ -157,7 +157,7 @@ def fire(base: str, token: str, pairs: list[tuple[int, int]], total: int, thread
         started = time.perf_counter()
         try:
             answer = client.post("/api/private/auto-rotate", json=body)
-        except httpx.HTTPError as problem:
+        except httpx2.HTTPError as problem:
             with lock:
                 statuses[f"transport error: {type(problem).__name__}"] += 1
             return
@@ -193,8 +193,8 @@ def check(url: str, base: str, token: str) -> dict[str, Any]:
     from paas.store.db import make_engine
 
     headers = {"Authorization": f"Bearer {token}"}
-    shown_accounts = httpx.get(f"{base}/api/accounts", params={"limit": 500}, headers=headers, timeout=30).json()
-    shown_projects = httpx.get(f"{base}/api/projects", params={"limit": 500}, headers=headers, timeout=30).json()
+    shown_accounts = httpx2.get(f"{base}/api/accounts", params={"limit": 500}, headers=headers, timeout=30).json()
+    shown_projects = httpx2.get(f"{base}/api/projects", params={"limit": 500}, headers=headers, timeout=30).json()
     now = datetime.now(UTC)
     window_start = now.replace(hour=0, minute=0, second=0, microsecond=0)  # every seeded account: daily, 00:00 UTC
     engine = make_engine(url)
