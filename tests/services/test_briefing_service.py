@@ -100,3 +100,14 @@ def test_compress_text_needs_no_database_and_respects_the_budget():
     assert result.stats["tokens_after"] <= 400
     assert result.stats["tokens_before"] > result.stats["tokens_after"]
     assert "step 299" in result.markdown
+
+
+def test_a_briefing_built_earlier_is_not_saved_for_a_project_deleted_since(engine, clock, project_id):
+    with transaction(engine, write=False) as session:
+        built = briefing.handoff_briefing(session, project_id=project_id, context=FIRST, now=clock())
+    with transaction(engine) as session:
+        projects.delete_project(session, project_id)
+    with pytest.raises(NotFound), transaction(engine) as session:
+        briefing.save_briefing(session, project_id=project_id, briefing=built, now=clock())
+    with transaction(engine, write=False) as session:
+        assert session.scalars(select(ContextSnapshot)).all() == []

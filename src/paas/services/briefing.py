@@ -81,6 +81,8 @@ def brief_project(session: Session, *, project_id: int, context: str, now: datet
 
 def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now: datetime,
                   snapshot_type: SnapshotType = SnapshotType.HANDOFF, session_id: int | None = None) -> ContextSnapshot:
+    # Locked (and so known to exist): the briefing may have been built in an earlier transaction.
+    get_project(session, project_id, for_update=True)
     latest = session_store.latest_of_project(session, project_id)
     facts = briefing.stats.get("facts_kept", {})
     return snapshots.add(session, ContextSnapshot(
