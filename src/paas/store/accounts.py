@@ -63,6 +63,24 @@ def all_accounts(session: Session, *, platform: str | None = None, enabled_only:
     return list(session.scalars(statement))
 
 
+SELECTION_COLUMNS = (
+    Account.id, Account.account_name, Account.platform, Account.specialization, Account.tags, Account.quota,
+    Account.window_kind, Account.window_reset_at, Account.window_timezone, Account.window_hours,
+    Account.rotate_threshold, Account.admin_state, Account.throttled_until, Account.exhausted_until,
+    Account.last_used_at,
+)
+
+
+def selection_rows(session: Session, *, platform: str | None = None) -> list[Any]:
+    """The enabled accounts as plain rows (no ORM objects: selection reads thousands and changes none),
+    with the attributes ``quota_of``, ``window_spec`` and ``usage_in_windows`` read."""
+    statement = select(*SELECTION_COLUMNS).where(Account.admin_state == "enabled").order_by(Account.account_name,
+                                                                                             Account.id)
+    if platform:
+        statement = statement.where(Account.platform == platform)
+    return list(session.execute(statement))
+
+
 def quota_of(account: Account) -> Quota:
     window = _window(account.window_kind, account.window_reset_at, account.window_timezone, account.window_hours)
     return Quota(credits=account.quota, window=window, rotate_threshold=account.rotate_threshold)
