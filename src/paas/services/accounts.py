@@ -50,7 +50,9 @@ def get_account(session: Session, account_id: int, *, for_update: bool = False) 
     return get_or_raise(session, Account, account_id, "account", for_update=for_update)
 
 
-def describe_accounts(session: Session, accounts: list[Account], now: datetime) -> list[AccountView]:
+def describe_accounts(session: Session, accounts: list[Any], now: datetime) -> list[AccountView]:
+    """Credits and status at ``now`` of ``Account`` objects, or of ``store.account_rows`` rows when
+    nothing will be changed (then each view's ``account`` is that row)."""
     usage = store.usage_in_windows(session, accounts, now)
     leases = store.leases(session, [account.id for account in accounts]) if len(accounts) < 900 \
         else store.leases(session)

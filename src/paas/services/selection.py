@@ -20,7 +20,7 @@ THROTTLE_DEFAULT_SECONDS = 60
 def candidates(session: Session, now: datetime, *, platform: str | None = None, project_id: int | None = None,
                session_type: str | None = None) -> list[tuple[Candidate, AccountView]]:
     # Plain rows, described like accounts: loading ORM objects was most of the time at 10,000 accounts.
-    views = describe_accounts(session, store.selection_rows(session, platform=platform), now)
+    views = describe_accounts(session, store.account_rows(session, platform=platform, enabled_only=True), now)
     rates = store.completion_rates(session, session_type=session_type)
     if project_id is not None:
         # History on this very project, where there is some, speaks louder than history elsewhere.
@@ -54,7 +54,7 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
 def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:
     """When the first enabled account that is not free now comes back (for 'try again at' answers)."""
     moments = []
-    for view in describe_accounts(session, store.all_accounts(session, enabled_only=True), now):
+    for view in describe_accounts(session, store.account_rows(session, enabled_only=True), now):
         if view.account.id in exclude or view.status is AccountStatus.AVAILABLE:
             continue
         if view.status is AccountStatus.THROTTLED and view.account.throttled_until:

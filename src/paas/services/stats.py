@@ -29,6 +29,6 @@ def compute_stats(session: Session, now: datetime) -> Stats:
 
 def _accounts_by_status(session: Session, now: datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for view in describe_accounts(session, account_store.all_accounts(session), now):
+    for view in describe_accounts(session, account_store.account_rows(session), now):
         counts[view.status.value] = counts.get(view.status.value, 0) + 1
     return counts

@@ -63,7 +63,7 @@ def all_accounts(session: Session, *, platform: str | None = None, enabled_only:
     return list(session.scalars(statement))
 
 
-SELECTION_COLUMNS = (
+DESCRIBED_COLUMNS = (
     Account.id, Account.account_name, Account.platform, Account.specialization, Account.tags, Account.quota,
     Account.window_kind, Account.window_reset_at, Account.window_timezone, Account.window_hours,
     Account.rotate_threshold, Account.admin_state, Account.throttled_until, Account.exhausted_until,
@@ -71,13 +71,15 @@ SELECTION_COLUMNS = (
 )
 
 
-def selection_rows(session: Session, *, platform: str | None = None) -> list[Any]:
-    """The enabled accounts as plain rows (no ORM objects: selection reads thousands and changes none),
-    with the attributes ``quota_of``, ``window_spec`` and ``usage_in_windows`` read."""
-    statement = select(*SELECTION_COLUMNS).where(Account.admin_state == "enabled").order_by(Account.account_name,
-                                                                                             Account.id)
+def account_rows(session: Session, *, platform: str | None = None, enabled_only: bool = False) -> list[Any]:
+    """Accounts as plain rows of the columns describing them needs (no ORM objects: selection and
+    statistics read thousands and change none); ``quota_of``, ``window_spec`` and
+    ``usage_in_windows`` accept them like accounts."""
+    statement = select(*DESCRIBED_COLUMNS).order_by(Account.account_name, Account.id)
     if platform:
         statement = statement.where(Account.platform == platform)
+    if enabled_only:
+        statement = statement.where(Account.admin_state == "enabled")
     return list(session.execute(statement))
 
 
