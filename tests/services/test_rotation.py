@@ -269,3 +269,24 @@ def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clo
     with transaction(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(WorkSession)
                               .where(WorkSession.account_id == stale.id)) == 0
+
+
+def test_a_project_with_two_sessions_in_progress_rotates_each_on_its_own(engine: Engine, clock: Any,
+                                                                         make_account: Any, make_project: Any,
+                                                                         begin: Any) -> None:
+    """Two people on one project, each on an account: either can rotate; the other session stays."""
+    project = make_project()
+    alice, bob = make_account("Alice"), make_account("Bob")
+    spare_one, spare_two = make_account("Spare-1"), make_account("Spare-2")
+    alice_work, bob_work = begin(project.id, alice.id), begin(project.id, bob.id)
+    first = rotate(engine, clock, project_id=project.id, current_account_id=alice.id)
+    assert first.ended_session_id == alice_work.id
+    second = rotate(engine, clock, project_id=project.id, current_account_id=bob.id)
+    assert second.ended_session_id == bob_work.id
+    assert {first.next_view.account.id, second.next_view.account.id} == {spare_one.id, spare_two.id}
+    with transaction(engine, write=False) as session:
+        open_now = {work.account_id for work in work_sessions.open_sessions(session, project.id)}
+    assert open_now == {spare_one.id, spare_two.id}
+    with pytest.raises(Conflict) as error:  # Alice's account has nothing open any more: the project moved
+        rotate(engine, clock, project_id=project.id, current_account_id=alice.id)
+    assert error.value.details["current_account_id"] in open_now

@@ -58,14 +58,17 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
     project = get_project(session, project_id, for_update=True)
     current = describe_account(session, current_account_id, now, for_update=True)
     open_sessions = session_store.open_sessions_of_project(session, project.id)
-    elsewhere = [work for work in open_sessions if work.account_id != current_account_id]
-    if elsewhere:
+    work = next((item for item in open_sessions if item.account_id == current_account_id), None)
+    elsewhere = [item for item in open_sessions if item.account_id != current_account_id]
+    if work is None and elsewhere:
+        # Nothing open on the named account but something open elsewhere: the project has moved
+        # (a racing rotation won). With a session open on the named account, that one rotates and
+        # the project's other sessions in progress (people working in parallel) are left alone.
         raise Conflict(
             f"project {project.id} is already working on account {elsewhere[0].account_id} "
             f"(session {elsewhere[0].id}); rotate from that account",
             {"current_account_id": elsewhere[0].account_id, "session_id": elsewhere[0].id},
         )
-    work = next((item for item in open_sessions if item.account_id == current_account_id), None)
     if work is not None:
         # Completing a session locks only the session: lock it too and look again.
         work = get_session(session, work.id, for_update=True)
