@@ -57,6 +57,9 @@ def test_one_megabyte_is_briefed_quickly() -> None:
 
 
 def test_cost_grows_linearly() -> None:
-    small = cpu_seconds_to_brief(aider_history(400_000))
-    large = cpu_seconds_to_brief(aider_history(3_200_000))
-    assert large < 8 * small * 1.6  # eight times the text: about eight times the time, never quadratic
+    # The fastest of three runs per size: a busy machine slows CPU time too (shared caches), and
+    # one noisy 0.08 s sample once pushed the ratio to 12.8. Linear is 8x (6.2x measured here);
+    # quadratic would be 64x, so 16x still tells them apart.
+    small = min(cpu_seconds_to_brief(aider_history(400_000)) for _ in range(3))
+    large = min(cpu_seconds_to_brief(aider_history(3_200_000)) for _ in range(3))
+    assert large < 8 * small * 2.0
