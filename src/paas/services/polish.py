@@ -18,12 +18,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from paas.config import Settings
 from paas.core.briefing import Briefing
 from paas.core.briefing.polish import apply_polish, clean_answer, polish_request, review_polish
 from paas.core.errors import InvalidInput
+from paas.services.briefing import SavedBriefing, handoff_briefing, save_briefing
 from paas.services.tokenizer import count_tokens
 
 Polisher = Callable[[list[dict[str, str]]], str]
@@ -100,3 +102,17 @@ def polish_briefing(briefing: Briefing, *, sources: str, polisher: Polisher, mod
 
 def _kept(briefing: Briefing, outcome: dict[str, Any], problems: list[str]) -> Briefing:
     return replace(briefing, stats={**briefing.stats, "polish": {**outcome, "problems": problems}})
+
+
+def brief_and_save(read: Callable[..., Any], run: Callable[..., Any], settings: Settings, *, polish: bool,
+                   project_id: int, context: str, now: datetime, **options: Any) -> SavedBriefing:
+    """A project's handoff briefing, built in a read transaction (``read``), polished if asked outside
+    any transaction, and saved in a short write one (``run``): neither a long transcript nor a
+    slow model holds the database's write lock. ``read``/``run`` run a function of a session."""
+    polisher = polisher_from_settings(settings) if polish else None
+    briefing = read(lambda session: handoff_briefing(session, project_id=project_id, context=context, now=now,
+                                                     **options))
+    if polisher is not None:
+        briefing = polish_briefing(briefing, sources=context, polisher=polisher[0], model=polisher[1])
+    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
+        session, project_id=project_id, briefing=briefing, now=now)))

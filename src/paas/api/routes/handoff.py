@@ -8,8 +8,6 @@ transcript (or a polishing model, when asked) never holds the database's write l
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -24,9 +22,7 @@ from paas.api.schemas import (
     SmartCompress,
     SmartCompressEnvelope,
 )
-from paas.config import Settings
-from paas.services.briefing import SavedBriefing, handoff_briefing, save_briefing
-from paas.services.polish import polish_briefing, polisher_from_settings
+from paas.services.polish import brief_and_save
 
 router = APIRouter(tags=["handoff"])
 
@@ -36,22 +32,10 @@ def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
                          compression_ratio=stats["ratio_lines"], **stats)
 
 
-def build_and_save(read: Callable[..., Any], run: Callable[..., Any], settings: Settings, *, polish: bool,
-                   project_id: int, context: str, now: datetime, **options: Any) -> SavedBriefing:
-    """Build in a read transaction, polish (if asked) outside any, save in a short write transaction."""
-    polisher = polisher_from_settings(settings) if polish else None
-    briefing = read(lambda session: handoff_briefing(session, project_id=project_id, context=context, now=now,
-                                                     **options))
-    if polisher is not None:
-        briefing = polish_briefing(briefing, sources=context, polisher=polisher[0], model=polisher[1])
-    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
-        session, project_id=project_id, briefing=briefing, now=now)))
-
-
 @router.post("/api/handoff/compress", response_model=HandoffEnvelope, responses=errors(400, 404, 413))
 def compress(body: HandoffCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
              _: Operator) -> HandoffEnvelope:
-    saved = build_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
+    saved = brief_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
                            context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
                            from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
@@ -63,7 +47,7 @@ def compress(body: HandoffCompress, read: Reader, run: Runner, settings: Setting
 @router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
 def smart_compress(body: SmartCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
                    _: Operator) -> SmartCompressEnvelope:
-    saved = build_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
+    saved = brief_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
                            context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
                            lines_mode=body.lines, filename=body.filename)
     return SmartCompressEnvelope(briefing=saved.briefing.markdown, stats=briefing_stats(saved.briefing.stats),
