@@ -7,7 +7,8 @@ goes wrong -- no answer in time, an HTTP error, an answer that is not JSON, or a
 that fails ``core.briefing.polish.review_polish`` (a heading moved, an anchor lost or made up,
 over budget) -- the plain briefing is kept and ``stats["polish"]`` says why: polishing never
 fails a request and never loses a fact. The API key is sent as a bearer header and never
-appears in an outcome, an error or a log line.
+appears in an outcome, an error or a log line. ``brief_and_save`` is the doors' whole flow:
+build in a read transaction, polish if asked, save in a short write transaction.
 """
 
 from __future__ import annotations
