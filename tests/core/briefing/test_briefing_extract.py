@@ -71,6 +71,19 @@ def test_constraints_are_the_users_rule_sentences() -> None:
     assert all("Add a health endpoint" not in c for c in constraints)
 
 
+def test_labelled_rules_and_keep_are_constraints_and_a_label_makes_one_strong() -> None:
+    chat = Transcript(format="plain", turns=[
+        Turn(0, "user", "Constraint: the INVOICE_LEGACY_ROUNDING=1 flag is set in every deploy. "
+                        "Fix the totals and keep it short. Keeping notes is up to you."),
+        Turn(1, "assistant", "Keep calm: I will keep the flag."),
+    ])
+    constraints = {fact.text: fact for fact in extract_facts(chat).constraints}
+    assert set(constraints) == {"Constraint: the INVOICE_LEGACY_ROUNDING=1 flag is set in every deploy.",
+                                "Fix the totals and keep it short."}  # "Keeping" is no rule; the assistant sets none
+    labelled = constraints["Constraint: the INVOICE_LEGACY_ROUNDING=1 flag is set in every deploy."]
+    assert labelled.score >= 1.0 > constraints["Fix the totals and keep it short."].score  # strong, weak
+
+
 def test_files_by_action_from_tool_calls() -> None:
     files = extract_facts(SESSION).files
     assert by_text(files, "api/app.py").status == "edited"  # read first, then edited: the stronger action wins

@@ -35,11 +35,15 @@ _OPEN_ITEMS_PER_TURN = 6
 _HITS_LOOKED_PER_TURN = 300  # cue matches examined in one turn, kept or not
 _CONSTRAINTS_PER_TURN = 12
 
+# "keep X" is a rule in a user's mouth ("keep the port 8443"); a label ("Constraint: ...") is a strong one.
+_CONSTRAINT_LABEL = r"\b(?:constraints?|requirements?|rules?)\s*:"
 _CONSTRAINT_RE = re.compile(
-    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)|avoid)\b",
+    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)|avoid|keep)\b|"
+    + _CONSTRAINT_LABEL,
     re.IGNORECASE,
 )
-_STRONG_CONSTRAINT_RE = re.compile(r"\b(?:don[’']?t|do not|never|always|must|make sure)\b", re.IGNORECASE)
+_STRONG_CONSTRAINT_RE = re.compile(r"\b(?:don[’']?t|do not|never|always|must|make sure)\b|" + _CONSTRAINT_LABEL,
+                                   re.IGNORECASE)
 _DECISION_RE = re.compile(
     r"\b(?:we[’']ll use|we will use|I[’']ll use|let[’']?s (?:go with|use|stick with)|decided|decide to|decision|"
     r"instead of|rather than|switch(?:ed|ing)? (?:to|from)|going with|opted for|settled on|we[’']re using|"
@@ -56,7 +60,8 @@ _NEXT_RE = re.compile(
 )
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
-_CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid")
+_CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid", "keep",
+                       "constraint", "requirement", "rule")
 _DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead of",
                      "rather than", "switch", "going with", "opted for", "settled on", "re using", "chose to",
                      "stick with")
