@@ -8,12 +8,13 @@ from benchmarks.briefing.facts import GoldFacts
 from benchmarks.briefing.gold.common import STRONG_ERROR_RE, Recorder, commit_fact, error_text, squash
 
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh", "powershell", "pwsh", "cmd", "console", "terminal"})
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 _ROLE_RE = re.compile(r"^_\*\*(User|Assistant|Agent|Cursor)\b.*\*\*_\s*$")
 _EDIT_MARKER_RE = re.compile(r"\bEdit(?:ed)? file: ([^\s<•*`]+)")
 _SHELL_INPUT_RE = re.compile(r"^\s*- command: `(.+)`\s*$")
-_BLOCK_RE = re.compile(r"^ {0,3}(?P<mark>(?P<char>[`~])(?P=char){2,})(?P<info>[^\n]*)\n"
-                       r"(?P<body>.*?)^ {0,3}(?P=mark)(?P=char)*[ \t]*$", re.MULTILINE | re.DOTALL)
+# A block opens with 3+ backticks or tildes and closes at the first line holding the same run, or a
+# longer one, of the same character and nothing else; unclosed, it runs to the end of the text.
+_BLOCK_RE = re.compile(r"^ {0,3}(?P<mark>(?P<char>[`~])(?P=char){2,})(?P<info>[^\n`]*)\n"
+                       r"(?P<body>.*?)(?:^ {0,3}(?P=mark)(?P=char)*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 
 
 def specstory_gold(text: str) -> GoldFacts:
@@ -40,43 +41,48 @@ def _specstory_sections(text: str) -> list[tuple[str, list[str]]]:
     return sections
 
 
-def _next_fence(fence: str | None, line: str) -> str | None:
-    match = _FENCE_RE.match(line)
-    if not match:
-        return fence
-    marker = match.group(1)
-    if fence is None:
-        return marker
-    closes = marker[0] == fence[0] and len(marker) >= len(fence) and not match.group(2)
-    return None if closes else fence
+def _block_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, info)`` of each fenced block in ``text``; an unclosed one runs to the end."""
+    return [(block.start(), block.end(), block["info"]) for block in _BLOCK_RE.finditer(text)]
+
+
+def _lines_by_place(lines: list[str]) -> list[tuple[str, str | None, bool]]:
+    """Each line with its fence's info string when it opens a block, and whether it is inside one."""
+    text = "\n".join(lines)
+    spans = _block_spans(text)
+    placed: list[tuple[str, str | None, bool]] = []
+    offset, index = 0, 0
+    for line in lines:
+        while index < len(spans) and spans[index][1] <= offset:
+            index += 1
+        inside = index < len(spans) and spans[index][0] <= offset
+        opens = inside and spans[index][0] == offset
+        placed.append((line, spans[index][2] if opens else None, inside))
+        offset += len(line) + 1
+    return placed
 
 
 def _steps(lines: list[str]) -> list[list[str]]:
     """The ``---``-separated steps of an assistant section (a ``---`` inside a fence is content)."""
     steps: list[list[str]] = [[]]
-    fence: str | None = None
-    for line in lines:
-        if fence is None and line.strip() == "---":
+    for line, _, inside in _lines_by_place(lines):
+        if not inside and line.strip() == "---":
             steps.append([])
             continue
-        fence = _next_fence(fence, line)
         steps[-1].append(line)
     return [step for step in steps if any(line.strip() for line in step)]
 
 
 def _specstory_step(recorder: Recorder, step: list[str]) -> None:
-    fence: str | None = None
-    for line in step:
-        outside = fence is None
-        fence = _next_fence(fence, line)
-        if outside and fence is not None:
-            opener = _FENCE_RE.match(line)
-            language, _, path = (opener.group(2) if opener else "").partition(":")
+    for line, opener, inside in _lines_by_place(step):
+        if opener is not None:
+            info = opener.split()
+            language, _, path = (info[0] if info else "").partition(":")
             if language and path and not path.startswith("//"):
                 recorder.edit(path)  # a ```lang:path fence: the code for that file
-        elif outside and (marker := _EDIT_MARKER_RE.search(line)):
+        elif not inside and (marker := _EDIT_MARKER_RE.search(line)):
             recorder.edit(marker.group(1))
-        elif outside and (shell := _SHELL_INPUT_RE.match(line)):
+        elif not inside and (shell := _SHELL_INPUT_RE.match(line)):
             recorder.command(shell.group(1))
     fences = _only_fences(step)
     if not fences or fences[0][0].lower() not in SHELL_LANGUAGES:
@@ -95,11 +101,10 @@ def _specstory_step(recorder: Recorder, step: list[str]) -> None:
 
 
 def _only_fences(lines: list[str]) -> list[tuple[str, list[str]]] | None:
-    """A step made of closed fenced blocks and blank lines only, as ``(language, body lines)``; else None.
+    """A step made of fenced blocks and blank lines only, as ``(language, body lines)``; else None.
 
-    Matched with one regular expression over the step's text (the benchmark's own way, apart
-    from the reader's line-by-line fence tracking): a block opens with 3+ backticks or tildes
-    and closes at the first line holding the same run, or longer, of the same character."""
+    Blocks are found with one regular expression over the step's text (``_BLOCK_RE``), the
+    benchmark's own way, apart from the reader's line-by-line fence tracking."""
     text = "\n".join(lines)
     blocks: list[tuple[str, list[str]]] = []
     outside: list[str] = []
