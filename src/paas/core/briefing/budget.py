@@ -224,9 +224,15 @@ def fit(
     return Fit(kept, markdown, tokens, body_lines(markdown), truncated, measured > budget)
 
 
+def split_briefing(markdown: str) -> tuple[str, str]:
+    """``(header, body)`` of a briefing ``assemble`` wrote: the body starts at the first ``## `` heading."""
+    start = markdown.find("\n## ")
+    if start < 0:
+        return markdown, ""
+    return markdown[:start + 1], markdown[start + 1:]
+
+
 def body_lines(markdown: str) -> int:
     """Non-empty lines under the section headings (header and headings excluded)."""
-    body = markdown.split("\n## ", 1)
-    if len(body) < 2:
-        return 0
-    return sum(1 for line in body[1].splitlines()[1:] if line.strip() and not line.startswith("## "))
+    body = split_briefing(markdown)[1]
+    return sum(1 for line in body.splitlines()[1:] if line.strip() and not line.startswith("## "))

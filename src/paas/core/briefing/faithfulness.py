@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from paas.core.briefing.anchors import CODE_SPAN_RE, DOUBLE_SPAN_RE, briefing_anchors
-from paas.core.briefing.budget import ELISION
+from paas.core.briefing.budget import ELISION, split_briefing
 from paas.core.briefing.text import ELLIPSIS
 
 _GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)")
@@ -46,8 +46,7 @@ def _split(briefing_markdown: str) -> tuple[str, list[str]]:
     line, or each side of an "[…]" elision, must occur verbatim. Its content is not scanned for
     anchors nor stripped of citation-like text, since it is the user's own words.
     """
-    start = briefing_markdown.find("\n## ")
-    body = briefing_markdown[start:] if start >= 0 else ""
+    body = split_briefing(briefing_markdown)[1]
     verbatim: list[str] = []
     for match in _FENCED_RE.finditer(body):
         for line in match.group(2).splitlines():

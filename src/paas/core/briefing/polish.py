@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from paas.core.briefing.budget import split_briefing
 from paas.core.briefing.build import count_lines, percent_saved
 from paas.core.briefing.faithfulness import bare_anchor, stated_anchors, unfaithful_anchors
 from paas.core.briefing.model import Briefing
@@ -48,14 +49,6 @@ class PolishRequest:
     header: str
     body: str
     messages: list[dict[str, str]]
-
-
-def split_briefing(markdown: str) -> tuple[str, str]:
-    """``(header, body)``: the body starts at the first ``## `` heading."""
-    start = markdown.find("\n## ")
-    if start < 0:
-        return markdown, ""
-    return markdown[:start + 1], markdown[start + 1:]
 
 
 def polish_request(briefing: Briefing) -> PolishRequest:
