@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,33 +16,6 @@ from paas.services.rotation import auto_rotate
 from paas.services.selection import report_limit
 from paas.store.db import run_in_transaction, transaction
 from paas.store.schema import Account, ContextSnapshot, CreditEvent, HandoffQueueItem, Project, WorkSession
-
-
-@pytest.fixture
-def make_account(engine: Engine, clock: Any) -> Callable[..., Account]:
-    def make(name: str, **fields: Any) -> Account:
-        with transaction(engine) as session:
-            return accounts.create_account(session, account_name=name, now=clock(), **fields)
-
-    return make
-
-
-@pytest.fixture
-def make_project(engine: Engine) -> Callable[..., Project]:
-    def make(name: str = "Shop", **fields: Any) -> Project:
-        with transaction(engine) as session:
-            return projects.create_project(session, name=name, **fields)
-
-    return make
-
-
-@pytest.fixture
-def begin(engine: Engine, clock: Any) -> Callable[..., WorkSession]:
-    def make(project_id: int, account_id: int) -> WorkSession:
-        with transaction(engine) as session:
-            return work_sessions.start_session(session, project_id=project_id, account_id=account_id, now=clock())
-
-    return make
 
 
 def use(engine: Engine, clock: Any, session_id: int, credits: int) -> None:
@@ -70,13 +42,13 @@ def snapshot_counts(engine: Engine) -> dict[str, Any]:
         }
 
 
-def test_rotation_moves_to_the_best_matching_account(engine: Engine, clock: Any, make_account: Any,
-                                                     make_project: Any, begin: Any) -> None:
-    project = make_project("Shop", description="Frontend")
-    old = make_account("Old")
-    make_account("GenSpark-Backend", specialization="Python, Django")
-    target = make_account("GenSpark-Frontend", specialization="React, Vue, UI/UX Design")
-    work = begin(project.id, old.id)
+def test_rotation_moves_to_the_best_matching_account(engine: Engine, clock: Any, add_account: Any,
+                                                     add_project: Any, start: Any) -> None:
+    project = add_project("Shop", description="Frontend")
+    old = add_account("Old")
+    add_account("GenSpark-Backend", specialization="Python, Django")
+    target = add_account("GenSpark-Frontend", specialization="React, Vue, UI/UX Design")
+    work = start(project.id, old.id)
     use(engine, clock, work.id, 85)
 
     result = rotate(engine, clock, project_id=project.id, current_account_id=old.id, final_credits=10)
@@ -111,11 +83,11 @@ def test_rotation_moves_to_the_best_matching_account(engine: Engine, clock: Any,
         assert stored_project.total_credits_used == 95
 
 
-def test_rotation_below_threshold_leaves_old_account_available(engine: Engine, clock: Any, make_account: Any,
-                                                               make_project: Any, begin: Any) -> None:
-    project = make_project()
-    old, other = make_account("Old"), make_account("Other")
-    work = begin(project.id, old.id)
+def test_rotation_below_threshold_leaves_old_account_available(engine: Engine, clock: Any, add_account: Any,
+                                                               add_project: Any, start: Any) -> None:
+    project = add_project()
+    old, other = add_account("Old"), add_account("Other")
+    work = start(project.id, old.id)
     use(engine, clock, work.id, 40)
     result = rotate(engine, clock, project_id=project.id, current_account_id=old.id)
     assert result.plan.mark_exhausted is False
@@ -128,33 +100,33 @@ def test_rotation_below_threshold_leaves_old_account_available(engine: Engine, c
         assert session.get(HandoffQueueItem, result.handoff_id).priority == 5  # type: ignore[union-attr]
 
 
-def test_project_threshold_override_applies(engine: Engine, clock: Any, make_account: Any, make_project: Any,
-                                            begin: Any) -> None:
-    project = make_project()
+def test_project_threshold_override_applies(engine: Engine, clock: Any, add_account: Any, add_project: Any,
+                                            start: Any) -> None:
+    project = add_project()
     with transaction(engine) as session:
         session.get(Project, project.id).rotate_threshold_percent = 40  # type: ignore[union-attr]
-    old = make_account("Old")
-    make_account("Other")
-    work = begin(project.id, old.id)
+    old = add_account("Old")
+    add_account("Other")
+    work = start(project.id, old.id)
     use(engine, clock, work.id, 45)
     result = rotate(engine, clock, project_id=project.id, current_account_id=old.id)
     assert result.plan.threshold == 40
     assert result.plan.mark_exhausted is True
 
 
-def test_no_free_account_raises_and_changes_nothing(engine: Engine, clock: Any, make_account: Any,
-                                                    make_project: Any, begin: Any) -> None:
-    project = make_project()
-    old = make_account("Old")
-    spent = make_account("Spent", window_reset_at="15:00")
-    gone = make_account("Gone")
-    busy = make_account("Busy")
-    other_project = make_project("Other")
-    begin(other_project.id, busy.id)
+def test_no_free_account_raises_and_changes_nothing(engine: Engine, clock: Any, add_account: Any,
+                                                    add_project: Any, start: Any) -> None:
+    project = add_project()
+    old = add_account("Old")
+    spent = add_account("Spent", window_reset_at="15:00")
+    gone = add_account("Gone")
+    busy = add_account("Busy")
+    other_project = add_project("Other")
+    start(other_project.id, busy.id)
     with transaction(engine) as session:
         accounts.update_account(session, gone.id, {"status": "disabled"}, now=clock())
         report_limit(session, spent.id, reason="window_exhausted", now=clock())
-    work = begin(project.id, old.id)
+    work = start(project.id, old.id)
     use(engine, clock, work.id, 50)
     before = snapshot_counts(engine)
 
@@ -167,11 +139,11 @@ def test_no_free_account_raises_and_changes_nothing(engine: Engine, clock: Any, 
     assert snapshot_counts(engine) == before  # the final usage too was rolled back
 
 
-def test_rotation_when_project_already_moved_is_a_conflict(engine: Engine, clock: Any, make_account: Any,
-                                                          make_project: Any, begin: Any) -> None:
-    project = make_project()
-    old, first, _ = make_account("Old"), make_account("First"), make_account("Second")
-    begin(project.id, old.id)
+def test_rotation_when_project_already_moved_is_a_conflict(engine: Engine, clock: Any, add_account: Any,
+                                                          add_project: Any, start: Any) -> None:
+    project = add_project()
+    old, first, _ = add_account("Old"), add_account("First"), add_account("Second")
+    start(project.id, old.id)
     moved = rotate(engine, clock, project_id=project.id, current_account_id=old.id)
     assert moved.next_view.account.id == first.id
     before = snapshot_counts(engine)
@@ -182,21 +154,21 @@ def test_rotation_when_project_already_moved_is_a_conflict(engine: Engine, clock
     assert snapshot_counts(engine) == before
 
 
-def test_final_credits_without_open_session_is_a_conflict(engine: Engine, clock: Any, make_account: Any,
-                                                          make_project: Any) -> None:
-    project = make_project()
-    old = make_account("Old")
-    make_account("Other")
+def test_final_credits_without_open_session_is_a_conflict(engine: Engine, clock: Any, add_account: Any,
+                                                          add_project: Any) -> None:
+    project = add_project()
+    old = add_account("Old")
+    add_account("Other")
     before = snapshot_counts(engine)
     with pytest.raises(Conflict):
         rotate(engine, clock, project_id=project.id, current_account_id=old.id, final_credits=5)
     assert snapshot_counts(engine) == before
 
 
-def test_rotation_without_open_session_starts_one(engine: Engine, clock: Any, make_account: Any,
-                                                  make_project: Any) -> None:
-    project = make_project()
-    old, other = make_account("Old"), make_account("Other")
+def test_rotation_without_open_session_starts_one(engine: Engine, clock: Any, add_account: Any,
+                                                  add_project: Any) -> None:
+    project = add_project()
+    old, other = add_account("Old"), add_account("Other")
     result = rotate(engine, clock, project_id=project.id, current_account_id=old.id)
     assert result.ended_session_id is None
     assert result.new_session.account_id == other.id
@@ -207,25 +179,25 @@ def test_rotation_without_open_session_starts_one(engine: Engine, clock: Any, ma
 
 
 def test_rotation_skips_accounts_below_min_credits_and_respects_platform(
-        engine: Engine, clock: Any, make_account: Any, make_project: Any, begin: Any) -> None:
-    project = make_project()
-    old = make_account("Old")
-    make_account("Low", credits_available=5)
-    rich_claude = make_account("Claude", platform="claude")
-    enough = make_account("Enough", credits_available=30)
-    begin(project.id, old.id)
+        engine: Engine, clock: Any, add_account: Any, add_project: Any, start: Any) -> None:
+    project = add_project()
+    old = add_account("Old")
+    add_account("Low", credits_available=5)
+    rich_claude = add_account("Claude", platform="claude")
+    enough = add_account("Enough", credits_available=30)
+    start(project.id, old.id)
     result = rotate(engine, clock, project_id=project.id, current_account_id=old.id, min_credits=10,
                     platform="genspark")
     assert result.next_view.account.id == enough.id
     assert result.next_view.account.id != rich_claude.id
 
 
-def test_exhausted_old_account_comes_back_after_reset(engine: Engine, clock: Any, make_account: Any,
-                                                      make_project: Any, begin: Any) -> None:
-    project = make_project()
-    old = make_account("Old")
-    make_account("Other")
-    work = begin(project.id, old.id)
+def test_exhausted_old_account_comes_back_after_reset(engine: Engine, clock: Any, add_account: Any,
+                                                      add_project: Any, start: Any) -> None:
+    project = add_project()
+    old = add_account("Old")
+    add_account("Other")
+    work = start(project.id, old.id)
     use(engine, clock, work.id, 100)
     rotate(engine, clock, project_id=project.id, current_account_id=old.id)
     with transaction(engine, write=False) as session:
@@ -237,19 +209,19 @@ def test_exhausted_old_account_comes_back_after_reset(engine: Engine, clock: Any
         assert (view.status, view.used, view.remaining) == (AccountStatus.AVAILABLE, 0, 100)
 
 
-def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clock: Any, make_account: Any,
-                                                             make_project: Any, begin: Any,
+def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clock: Any, add_account: Any,
+                                                             add_project: Any, start: Any,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The ranking reads rows statement by statement; on PostgreSQL another rotation can commit between
     them (here: mark the top choice exhausted, behind the back of the objects this session already
     loaded). The locked choice is reloaded, checked again and skipped."""
     from paas.services import rotation as rotation_service
 
-    project = make_project(description="frontend")
-    old = make_account("Old")
-    stale = make_account("Frontend-Stale", specialization="frontend")
-    fallback = make_account("Backend")
-    begin(project.id, old.id)
+    project = add_project(description="frontend")
+    old = add_account("Old")
+    stale = add_account("Frontend-Stale", specialization="frontend")
+    fallback = add_account("Backend")
+    start(project.id, old.id)
     real = rotation_service.select_best_accounts
     offered: list[list[int]] = []
 
@@ -272,13 +244,13 @@ def test_rotation_looks_again_at_its_choice_after_locking_it(engine: Engine, clo
 
 
 def test_a_project_with_two_sessions_in_progress_rotates_each_on_its_own(engine: Engine, clock: Any,
-                                                                         make_account: Any, make_project: Any,
-                                                                         begin: Any) -> None:
+                                                                         add_account: Any, add_project: Any,
+                                                                         start: Any) -> None:
     """Two people on one project, each on an account: either can rotate; the other session stays."""
-    project = make_project()
-    alice, bob = make_account("Alice"), make_account("Bob")
-    spare_one, spare_two = make_account("Spare-1"), make_account("Spare-2")
-    alice_work, bob_work = begin(project.id, alice.id), begin(project.id, bob.id)
+    project = add_project()
+    alice, bob = add_account("Alice"), add_account("Bob")
+    spare_one, spare_two = add_account("Spare-1"), add_account("Spare-2")
+    alice_work, bob_work = start(project.id, alice.id), start(project.id, bob.id)
     first = rotate(engine, clock, project_id=project.id, current_account_id=alice.id)
     assert first.ended_session_id == alice_work.id
     second = rotate(engine, clock, project_id=project.id, current_account_id=bob.id)

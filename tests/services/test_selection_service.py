@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,16 +14,6 @@ from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
 from paas.services.selection import report_limit, select_best_accounts, soonest_reset
 from paas.store.db import transaction
-from paas.store.schema import Account
-
-
-@pytest.fixture
-def make_account(engine: Engine, clock: Any) -> Callable[..., Account]:
-    def make(name: str, **fields: Any) -> Account:
-        with transaction(engine) as session:
-            return accounts.create_account(session, account_name=name, now=clock(), **fields)
-
-    return make
 
 
 def best(engine: Engine, clock: Any, **kwargs: Any) -> list[int]:
@@ -37,10 +26,10 @@ def status_of(engine: Engine, account_id: int, now: datetime) -> AccountStatus:
         return accounts.describe_account(session, account_id, now).status
 
 
-def test_frontend_finds_genspark_frontend(engine: Engine, clock: Any, make_account: Any) -> None:
-    make_account("GenSpark-Backend", specialization="Python, Django, PostgreSQL")
-    target = make_account("GenSpark-Frontend", specialization="React, Vue, UI/UX Design")
-    make_account("Claude-Data", platform="claude", specialization="Pandas")
+def test_frontend_finds_genspark_frontend(engine: Engine, clock: Any, add_account: Any) -> None:
+    add_account("GenSpark-Backend", specialization="Python, Django, PostgreSQL")
+    target = add_account("GenSpark-Frontend", specialization="React, Vue, UI/UX Design")
+    add_account("Claude-Data", platform="claude", specialization="Pandas")
     with transaction(engine, write=False) as session:
         ranked = select_best_accounts(session, now=clock(), specialization="Frontend", limit=3)
     assert ranked[0].candidate.id == target.id
@@ -51,14 +40,14 @@ def test_frontend_finds_genspark_frontend(engine: Engine, clock: Any, make_accou
 
 
 def test_never_returns_leased_throttled_disabled_exhausted_or_low(engine: Engine, clock: Any,
-                                                                 make_account: Any) -> None:
-    leased = make_account("Leased-Frontend")
-    throttled = make_account("Throttled-Frontend")
-    disabled = make_account("Disabled-Frontend")
-    exhausted = make_account("Exhausted-Frontend")
-    used_up = make_account("UsedUp-Frontend", credits_available=0)
-    low = make_account("Low-Frontend", credits_available=3)
-    ok = make_account("Plain", credits_available=20)
+                                                                 add_account: Any) -> None:
+    leased = add_account("Leased-Frontend")
+    throttled = add_account("Throttled-Frontend")
+    disabled = add_account("Disabled-Frontend")
+    exhausted = add_account("Exhausted-Frontend")
+    used_up = add_account("UsedUp-Frontend", credits_available=0)
+    low = add_account("Low-Frontend", credits_available=3)
+    ok = add_account("Plain", credits_available=20)
     with transaction(engine) as session:
         project = projects.create_project(session, name="p")
         work_sessions.start_session(session, project_id=project.id, account_id=leased.id, now=clock())
@@ -71,8 +60,8 @@ def test_never_returns_leased_throttled_disabled_exhausted_or_low(engine: Engine
     assert best(engine, clock, specialization="frontend", min_credits=21, limit=10) == []
 
 
-def test_report_limit_reasons(engine: Engine, clock: Any, make_account: Any) -> None:
-    account = make_account("A", window_reset_at="18:00")
+def test_report_limit_reasons(engine: Engine, clock: Any, add_account: Any) -> None:
+    account = add_account("A", window_reset_at="18:00")
     now = clock()
     with transaction(engine) as session:
         view = report_limit(session, account.id, reason="throttled", now=now, cooldown_seconds=120)
@@ -108,26 +97,26 @@ def test_report_limit_reasons(engine: Engine, clock: Any, make_account: Any) -> 
         report_limit(session, 999, reason="throttled", now=now)
 
 
-def test_report_limit_throttled_default_cooldown_is_60s(engine: Engine, clock: Any, make_account: Any) -> None:
-    account = make_account("A")
+def test_report_limit_throttled_default_cooldown_is_60s(engine: Engine, clock: Any, add_account: Any) -> None:
+    account = add_account("A")
     with transaction(engine) as session:
         view = report_limit(session, account.id, reason="throttled", now=clock())
     assert view.account.throttled_until == clock() + timedelta(seconds=60)
 
 
 def test_used_up_account_is_chosen_again_after_its_window_resets(engine: Engine, clock: Any,
-                                                                 make_account: Any) -> None:
-    spent = make_account("Spent-Frontend", credits_available=0, window_reset_at="13:00")
+                                                                 add_account: Any) -> None:
+    spent = add_account("Spent-Frontend", credits_available=0, window_reset_at="13:00")
     assert best(engine, clock, specialization="frontend") == []
     clock.now = datetime(2026, 11, 25, 13, tzinfo=UTC)
     assert best(engine, clock, specialization="frontend") == [spent.id]
 
 
-def test_soonest_reset_names_the_first_account_back(engine: Engine, clock: Any, make_account: Any) -> None:
-    early = make_account("Early", credits_available=0, window_reset_at="14:00")
-    late = make_account("Late", window_reset_at="20:00")
-    throttled = make_account("Throttled")
-    make_account("Free")
+def test_soonest_reset_names_the_first_account_back(engine: Engine, clock: Any, add_account: Any) -> None:
+    early = add_account("Early", credits_available=0, window_reset_at="14:00")
+    late = add_account("Late", window_reset_at="20:00")
+    throttled = add_account("Throttled")
+    add_account("Free")
     with transaction(engine) as session:
         report_limit(session, late.id, reason="window_exhausted", now=clock())
         report_limit(session, throttled.id, reason="throttled", now=clock(), cooldown_seconds=3 * 3600)
@@ -137,8 +126,8 @@ def test_soonest_reset_names_the_first_account_back(engine: Engine, clock: Any, 
             datetime(2026, 11, 25, 20, tzinfo=UTC)
 
 
-def test_efficiency_from_past_sessions_breaks_ties(engine: Engine, clock: Any, make_account: Any) -> None:
-    good, bad = make_account("Good"), make_account("Bad")
+def test_efficiency_from_past_sessions_breaks_ties(engine: Engine, clock: Any, add_account: Any) -> None:
+    good, bad = add_account("Good"), add_account("Bad")
     with transaction(engine) as session:
         project = projects.create_project(session, name="p")
     for account, ending in ((good, "completed"), (bad, "failed")):
@@ -151,8 +140,8 @@ def test_efficiency_from_past_sessions_breaks_ties(engine: Engine, clock: Any, m
     assert ranked[0].signals["efficiency"] == 1.0 and ranked[1].signals["efficiency"] == 0.0
 
 
-def test_select_validates_inputs(engine: Engine, clock: Any, make_account: Any) -> None:
-    make_account("A")
+def test_select_validates_inputs(engine: Engine, clock: Any, add_account: Any) -> None:
+    add_account("A")
     with transaction(engine, write=False) as session:
         with pytest.raises(InvalidInput):
             select_best_accounts(session, now=clock(), platform="myspace")
