@@ -11,7 +11,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from paas.core.quotas import Quota, QuotaWindow, WindowKind
@@ -54,13 +54,18 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     return [(ids[name], name) for name in names]
 
 
-def all_accounts(session: Session, *, platform: str | None = None, enabled_only: bool = False) -> list[Account]:
-    statement = select(Account).order_by(Account.account_name, Account.id)
+def _by_name(statement: Select[Any], platform: str | None, enabled_only: bool) -> Select[Any]:
+    """Accounts in name order, of one platform and/or enabled only when asked."""
+    statement = statement.order_by(Account.account_name, Account.id)
     if platform:
         statement = statement.where(Account.platform == platform)
     if enabled_only:
         statement = statement.where(Account.admin_state == "enabled")
-    return list(session.scalars(statement))
+    return statement
+
+
+def all_accounts(session: Session, *, platform: str | None = None, enabled_only: bool = False) -> list[Account]:
+    return list(session.scalars(_by_name(select(Account), platform, enabled_only)))
 
 
 DESCRIBED_COLUMNS = (
@@ -75,12 +80,7 @@ def account_rows(session: Session, *, platform: str | None = None, enabled_only:
     """Accounts as plain rows of the columns describing them needs (no ORM objects: selection and
     statistics read thousands and change none); ``quota_of``, ``window_spec`` and
     ``usage_in_windows`` accept them like accounts."""
-    statement = select(*DESCRIBED_COLUMNS).order_by(Account.account_name, Account.id)
-    if platform:
-        statement = statement.where(Account.platform == platform)
-    if enabled_only:
-        statement = statement.where(Account.admin_state == "enabled")
-    return list(session.execute(statement))
+    return list(session.execute(_by_name(select(*DESCRIBED_COLUMNS), platform, enabled_only)))
 
 
 def quota_of(account: Account) -> Quota:
