@@ -74,7 +74,7 @@ def requests(count: int, seed: int = 13) -> list[Any]:
 
 def full_scan(entries: list[tuple[Any, float, frozenset[str]]], request: Any) -> list[int]:
     """The obvious way: score every eligible account, sort, take ``limit``."""
-    from paas.core.selection import WEIGHTS, _eligible, query_words
+    from paas.core.selection import WEIGHTS, eligible, query_words
 
     def _similarity(query: frozenset[str], account_words: frozenset[str]) -> float:
         # A query word counts when an account word equals it or one is a prefix (3+ letters) of the other.
@@ -85,7 +85,7 @@ def full_scan(entries: list[tuple[Any, float, frozenset[str]]], request: Any) ->
     query = query_words(request.specialization)
     scored = []
     for candidate, base, account_words in entries:
-        if _eligible(candidate, request):
+        if eligible(candidate, request):
             similarity = _similarity(query, account_words) if query else 0.0
             scored.append((base + WEIGHTS["similarity"] * similarity, -candidate.id))
     scored.sort(reverse=True)

@@ -174,7 +174,7 @@ class SelectionPool:
             score = base + bonus
             if len(taken) >= request.limit and score < taken[-1][0]:
                 break
-            if _eligible(candidate, request):
+            if eligible(candidate, request):
                 taken.append((score, -candidate.id, position))
         return taken
 
@@ -190,7 +190,8 @@ def _bisect_left(items: Sequence[str], value: str) -> int:
     return low
 
 
-def _eligible(candidate: Candidate, request: SelectionRequest) -> bool:
+def eligible(candidate: Candidate, request: SelectionRequest) -> bool:
+    """The hard filters: only these accounts are ranked (and a locked choice must still pass them)."""
     return (
         candidate.status is AccountStatus.AVAILABLE
         and candidate.remaining >= request.min_credits

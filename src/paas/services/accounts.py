@@ -56,20 +56,21 @@ def describe_accounts(session: Session, accounts: list[Any], now: datetime) -> l
     usage = store.usage_in_windows(session, accounts, now)
     leases = store.leases(session, [account.id for account in accounts]) if len(accounts) < 900 \
         else store.leases(session)
-    resets: dict[QuotaWindow, datetime] = {}  # next reset of a window with nothing spent in it, per window
+    resets: dict[QuotaWindow, datetime] = {}
     return [describe_one(account, usage.get(account.id, (0, None)), leases.get(account.id), now, resets)
             for account in accounts]
 
 
 def describe_one(account: Account, usage: tuple[int, datetime | None], leased_session_id: int | None,
-                 now: datetime, resets: dict[QuotaWindow, datetime] | None = None) -> AccountView:
+                 now: datetime, resets: dict[QuotaWindow, datetime]) -> AccountView:
+    """One account's view; ``resets`` memoises the next reset of windows with nothing spent in them."""
     used, oldest = usage
     quota = store.quota_of(account)
     facts = AccountFacts(disabled=account.admin_state == AdminState.DISABLED.value,
                          leased=leased_session_id is not None, throttled_until=account.throttled_until,
                          exhausted_until=account.exhausted_until)
-    if oldest is not None or resets is None:
-        next_reset = quota.window.next_reset(now, [(oldest, used)] if oldest else [])
+    if oldest is not None:
+        next_reset = quota.window.next_reset(now, [(oldest, used)])
     elif (next_reset := resets.get(quota.window)) is None:
         next_reset = resets[quota.window] = quota.window.next_reset(now)
     return AccountView(account=account, used=used, remaining=max(0, quota.credits - used),

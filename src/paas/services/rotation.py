@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
-from paas.core.types import AccountStatus, HandoffStatus, SessionStatus, SessionType, SnapshotType
+from paas.core.selection import SelectionRequest, eligible
+from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
 from paas.services.accounts import AccountView, describe_account
 from paas.services.handoff import rotation_briefing
 from paas.services.projects import get_project
-from paas.services.selection import select_best_accounts, soonest_reset
+from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_session, spend
 from paas.store import sessions as session_store
 from paas.store import snapshots
@@ -96,7 +97,7 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         # Lock the choice and look again: the ranking read rows statement by statement, and another
         # rotation may have leased this account, or rotated off it and marked it exhausted, since.
         next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
-        if next_view.status is AccountStatus.AVAILABLE and next_view.remaining >= min_credits:
+        if eligible(candidate_of(next_view, now), SelectionRequest(platform=platform, min_credits=min_credits)):
             break
         excluded.add(next_view.account.id)
     if work is not None:

@@ -17,25 +17,27 @@ from paas.store import accounts as store
 THROTTLE_DEFAULT_SECONDS = 60
 
 
+def candidate_of(view: AccountView, now: datetime, efficiency: float | None = None) -> Candidate:
+    """An account as selection sees it at ``now``."""
+    account = view.account
+    return Candidate(
+        id=account.id, name=account.account_name, platform=account.platform,
+        specialization=account.specialization or "", tags=account.tags or "", status=view.status,
+        remaining=view.remaining, quota=view.quota.credits,
+        seconds_to_reset=max(0.0, (view.next_reset - now).total_seconds()),
+        idle_hours=idle_hours(account.last_used_at, now), efficiency=efficiency,
+    )
+
+
 def candidates(session: Session, now: datetime, *, platform: str | None = None, project_id: int | None = None,
-               session_type: str | None = None) -> list[tuple[Candidate, AccountView]]:
+               session_type: str | None = None) -> list[Candidate]:
     # Plain rows, described like accounts: loading ORM objects was most of the time at 10,000 accounts.
     views = describe_accounts(session, store.account_rows(session, platform=platform, enabled_only=True), now)
     rates = store.completion_rates(session, session_type=session_type)
     if project_id is not None:
         # History on this very project, where there is some, speaks louder than history elsewhere.
         rates |= store.completion_rates(session, project_id=project_id, session_type=session_type)
-    result = []
-    for view in views:
-        account = view.account
-        result.append((Candidate(
-            id=account.id, name=account.account_name, platform=account.platform,
-            specialization=account.specialization or "", tags=account.tags or "", status=view.status,
-            remaining=view.remaining, quota=view.quota.credits,
-            seconds_to_reset=max(0.0, (view.next_reset - now).total_seconds()),
-            idle_hours=idle_hours(account.last_used_at, now), efficiency=rates.get(account.id),
-        ), view))
-    return result
+    return [candidate_of(view, now, rates.get(view.account.id)) for view in views]
 
 
 def select_best_accounts(session: Session, *, now: datetime, specialization: str = "", platform: str | None = None,
@@ -45,8 +47,8 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
         parse_enum(Platform, platform, "platform")
     if project_id is not None:
         get_project(session, project_id)
-    pool = SelectionPool(candidate for candidate, _ in candidates(
-        session, now, platform=platform, project_id=project_id, session_type=session_type))
+    pool = SelectionPool(candidates(session, now, platform=platform, project_id=project_id,
+                                    session_type=session_type))
     return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
                                       limit=limit, exclude=exclude))
 
