@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from paas import __version__
-from paas.config import Settings, get_settings
+from paas.config import Settings, get_settings, settings_problem
 from paas.core import errors
 from paas.services import accounts, demo, projects, tokens
 from paas.services import sessions as work_sessions
@@ -71,16 +71,9 @@ def settings_or_fail() -> Settings:
     try:
         return get_settings()
     except ValidationError as problem:
-        fail("invalid settings: " + "; ".join(settings_error(error) for error in problem.errors()), 2)
+        fail(settings_problem(problem), 2)
     except ValueError as problem:
         fail(str(problem) or "invalid settings", 2)
-
-
-def settings_error(error: Any) -> str:
-    """One pydantic error as the environment variable it is about and what is wrong with it."""
-    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    where = "_".join(str(part) for part in error.get("loc", ()))
-    return f"PAAS_{where.upper()}: {message}" if where else message
 
 
 @contextmanager

@@ -52,7 +52,7 @@ def compress(
     except errors.PaasError as problem:
         fail(problem.message + (f" ({problem.details})" if problem.details else ""), 2)
     if polisher is not None:
-        result = polish_briefing(result, sources=text, polisher=polisher[0], model=polisher[1])
+        result = polish_briefing(result, sources=text, polisher=polisher)
         outcome = result.stats["polish"]
         if not outcome["accepted"]:
             note(f"kept the plain briefing: {'; '.join(outcome['problems'])}")

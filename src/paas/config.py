@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "changethis", "secret", "dev", "development"})
@@ -123,3 +123,13 @@ class Settings(BaseSettings):
 def get_settings(**overrides: object) -> Settings:
     """Build settings from the environment, with explicit overrides winning."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def settings_problem(error: ValidationError) -> str:
+    """What is wrong with the environment, one clause per variable ("PAAS_PORT: Input should be ...")."""
+    clauses = []
+    for item in error.errors():
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        where = "_".join(str(part) for part in item.get("loc", ()))
+        clauses.append(f"PAAS_{where.upper()}: {message}" if where else message)
+    return "invalid settings: " + "; ".join(clauses)

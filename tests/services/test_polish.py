@@ -25,7 +25,7 @@ def plain_briefing() -> Briefing:
 
 def polish(stub: PolishStub, timeout: float = 5.0) -> Briefing:
     polisher = chat_polisher(stub.url, "tiny-model", api_key=SECRET, timeout=timeout)
-    return polish_briefing(plain_briefing(), sources=TRANSCRIPT, polisher=polisher, model="tiny-model")
+    return polish_briefing(plain_briefing(), sources=TRANSCRIPT, polisher=polisher)
 
 
 def test_an_accepted_polish_replaces_the_body_and_says_so(polish_stub: PolishStub) -> None:
@@ -74,7 +74,7 @@ def test_a_slow_endpoint_times_out_and_keeps_the_plain_briefing(polish_stub: Pol
 
 def test_an_unreachable_endpoint_keeps_the_plain_briefing() -> None:
     polisher = chat_polisher("http://127.0.0.1:9/v1", "m", timeout=2)
-    result = polish_briefing(plain_briefing(), sources=TRANSCRIPT, polisher=polisher, model="m")
+    result = polish_briefing(plain_briefing(), sources=TRANSCRIPT, polisher=polisher)
     assert result.stats["polish"]["accepted"] is False
     assert "could not be reached" in result.stats["polish"]["problems"][0]
 
@@ -91,6 +91,6 @@ def test_a_polish_that_invents_or_drops_facts_is_refused(polish_stub: PolishStub
 def test_polishing_needs_a_configured_endpoint(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="PAAS_POLISH_URL"):
         polisher_from_settings(get_settings(data_dir=tmp_path))
-    polisher, model = polisher_from_settings(get_settings(data_dir=tmp_path, polish_url="http://127.0.0.1:1/v1",
-                                                          polish_model="m"))
-    assert model == "m" and callable(polisher)
+    polisher = polisher_from_settings(get_settings(data_dir=tmp_path, polish_url="http://127.0.0.1:1/v1",
+                                                   polish_model="m"))
+    assert polisher.model == "m" and callable(polisher.ask)

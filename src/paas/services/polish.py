@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +29,15 @@ from paas.core.errors import InvalidInput
 from paas.services.briefing import SavedBriefing, handoff_briefing, save_briefing
 from paas.services.tokenizer import count_tokens
 
-Polisher = Callable[[list[dict[str, str]]], str]
 MAX_ANSWER_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Polisher:
+    """A model to ask: ``ask(messages)`` returns its answer or raises ``PolishFailed``."""
+
+    model: str
+    ask: Callable[[list[dict[str, str]]], str]
 
 
 class PolishFailed(Exception):
@@ -65,28 +72,28 @@ def chat_polisher(url: str, model: str, *, api_key: str | None = None, timeout: 
             raise PolishFailed("the polishing endpoint's answer is not text")
         return content
 
-    return ask
+    return Polisher(model=model, ask=ask)
 
 
-def polisher_from_settings(settings: Settings) -> tuple[Polisher, str]:
-    """The configured polisher and its model name; asking with none configured is bad input."""
+def polisher_from_settings(settings: Settings) -> Polisher:
+    """The configured polisher; asking with none configured is bad input."""
     if not settings.polish_url:
         raise InvalidInput("polishing is off on this server: set PAAS_POLISH_URL and PAAS_POLISH_MODEL",
                            {"field": "polish"})
     key = settings.polish_api_key.get_secret_value() if settings.polish_api_key else None
     return chat_polisher(settings.polish_url, settings.polish_model, api_key=key,
-                         timeout=settings.polish_timeout_seconds), settings.polish_model
+                         timeout=settings.polish_timeout_seconds)
 
 
-def polish_briefing(briefing: Briefing, *, sources: str, polisher: Polisher, model: str) -> Briefing:
+def polish_briefing(briefing: Briefing, *, sources: str, polisher: Polisher) -> Briefing:
     """``briefing`` with its body polished if the answer passes review; else as it was, saying why."""
     request = polish_request(briefing)
-    outcome: dict[str, Any] = {"model": model, "accepted": False}
+    outcome: dict[str, Any] = {"model": polisher.model, "accepted": False}
     if not request.body.strip():
         return _kept(briefing, outcome, ["the briefing has no body to polish"])
     started = time.perf_counter()
     try:
-        answer = polisher(request.messages)
+        answer = polisher.ask(request.messages)
     except PolishFailed as error:
         return _kept(briefing, outcome, [str(error)])
     outcome["seconds"] = round(time.perf_counter() - started, 3)
@@ -114,6 +121,6 @@ def brief_and_save(read: Callable[..., Any], run: Callable[..., Any], settings: 
     briefing = read(lambda session: handoff_briefing(session, project_id=project_id, context=context, now=now,
                                                      **options))
     if polisher is not None:
-        briefing = polish_briefing(briefing, sources=context, polisher=polisher[0], model=polisher[1])
+        briefing = polish_briefing(briefing, sources=context, polisher=polisher)
     return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
         session, project_id=project_id, briefing=briefing, now=now)))
