@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.briefing.facts import unescape_markdown
+
 EXTENSIONS = (
     "py|pyi|ipynb|js|mjs|cjs|jsx|ts|tsx|vue|svelte|astro|html|htm|css|scss|sass|less|json|jsonl|yaml|yml|toml|ini|cfg|"
     "conf|env|md|mdx|rst|txt|csv|tsv|xml|svg|sql|sh|bash|zsh|ps1|bat|go|rs|java|kt|kts|swift|c|h|cc|cpp|hpp|cs|rb|"
@@ -57,7 +59,6 @@ _CAMEL_RE = re.compile(r"(?<![\w.])(?:[a-z]+|[A-Z][a-z0-9]+)(?:[A-Z][a-z0-9]+)+(
 _NUMBER_RE = re.compile(rf"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])(?!\s*(?:{COUNT_WORDS})(?![\w]))", re.I)
 _TURN_CITATION_RE = re.compile(r"\bturns? \d+(?:\s*(?:[–-]|to|and)\s*\d+)?", re.I)
 _ELLIPSIS_RE = re.compile(r"…|\.\.\.")
-_MD_ESCAPE_RE = re.compile(r"\\([|_*`\[\]#<>])")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def find_anchors(markdown: str, header: bool = True) -> list[tuple[str, str]]:
 def is_verbatim(kind: str, text: str, haystack: Haystack) -> bool:
     """Found as written, or with its Markdown escapes undone (``\\|`` in a table cell is ``|``)."""
     return any(_all_pieces_found(kind, variant, haystack) for variant in dict.fromkeys(
-        (text, _MD_ESCAPE_RE.sub(r"\1", text))))
+        (text, unescape_markdown(text))))
 
 
 def _all_pieces_found(kind: str, text: str, haystack: Haystack) -> bool:

@@ -111,9 +111,14 @@ def fact_key(fact: Fact) -> tuple[str, str]:
     return fact.rule, text
 
 
+def unescape_markdown(text: str) -> str:
+    r"""Markdown escapes undone (``\_`` -> ``_``)."""
+    return _MD_ESCAPE_RE.sub(r"\1", text)
+
+
 def normalise(text: str) -> str:
     """Whitespace collapsed and Markdown escapes undone."""
-    return _SPACE_RE.sub(" ", _MD_ESCAPE_RE.sub(r"\1", text)).strip()
+    return _SPACE_RE.sub(" ", unescape_markdown(text)).strip()
 
 
 class BriefingIndex:
