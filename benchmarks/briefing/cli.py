@@ -34,7 +34,7 @@ QUICK_NEEDLE_FORMATS = ("aider", "claude_code_jsonl")
 
 
 def run(quick: bool = False, *, corpus: Path | None = None, stand_in: bool = False, output: Path | None = RESULTS,
-        echo: bool = True, as_markdown: bool = False) -> dict[str, Any]:
+        echo: bool = True, as_markdown: bool = False, corpus_only: bool = False) -> dict[str, Any]:
     """Run every dataset and method; print the tables (``echo``) and write the JSON (``output``).
 
     ``quick``: no memory tracing on the corpus and synthetic set, the needle set in two formats
@@ -47,14 +47,14 @@ def run(quick: bool = False, *, corpus: Path | None = None, stand_in: bool = Fal
     compressor = load_compressor(count_tokens, force_stand_in=stand_in)
     corpus = corpus or DEFAULT_CORPUS
     corpus_docs = corpus_documents(corpus)
-    documents = corpus_docs + synthetic_documents()
-    needle_formats = QUICK_NEEDLE_FORMATS if quick else tuple(FORMATS)
+    needle_formats = () if corpus_only else QUICK_NEEDLE_FORMATS if quick else tuple(FORMATS)
+    documents = corpus_docs if corpus_only else corpus_docs + synthetic_documents()
     documents += needle_documents(needle_formats, count_tokens)
     rows = []
     for document in documents:
         memory = not quick and document.dataset != "needle"
         rows += evaluate(document, compressor, count_tokens, memory, read_transcript)
-    sizes = tuple(size for size in SPEED_SIZES_MB if not quick or size <= 1.0)
+    sizes = () if corpus_only else tuple(size for size in SPEED_SIZES_MB if not quick or size <= 1.0)
     speed_rows = speed(compressor, sizes, read_transcript)
     summary = aggregate(rows)
     results: dict[str, Any] = {
@@ -63,6 +63,7 @@ def run(quick: bool = False, *, corpus: Path | None = None, stand_in: bool = Fal
             "stand_in": compressor.stand_in,
             "budgets": compressor.budgets,
             "quick": quick,
+            "corpus_only": corpus_only,
             "corpus": str(corpus),
             "corpus_files": len(corpus_docs),
             "needle_formats": list(needle_formats),
@@ -99,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=None, help=f"corpus folder (default {DEFAULT_CORPUS})")
     parser.add_argument("--stand-in", action="store_true", help="score the naive stand-in, not paas.core.briefing")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON results go")
+    parser.add_argument("--corpus-only", action="store_true",
+                        help="the real corpus only (no synthetic, needle or speed sets): a fast loop")
     args = parser.parse_args(argv)
-    run(args.quick, corpus=args.corpus, stand_in=args.stand_in, output=args.output, as_markdown=args.markdown)
+    run(args.quick, corpus=args.corpus, stand_in=args.stand_in, output=args.output, as_markdown=args.markdown,
+        corpus_only=args.corpus_only)
     return 0

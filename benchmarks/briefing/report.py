@@ -7,6 +7,7 @@ from typing import Any
 
 from benchmarks.briefing.compressor import LEVELS
 from benchmarks.briefing.facts import CATEGORIES, CATEGORY_LABELS
+from benchmarks.briefing.reader_gold import KIND_LABELS, KINDS
 
 METHOD_LABELS = {"tail": "keep-the-tail", "original": "original rule", "textrank": "TextRank (sumy)"}
 TABLE_COLUMNS = ("method", "level", "token ratio", *(CATEGORY_LABELS[c] for c in CATEGORIES), "macro", "faithful",
@@ -51,6 +52,24 @@ def summary_rows(summary: dict[str, Any], dataset: str, compressor_name: str) ->
     return rows
 
 
+READER_COLUMNS = ("method", "level", "score", *(KIND_LABELS[k] for k in KINDS), "secrets", "stale/reversed/noise")
+
+
+def reader_rows(summary: dict[str, Any], compressor_name: str) -> list[list[str]]:
+    rows = []
+    for method, levels in summary.get("corpus", {}).items():
+        for level in LEVELS:
+            reader = (levels.get(level) or {}).get("reader")
+            if reader is None:
+                continue
+            hints = reader["must_not_present"]
+            rows.append([method_label(method, compressor_name), level, _num(reader["score"]),
+                         *(_num(reader["recall"].get(kind)) for kind in KINDS), str(reader["secrets_carried"]),
+                         f"{hints.get('stale_error', 0)}/{hints.get('superseded_constraint', 0)}/"
+                         f"{hints.get('noise', 0)}"])
+    return rows
+
+
 def needle_rows(summary: dict[str, Any], compressor_name: str) -> list[list[str]]:
     rows = []
     for method, levels in summary.get("needle", {}).items():
@@ -89,6 +108,10 @@ def tables(results: dict[str, Any]) -> list[tuple[str, tuple[str, ...], list[lis
         if dataset in summary:
             files = next(iter(next(iter(summary[dataset].values())).values()))["files"]
             out.append((f"{title}: {files} transcripts", TABLE_COLUMNS, summary_rows(summary, dataset, name)))
+    reader = reader_rows(summary, name)
+    if reader:
+        out.append(("Reader gold on the real corpus (recall per kind; secrets carried; must-not terms present)",
+                    READER_COLUMNS, reader))
     if "synthetic" in summary:
         constraint = [[method_label(m, name), level, _num(entry.get("constraints"))]
                       for m, levels in summary["synthetic"].items() for level, entry in levels.items()]

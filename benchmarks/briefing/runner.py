@@ -40,6 +40,10 @@ from benchmarks.briefing.compressor import LEVELS, Compressor, CountTokens
 from benchmarks.briefing.facts import CATEGORIES, BriefingIndex, Fact, GoldFacts, macro, recall_by_category
 from benchmarks.briefing.formats import FORMATS, render
 from benchmarks.briefing.gold import FORMATS_WITH_GOLD, extract_gold
+from benchmarks.briefing.reader_gold import ReaderGold, ReaderScore
+from benchmarks.briefing.reader_gold import aggregate as aggregate_reader
+from benchmarks.briefing.reader_gold import load_for as load_reader_gold
+from benchmarks.briefing.reader_gold import score as score_reader
 from benchmarks.briefing.synthetic import scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,6 +69,7 @@ class Document:
     gold: GoldFacts | None = None
     extra: list[Fact] = field(default_factory=list)  # constraints, the needle
     position: float | None = None
+    reader: ReaderGold | None = None  # what a careful reader says the next session needs
 
 
 def token_counter() -> CountTokens:
@@ -91,7 +96,8 @@ def corpus_documents(corpus: Path) -> list[Document]:
             if row["format"] not in FORMATS_WITH_GOLD:
                 continue
             raw = (corpus / row["file"]).read_text(encoding="utf-8")
-            documents.append(Document("corpus", row["file"], row["format"], raw, extract_gold(raw, row["format"])))
+            documents.append(Document("corpus", row["file"], row["format"], raw, extract_gold(raw, row["format"]),
+                                      reader=load_reader_gold(corpus, row["file"])))
     return documents
 
 
@@ -153,6 +159,8 @@ def score(document: Document, markdown: str, tokens_before: int, budget: int, ha
     if document.gold is not None:
         recall, missed = recall_by_category(document.gold, markdown)
         result.update(recall=recall, macro=macro(recall), missed=missed)
+    if document.reader is not None:
+        result["reader"] = score_reader(document.reader, markdown).as_json()
     if document.extra:
         index = BriefingIndex(markdown)
         result["extra"] = {fact.category: index.recalls(fact) for fact in document.extra}
@@ -272,6 +280,8 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         if any("recall" in r for r in group):
             recall = {name: _mean([r["recall"][name] for r in group if "recall" in r]) for name in CATEGORIES}
             entry.update(recall=recall, macro=macro(recall))
+        if any("reader" in r for r in group):
+            entry["reader"] = _reader_summary([r["reader"] for r in group if "reader" in r])
         extras = sorted({name for r in group for name in r.get("extra", {})})
         for name in extras:
             entry[name] = _mean([float(r["extra"][name]) for r in group if name in r.get("extra", {})])
@@ -282,6 +292,11 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 for position in NEEDLE_POSITIONS}
         summary.setdefault(dataset, {}).setdefault(method, {})[level] = entry
     return summary
+
+
+def _reader_summary(scored: list[dict[str, Any]]) -> dict[str, Any]:
+    return aggregate_reader([ReaderScore(s["recall"], s["score"], s.get("missed", {}), s["secrets_carried"],
+                                         s.get("must_not_present", {})) for s in scored])
 
 
 def targets(summary: dict[str, Any], speed_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -300,6 +315,15 @@ def targets(summary: dict[str, Any], speed_rows: list[dict[str, Any]]) -> list[d
         check("corpus medium macro recall", medium["macro"], 0.90)
         check("corpus medium faithfulness", medium["faithfulness"], 1.0)
         check("corpus medium compression (min, >20k tokens)", medium["min_ratio_over_20k"], 0.90)
+    if medium and "reader" in medium:
+        reader = medium["reader"]
+        check("corpus medium reader gold", reader["score"], 0.85)
+        present = [value for value in reader["recall"].values() if value is not None]
+        check("corpus medium reader gold, weakest kind", min(present) if present else None, 0.70)
+        check("corpus medium secrets carried", float(reader["secrets_carried"]), 0.0, at_most=True)
+    if high and "reader" in high:
+        check("corpus high reader gold", high["reader"]["score"], 0.65)
+        check("corpus high secrets carried", float(high["reader"]["secrets_carried"]), 0.0, at_most=True)
     if high:
         check("corpus high macro recall", high["macro"], 0.75)
         check("corpus high within budget", 1.0 if high["within_budget"] else 0.0, 1.0)
