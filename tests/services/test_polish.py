@@ -45,7 +45,7 @@ def test_the_request_is_an_openai_chat_completion_with_the_key_as_bearer(polish_
     assert sent["path"] == "/v1/chat/completions"
     assert sent["headers"]["Authorization"] == f"Bearer {SECRET}"
     assert sent["body"]["model"] == "tiny-model" and sent["body"]["temperature"] == 0
-    assert sent["body"]["messages"][-1]["content"].startswith("## Latest request")
+    assert sent["body"]["messages"][-1]["content"].startswith("## Goal")
 
 
 @pytest.mark.parametrize(("reply", "expected"), [
@@ -85,7 +85,7 @@ def test_a_polish_that_invents_or_drops_facts_is_refused(polish_stub: PolishStub
     outcome = result.stats["polish"]
     assert outcome["accepted"] is False
     assert result.markdown == plain_briefing().markdown
-    assert "the section '## State' was changed" in outcome["problems"]
+    assert "the section '## Where it stands' was changed" in outcome["problems"]
 
 
 def test_polishing_needs_a_configured_endpoint(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ def count(text: str) -> int:
     return len(ENCODING.encode(text))
 
 
-SECTIONS = ["Latest request", "Goal", "Constraints", "State", "Files", "Errors", "Decisions", "Open items",
-            "Next step", "Anchor index"]
+SECTIONS = ["Goal", "Latest request", "Where it stands", "Next step", "Open work", "Errors", "Constraints",
+            "Decisions", "Files", "What the user said", "Anchor index"]
 LONG_REQUEST = (
     "START-OF-REQUEST please rework the importer so that " + "it reads every sheet of the workbook, " * 60
     + "and finally END-OF-REQUEST"
@@ -83,7 +83,7 @@ def test_sections_come_in_the_fixed_order() -> None:
     markdown = build_briefing(rich_session(), BriefingOptions(level="low"), count).markdown
     present = sections_of(markdown)
     assert present == [title for title in SECTIONS if title in present]
-    assert {"Latest request", "State", "Files", "Errors", "Next step"} <= set(present)
+    assert {"Latest request", "Where it stands", "Files", "Errors", "Next step"} <= set(present)
 
 
 def test_never_cut_items_survive_a_tiny_budget() -> None:
@@ -102,7 +102,7 @@ def test_never_cut_items_survive_a_tiny_budget() -> None:
     assert briefing.stats["over_budget"] is True
     assert briefing.stats["tokens_after"] == briefing.stats["never_cut_tokens"]
     # nothing outside the never-cut set is kept when even that set is over budget
-    assert "## Goal" not in markdown and "## Decisions" not in markdown and "done, commits" not in markdown
+    assert "## Goal" not in markdown and "## Decisions" not in markdown and "- commits" not in markdown
 
 
 def test_edited_files_are_listed_whole_at_roomy_budgets() -> None:

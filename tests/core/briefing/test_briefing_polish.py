@@ -68,21 +68,20 @@ def review(briefing: Briefing, body: str) -> list[str]:
 def test_the_request_sends_the_body_only_with_the_rules(plain: Briefing) -> None:
     request = polish_request(plain)
     assert request.header + request.body == plain.markdown
-    assert request.body.startswith("## Latest request")
+    assert request.body.startswith("## Goal")
     assert [message["role"] for message in request.messages] == ["system", "user"]
     assert request.messages[1]["content"] == request.body
     assert "## Latest request" in request.messages[0]["content"]
 
 
 def test_a_faithful_rewording_passes(plain: Briefing) -> None:
-    body = body_of(plain).replace("Fix the unresolved error from turn 5 first",
-                                  "First fix the unresolved error of turn 5")
+    body = body_of(plain).replace("Fix the failure still standing at the end", "First fix the failure left at the end")
     assert body != body_of(plain)
     assert review(plain, body) == []
 
 
 def test_a_changed_heading_is_refused(plain: Briefing) -> None:
-    body = body_of(plain).replace("## Open items", "## Still to do")
+    body = body_of(plain).replace("## Where it stands", "## Still to do")
     assert any("headings changed" in problem for problem in review(plain, body))
 
 
@@ -105,8 +104,8 @@ def test_the_request_and_the_state_must_stay_word_for_word(plain: Briefing, head
 
 
 def test_calling_work_done_that_is_not_is_refused(plain: Briefing) -> None:
-    body = body_of(plain).replace("- blocked: unresolved errors", "- done: fixed the errors")
-    assert "the section '## State' was changed" in review(plain, body)
+    body = body_of(plain).replace("- since the latest request", "- done: fixed the errors; since the latest request")
+    assert "the section '## Where it stands' was changed" in review(plain, body)
 
 
 def test_a_lost_anchor_is_refused(plain: Briefing) -> None:

@@ -42,7 +42,7 @@ def section(markdown: str, title: str) -> str:
 
 
 def test_first_briefing_lists_the_open_items() -> None:
-    items = section(first_briefing(), "Open items")
+    items = section(first_briefing(), "Open work")
     assert "- [ ] write tests for the rate limiter" in items
     assert "- [ ] document the RATE_LIMIT setting in README.md" in items
 
@@ -57,11 +57,11 @@ def test_open_items_carry_over_until_the_transcript_shows_them_done() -> None:
     )
     previous = first_briefing()
     markdown = build_briefing(second, BriefingOptions(previous_briefing=previous), count).markdown
-    open_items = section(markdown, "Open items")
+    open_items = section(markdown, "Open work")
     assert "- [ ] document the RATE_LIMIT setting in README.md (carried over)" in open_items
     assert "- [ ] add a Grafana panel for throttled requests (carried over)" in open_items
     assert "write tests for the rate limiter" not in open_items  # done: a commit says so
-    state = section(markdown, "State")
+    state = section(markdown, "Where it stands")
     assert "done: write tests for the rate limiter (carried over) — evidence: commit `def5678`" in state
     # carried-over text comes from the previous briefing: faithful against transcript + previous briefing
     assert faithfulness(markdown, transcript_text(second), previous) == 1.0
@@ -72,7 +72,7 @@ def test_an_item_checked_off_in_the_transcript_is_done() -> None:
     second = session(Turn(0, "user", "status?"),
                      Turn(0, "assistant", "- [x] add a Grafana panel for throttled requests\n\nAll set."))
     markdown = build_briefing(second, BriefingOptions(previous_briefing=first_briefing()), count).markdown
-    assert "Grafana" not in section(markdown, "Open items")
+    assert "Grafana" not in section(markdown, "Open work")
     assert "done: add a Grafana panel for throttled requests (carried over) — checked off at turn 1" in markdown
 
 
@@ -80,17 +80,17 @@ def test_a_vaguely_related_mention_does_not_close_an_item() -> None:
     second = session(Turn(0, "user", "look at the README"),
                      Turn(0, "assistant", "I read README.md.", (commit("0a0b0c0", "Fix typo in README"),)))
     markdown = build_briefing(second, BriefingOptions(previous_briefing=first_briefing()), count).markdown
-    assert "- [ ] document the RATE_LIMIT setting in README.md (carried over)" in section(markdown, "Open items")
+    assert "- [ ] document the RATE_LIMIT setting in README.md (carried over)" in section(markdown, "Open work")
 
 
 def test_done_items_of_the_previous_briefing_are_not_repeated() -> None:
     previous = first_briefing()
-    assert "`abc1234`" in section(previous, "State")
+    assert "`abc1234`" in section(previous, "Where it stands")
     # the same history read again (e.g. an aider file that keeps growing) plus one new commit
     again = session(*FIRST.turns, Turn(0, "user", "one more fix"),
                     Turn(0, "assistant", "Fixed.", (commit("9999aaa", "Fix off-by-one in limiter"),)))
     markdown = build_briefing(again, BriefingOptions(previous_briefing=previous), count).markdown
-    state = section(markdown, "State")
+    state = section(markdown, "Where it stands")
     assert "`9999aaa`" in state
     assert "`abc1234`" not in state
 

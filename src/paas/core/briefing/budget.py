@@ -24,15 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 SECTIONS: tuple[str, ...] = (
-    "Latest request",
     "Goal",
-    "Constraints",
-    "State",
-    "Files",
-    "Errors",
-    "Decisions",
-    "Open items",
+    "Latest request",
+    "Where it stands",
     "Next step",
+    "Open work",
+    "Errors",
+    "Constraints",
+    "Decisions",
+    "Files",
+    "What the user said",
     "Anchor index",
 )
 ELISION = "[…]"

@@ -66,7 +66,8 @@ def count_lines(text: str) -> int:
 
 
 def percent_saved(before: int, after: int) -> float:
-    if before <= 0:
+    """Share of the input's tokens saved; 0 when the briefing is not shorter (a short input)."""
+    if before <= 0 or after >= before:
         return 0.0
     return round(100.0 * (1.0 - after / before), 1)
 
@@ -100,8 +101,9 @@ def build_briefing(
         assert request is not None
         return _elide_request(request.text, item, room, count_tokens, options.lines_mode)
 
+    quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens)
     result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)
-    result.truncated_request = result.truncated_request or presized is not facts
+    result.truncated_request = result.truncated_request or presized is not facts or quartered
     stats = _stats(result, items, options, budget, tokens_before, lines_before, linked)
     if result.over_budget:
         never = [i for i in result.kept if i.never_cut]
@@ -143,6 +145,23 @@ def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str
                 item.never_cut, item.raw, item.separator, elided=True)
 
 
+VERBATIM_SHARE = 0.25  # no verbatim block may take more than this share of the budget
+
+
+def _quarter_rule(items: list[Item], budget: int, shorten: Callable[[Item, int], Item],
+                  count_tokens: Callable[[str], int]) -> bool:
+    """The quoted request keeps at most a quarter of the budget (elided in the middle past it)."""
+    room = max(int(budget * VERBATIM_SHARE), 40)
+    for index, item in enumerate(items):
+        if item.section == "Latest request" and item.category == "request":
+            item.cost = count_tokens(item.text + "\n")
+            if item.cost > room:
+                items[index] = shorten(item, room)
+                return True
+            return False
+    return False
+
+
 def _knowledge_line(linked: list[KnowledgeRef]) -> str:
     if not linked:
         return ""
@@ -156,9 +175,11 @@ def _header(transcript: Transcript, options: BriefingOptions, before: int, after
         lines.append(f"- Handoff: from {options.from_account or '?'} to {options.to_account or '?'}")
     source = options.source_format or transcript.format
     unit = "lines" if options.lines_mode else "tokens"
+    saved = (f"{percent_saved(before, after)}% saved" if after < before
+             else "no savings: the input is shorter than a briefing")
     lines.append(
         f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
-        f"({percent_saved(before, after)}% saved, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
+        f"({saved}, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
     )
     return "\n".join(lines) + "\n"
 

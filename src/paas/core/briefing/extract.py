@@ -17,9 +17,11 @@ import re
 
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.errors import collect_errors
+from paas.core.briefing.intents import intents, is_housekeeping, is_person, project_name, user_messages
 from paas.core.briefing.mentions import anchors_and_mentions
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.outputs import TEST_SUMMARY_RE
+from paas.core.briefing.progress import interruptions, last_report, plan_items, refusals
 from paas.core.briefing.prose import (
     constraints,
     decisions,
@@ -30,23 +32,7 @@ from paas.core.briefing.prose import (
 from paas.core.briefing.text import clip, normalise
 from paas.core.transcripts.model import Transcript, Turn
 
-_SLASH_RE = re.compile(r"^/([a-z][a-z-]*)(?:\s|$)")
-_PROSE_COMMANDS = frozenset({"ask", "code", "architect", "context"})
 _SHORT_REPLY_WORDS = 12
-
-
-def is_housekeeping(text: str) -> bool:
-    """True for user input made only of harness commands (``/exit``, ``/drop x``, ``/clear``)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        return True
-    for line in lines:
-        match = _SLASH_RE.match(line)
-        if match is None:
-            return False
-        if match.group(1) in _PROSE_COMMANDS and len(line.split()) > 1:
-            return False
-    return True
 
 
 def extract_facts(transcript: Transcript) -> Facts:
@@ -58,13 +44,16 @@ def extract_facts(transcript: Transcript) -> Facts:
         context = last_question_before(transcript, request.turn)
     anchors, mentioned = anchors_and_mentions(transcript)
     last_assistant = next((t.index for t in reversed(turns) if t.role == "assistant"), -1)
+    messages = user_messages(transcript)
+    files = _files(log, mentioned)
+    edited = [f.text for f in files if f.status in ("edited", "created")]
     return Facts(
         latest_request=request,
         later_inputs=tuple(later),
         request_context=context,
         goal=_goal(transcript, request),
         constraints=tuple(constraints(transcript)),
-        files=tuple(_files(log, mentioned)),
+        files=tuple(files),
         commands=tuple(_commands(log)),
         errors=tuple(collect_errors(transcript, log)),
         tests=tuple(_tests(transcript, log)),
@@ -73,6 +62,13 @@ def extract_facts(transcript: Transcript) -> Facts:
         open_items=tuple(open_items(transcript)),
         anchors=tuple(anchors),
         markers=tuple(markers(transcript)),
+        project=transcript.title or project_name(transcript, edited),
+        messages=tuple(messages),
+        intents=tuple(intents(messages)),
+        plan=tuple(plan_items(transcript)),
+        refusals=tuple(refusals(transcript)),
+        interruptions=tuple(interruptions(transcript)),
+        last_report=last_report(transcript, request.turn if request is not None else -1),
         turn_count=len(turns),
         last_assistant_turn=last_assistant,
     )
@@ -82,7 +78,7 @@ def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:
     later: list[Fact] = []
     last_user: Turn | None = None
     for turn in reversed(turns):
-        if turn.role != "user":
+        if not is_person(turn):
             continue
         last_user = last_user or turn
         if not is_housekeeping(turn.text):
@@ -101,7 +97,7 @@ def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:
 
 def _goal(transcript: Transcript, request: Fact | None) -> Fact | None:
     for turn in transcript.turns:
-        if turn.role != "user" or is_housekeeping(turn.text) or len(turn.text.split()) < 4:
+        if not is_person(turn) or is_housekeeping(turn.text) or len(turn.text.split()) < 4:
             continue
         if request is not None and turn.index == request.turn:
             break

@@ -11,7 +11,8 @@ the "Related knowledge" line (titles come from the knowledge base), turn citatio
 structured exit code, e.g. an inferred 0, need not be written in the text).
 
 The latest request, quoted in a fence, is checked line by line: each line (each side of an
-"[…]" elision) must occur verbatim.
+"[…]" elision, and of a paste label such as "[a 40-line Python block]") must occur verbatim.
+Paste labels (``digest.LABEL_RE``) are the briefing's own words about a paste: not checked.
 
 Sources: the transcript text as given (raw file text is fine) plus, when it is JSON or JSON
 Lines, every string value decoded (so ``\\"`` and ``\\u00e9`` escapes do not hide a match),
@@ -28,6 +29,7 @@ from typing import Any
 
 from paas.core.briefing.anchors import CODE_SPAN_RE, DOUBLE_SPAN_RE, briefing_anchors
 from paas.core.briefing.budget import ELISION, split_briefing
+from paas.core.briefing.digest import LABEL_RE
 from paas.core.briefing.text import ELLIPSIS
 
 _GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)")
@@ -50,8 +52,10 @@ def _split(briefing_markdown: str) -> tuple[str, list[str]]:
     verbatim: list[str] = []
     for match in _FENCED_RE.finditer(body):
         for line in match.group(2).splitlines():
+            line = LABEL_RE.sub(ELISION, line)  # "[a 40-line Python block]": the briefing's words for a paste
             verbatim.extend(piece.strip() for piece in line.split(ELISION) if piece.strip())
     body = _FENCED_RE.sub("", body)
+    body = LABEL_RE.sub(" ", body)
     body = "\n".join(line for line in body.splitlines() if not line.startswith("Related knowledge:"))
     # code spans are quoted text: taken whole before the citation markup is stripped from the rest
     spans = [m.group(1) for m in DOUBLE_SPAN_RE.finditer(body)]

@@ -37,6 +37,11 @@ CATEGORIES: tuple[str, ...] = (
     "open_item",
     "anchor",
     "marker",
+    "message",
+    "plan",
+    "refusal",
+    "interruption",
+    "report",
 )
 
 
@@ -98,6 +103,13 @@ class Facts:
     open_items: tuple[Fact, ...] = ()
     anchors: tuple[Fact, ...] = ()
     markers: tuple[Fact, ...] = ()
+    project: str = ""  # the project's name, when the transcript tells it (title, working folder)
+    messages: tuple[Fact, ...] = ()  # every user message that says something, digested, in order
+    intents: tuple[Fact, ...] = ()  # the messages that opened or changed the work
+    plan: tuple[Fact, ...] = ()  # the agent's latest todo list / plan, status per item
+    refusals: tuple[Fact, ...] = ()  # commands, files, tool uses the person declined
+    interruptions: tuple[Fact, ...] = ()  # interrupted replies, cancelled runs, /undo (status "undone": a commit)
+    last_report: Fact | None = None  # what the assistant last said after the latest request, digested
     turn_count: int = 0
     last_assistant_turn: int = -1  # index of the last assistant turn with text or calls, -1 when none
 
@@ -117,6 +129,11 @@ class Facts:
             "open_item": self.open_items,
             "anchor": self.anchors,
             "marker": self.markers,
+            "message": self.messages,
+            "plan": self.plan,
+            "refusal": self.refusals,
+            "interruption": self.interruptions,
+            "report": tuple(f for f in (self.last_report,) if f is not None),
         }
 
     @property
@@ -134,7 +151,7 @@ class Facts:
             value = getattr(self, item.name)
             if isinstance(value, Fact):
                 out[item.name] = _fact_dict(value)
-            elif isinstance(value, tuple):
+            elif isinstance(value, tuple) and all(isinstance(item, Fact) for item in value):
                 out[item.name] = [_fact_dict(f) for f in value]
             else:
                 out[item.name] = value

@@ -29,8 +29,9 @@ from paas.core.briefing.faithfulness import bare_anchor, stated_anchors, unfaith
 from paas.core.briefing.model import Briefing
 
 HEADING_RE = re.compile(r"^## .+$", re.MULTILINE)
-PROTECTED_SECTIONS = ("## Latest request", "## State")
-_FIGURES_RE = re.compile(r"tokens (?P<before>[\d,]+) → (?P<after>[\d,]+) \((?P<saved>-?[\d.]+)% saved")
+PROTECTED_SECTIONS = ("## Latest request", "## Where it stands")
+_FIGURES_RE = re.compile(r"tokens (?P<before>[\d,]+) → (?P<after>[\d,]+) "
+                         r"\((?P<saved>-?[\d.]+% saved|no savings: [^,)]*)")
 _WRAPPING_FENCE_RE = re.compile(r"\A\s*```(?:markdown|md)?[ \t]*\n(?P<body>.*)\n```\s*\Z", re.DOTALL)
 
 INSTRUCTIONS = """You edit handoff briefings that one AI coding session leaves for the next.
@@ -38,7 +39,7 @@ Rewrite the briefing you are given so that it reads clearly and briefly. Rules:
 - Keep every "## " heading, word for word, in the same order. Add no heading.
 - Keep every file path, command, identifier, version, port, URL, commit hash and number exactly as written.
 - Keep every fenced block (```) exactly as written: it quotes the user.
-- Copy the sections "## Latest request" and "## State" unchanged: they say what is done and what is not.
+- Copy the sections "## Latest request" and "## Where it stands" unchanged: they say what is done and what is not.
 - Add no fact, file, command or number that is not already in the briefing. Do not call anything done that the
   briefing does not call done.
 - Be no longer than the original. Answer with the rewritten briefing only, in Markdown, with no preamble."""
@@ -128,5 +129,7 @@ def apply_polish(briefing: Briefing, polished_body: str, count_tokens: Callable[
 
 
 def _restate(header: str, before: int, after: int) -> str:
-    figures = f"{after:,} ({percent_saved(before, after)}% saved"
+    saved = (f"{percent_saved(before, after)}% saved" if after < before
+             else "no savings: the input is shorter than a briefing")
+    figures = f"{after:,} ({saved}"
     return _FIGURES_RE.sub(lambda match: f"tokens {match['before']} → {figures}", header, count=1)

@@ -3,11 +3,13 @@
 Design: the previous briefing is Markdown this package wrote, so it is read by its own
 section headings. Three things carry over:
 
-* Open items (``- [ ] ...`` under "Open items") stay open, marked "(carried over)", until this
+* Open items (``- [ ] ...`` under "Open work"; "Open items" in older briefings) stay open,
+  marked "(carried over)", until this
   transcript shows them done: the same text checked (``- [x]``), or a commit message or an
   assistant ✅ line sharing most of the item's words (at least two, and 60% of them).
   Evidence must be explicit; an item is never closed because a related file was touched.
-* Done items (``done...`` lines and commits under "State") are remembered so the new briefing
+* Done items (``done...`` and ``commits...`` lines under "Where it stands"; "State" in older
+  briefings) are remembered so the new briefing
   does not repeat them.
 * Constraints stay (the user's rules outlive a session) unless this transcript states them again.
 
@@ -64,13 +66,15 @@ def parse_previous(markdown: str | None) -> PreviousBriefing:
         if line.startswith("- "):
             sections.setdefault(current, []).append(line[2:].strip())
     open_items: list[str] = []
-    for entry in sections.get("open items", []):
+    for entry in sections.get("open work", []) + sections.get("open items", []):
         if entry.startswith("[ ] "):
             text = _strip_meta(entry[4:])
-            if text.startswith("the assistant asked, no answer yet"):
+            if text.startswith(("the assistant asked, no answer yet", "in progress (the agent's plan",
+                                "pending (the agent's plan")):
                 continue  # a question to the user, not work to carry
             open_items.append(text)
-    done = [entry for entry in sections.get("state", []) if entry.startswith("done")]
+    done = [entry for entry in sections.get("where it stands", []) + sections.get("state", [])
+            if entry.startswith(("done", "commits"))]
     constraints = [_strip_meta(entry) for entry in sections.get("constraints", [])]
     return PreviousBriefing(tuple(open_items), tuple(done), tuple(c for c in constraints if c))
 

@@ -2,22 +2,23 @@
 
 Design: every line a briefing can hold becomes an ``Item`` with a priority; ``budget.fit``
 keeps the best that fit, item by item. The bands encode one judgement: what a successor could
-not recover from the repository (the user's words) outranks what it could (``git log``), and
-what is current outranks history.
+not recover from the repository (what the user asked and insisted on, where the work stopped,
+what is broken) outranks what it could (``git log``), and what is current outranks history.
 
-* never cut: the latest request (verbatim), what the user typed after it, unresolved errors,
-  edited files, the next step;
-* 90+: the user's strong rules that name something exact (top 5), the most distinctive
-  identifiers (top 3) and paths (top 5) the user typed, the in-progress and blocked lines;
-* 85-90: commits (newest first), the goal (the first request);
-* 78-88: the user's other rules, the latest result of the last three test commands;
-* 72-82: the assistant's unanswered question, carried-over open items, unconfirmed fixes;
-* 50-75: open items, commands run, decisions, resolved errors, other user paths/identifiers;
-* below: files read, the assistant's code spans and mentions, older test runs, status markers.
+* never cut: the latest request (pastes summarised, at most a quarter of the budget), what the
+  user typed after it, the "since the latest request" line, unresolved errors, edited files,
+  the next step;
+* 90+: the project and the first request, the assistant's last report, interruptions and
+  refusals, the agent's plan in progress, the user's strong rules that name something exact;
+* 80-90: later changes of intent, commits, recent test results, the user's other rules,
+  decisions the user made, the assistant's unanswered question, the most recent user messages;
+* 55-80: older user messages (most recent first), decisions, resolved errors, files read;
+* below: commands run (one inline list), anchors (capped), status markers.
 
 Within a band, later evidence ranks higher (``recency``) and a text naming a term past
-briefings named (``past_terms``) gains up to 6 points. Texts are quoted verbatim from facts;
-the only words added are labels ("done:", "unresolved:") and citations ("turn 12").
+briefings named (``past_terms``) gains up to 6 points. Texts are quoted from facts (user
+messages and reports as digests: pastes summarised as what they are); the only words added
+are labels ("done:", "unresolved:") and citations ("turn 12").
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 
 from paas.core.briefing.budget import Item
+from paas.core.briefing.digest import request_digest
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
@@ -33,7 +35,7 @@ from paas.core.briefing.text import clip, code
 
 
 def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
-    """Every item the briefing could show; ``compact`` (small budgets) shortens commit messages."""
+    """Every item the briefing could show; ``compact`` (small budgets) shortens lines and lists."""
     out: list[Item] = []
     out += _request_items(facts, compact)
     out += _goal_items(facts, salience, compact)
@@ -43,6 +45,7 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out += _error_items(facts, salience, compact)
     out += _decision_items(facts, salience)
     out += _open_items(facts, carried, salience)
+    out += _message_items(facts, salience, compact)
     out.append(Item("Next step", next_step(facts, carried, compact), NEVER, category=None, never_cut=True))
     out += _anchor_items(facts, salience)
     return out
@@ -52,16 +55,16 @@ def _request_items(facts: Facts, compact: bool) -> list[Item]:
     request = facts.latest_request
     if request is None:
         return [Item("Latest request", "(no user request in the transcript)", NEVER, raw=True, never_cut=True)]
-    items = [Item("Latest request", quote(request.text), NEVER, category="request", turn=request.turn, raw=True,
-                  never_cut=True, order=1)]
+    items = [Item("Latest request", quote(request_digest(request.text)), NEVER, category="request",
+                  turn=request.turn, raw=True, never_cut=True, order=1)]
     typed = ", ".join(code(f.text) for f in facts.later_inputs[-4:])
     if compact:  # one short line: where the request is, what was typed after it
         after = f"; then typed {typed}" if typed else ""
         items.append(Item("Latest request", f"({turn_ref(request.turn)}{after})", NEVER, raw=True, never_cut=True,
                           order=1.5))
         return items
-    items.append(Item("Latest request", f"\n(verbatim, {turn_ref(request.turn)})", NEVER, raw=True, never_cut=True,
-                      order=1.5))
+    items.append(Item("Latest request", f"\n(the user's words, {turn_ref(request.turn)}; pastes summarised)", NEVER,
+                      raw=True, never_cut=True, order=1.5))
     if facts.request_context is not None:
         context = facts.request_context
         items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
@@ -80,18 +83,22 @@ def quote(text: str) -> str:
 
 
 def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
-    goal = facts.goal
-    if goal is None:
-        return []
+    """The project, the first request, and the later requests that changed the work."""
     items = []
-    if goal.source == "title":
-        items.append(Item("Goal", f"Session title: \"{goal.text}\"", 87, category="goal", turn=None))
-        return items
-    label = f"First request ({turn_ref(goal.turn)}): "
-    priority = (76 if compact else 85) + salience.past(goal.text)  # small budgets: lists before prose
-    items.append(Item("Goal", label + quote_inline(goal.text), priority, category="goal"))
-    if goal.detail:
-        items.append(Item("Goal", f"Session title: \"{clip(goal.detail, 160)}\"", 70, order=1))
+    if facts.project:
+        items.append(Item("Goal", f"Project: {facts.project}", 97, category="goal", order=0))
+    request_turn = facts.latest_request.turn if facts.latest_request else -1
+    shown = [f for f in facts.intents if f.turn != request_turn]
+    width = 150 if compact else 240
+    for rank, fact in enumerate(reversed(shown)):
+        if fact.status == "first":
+            label, priority = f"Asked first ({turn_ref(fact.turn)})", 95.0
+        else:
+            label, priority = f"Then ({turn_ref(fact.turn)})", 88 + 4 * salience.recency(fact.turn) - rank
+        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact.text, width))}",
+                          priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
+    if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
+        items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", 87, category="goal"))
     return items
 
 
@@ -206,20 +213,30 @@ def _decision_items(facts: Facts, salience: Salience) -> list[Item]:
 def _open_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item]:
     items = []
     for text in carried.still_open:
-        items.append(Item("Open items", f"[ ] {text} (carried over)", 78 + salience.past(text), category=None,
+        items.append(Item("Open work", f"[ ] {text} (carried over)", 84 + salience.past(text), category=None,
                           order=-1))
+    for fact in facts.plan:
+        if fact.status == "completed":
+            continue
+        label = fact.status.replace("_", " ")
+        priority = 92.0 if fact.status == "in_progress" else 89.0 - fact.score / 10
+        items.append(Item("Open work", f"[ ] {label} (the agent's plan, {turn_ref(fact.turn)}): {fact.text}",
+                          priority, category="plan", turn=fact.turn, order=fact.score / 1e3))
     for fact in facts.open_items:
         if fact.key in carried.done_keys:
             continue
         if fact.status == "asked":
             text = f"[ ] the assistant asked, no answer yet ({turn_ref(fact.turn)}): \"{fact.text}\""
-            priority = 82.0
+            priority = 90.0
         else:
             text = f"[ ] {fact.text} ({turn_ref(fact.turn)})"
-            base = {"next": 60, "unchecked": 58, "todo": 56}.get(fact.status, 55)
-            priority = base + 10 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("Open items", text, priority, category="open_item", turn=fact.turn, order=fact.turn))
+            base = {"next": 62, "unchecked": 60, "todo": 58}.get(fact.status, 55)
+            priority = base + 14 * salience.recency(fact.turn) + salience.past(fact.text)
+        items.append(Item("Open work", text, priority, category="open_item", turn=fact.turn, order=fact.turn))
     return items
+
+
+ANCHORS_SHOWN = 10  # identifier lists are capped: an anchor index is a pointer, not a copy
 
 
 def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
@@ -229,14 +246,31 @@ def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
     # The user's most identifier-like tokens (ids, keys, tickets, versions) rank with constraints:
     # nothing else in the repository would let a successor reconstruct them.
     top = top_keys((f for f in offered if f.source == "user" and f.score >= 5.0), USER_ANCHOR_TOP)
-    items = []
+    ranked = []
     for fact in offered:
         if fact.key in top:
-            priority = 90 + 2 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
+            priority = 91 + 2 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
         else:
-            priority = 40 + 6 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
-        items.append(Item("Anchor index", code(fact.text), priority, category="anchor", group="anchors",
-                          turn=fact.turn, order=fact.first_turn))
+            priority = 30 + 5 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
+        ranked.append((priority, fact))
+    ranked.sort(key=lambda pair: -pair[0])
+    return [Item("Anchor index", code(fact.text), priority, category="anchor", group="anchors", turn=fact.turn,
+                 order=fact.first_turn) for priority, fact in ranked[:ANCHORS_SHOWN]]
+
+
+def _message_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
+    """What the user said, most recent first: every message but the latest request, digested."""
+    request_turn = facts.latest_request.turn if facts.latest_request else -1
+    intent_turns = {f.turn for f in facts.intents}
+    earlier = [f for f in facts.messages if f.turn != request_turn and f.turn not in intent_turns]
+    items = []
+    width = 180 if compact else 320
+    for rank, fact in enumerate(reversed(earlier)):
+        if fact.status == "reply" and len(fact.text) < 12:
+            continue  # "yes", "ok": nothing a successor needs beyond the request it answered
+        priority = 82 - 1.5 * rank + salience.past(fact.text)
+        items.append(Item("What the user said", f"{turn_ref(fact.turn)}: {quote_inline(clip(fact.text, width))}",
+                          max(priority, 52), category="message", turn=fact.turn, order=-fact.turn))
     return items
 
 

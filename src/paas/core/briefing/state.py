@@ -1,12 +1,19 @@
-"""The State section and the Next step: done, in progress, blocked, and what to do next.
+"""Where it stands, and the next step: the latest request, what was done for it, its result, what is left.
 
-Design: nothing here is inferred beyond the evidence. "done" lines are commits, test runs that
-passed and carried-over items the transcript closed; "in progress" is always the latest
-request, with what happened since it (edits, a commit, a test run) as evidence, never a claim
-that it is finished; "blocked" points at unresolved errors. The next step is chosen in order:
-fix the latest unresolved error; carry out a request nobody answered yet; get the user's answer
-to the assistant's last question; continue what the assistant said it would do next; pick up a
-carried-over item; else check with the user that the latest request is complete.
+Design: nothing here is inferred beyond the evidence. The "since the latest request" line
+lists what the harness logged after it (edits, commits, test runs, commands); the result is
+the assistant's last report, quoted as a digest, never a claim that the work is finished;
+interruptions (``[Request interrupted by user]``, ``^C``, ``/undo`` and the commit it took
+back) and refusals (a command or new file the person declined) are stated as such. A request
+made of numbered or bulleted parts is listed part by part, each with the files edited since
+that name it. Commits an ``/undo`` removed are shown as undone, never as done.
+
+The next step is chosen from where the work stopped, in order: a request nobody answered yet;
+an interruption or undo after the last reply; a failure still standing after the last edit;
+the assistant's closing question; what the person declined; the agent's own plan (in
+progress, then pending); a command the assistant's last report asks to run; what the
+assistant said it would do next; an open item carried over; else confirm the latest request
+with the user, quoting the assistant's last report. Each choice quotes its evidence.
 """
 
 from __future__ import annotations
@@ -18,69 +25,126 @@ from dataclasses import replace
 from paas.core.briefing.budget import Item
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
-from paas.core.briefing.ranking import Salience, turn_ref
+from paas.core.briefing.ranking import NEVER, Salience, turn_ref
 from paas.core.briefing.text import clip, code
 
 RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are history
 COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a clip of) their message
+COMMIT_MESSAGES = 5  # otherwise the newest five; older commits are listed by sha (``git log`` has the rest)
+MAX_PARTS = 8
+_PART_RE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•]|\(\w\))[ \t]+(\S.{3,})$", re.MULTILINE)
+
+def short_sha(fact: Fact) -> str:
+    return fact.key[:7]
 
 
 def state_items(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
-    """State lines. ``compact`` (small budgets): commits and commands become short inline lists
-    (older commits by sha only) that outrank the in-progress prose, which repeats other sections."""
+    """The "Where it stands" section: progress since the request, result, interruptions, history."""
     items: list[Item] = []
     request = facts.latest_request
+    undone = {f.key for f in facts.interruptions if f.status == "undone"}
     if request is not None:
-        items.append(Item("State", in_progress(facts), 78 if compact else 92, order=0))
-    unresolved = facts.unresolved_errors
-    if unresolved:
-        latest = max(f.turn for f in unresolved)
-        items.append(Item("State", f"blocked: unresolved errors, latest at {turn_ref(latest)} (see Errors)",
-                          70 if compact else 91, order=1))
+        # never cut at roomy budgets; at small ones (and in line mode) only the first thing after them
+        items.append(Item("Where it stands", in_progress(facts), 99.0 if compact else NEVER, never_cut=not compact,
+                          order=0))
+        items += _parts(facts, request)
+    report = facts.last_report
+    if report is not None:
+        text = clip(report.text, 240 if compact else 480)
+        items.append(Item("Where it stands", f"the assistant's last report ({turn_ref(report.turn)}): \"{text}\"",
+                          93, category="report", turn=report.turn, order=2))
+    for fact in facts.interruptions:
+        if request is not None and fact.turn < request.turn and fact.status != "undone":
+            continue
+        if fact.status == "undone":
+            text = f"undone by `/undo` ({turn_ref(fact.turn)}): {code(fact.detail[:7])} {clip(fact.text, 60)}"
+        elif fact.status == "undo":
+            continue
+        else:
+            text = f"interrupted ({turn_ref(fact.turn)}): {fact.text}"
+        items.append(Item("Where it stands", text, 94 + salience.recency(fact.turn), category="interruption",
+                          turn=fact.turn, order=3 + fact.turn / 1e6))
+    for fact in facts.refusals:
+        items.append(Item("Where it stands", code(fact.text), 90 + 3 * salience.recency(fact.turn),
+                          category="refusal", group=f"declined by the user ({fact.status})", turn=fact.turn,
+                          order=4 + fact.turn / 1e6, separator="; "))
+    done_plan = [f for f in facts.plan if f.status == "completed"]
+    for fact in done_plan:
+        items.append(Item("Where it stands", fact.text, 84, category="plan", group="done (the agent's plan)",
+                          turn=fact.turn, order=5 + fact.score / 1e3, separator="; "))
     commits = [f for f in facts.commits if f.key not in carried.done_keys]
     for rank, fact in enumerate(reversed(commits)):
         message = fact.text.split("` ", 1)[-1] if fact.text.startswith("`") and "` " in fact.text else ""
-        if compact and rank >= COMPACT_COMMIT_MESSAGES:
+        if rank >= (COMPACT_COMMIT_MESSAGES if compact else COMMIT_MESSAGES):
             message = ""
-        text = f"{code(fact.key)} {clip(message, 28 if compact else 48)}".rstrip()
-        priority = 85.5 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("State", text, priority, category="commit", group="done, commits", turn=fact.turn,
+        gone = short_sha(fact) in undone
+        text = f"{code(fact.key)} {clip(message, 28 if compact else 60)}".rstrip() + (" (undone)" if gone else "")
+        # a sha costs a few tokens and lets a successor read the rest in git: kept whole above small budgets
+        if compact:
+            priority = 84 + 4 * salience.recency(fact.turn)
+        else:  # the newest few with their message; older ones by sha, fading with age (no raw commit flood)
+            priority = 95 + salience.recency(fact.turn) if rank < COMMIT_MESSAGES else 90 - 0.1 * rank
+        priority += salience.past(fact.text)
+        items.append(Item("Where it stands", text, priority, category="commit", group="commits", turn=fact.turn,
                           order=10 + fact.turn / 1e6, separator="; "))
     latest_tests = _latest_per_key(facts.tests)
     recent_tests = {f.key for f in sorted(latest_tests, key=lambda f: f.turn)[-RECENT_TESTS:]}
     for fact in latest_tests:
         label = {"failed": "tests failing", "passed": "tests passed"}.get(fact.status, "test run")
-        subject = f"{code(fact.detail)}: " if fact.detail and fact.source == "tool" else ""
+        subject = f"{code(clip(fact.detail, 60))}: " if fact.detail and fact.source == "tool" else ""
         text = f"{label}: {subject}{fact.text} ({turn_ref(fact.turn)})"
         if fact.source == "user":
             text += ", pasted by the user"
-        base = (84 if fact.status == "failed" else 80) if fact.key in recent_tests else 50
+        base = (86 if fact.status == "failed" else 82) if fact.key in recent_tests else 50
         priority = base + 3 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("State", text, priority, category="test", turn=fact.turn, order=20 + fact.turn / 1e6))
+        items.append(Item("Where it stands", text, priority, category="test", turn=fact.turn,
+                          order=20 + fact.turn / 1e6))
     for text, evidence in carried.now_done:
-        items.append(Item("State", f"done: {text} (carried over) — {evidence}", 72, order=15))
-    merged: dict[str, Fact] = {}  # commands that read the same once clipped: one line, latest run
+        items.append(Item("Where it stands", f"done: {text} (carried over) — {evidence}", 72, order=15))
+    items += _command_items(facts, salience)
+    return items
+
+
+def _command_items(facts: Facts, salience: Salience) -> list[Item]:
+    """Commands as one inline list, newest first in rank: history, never a flood."""
+    merged: dict[str, Fact] = {}
     for fact in facts.commands:
         old = merged.pop(fact.text, None)
         if old is not None:
             fact = replace(fact, first_turn=old.first_turn, count=old.count + fact.count)
         merged[fact.text] = fact
+    items = []
     for fact in merged.values():
         failed = 4 if fact.status == "failed" else 0
-        priority = 74 + 6 * salience.recency(fact.turn) + failed + salience.past(fact.text)
-        if compact:
-            note = f" ({fact.detail})" if fact.status == "failed" and fact.detail else ""
-            items.append(Item("State", code(clip(fact.text, 48)) + note, priority + 6, category="command",
-                              group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6, separator="; "))
-            continue
+        priority = 56 + 14 * salience.recency(fact.turn) + failed + salience.past(fact.text)
+        note = " (failed)" if fact.status == "failed" else ""
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        exit_note = f"{fact.detail}, " if fact.detail else ""
-        text = f"ran {code(fact.text)} ({exit_note}{turn_ref(fact.turn)}{count})"
-        items.append(Item("State", text, priority, category="command", turn=fact.turn, order=40 + fact.turn / 1e6))
-    for fact in facts.markers:
-        items.append(Item("State", f"assistant marked ({turn_ref(fact.turn)}): {fact.text}",
-                          28 + 4 * salience.recency(fact.turn), category="marker", order=70 + fact.turn / 1e6))
+        items.append(Item("Where it stands", code(clip(fact.text, 56)) + note + count, priority, category="command",
+                          group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6, separator="; "))
     return items
+
+
+def _parts(facts: Facts, request: Fact) -> list[Item]:
+    """The parts of a multi-part request, each with the files edited since that it names."""
+    parts = [m.group(1).strip() for m in _PART_RE.finditer(request.text)][:MAX_PARTS + 1]
+    if len(parts) < 2:
+        return []
+    edited = [f for f in facts.edited_files if f.turn > request.turn]
+    lines = []
+    for number, part in enumerate(parts[:MAX_PARTS], 1):
+        lowered = part.lower()
+        touched = [f for f in edited if _basename(f.text).lower() in lowered or _stem(f.text) in lowered]
+        evidence = f" — edited {', '.join(code(_basename(f.text)) for f in touched[:3])}" if touched else ""
+        lines.append(f"#{number} {clip(part, 70)}{evidence}")
+    more = f" (+{len(parts) - MAX_PARTS} more)" if len(parts) > MAX_PARTS else ""
+    text = f"the request has {len(parts)} parts{more}: " + "; ".join(lines)
+    return [Item("Where it stands", text, 91, category=None, order=1)]
+
+
+def _stem(path: str) -> str:
+    name = _basename(path).lower()
+    stem = name.rsplit(".", 1)[0]
+    return stem if len(stem) >= 4 else "\x00"
 
 
 def _latest_per_key(facts: Iterable[Fact]) -> list[Fact]:
@@ -99,43 +163,83 @@ def in_progress(facts: Facts) -> str:
     assert request is not None
     after = request.turn
     if facts.last_assistant_turn <= after:
-        return f"in progress: the latest request ({turn_ref(after)}), no reply yet"
+        return f"the latest request ({turn_ref(after)}) has no reply yet"
     edited = [f for f in facts.edited_files if f.turn > after]
+    deleted = [f for f in facts.files if f.status == "deleted" and f.turn > after]
     commits = [f for f in facts.commits if f.turn > after]
     evidence: list[str] = []
     if edited:
-        names = ", ".join(code(_basename(f.text)) for f in edited[:4]) + (", …" if len(edited) > 4 else "")
+        names = ", ".join(code(_basename(f.text)) for f in edited[:5]) + (", …" if len(edited) > 5 else "")
         evidence.append(f"edited {names}")
+    if deleted:
+        evidence.append("deleted " + ", ".join(code(_basename(f.text)) for f in deleted[:3]))
     if commits:
         evidence.append(f"committed {code(commits[-1].key)}")
     tests = [f for f in facts.tests if f.turn > after]
     if tests:
         evidence.append(f"tests {'failing' if tests[-1].status == 'failed' else 'passed'} ({turn_ref(tests[-1].turn)})")
+    ran = [f for f in facts.commands if f.turn > after]
+    if ran:
+        failed = sum(1 for f in ran if f.status == "failed")
+        plural = "s" if len(ran) != 1 else ""
+        evidence.append(f"{len(ran)} command{plural} run" + (f", {failed} failing" if failed else ""))
     if not evidence:
-        return (f"in progress: the latest request ({turn_ref(after)}); answered in words "
-                f"({turn_ref(facts.last_assistant_turn)}), no edits since")
-    return f"in progress: the latest request ({turn_ref(after)}); since then {'; '.join(evidence)}"
+        return (f"since the latest request ({turn_ref(after)}): answered in words "
+                f"({turn_ref(facts.last_assistant_turn)}), no edits or commands since")
+    return f"since the latest request ({turn_ref(after)}): {'; '.join(evidence)}"
 
 
 def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     request = facts.latest_request
-    unresolved = facts.unresolved_errors
-    if unresolved:
-        latest = max(unresolved, key=lambda f: f.turn)
-        if compact:
-            return f"Fix the error of {turn_ref(latest.turn)} (see Errors)."
-        return f"Fix the unresolved error from {turn_ref(latest.turn)} first (see Errors), then re-check it."
-    if request is not None and facts.last_assistant_turn <= request.turn:
+    if request is None:
+        return "Ask the user what to work on."
+    width = 120 if compact else 200
+    head = clip(" ".join(request.text.split()), width)
+    if facts.last_assistant_turn <= request.turn:
         return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
+    stops = [f for f in facts.interruptions if f.turn >= request.turn and f.status in ("interrupted", "cancelled",
+                                                                                         "undone")]
+    if stops and stops[-1].turn >= facts.last_assistant_turn:
+        last = stops[-1]
+        what = "undid" if last.status == "undone" else "interrupted"
+        return (f"The user {what} the last step ({turn_ref(last.turn)}); ask whether to resume or change course on "
+                f"the latest request: \"{head}\"")
+    last_edit = max((f.turn for f in facts.edited_files), default=-1)
+    standing = [f for f in facts.unresolved_errors if f.turn >= max(last_edit, request.turn)]
+    if standing:
+        error = max(standing, key=lambda f: f.turn)
+        what = f"{error.subject}: " if error.subject else ""
+        return (f"Fix the failure still standing at the end ({turn_ref(error.turn)}): {what}"
+                f"\"{clip(error.text, 90 if compact else 140)}\", then re-run it.")
     asked = [f for f in facts.open_items if f.status == "asked"]
     if asked:
         return f"Get the user's answer to the assistant's question ({turn_ref(asked[-1].turn)}): \"{asked[-1].text}\""
-    upcoming = [f for f in facts.open_items if f.status == "next" and f.source == "assistant"
-                and facts.latest_request is not None and f.turn > facts.latest_request.turn]
+    declined = [f for f in facts.refusals if f.turn >= request.turn]
+    if declined:
+        listed = "; ".join(code(f.text) for f in declined[-3:])
+        return (f"The user declined {listed} ({turn_ref(declined[-1].turn)}): ask before running them, or check the "
+                f"work another way.")
+    plan = [f for f in facts.plan if f.status == "in_progress"] or [f for f in facts.plan if f.status == "pending"]
+    if plan:
+        status = plan[0].status.replace("_", " ")
+        return f"Continue the agent's plan ({turn_ref(plan[0].turn)}, {status}): \"{plan[0].text}\""
+    suggested = suggested_commands(facts)
+    if suggested:
+        listed = "; ".join(code(c) for c in suggested[:3])
+        return f"Check the result: run {listed} (suggested by the assistant, {turn_ref(facts.last_assistant_turn)})."
+    upcoming = [f for f in facts.open_items if f.status == "next" and f.source == "assistant" and f.turn > request.turn]
     if upcoming:
         return f"Continue where the assistant left off ({turn_ref(upcoming[-1].turn)}): \"{upcoming[-1].text}\""
     if carried.still_open:
         return f"Pick up the open item carried over: {carried.still_open[0]}"
-    if request is not None:
-        return f"Check with the user that the latest request ({turn_ref(request.turn)}) is complete, then go on."
-    return "Ask the user what to work on."
+    said = f" (the assistant's last report, {turn_ref(facts.last_report.turn)}, is above)" if facts.last_report else ""
+    return f"Confirm with the user that the latest request is done{said}: \"{clip(head, 100)}\""
+
+
+def suggested_commands(facts: Facts) -> list[str]:
+    """Commands the assistant's last report asks to run that were not run successfully since."""
+    report = facts.last_report
+    if report is None or not report.detail:
+        return []
+    ran_ok = {f.key for f in facts.commands if f.status == "ok" and f.turn >= report.turn}
+    return [command for command in report.detail.split("\n") if command and command not in ran_ok]
