@@ -16,7 +16,9 @@ metadata and is skipped, as are fence marker lines.
 * ``number``: two digits or more, looked up with digit boundaries (``120`` is not found in
   ``1200``). Numbers the briefing computed are not anchors: counts (a number followed by
   ``%`` or by a counting word: tokens, turns, files, lines, ...) and turn citations
-  (``turn 9``, ``turns 19–32``), the briefing's references to the transcript.
+  (``turn 9``, ``turns 19–32``), the briefing's references to the transcript, and paste labels
+  (``[a 40-line Python block]``, ``[12 lines of pasted code]``): the briefing's description of a
+  paste it left out, not a quote.
 
 An anchor is verbatim when found as written or with its Markdown escapes undone (``\\|`` in a
 table cell); one shortened with ``…`` or ``...``, or wrapping lines, when each of its pieces
@@ -59,6 +61,9 @@ _CAMEL_RE = re.compile(r"(?<![\w.])(?:[a-z]+|[A-Z][a-z0-9]+)(?:[A-Z][a-z0-9]+)+(
 _NUMBER_RE = re.compile(rf"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])(?!\s*(?:{COUNT_WORDS})(?![\w]))", re.I)
 _TURN_CITATION_RE = re.compile(r"\bturns? \d+(?:\s*(?:[–-]|to|and)\s*\d+)?", re.I)
 _ELLIPSIS_RE = re.compile(r"…|\.\.\.")
+_PASTE_LABEL_RE = re.compile(
+    r"\[(?:an? \d+-line\b[^\]\n]{0,140}|\d+ lines of pasted \w+|… [\d,]+ more characters)(?:\]|…)"
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ def find_anchors(markdown: str, header: bool = True) -> list[tuple[str, str]]:
 
         return pattern.sub(record, text)
 
+    body = _PASTE_LABEL_RE.sub(lambda match: " " * len(match.group(0)), body)
     rest = take(_CODE_SPAN_RE, None, body)
     rest = take(_URL_RE, "path", rest)
     for match in _PATH_RE.finditer(rest):

@@ -63,8 +63,9 @@ def _summarise_fences(text: str, keep_short: int) -> str:
 
     def replace(match: re.Match[str]) -> str:
         body = match.group(3)
-        if body.count("\n") < keep_short:
-            return match.group(0)
+        if body.count("\n") < keep_short and "`" not in body:  # a short block: its lines as code spans
+            lines = [line.strip() for line in body.splitlines() if line.strip()]
+            return "; ".join(f"`{line}`" for line in lines) + "\n" if lines else ""
         return f"[{block_label(match.group(2), body)}]\n"
 
     return _FENCE_BLOCK_RE.sub(replace, text)
@@ -124,7 +125,15 @@ def digest(text: str, limit: int) -> str:
     short = summarise_pastes(text)
     short = _BLANKS_RE.sub(" / ", short.strip())
     short = " ".join(short.split())
-    return clip(short, limit)
+    return balanced_spans(clip(short, limit))
+
+
+def balanced_spans(text: str) -> str:
+    """``text`` whose last code span is closed: a clip inside a span would pair with a later backtick."""
+    if text.count("`") % 2 == 0:
+        return text
+    cut = text.rfind("`")
+    return text[:cut] + text[cut + 1 :]
 
 
 def request_digest(text: str) -> str:

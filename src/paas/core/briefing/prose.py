@@ -26,7 +26,16 @@ from dataclasses import replace
 
 from paas.core.briefing.anchors import specificity
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import Fences, clip, line_at, looks_like_code, normalise, sentence_at
+from paas.core.briefing.text import (
+    STOPWORDS,
+    Fences,
+    clip,
+    line_at,
+    looks_like_code,
+    normalise,
+    sentence_at,
+    words,
+)
 from paas.core.transcripts.model import Transcript, Turn
 
 RECENT_ASSISTANT_PROSE = 60  # decisions of the assistant
@@ -38,18 +47,25 @@ _CONSTRAINTS_PER_TURN = 12
 # "keep X" is a rule in a user's mouth ("keep the port 8443"); a label ("Constraint: ...") is a strong one.
 _CONSTRAINT_LABEL = r"\b(?:constraints?|requirements?|rules?)\s*:"
 _CONSTRAINT_RE = re.compile(
-    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)|avoid|keep)\b|"
+    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)?|avoid|keep|"
+    r"nothing else|without|i (?:want|prefer|need)|needs? to|has to|have to|please use|no need)\b|"
     + _CONSTRAINT_LABEL,
     re.IGNORECASE,
 )
 _STRONG_CONSTRAINT_RE = re.compile(r"\b(?:don[’']?t|do not|never|always|must|make sure)\b|" + _CONSTRAINT_LABEL,
                                    re.IGNORECASE)
 _DECISION_RE = re.compile(
-    r"\b(?:we[’']ll use|we will use|I[’']ll use|let[’']?s (?:go with|use|stick with)|decided|decide to|decision|"
-    r"instead of|rather than|switch(?:ed|ing)? (?:to|from)|going with|opted for|settled on|we[’']re using|"
-    r"chose to|stick with)\b",
+    r"\b(?:we[’']ll use|we will use|I[’']ll use|I will use|let[’']?s (?:go with|use|stick with|not)|decided|"
+    r"decide to|decision|instead of|instead|rather than|switch(?:ed|ing)? (?:to|from)|going with|went with|"
+    r"opted for|settled on|we[’']re using|chose(?: to)?|choose|stick with|better to|prefer(?:red)?|"
+    r"replac(?:e|ed|ing) \S+ with|no longer|dropp?(?:ed|ing)? the|approach)\b",
     re.IGNORECASE,
 )
+_ALTERNATIVE_RE = re.compile(r"\b(?:instead(?: of)?|rather than|not \S+ but|replac(?:e|ed|ing) \S+ with|"
+                             r"switch(?:ed|ing)? from|no longer|dropp?(?:ed|ing)?|over)\b", re.IGNORECASE)
+_REASON_RE = re.compile(r"\b(?:because|since|so that|as it|which (?:avoids|keeps|means)|to avoid|otherwise)\b",
+                        re.IGNORECASE)
+_NOT_A_RULE_STARTS = ("#", ">", "//", "/*", "*/", "--", "<!--", chr(34) * 3, chr(39) * 3, "|")
 _CHECKBOX_RE = re.compile(r"^[ \t]*[-*][ \t]+\[([ xX])\][ \t]+(.+)$", re.MULTILINE)
 _TODO_RE = re.compile(r"\b(?:TODO|FIXME)(?:\([^)\n]{0,40}\))?:\s*\w")
 _NEXT_RE = re.compile(
@@ -61,10 +77,11 @@ _NEXT_RE = re.compile(
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
 _CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid", "keep",
-                       "constraint", "requirement", "rule")
-_DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead of",
-                     "rather than", "switch", "going with", "opted for", "settled on", "re using", "chose to",
-                     "stick with")
+                       "constraint", "requirement", "rule", "nothing else", "without", "want", "prefer", "need",
+                       "has to", "have to", "please use")
+_DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead",
+                     "rather than", "switch", "going with", "went with", "opted for", "settled on", "re using", "chose",
+                     "choose", "stick with", "better to", "prefer", "replac", "no longer", "drop", "approach")
 _NEXT_NEEDLES = ("next", "still ", "remaining ", "left to do", "not yet", "follow-up", "follow up")
 _MARKER_STATUS = {"✅": "done-claim", "⚠️": "warning", "⚠": "warning", "🚧": "in-progress-claim", "❌": "failed-claim"}
 
@@ -124,11 +141,11 @@ def merge_facts(facts: list[Fact]) -> list[Fact]:
 def constraints(transcript: Transcript) -> list[Fact]:
     found: list[Fact] = []
     for turn in transcript.turns:
-        if turn.role != "user":
+        if turn.role != "user" or getattr(turn, "sidechain", False):
             continue
         taken = 0
-        for _, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
-            if len(sentence) < 8:
+        for offset, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
+            if len(sentence) < 8 or sentence.rstrip(" )*_").endswith("?") or _not_a_rule(turn.text, offset):
                 continue
             taken += 1
             if taken > _CONSTRAINTS_PER_TURN:
@@ -137,7 +154,38 @@ def constraints(transcript: Transcript) -> list[Fact]:
             found.append(Fact("constraint", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
                               source="user", score=strong))
     # scored once per distinct sentence, after merging (a rule repeated in every prompt costs one scan)
-    return [replace(f, score=f.score + specificity(f.text)) for f in merge_facts(found)]
+    merged = [replace(f, score=f.score + specificity(f.text)) for f in merge_facts(found)]
+    return _latest_rule_per_subject(merged)
+
+
+def _not_a_rule(text: str, offset: int) -> bool:
+    """A heading, a quoted or pasted line, a comment: says "must" without being the person's rule."""
+    start = text.rfind("\n", 0, offset) + 1
+    return text[start:offset + 1].lstrip().startswith(_NOT_A_RULE_STARTS)
+
+
+_SUBJECT_STOP = STOPWORDS | {"don't", "dont", "never", "always", "must", "only", "should", "keep", "avoid", "want",
+                             "need", "prefer", "make", "sure", "without", "nothing", "else", "please"}
+
+
+def _subject(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _SUBJECT_STOP and len(w) >= 4}
+
+
+def _latest_rule_per_subject(rules: list[Fact]) -> list[Fact]:
+    """A later rule on the same subject (most of its content words shared) replaces the earlier one."""
+    kept: list[Fact] = []
+    for rule in sorted(rules, key=lambda f: f.turn):
+        subject = _subject(rule.text)
+        survivors = []
+        for earlier in kept:
+            theirs = _subject(earlier.text)
+            shared = len(subject & theirs)
+            if earlier.turn < rule.turn and theirs and shared >= 2 and shared >= 0.6 * min(len(theirs), len(subject)):
+                continue  # restated or reversed later: the later wording holds
+            survivors.append(earlier)
+        kept = [*survivors, rule]
+    return kept
 
 
 def _conversation(transcript: Transcript) -> list[Turn]:
@@ -157,8 +205,11 @@ def decisions(transcript: Transcript) -> list[Fact]:
         for _, sentence in _prose_hits(_DECISION_RE, turn, 220, _DECISION_NEEDLES):
             if len(sentence) < 15 or sentence.endswith("?"):
                 continue
-            found.append(Fact("decision", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
-                              source=turn.role, score=1.0 if turn.role == "user" else 0.5))
+            alternative = _ALTERNATIVE_RE.search(sentence) is not None
+            reason = _REASON_RE.search(sentence) is not None
+            score = (1.0 if turn.role == "user" else 0.5) + (0.8 if alternative else 0.0) + (0.4 if reason else 0.0)
+            found.append(Fact("decision", sentence, turn.index, status="with alternative" if alternative else "",
+                              key=normalise(sentence), first_turn=turn.index, source=turn.role, score=score))
             hits += 1
             if hits >= 3:
                 break

@@ -204,7 +204,7 @@ def _decision_items(facts: Facts, salience: Salience) -> list[Item]:
     items = []
     for fact in facts.decisions:
         who = "user" if fact.source == "user" else "assistant"
-        priority = 52 + 6 * fact.score + 8 * salience.recency(fact.turn) + salience.past(fact.text)
+        priority = 56 + 8 * fact.score + 6 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("Decisions", f"{fact.text} ({turn_ref(fact.turn)}, {who})", priority, category="decision",
                           turn=fact.turn, order=fact.turn))
     return items

@@ -23,10 +23,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from paas.core.briefing.budget import Item
+from paas.core.briefing.digest import summarise_pastes
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
-from paas.core.briefing.text import clip, code
+from paas.core.briefing.text import clip, code, looks_like_code
 
 RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are history
 COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a clip of) their message
@@ -83,7 +84,7 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         if compact:
             priority = 84 + 4 * salience.recency(fact.turn)
         else:  # the newest few with their message; older ones by sha, fading with age (no raw commit flood)
-            priority = 95 + salience.recency(fact.turn) if rank < COMMIT_MESSAGES else 90 - 0.1 * rank
+            priority = 95 + salience.recency(fact.turn) if rank < COMMIT_MESSAGES else 92.5 - 0.1 * rank
         priority += salience.past(fact.text)
         items.append(Item("Where it stands", text, priority, category="commit", group="commits", turn=fact.turn,
                           order=10 + fact.turn / 1e6, separator="; "))
@@ -126,7 +127,9 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
 
 def _parts(facts: Facts, request: Fact) -> list[Item]:
     """The parts of a multi-part request, each with the files edited since that it names."""
-    parts = [m.group(1).strip() for m in _PART_RE.finditer(request.text)][:MAX_PARTS + 1]
+    prose = summarise_pastes(request.text)  # list items inside pasted code are not parts of the request
+    parts = [m.group(1).strip() for m in _PART_RE.finditer(prose) if not looks_like_code(m.group(1))]
+    parts = parts[:MAX_PARTS + 1]
     if len(parts) < 2:
         return []
     edited = [f for f in facts.edited_files if f.turn > request.turn]
