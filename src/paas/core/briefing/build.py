@@ -94,7 +94,7 @@ def build_briefing(
     lines_before = count_lines(source)
 
     def header(tokens_after: int) -> str:
-        return _header(transcript, options, tokens_before, tokens_after, budget)
+        return _header(transcript, options, tokens_before, tokens_after, budget, facts.project)
 
     def shorten(item: Item, room: int) -> Item:
         request = presized.latest_request
@@ -168,9 +168,12 @@ def _knowledge_line(linked: list[KnowledgeRef]) -> str:
     return "Related knowledge: " + "; ".join(f"#{ref.id} {ref.title}" for ref in linked)
 
 
-def _header(transcript: Transcript, options: BriefingOptions, before: int, after: int, budget: int) -> str:
-    name = options.project_name or transcript.title or "untitled session"
+def _header(transcript: Transcript, options: BriefingOptions, before: int, after: int, budget: int,
+            project: str = "") -> str:
+    name = options.project_name or transcript.title or project or "untitled session"
     lines = [f"# Handoff briefing: {name}", ""]
+    if project and project != name:
+        lines.append(f"- Project folder: {project}")
     if options.from_account or options.to_account:
         lines.append(f"- Handoff: from {options.from_account or '?'} to {options.to_account or '?'}")
     source = options.source_format or transcript.format

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from paas.core.briefing.digest import digest
+from paas.core.briefing.digest import LABEL_RE, digest, summarise_pastes
 from paas.core.briefing.model import Fact
 from paas.core.briefing.text import clip, normalise
 from paas.core.transcripts.model import Transcript, Turn
@@ -144,9 +144,30 @@ def last_report(transcript: Transcript, after: int) -> Fact | None:
         if turn.index <= after:
             return None
         if turn.role == "assistant" and _says_something(turn):
-            return Fact("report", digest(turn.text, REPORT_CHARS), turn.index, key=f"report:{turn.index}",
+            return Fact("report", report_digest(turn.text), turn.index, key=f"report:{turn.index}",
                         first_turn=turn.index, source="assistant", detail="\n".join(suggested_commands(turn.text)))
     return None
+
+
+
+
+def report_digest(text: str) -> str:
+    """A reply as a digest that leads with what it concluded.
+
+    Replies that carry code usually open with an intention ("I'll rewrite ...") and close,
+    after the last pasted block, with what was done and how to run it: when a block was
+    summarised and enough prose follows it, the digest is the opening sentence, then that
+    closing prose.
+    """
+    short = summarise_pastes(text)
+    labels = list(LABEL_RE.finditer(short))
+    closing = short[labels[-1].end():].strip() if labels else ""
+    if len(closing) < 60:
+        return digest(text, REPORT_CHARS)
+    opening = short[:labels[0].start()].strip()
+    first = re.split(r"(?<=[.!?:])\s", opening, maxsplit=1)[0] if opening else ""
+    head = digest(first, 160) if first else ""
+    return digest(f"{head} … {closing}" if head else closing, REPORT_CHARS)
 
 
 def suggested_commands(text: str) -> list[str]:

@@ -85,8 +85,6 @@ def quote(text: str) -> str:
 def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     """The project, the first request, and the later requests that changed the work."""
     items = []
-    if facts.project:
-        items.append(Item("Goal", f"Project: {facts.project}", 97, category="goal", order=0))
     request_turn = facts.latest_request.turn if facts.latest_request else -1
     shown = [f for f in facts.intents if f.turn != request_turn]
     width = 150 if compact else 240

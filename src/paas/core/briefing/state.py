@@ -117,10 +117,10 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
     items = []
     for fact in merged.values():
         failed = 4 if fact.status == "failed" else 0
-        priority = 56 + 14 * salience.recency(fact.turn) + failed + salience.past(fact.text)
+        priority = 68 + 10 * salience.recency(fact.turn) + failed + salience.past(fact.text)
         note = " (failed)" if fact.status == "failed" else ""
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        items.append(Item("Where it stands", code(clip(fact.text, 56)) + note + count, priority, category="command",
+        items.append(Item("Where it stands", code(clip(fact.text, 48)) + note + count, priority, category="command",
                           group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6, separator="; "))
     return items
 
