@@ -169,17 +169,79 @@ def test_user_shell_escape_and_local_command_output() -> None:
     assert transcript.turns[1].text == "done" and transcript.turns[2].text == "ok"
 
 
-def test_sidechain_and_api_error_records() -> None:
-    session = jsonl(
-        user("hi"),
-        {**assistant("side", text("sub-agent chatter")), "isSidechain": True},
-        {**assistant("err", text("API Error: overloaded")), "isApiErrorMessage": True},
-    )
+def test_api_error_records_become_system_turns() -> None:
+    session = jsonl(user("hi"), {**assistant("err", text("API Error: overloaded")), "isApiErrorMessage": True})
     transcript = read_claude_code(session)
-    assert [(turn.role, turn.text) for turn in transcript.turns] == [
-        ("user", "hi"),
-        ("system", "API Error: overloaded"),
+    turns = [(turn.role, turn.text) for turn in transcript.turns]
+    assert turns == [("user", "hi"), ("system", "API Error: overloaded")]
+
+
+def sidechain(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "isSidechain": True}
+
+
+SUBAGENT_SESSION = jsonl(
+    user("find where the config is loaded"),
+    assistant("m1", tool_use("task1", "Task", description="Find config", prompt="Search for config loading")),
+    sidechain(user("Search for config loading")),
+    sidechain(assistant("s1", text("Looking."), tool_use("g1", "Grep", pattern="load_config"))),
+    sidechain(user([result("g1", "src/config.py:3")])),
+    sidechain(assistant("s2", text("It is in src/config.py."))),
+    user([result("task1", [text("It is in src/config.py.")])]),
+    assistant("m2", text("The config is loaded in src/config.py.")),
+)
+
+
+def test_sidechain_prompt_is_the_agent_talking_not_the_person() -> None:
+    transcript = read_claude_code(SUBAGENT_SESSION)
+    assert [turn.text for turn in transcript.user_turns] == ["find where the config is loaded"]
+    prompt = next(turn for turn in transcript.turns if turn.text == "Search for config loading")
+    assert (prompt.role, prompt.sidechain) == ("assistant", True)
+
+
+def test_every_turn_of_a_sidechain_is_flagged_and_main_turns_are_not() -> None:
+    transcript = read_claude_code(SUBAGENT_SESSION)
+    assert [(turn.role, turn.sidechain, turn.text) for turn in transcript.turns] == [
+        ("user", False, "find where the config is loaded"),
+        ("assistant", False, ""),
+        ("assistant", True, "Search for config loading"),
+        ("assistant", True, "Looking."),
+        ("assistant", True, "It is in src/config.py."),
+        ("assistant", False, "The config is loaded in src/config.py."),
     ]
+    grep = next(call for call in transcript.tool_calls if call.name == "Grep")
+    assert grep.input == {"pattern": "load_config"} and grep.output == "src/config.py:3"
+    task = next(call for call in transcript.tool_calls if call.name == "Task")
+    assert task.output == "It is in src/config.py."
+
+
+def test_a_log_made_only_of_sidechain_records_has_no_user_turn() -> None:
+    session = jsonl(sidechain(user("Summarise README.md")), sidechain(assistant("s1", text("It is a demo."))))
+    transcript = read_claude_code(session)
+    assert transcript.user_turns == ()
+    assert all(turn.sidechain and turn.role == "assistant" for turn in transcript.turns)
+
+
+def test_a_main_record_never_continues_a_sidechain_turn_with_the_same_message_id() -> None:
+    session = jsonl(user("go"), sidechain(assistant("same", text("sub"))), assistant("same", text("main")))
+    turns = read_claude_code(session).turns
+    assert [(turn.text, turn.sidechain) for turn in turns[1:]] == [("sub", True), ("main", False)]
+
+
+def test_todo_write_calls_keep_their_todo_list() -> None:
+    todos = [
+        {"content": "Add the parser", "status": "completed", "activeForm": "Adding the parser"},
+        {"content": "Run the tests", "status": "in_progress", "activeForm": "Running the tests"},
+    ]
+    session = jsonl(
+        user("plan it"),
+        assistant("m1", tool_use("t1", "TodoWrite", todos=todos)),
+        user([result("t1", "Todos have been modified successfully.")]),
+    )
+    (call,) = read_claude_code(session).tool_calls
+    assert call.name == "TodoWrite"
+    assert call.input == {"todos": todos}
+    assert call.output == "Todos have been modified successfully." and call.exit_status is None
 
 
 def test_images_in_user_messages_become_placeholders() -> None:

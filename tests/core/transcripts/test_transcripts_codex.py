@@ -140,3 +140,50 @@ def test_output_without_a_known_call_becomes_a_tool_turn() -> None:
     transcript = read_codex(jsonl(item({"type": "function_call_output", "call_id": "zz", "output": "late"})))
     assert transcript.turns[0].role == "tool"
     assert transcript.turns[0].tool_calls[0].output == "late"
+
+
+def plan_call(arguments: Any, call_id: str = "p1") -> dict[str, Any]:
+    return item({"type": "function_call", "name": "update_plan", "arguments": arguments, "call_id": call_id})
+
+
+def test_update_plan_arguments_are_decoded_into_steps_and_explanation() -> None:
+    plan = [{"step": "Reproduce the bug", "status": "completed"}, {"step": "Fix rounding", "status": "in_progress"}]
+    rollout = jsonl(
+        item(message("user", "fix it")),
+        plan_call(json.dumps({"explanation": "Found the cause", "plan": plan})),
+        item({"type": "function_call_output", "call_id": "p1", "output": "Plan updated"}),
+    )
+    (call,) = read_codex(rollout).tool_calls
+    assert call.name == "update_plan"
+    assert call.input == {"plan": plan, "explanation": "Found the cause"}
+    assert call.output == "Plan updated" and not call.is_error
+
+
+def test_update_plan_without_explanation_or_with_damaged_items_keeps_one_shape() -> None:
+    arguments = json.dumps({"plan": [{"step": "Write tests", "status": "pending"}, "not a step", {"step": 3}]})
+    (call,) = read_codex(jsonl(item(message("user", "go")), plan_call(arguments))).tool_calls
+    assert call.input == {
+        "plan": [{"step": "Write tests", "status": "pending"}, {"step": "", "status": ""}],
+        "explanation": None,
+    }
+
+
+def test_update_plan_with_arguments_that_are_not_json_keeps_the_raw_text() -> None:
+    (call,) = read_codex(jsonl(item(message("user", "go")), plan_call("{plan: oops"))).tool_calls
+    assert (call.name, call.input) == ("update_plan", "{plan: oops")
+
+
+def test_update_plan_in_the_older_flat_format() -> None:
+    rollout = jsonl(
+        {"id": "sess", "timestamp": "2025-05-01T10:00:00Z", "instructions": None},
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go"}]},
+        {
+            "type": "function_call",
+            "name": "update_plan",
+            "call_id": "p1",
+            "arguments": json.dumps({"plan": [{"step": "Ship", "status": "pending"}]}),
+        },
+    )
+    transcript = read_transcript(rollout)
+    assert transcript.format == "codex_jsonl"
+    assert transcript.tool_calls[0].input == {"plan": [{"step": "Ship", "status": "pending"}], "explanation": None}

@@ -151,11 +151,11 @@ def claude_scan(text: str) -> dict[str, Any]:
     message_ids: set[str] = set()
     humans = 0
     for record in records(text):
-        if record.get("isSidechain"):
-            continue
+        side = record.get("isSidechain") is True  # a sub-agent's calls count; its prompts are not the person's
         content = (record.get("message") or {}).get("content")
         if record.get("type") == "assistant":
-            message_ids.add(record["message"]["id"])
+            if not side:
+                message_ids.add(record["message"]["id"])
             uses.update({b["id"]: b for b in content if isinstance(b, dict) and b.get("type") == "tool_use"})
         elif record.get("type") == "user" and not record.get("isMeta"):
             if isinstance(content, list):
@@ -164,7 +164,7 @@ def claude_scan(text: str) -> dict[str, Any]:
             else:
                 words = [content]
             machine = ("[Request interrupted", "<local-command-", "<bash-")
-            humans += sum(1 for w in words if w.strip() and not w.lstrip().startswith(machine))
+            humans += 0 if side else sum(1 for w in words if w.strip() and not w.lstrip().startswith(machine))
     return {"uses": uses, "results": results, "message_ids": message_ids, "humans": humans}
 
 
@@ -182,7 +182,8 @@ def test_claude_code_structure_matches_a_scan_of_the_records(row: dict[str, str]
         if use["name"] == "Bash" and "git commit" in use["input"].get("command", "")
     ]
     assert [c for c in calls if calls[c].name == "Bash" and "git commit" in calls[c].input_value("command")] == commits
-    assert len(transcript.assistant_turns) == len(scan["message_ids"])  # streamed records merged
+    main_replies = [turn for turn in transcript.assistant_turns if not turn.sidechain]
+    assert len(main_replies) == len(scan["message_ids"])  # streamed records merged
     assert len(transcript.user_turns) == scan["humans"]
     for call_id, block in scan["results"].items():
         call = calls[call_id]

@@ -52,6 +52,7 @@ class TurnDraft:
     parts: list[str] = field(default_factory=list)
     calls: list[CallDraft] = field(default_factory=list)
     key: str | None = None  # e.g. a streamed message id the next record may continue
+    sidechain: bool = False  # from a sub-agent's conversation (see ``model.Turn``)
 
     def add_text(self, text: str) -> None:
         if text and text.strip():
@@ -86,6 +87,7 @@ def build_transcript(
                 tool_calls=tuple(call.freeze() for call in draft.calls),
                 timestamp=draft.timestamp,
                 source_line=draft.source_line,
+                sidechain=draft.sidechain,
             )
         )
     return Transcript(format=format_name, turns=tuple(turns), title=title, metadata=metadata or {})

@@ -23,8 +23,14 @@ What it reads: one JSON object per line. ``type`` says what a record is:
   boundaries) become ``system`` turns; bookkeeping subtypes (turn durations, hook summaries)
   carry no content and are skipped.
 * ``summary``/``custom-title`` give the title. ``progress`` (hook and sub-agent progress),
-  ``file-history-snapshot`` and ``queue-operation`` records are bookkeeping and are skipped;
-  so are sidechain (sub-agent) records, whose work surfaces as the parent's tool result.
+  ``file-history-snapshot`` and ``queue-operation`` records are bookkeeping and are skipped.
+  Newer Claude Code logs a Task sub-agent's conversation as ``agent_progress`` progress
+  records (and in a file of its own); they stay skipped, so its prompt is never a user turn.
+* Sidechain records (``isSidechain: true``: a Task sub-agent's conversation, or a whole
+  sub-agent log) are read like the others, and every turn made from one has ``sidechain``
+  set. The "user" of a sidechain is the parent agent: its prompt (text, slash command) gets
+  role ``assistant``, so ``user_turns`` only ever hold what the person typed. Records of the
+  main conversation and of a sidechain are never merged into one turn.
 
 A tool result whose call is not in the file (a log that starts mid-session) becomes a
 ``tool`` turn holding a call named ``"unknown"`` so that no output is lost.
@@ -73,11 +79,13 @@ class _ClaudeCodeReader:
         self.title: str | None = None
         self.metadata: dict[str, Any] = {}
         self.shell_call: CallDraft | None = None  # a `!cmd` waiting for its output record
+        self.sidechain = False  # whether the record being read belongs to a sub-agent
 
     def record(self, number: int, record: dict[str, Any]) -> None:
         kind = as_str(record.get("type"))
-        if kind in _SKIPPED_TYPES or record.get("isSidechain") is True:
+        if kind in _SKIPPED_TYPES:
             return
+        self.sidechain = record.get("isSidechain") is True
         if kind == "summary":
             self.title = as_str(record.get("summary")) or self.title
         elif kind == "custom-title":
@@ -106,7 +114,10 @@ class _ClaudeCodeReader:
             self.metadata["models"].append(model)
 
     def _new_turn(self, role: str, number: int, record: dict[str, Any], key: str | None = None) -> TurnDraft:
-        draft = TurnDraft(role, timestamp=as_str(record.get("timestamp")), source_line=number, key=key)
+        if role == "user" and self.sidechain:
+            role = "assistant"  # the parent agent prompting its sub-agent, not the person
+        timestamp = as_str(record.get("timestamp"))
+        draft = TurnDraft(role, timestamp=timestamp, source_line=number, key=key, sidechain=self.sidechain)
         self.drafts.append(draft)
         return draft
 
@@ -119,7 +130,8 @@ class _ClaudeCodeReader:
             return
         message_id = as_str(message.get("id"))
         last = self.drafts[-1] if self.drafts else None
-        if message_id and last is not None and last.role == "assistant" and last.key == message_id:
+        continues = last is not None and last.role == "assistant" and last.sidechain == self.sidechain
+        if message_id and continues and last is not None and last.key == message_id:
             turn = last
         else:
             turn = self._new_turn("assistant", number, record, key=message_id)

@@ -16,6 +16,11 @@ format, where each line is the item itself (plus a first ``{"id", "timestamp",
   call_id}, ``custom_tool_call`` {name, input (free text, e.g. a patch)}, ``local_shell_call``
   {action} and ``web_search_call`` {action} become tool calls of the current assistant turn
   (a new one when the last turn is not the assistant's).
+* ``update_plan`` (codex-rs ``plan_tool``: arguments ``{"explanation"?, "plan": [{"step",
+  "status"}]}``, status ``pending``/``in_progress``/``completed``, output "Plan updated")
+  always comes through as ``{"plan": [{"step", "status"}, ...], "explanation": str | None}``:
+  items that are not objects are dropped, a missing list is empty, so a consumer reads the
+  agent's plan without guarding every field. Arguments that are not JSON stay the raw string.
 * ``function_call_output`` / ``custom_tool_call_output`` {call_id, output} attach to their call.
   The output is either plain text ("Exit code: N", "Process exited with code N") or a JSON
   string ``{"output", "metadata": {"exit_code"}}``; the exit status is taken from either, and
@@ -149,6 +154,8 @@ class _CodexReader:
         if kind == "function_call":
             call_input = _decode_arguments(item.get("arguments"))
             name = as_str(item.get("name")) or "unknown"
+            if name == "update_plan" and isinstance(call_input, dict):
+                call_input = _plan_input(call_input)
         elif kind == "custom_tool_call":
             call_input = as_str(item.get("input")) or ""
             name = as_str(item.get("name")) or "unknown"
@@ -180,6 +187,16 @@ def _decode_arguments(arguments: Any) -> dict[str, Any] | str:
     except (ValueError, RecursionError):
         return arguments
     return decoded if isinstance(decoded, dict) else arguments
+
+
+def _plan_input(arguments: dict[str, Any]) -> dict[str, Any]:
+    """``update_plan`` arguments in one shape: every step a ``{"step", "status"}`` dict."""
+    plan = [
+        {"step": as_str(item.get("step")) or "", "status": as_str(item.get("status")) or ""}
+        for item in as_list(arguments.get("plan"))
+        if isinstance(item, dict)
+    ]
+    return {"plan": plan, "explanation": as_str(arguments.get("explanation"))}
 
 
 def _decode_output(raw: Any) -> tuple[str, int | None, bool | None]:

@@ -15,6 +15,13 @@ Design: three frozen dataclasses, no behaviour beyond read-only views.
   ``timestamp`` is kept as an ISO 8601 string exactly as the source wrote it (or converted
   from an epoch number); nothing here reads the clock. ``source_line`` is the 1-based line
   where the turn starts, when the source is line-based.
+* ``Turn.sidechain``: True for every turn that comes from a sub-agent's conversation (Claude
+  Code records with ``isSidechain: true``, SpecStory's ``(sidechain)`` headings), not from
+  the main conversation with the person. In a sidechain the "user" who prompts the sub-agent
+  is the parent agent, so such a prompt gets role ``"assistant"`` (the agent talking to its
+  sub-agent), never ``"user"``: ``user_turns`` stay what the person typed. A consumer that
+  wants only the main conversation skips turns with ``sidechain`` set; the sub-agent's tool
+  calls (edits, commands) are real actions and stay visible to one that does not.
 * ``Transcript``: the format name, the ordered turns, an optional title and a JSON-able
   ``metadata`` dict of format-specific facts (session id, cwd, model, ...).
 
@@ -79,6 +86,7 @@ class Turn:
     tool_calls: tuple[ToolCall, ...] = ()
     timestamp: str | None = None
     source_line: int | None = None
+    sidechain: bool = False
 
 
 @dataclass(frozen=True)
