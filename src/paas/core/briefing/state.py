@@ -49,6 +49,9 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         items.append(Item("Where it stands", in_progress(facts), 99.0 if compact else NEVER, never_cut=not compact,
                           order=0))
         items += _parts(facts, request)
+    check = verification(facts)
+    if check:
+        items.append(Item("Where it stands", check, 92.5, category=None, order=1.5))
     report = facts.last_report
     if report is not None:
         text = clip(report.text, 240 if compact else 480)
@@ -104,6 +107,22 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         items.append(Item("Where it stands", f"done: {text} (carried over) — {evidence}", 72, order=15))
     items += _command_items(facts, salience)
     return items
+
+
+def verification(facts: Facts) -> str:
+    """Whether the last edit was checked: the commands run after it and how they ended."""
+    last_edit = max((f.turn for f in facts.edited_files), default=-1)
+    if last_edit < 0:
+        return ""
+    after = [f for f in facts.commands if f.turn > last_edit]
+    refused = [f for f in facts.refusals if f.turn >= last_edit and f.status == "command"]
+    if not after:
+        declined = f"; the user declined {code(clip(refused[0].text, 60))}" if refused else ""
+        return f"not verified: no command was run after the last edit ({turn_ref(last_edit)}){declined}"
+    failed = [f for f in after if f.status == "failed"]
+    if failed:
+        return f"checked after the last edit: {code(clip(failed[-1].text, 60))} failed ({turn_ref(failed[-1].turn)})"
+    return f"checked after the last edit: {code(clip(after[-1].text, 60))} ran ({turn_ref(after[-1].turn)})"
 
 
 def _command_items(facts: Facts, salience: Salience) -> list[Item]:
