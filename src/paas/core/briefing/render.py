@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.digest import request_digest
+from paas.core.briefing.digest import balanced_spans, request_digest
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
@@ -58,15 +58,18 @@ def _request_items(facts: Facts, compact: bool) -> list[Item]:
     items = [Item("Latest request", quote(request_digest(request.text)), NEVER, category="request",
                   turn=request.turn, raw=True, never_cut=True, order=1)]
     typed = ", ".join(code(f.text) for f in facts.later_inputs[-4:])
-    if compact:  # one short line: where the request is, what was typed after it
+    context = facts.request_context
+    if compact:  # one short line: where the request is, what it answers, what was typed after it
         after = f"; then typed {typed}" if typed else ""
         items.append(Item("Latest request", f"({turn_ref(request.turn)}{after})", NEVER, raw=True, never_cut=True,
                           order=1.5))
+        if context is not None:
+            items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
+                              f"\"{clip(context.text, 160)}\"", 98, raw=True, order=2))
         return items
     items.append(Item("Latest request", f"\n(the user's words, {turn_ref(request.turn)}; pastes summarised)", NEVER,
                       raw=True, never_cut=True, order=1.5))
-    if facts.request_context is not None:
-        context = facts.request_context
+    if context is not None:
         items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
                           f"\"{context.text}\"", 95, raw=True, order=2))
     if facts.later_inputs:
@@ -91,9 +94,11 @@ def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     for rank, fact in enumerate(reversed(shown)):
         if fact.status == "first":
             label, priority = f"Asked first ({turn_ref(fact.turn)})", 95.0
-        else:
-            label, priority = f"Then ({turn_ref(fact.turn)})", 88 + 4 * salience.recency(fact.turn) - rank
-        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact.text, width))}",
+        else:  # small budgets: the latest change of intent only competes with the report and the rules
+            label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
+            priority += 4 * salience.recency(fact.turn)
+        fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
+        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, width))}",
                           priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
     if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
         items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", 87, category="goal"))
@@ -101,7 +106,7 @@ def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
 
 
 def quote_inline(text: str) -> str:
-    return "\"" + " ".join(text.split()) + "\""
+    return "\"" + balanced_spans(" ".join(text.split())) + "\""
 
 
 def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item]:
@@ -112,7 +117,8 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
     for fact in facts.constraints:
         band = 90.0 if fact.key in specific else 74.0
         priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("Constraints", f"{fact.text} ({turn_ref(fact.turn)})", priority, category="constraint",
+        items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({turn_ref(fact.turn)})", priority,
+                          category="constraint",
                           turn=fact.turn, order=fact.turn))
     for text in carried.constraints:
         items.append(Item("Constraints", f"{text} (carried over)", 74 + salience.past(text), order=-1))
@@ -203,7 +209,8 @@ def _decision_items(facts: Facts, salience: Salience) -> list[Item]:
     for fact in facts.decisions:
         who = "user" if fact.source == "user" else "assistant"
         priority = 56 + 8 * fact.score + 6 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("Decisions", f"{fact.text} ({turn_ref(fact.turn)}, {who})", priority, category="decision",
+        items.append(Item("Decisions", f"{balanced_spans(fact.text)} ({turn_ref(fact.turn)}, {who})", priority,
+                          category="decision",
                           turn=fact.turn, order=fact.turn))
     return items
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.digest import summarise_pastes
+from paas.core.briefing.digest import balanced_spans, summarise_pastes
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
@@ -216,7 +216,7 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     if request is None:
         return "Ask the user what to work on."
     width = 120 if compact else 200
-    head = clip(" ".join(request.text.split()), width)
+    head = balanced_spans(clip(" ".join(summarise_pastes(request.text).replace("```", " ").split()), width))
     if facts.last_assistant_turn <= request.turn:
         return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
     stops = [f for f in facts.interruptions if f.turn >= request.turn and f.status in ("interrupted", "cancelled",
@@ -231,6 +231,8 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     if standing:
         error = max(standing, key=lambda f: f.turn)
         what = f"{error.subject}: " if error.subject else ""
+        if compact:
+            what = f"{balanced_spans(clip(error.subject, 50))}: " if error.subject else ""
         return (f"Fix the failure still standing at the end ({turn_ref(error.turn)}): {what}"
                 f"\"{clip(error.text, 90 if compact else 140)}\", then re-run it.")
     asked = [f for f in facts.open_items if f.status == "asked"]
@@ -255,7 +257,9 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     if carried.still_open:
         return f"Pick up the open item carried over: {carried.still_open[0]}"
     said = f" (the assistant's last report, {turn_ref(facts.last_report.turn)}, is above)" if facts.last_report else ""
-    return f"Confirm with the user that the latest request is done{said}: \"{clip(head, 100)}\""
+    if compact:
+        return f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is done{said}."
+    return f"Confirm with the user that the latest request is done{said}: \"{balanced_spans(clip(head, 100))}\""
 
 
 def suggested_commands(facts: Facts) -> list[str]:
