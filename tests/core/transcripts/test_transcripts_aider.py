@@ -189,3 +189,148 @@ def test_read_transcript_detects_aider_without_a_run_header() -> None:
     transcript = read_transcript("#### do x  \n\nDone.\n\n> Applied edit to x.py  \n")
     assert transcript.format == "aider"
     assert transcript.tool_calls[0].input == {"path": "x.py"}
+
+
+ARCHITECT = """
+# aider chat started at 2025-08-06 12:06:30
+
+> aider --architect --model sonnet  
+> Aider v0.85.2  
+> Model: claude-sonnet-4-5 with architect edit format  
+> Editor model: claude-haiku-4-5 with editor-diff edit format  
+
+#### make the greeting configurable  
+
+Plan for the greeting:
+
+1. Add a `GREETING` setting to config.py.
+2. Read it in app.py instead of the literal.
+
+> Tokens: 1.6k sent, 200 received.  
+
+#### Plan for the greeting:  
+####   
+#### 1. Add a `GREETING` setting to config.py.  
+#### 2. Read it in app.py instead of the literal.  
+
+config.py
+```python
+<<<<<<< SEARCH
+=======
+GREETING = "hi"
+>>>>>>> REPLACE
+```
+
+> Tokens: 2k sent, 90 received.  
+> Applied edit to config.py  
+> Commit 1a2b3c4 feat: configurable greeting  
+
+#### Plan for the greeting: thanks, now add a test  
+
+A test plan:
+
+- Call `greet()` and compare with `GREETING`.
+
+> Tokens: 1k sent, 50 received.  
+> Edit the files? (Y)es/(N)o [Yes]: y  
+
+#### A test plan:  
+####   
+#### - Call `greet()` and compare with `GREETING`.  
+
+tests/test_app.py
+```python
+<<<<<<< SEARCH
+=======
+def test_greet(): ...
+>>>>>>> REPLACE
+```
+
+> Applied edit to tests/test_app.py  
+
+#### /code rename greet to hello  
+
+Renamed.
+
+> Applied edit to app.py  
+
+#### Renamed.  
+
+Ok.
+"""
+
+
+def test_architect_answers_passed_to_the_editor_are_not_the_user_speaking() -> None:
+    transcript = read_aider(ARCHITECT)
+    assert [turn.text for turn in transcript.user_turns] == [
+        "make the greeting configurable",
+        "Plan for the greeting: thanks, now add a test",  # starts like the reply, but repeats nothing
+        "/code rename greet to hello",
+        "Renamed.",  # repeats the reply, but /code replies are never handed to an editor
+    ]
+    assert [handoff["echo_line"] for handoff in transcript.metadata["architect_handoffs"]] == [18, 44]
+    assert transcript.metadata["editor_models"] == ["claude-haiku-4-5"]
+
+
+def test_the_architect_text_is_kept_once_and_the_editor_reply_is_its_own_turn() -> None:
+    transcript = read_aider(ARCHITECT)
+    everything = "\n".join(turn.text for turn in transcript.turns)
+    assert everything.count("Read it in app.py instead of the literal.") == 1
+    assert everything.count("Call `greet()` and compare with `GREETING`.") == 1
+    architect, editor = transcript.assistant_turns[:2]
+    assert architect.text.startswith("Plan for the greeting:") and architect.tool_calls == ()
+    assert editor.text.startswith("config.py")
+    assert [(call.name, call.input) for call in editor.tool_calls] == [
+        ("edit", {"path": "config.py"}),
+        ("commit", {"sha": "1a2b3c4", "message": "feat: configurable greeting"}),
+    ]
+    lines = {h["architect_line"]: h["echo_line"] for h in transcript.metadata["architect_handoffs"]}
+    assert lines == {11: 18, 37: 44}  # the architect's reply, then aider's copy of it
+    assert transcript.turns[architect.index + 1] is editor
+
+
+def test_a_confirmed_edit_question_is_the_handoff_not_a_notice() -> None:
+    transcript = read_aider(ARCHITECT)
+    notices = "\n".join(turn.text for turn in transcript.turns if turn.role == "system")
+    assert "Edit the files?" not in notices
+    test_edit = next(turn for turn in transcript.assistant_turns if turn.text.startswith("tests/test_app.py"))
+    assert [call.input for call in test_edit.tool_calls] == [{"path": "tests/test_app.py"}]
+
+
+def test_a_declined_edit_question_keeps_the_next_prompt_as_the_user() -> None:
+    text = (
+        "> Model: sonnet with architect edit format  \n\n#### plan it  \n\nStep one.\n\n> Tokens: 1k sent  \n"
+        "> Edit the files? (Y)es/(N)o [Yes]: n  \n\n#### Step one.  \n\nOk.\n"
+    )
+    transcript = read_aider(text)
+    assert [turn.text for turn in transcript.user_turns] == ["plan it", "Step one."]
+    assert "Edit the files? n" in "\n".join(turn.text for turn in transcript.turns if turn.role == "system")
+    assert transcript.metadata["architect_handoffs"] == []
+
+
+def test_a_confirmed_handoff_that_does_not_repeat_the_reply_is_the_agent_not_the_user() -> None:
+    text = (
+        "> Model: sonnet with architect edit format  \n\n#### plan it  \n\nStep one.\n\n> Tokens: 1k sent  \n"
+        "> Edit the files? (Y)es/(N)o [Yes]: y  \n\n#### Step one, reworded.  \n\nDone.\n"
+    )
+    transcript = read_aider(text)
+    assert [turn.text for turn in transcript.user_turns] == ["plan it"]
+    assert [turn.text for turn in transcript.assistant_turns] == ["Step one.", "Step one, reworded.", "Done."]
+
+
+def test_a_one_shot_architect_command_hands_over_in_a_code_mode_run() -> None:
+    text = (
+        "> Main model: sonnet with diff edit format  \n\n#### /architect add logging  \n\n#### add logging  \n\n"
+        "Use the logging module.\n\n> Tokens: 1k sent  \n\n#### Use the logging module.  \n\nDone.\n\n"
+        "#### Done.  \n"
+    )
+    transcript = read_aider(text)
+    assert [turn.text for turn in transcript.user_turns] == ["/architect add logging", "Done."]
+    assert [turn.text for turn in transcript.assistant_turns] == ["Use the logging module.", "Done."]
+
+
+def test_a_repeated_reply_outside_architect_mode_is_still_the_user() -> None:
+    text = (
+        "> Main model: sonnet with diff edit format  \n\n#### hi  \n\nHello.\n\n> Tokens: 1k sent  \n\n#### Hello.  \n"
+    )
+    assert [turn.text for turn in read_aider(text).user_turns] == ["hi", "Hello."]

@@ -91,20 +91,58 @@ def prompt_blocks(lines: list[str]) -> list[tuple[int, str]]:
     return blocks
 
 
+def architect_echoes(lines: list[str]) -> list[int]:
+    """First lines of the `####` runs that repeat, line for line, the reply text just before them.
+
+    That is how aider logs the architect's answer being passed to the editor model; the reply
+    is the text before the `> ` output lines (tokens, file questions) that follow it."""
+    echoes: list[int] = []
+    number = 0
+    while number < len(lines):
+        if not lines[number].startswith("####"):
+            number += 1
+            continue
+        start, block = number, []
+        while number < len(lines) and (lines[number].startswith("####") or not lines[number].strip()):
+            if lines[number][5:].strip():
+                block.append(lines[number][5:].rstrip())
+            number += 1
+        before, back = [], start - 1
+        while back >= 0 and (not lines[back].strip() or lines[back].startswith(">")):
+            back -= 1
+        while back >= 0 and len(before) < len(block) and not lines[back].startswith(("####", "> ")):
+            if lines[back].strip():
+                before.append(lines[back].rstrip())
+            back -= 1
+        if block and before[::-1] == block:
+            echoes.append(start + 1)
+    return echoes
+
+
 @pytest.mark.parametrize("row", rows_of("aider"), ids=ids(rows_of("aider")))
 def test_aider_prompts_match_the_prompt_blocks(row: dict[str, str]) -> None:
     text, transcript = load(row)
     lines = lines_of(text)
     blocks = prompt_blocks(lines)
     assert len(blocks) == notes(row)["user_blocks"]  # SOURCES counted the same blocks
+    architect = " with architect edit format" in text or "\n#### /architect " in text
+    echoes = architect_echoes(lines) if architect else []
+    assert [handoff["echo_line"] for handoff in transcript.metadata["architect_handoffs"]] == echoes
     prompt_starts = {turn.source_line for turn in transcript.user_turns}
+    assert prompt_starts.isdisjoint(echoes)
     reply_text = "\n".join(turn.text for turn in transcript.assistant_turns)
-    headings = [(number, first) for number, first in blocks if number not in prompt_starts]
+    headings = [(n, first) for n, first in blocks if n not in prompt_starts and n not in echoes]
     assert all(f"#### {first}" in reply_text for _, first in headings)  # the rest are headings in replies
-    assert len(transcript.user_turns) == len(blocks) - len(headings)
+    assert len(transcript.user_turns) == len(blocks) - len(headings) - len(echoes)
     prompt_lines = [line for line in lines if line.startswith("####")]
     if all(line.endswith("  ") for line in prompt_lines):  # aider's own mark on every prompt line kept
         assert headings == []
+
+
+def test_the_architect_mode_histories_hand_answers_to_the_editor() -> None:
+    handoffs = {row["file"][:2]: len(load(row)[1].metadata["architect_handoffs"]) for row in rows_of("aider")}
+    assert all(handoffs[key] > 0 for key in ("14", "17", "19", "20"))  # the four architect-mode files
+    assert all(count == 0 for key, count in handoffs.items() if key not in ("14", "17", "19", "20"))
 
 
 @pytest.mark.parametrize("row", rows_of("aider"), ids=ids(rows_of("aider")))

@@ -23,6 +23,14 @@ What it reads. Aider appends to one Markdown file per repository:
 * Other ``> `` messages (errors, warnings, declined commands, answers) are kept, one per line,
   in one ``system`` turn per exchange so that errors stay visible. Noise is dropped: token and
   cost lines, ``/undo`` hints, "Added N lines of output", Ctrl-C hints, retry countdowns.
+* Architect mode: aider hands the architect model's answer to the editor model and logs that
+  input like a prompt, as ``#### `` lines repeating the answer (see ``aider_architect``). In a
+  run whose edit format is architect (or after ``/architect X``), a block that repeats the
+  reply before it line for line, or follows a confirmed "Edit the files?", is that copy, not
+  the person: it is dropped (the architect turn holds the text once), or, when it repeats
+  nothing, becomes an ``assistant`` turn. The editor's reply is the next ``assistant`` turn.
+  ``metadata["architect_handoffs"]`` lists ``{"architect_line", "echo_line"}`` (the architect
+  turn's ``source_line``, the copy's first line); ``metadata["editor_models"]`` the editors.
 * Everything else is reply text. Inside a fenced block ``>`` lines are reply text; the fence
   also ends at a session header, a prompt line, ``> Tokens:`` or ``> Applied edit``, which aider
   writes only after a reply, so a reply cut off mid-fence cannot swallow the rest of the file.
@@ -37,6 +45,7 @@ import re
 from typing import Any
 
 from paas.core.transcripts._common import CallDraft, TurnDraft, build_transcript
+from paas.core.transcripts.aider_architect import Handover, repeats_reply
 from paas.core.transcripts.model import Transcript
 
 FORMAT = "aider"
@@ -69,7 +78,7 @@ def read_aider(text: str) -> Transcript:
 class _AiderReader:
     def __init__(self) -> None:
         self.drafts: list[TurnDraft] = []
-        self.metadata: dict[str, Any] = {"sessions": [], "models": []}
+        self.metadata: dict[str, Any] = {"sessions": [], "models": [], "editor_models": [], "architect_handoffs": []}
         self.session: TurnDraft | None = None  # the current run's system turn
         self.user: TurnDraft | None = None  # the prompt being read
         self.user_lines: list[str] = []
@@ -79,6 +88,8 @@ class _AiderReader:
         self.message_line = 0
         self.message_open = False  # the message continues on the next line
         self.in_fence = self.in_thinking = self.marked_prompts = False
+        self.architect_run = False  # the run's edit format is architect
+        self.handed_over: Handover | None = None  # what the prompt block being read may repeat
         self._start_exchange(preamble=True)
 
     def _start_exchange(self, preamble: bool) -> None:
@@ -89,6 +100,10 @@ class _AiderReader:
         self.pending_subjects: list[str] = []  # messages a following question may refer to
         self.added_paths: set[str] = set()
         self.stderr_call: CallDraft | None = None  # a failed commit collecting a multi-line stderr
+        self.reply_lines: list[str] = []  # non-blank reply lines of the exchange, as written
+        self.reply_end = 0  # len(reply_lines) where the last reply text ended
+        self.edit_answer: bool | None = None  # "Edit the files?" answered: yes hands over, no keeps it
+        self.architect = self.architect_run  # the exchange's reply comes from an architect model
 
     def read(self, text: str) -> Transcript:
         lines = [raw.rstrip("\r") for raw in text.split("\n")]
@@ -127,6 +142,7 @@ class _AiderReader:
                 self._end_user()
             self._end_prose()
             self._end_message()
+            self.reply_lines.append(line.rstrip())  # a quote in a reply is reply text too
             self.message, self.message_line = [line[2:].rstrip()], number
             self.message_open = bool(line[2:].strip()) and not line.endswith("  ")
         elif not line.strip():
@@ -148,7 +164,7 @@ class _AiderReader:
         self.session = self._new_turn("system", number, timestamp=started_at or None)
         self.session.add_text(f"aider chat started at {started_at}")
         self.metadata["sessions"].append(started_at)
-        self.in_fence = False
+        self.in_fence = self.architect_run = False
         self._start_exchange(preamble=True)
 
     def _new_turn(self, role: str, number: int | None, timestamp: str | None = None) -> TurnDraft:
@@ -161,6 +177,9 @@ class _AiderReader:
         if self.user is None:
             self._end_prose()
             self._flush_notices()
+            self.handed_over = Handover(
+                self.reply_lines, self.reply_end, self.edit_answer, self.architect, self.assistant
+            )
             self.user = self._new_turn("user", number)
             self.user_lines = []
             self._start_exchange(preamble=False)
@@ -181,8 +200,30 @@ class _AiderReader:
             if previous.startswith(_ECHO_COMMANDS) and previous.split(" ", 1)[1].strip() == joined.strip():
                 continue
             kept.append(joined)
+        handed, self.handed_over = self.handed_over, None
+        if handed is not None and handed.architect and handed.confirmed is not False:
+            repeats = repeats_reply(handed, self.user_lines)
+            if repeats or handed.confirmed:
+                self._hand_over(handed, "\n".join(kept), repeats)
+                self.user = None
+                return
         self.user.add_text("\n".join(kept))
         self.user = None
+        last = kept[-1] if kept else ""  # what the person asked for last decides who replies
+        self.architect = last.startswith("/architect ") or self.architect_run and not last.startswith("/")
+
+    def _hand_over(self, handed: Handover, text: str, repeats: bool) -> None:
+        """The prompt block is aider passing the architect's answer to the editor model."""
+        assert self.user is not None
+        architect_line = handed.reply_turn.source_line if handed.reply_turn is not None else None
+        handoff = {"architect_line": architect_line, "echo_line": self.user.source_line}
+        self.metadata["architect_handoffs"].append(handoff)
+        self.architect = False  # the editor replies next; its reply is never handed over
+        if repeats and self.drafts and self.drafts[-1] is self.user:
+            self.drafts.pop()  # the architect turn already holds this text
+        else:
+            self.user.role = "assistant"  # the architect's words sent to the editor, not the person's
+            self.user.add_text(text)
 
     # ---- assistant prose -----------------------------------------------------------------
     def _prose(self, number: int, line: str) -> None:
@@ -199,9 +240,12 @@ class _AiderReader:
             self._flush_notices()
             self.prose_line = number
         self.prose.append(line)
+        if line.strip():
+            self.reply_lines.append(line.rstrip())
 
     def _end_prose(self) -> None:
         if self.prose:
+            self.reply_end = len(self.reply_lines)
             self._agent_turn(self.prose_line, for_text=True).add_text("\n".join(self.prose).rstrip())
         self.prose = []
         self.in_thinking = False
@@ -273,6 +317,10 @@ class _AiderReader:
         adds_files = question.startswith(("Add file", "Add these files", "Add files"))
         if question.startswith("Add command output"):
             return  # aider does not log the output itself: nothing to keep
+        if question.startswith("Edit the files"):
+            self.edit_answer = confirmed  # yes: the architect's answer goes to the editor next
+            if confirmed:
+                return
         if confirmed and (adds_files or question.startswith("Add URL")):
             name, key = ("add_file", "path") if adds_files else ("web", "url")
             plural = question.startswith(("Add these", "Add files"))
@@ -300,11 +348,13 @@ class _AiderReader:
         self.notice_lines = []
 
     def _remember_model(self, message: str) -> None:
-        for prefix in ("Main model: ", "Model: "):
+        for prefix, key in (("Main model: ", "models"), ("Model: ", "models"), ("Editor model: ", "editor_models")):
             if message.startswith(prefix):
                 model = message[len(prefix) :].split(" with ", 1)[0].strip()
-                if model and model not in self.metadata["models"]:
-                    self.metadata["models"].append(model)
+                if model and model not in self.metadata[key]:
+                    self.metadata[key].append(model)
+                if key == "models":
+                    self.architect_run = " with architect edit format" in message
 
 
 def _trailing_paths(subjects: list[str], limit: int | None) -> list[str]:
