@@ -32,6 +32,7 @@ LABEL_RE = re.compile(
     r"\[(?:an? \d+-line(?: [^\]\n…]{0,120})?|\d+ lines of pasted code|… [\d,]+ more characters)(?:\]|…)"
 )
 _BLANKS_RE = re.compile(r"\n\s*\n+")
+_DIGITS_RE = re.compile(r"\d+")
 _SCAN_CHARS = 200_000
 _RUN_MIN = 4  # consecutive code or log lines that count as a paste
 _LANGUAGE_NAMES = {
@@ -91,9 +92,16 @@ def _summarise_runs(text: str) -> str:
             out.extend(run)
         run, kind = [], ""
 
+    previous_shape = ""
     for line in lines:
         stripped = line.strip()
-        this = "log" if stripped and _LOG_LINE_RE.match(line) else "code" if looks_like_code(stripped) else ""
+        shape = _DIGITS_RE.sub("#", stripped)
+        repeated = bool(stripped) and shape == previous_shape and len(stripped) > 12
+        previous_shape = shape
+        this = "log" if stripped and (_LOG_LINE_RE.match(line) or repeated) else \
+            "code" if looks_like_code(stripped) else ""
+        if repeated and len(run) == 0 and out and _DIGITS_RE.sub("#", out[-1].strip()) == shape:
+            run.append(out.pop())  # the first line of a run of look-alike lines (a pasted output)
         if stripped.startswith("[") and stripped.endswith("]") and ("block" in stripped or "pasted" in stripped):
             this = ""  # a label written by _summarise_fences
         if this and (not kind or this == kind or len(run) < 2):
