@@ -4,8 +4,14 @@ Design: tool calls are the strongest evidence a transcript holds (the harness lo
 they are read first and in one pass, in order, each call getting a sequence number. What the
 pass records is an ``ActionLog``:
 
-* files by path, with the strongest action seen: ``created`` > ``edited`` > ``read``; a path
-  whose every edit failed is ``edit failed`` (listed, never called edited);
+* file events, in order: reads, edits, creations, deletions and renames, each with its raw path
+  as the call gave it (``files`` turns them into one status per file). Deletions and renames
+  come from delete/rename tools, ``*** Delete File:`` / ``*** Move to:`` patches and diff
+  headers, shell commands (``rm``, ``git rm``, ``mv``, ``git mv``, ``del``, ``Remove-Item``,
+  ``Move-Item``, ``unlink``) that did not fail, and harness notices (``Deleting P``,
+  ``Updating and moving A to B``); a notice that a file does not exist (``P: file not found
+  error``, ``Repo-map can't include P``) voids the reads of it. Adding a file to the chat or
+  dropping it is context housekeeping: a read at most, never an edit;
 * commands by their first line (a leading ``cd DIR &&`` and environment assignments ignored),
   with the last exit status and the number of runs;
 * test runs: a test command, or a command (or test tool) output holding a summary line (pytest, jest, cargo,
@@ -26,6 +32,7 @@ input (a patch) never breaks a reader of dict inputs.
 from __future__ import annotations
 
 import re
+import shlex
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,12 +49,30 @@ SHELL_NAMES = frozenset(
 )
 READ_NAMES = frozenset({"read", "read_file", "view", "view_file", "open_file", "notebookread", "add_file", "cat"})
 CREATE_NAMES = frozenset({"write_to_file", "create_file"})
+DELETE_NAMES = frozenset({"delete_file", "deletefile", "delete_files", "remove_file", "rm", "unlink"})
+RENAME_NAMES = frozenset({"rename_file", "move_file", "renamefile", "movefile", "rename", "mv"})
+_RENAME_KEYS = (("old_path", "new_path"), ("source", "destination"), ("source_path", "target_path"),
+                ("from", "to"), ("src", "dst"), ("path", "new_path"), ("file_path", "new_file_path"))
 SEARCH_NAMES = frozenset({"glob", "grep", "ls", "list_dir", "list_files", "search", "codebase_search", "grep_search",
                           "file_search", "web", "web_search", "webfetch", "fetch", "find", "search_files"})
 PATH_KEYS = ("path", "file_path", "filePath", "target_file", "notebook_path", "filename", "file", "absolute_path",
              "relative_workspace_path")
 
 _PATCH_PATH_RE = re.compile(r"^(?:\*\*\* (?:Update|Add|Delete) File: |\+\+\+ b/)(.+)$", re.MULTILINE)
+_PATCH_OP_RE = re.compile(  # in order: apply_patch headers, unified-diff header pairs, git rename lines
+    r"^\*\*\* (Add|Update|Delete) File: (.+?)[ \t]*$"
+    r"|^\*\*\* Move to: (.+?)[ \t]*$"
+    r"|^--- (.+?)[ \t]*\n\+\+\+ (.+?)[ \t]*$"
+    r"|^rename from (.+?)[ \t]*\nrename to (.+?)[ \t]*$",
+    re.MULTILINE,
+)
+_FILE_COMMAND_RE = re.compile(r"\b(?:rm|mv|unlink|del|erase|Remove-Item|Move-Item|Rename-Item|ren|move|rename)\b")
+_COMMAND_SPLIT_RE = re.compile(r"&&|\|\||;|\||\n")
+_NOTICE_RE = re.compile(
+    r"^(?:> )?(?:(?:Deleting|Deleted)(?: file)? (?P<deleted>\S+?)|Updating and moving (?P<old>\S+) to (?P<new>\S+?)"
+    r"|(?P<missing>\S+?): file not found error|Repo-map can't include (?P<unmapped>\S+?))\.?[ \t]*$",
+    re.MULTILINE,
+)
 _CD_PREFIX_RE = re.compile(r"^(?:cd\s+\S+\s*(?:&&|;)\s*|[A-Z_][A-Z0-9_]*=\S*\s+|sudo\s+|npx\s+|env\s+)+")
 _TEST_CMD_RE = re.compile(
     r"\b(?:pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|pnpm|yarn|bun)(?: run)? test|"
@@ -57,14 +82,15 @@ _TEST_CMD_RE = re.compile(
 _GIT_COMMIT_OUT_RE = re.compile(r"^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.+)$", re.MULTILINE)
 
 
-@dataclass
-class FileRecord:
-    path: str
-    status: str  # created / edited / edit failed / read
-    first_turn: int
+@dataclass(frozen=True)
+class FileEvent:
+    """One thing that happened to a file, with the path exactly as the call (or notice) gave it."""
+
+    seq: int
     turn: int
-    count: int = 0
-    failed_edits: int = 0
+    op: str  # "read", "edit", "create", "delete", "rename", "edit failed", "missing"
+    path: str
+    to: str = ""  # a rename's new path
 
 
 @dataclass
@@ -92,7 +118,8 @@ class Failure:
 
 @dataclass
 class ActionLog:
-    files: dict[str, FileRecord] = field(default_factory=dict)
+    file_events: list[FileEvent] = field(default_factory=list)
+    cwd: str = ""  # the agent's working folder, when the transcript names it
     commands: dict[str, CommandRecord] = field(default_factory=dict)
     tests: dict[str, Fact] = field(default_factory=dict)
     commits: list[Fact] = field(default_factory=list)
@@ -157,12 +184,16 @@ def command_family(command: str) -> str:
 def read_actions(transcript: Transcript) -> ActionLog:
     """One pass over the tool calls; a transcript without any reads the actions its assistant states."""
     log = ActionLog()
+    cwd = transcript.metadata.get("cwd") if isinstance(transcript.metadata, dict) else None
+    log.cwd = cwd.strip() if isinstance(cwd, str) else ""
     seq = 0
     structured = any(turn.tool_calls for turn in transcript.turns)
     for turn in transcript.turns:
         for call in turn.tool_calls if structured else stated_calls(turn):
             seq += 1
             _one_call(log, call, seq, turn.index)
+        if turn.role == "system" and turn.text:
+            _notices(log, turn.text, seq, turn.index)
     return log
 
 
@@ -184,10 +215,22 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
         command = command_of(call)
         if command:
             _command(log, call, command, seq, turn, failed)
+            if not failed and _FILE_COMMAND_RE.search(command):
+                for op, path, to in shell_file_ops(command):
+                    log.file_events.append(FileEvent(seq, turn, op, path, to))
     elif name in READ_NAMES:
         for path in paths_of(call):
             if not failed:
-                _file(log, path, "read", turn)
+                log.file_events.append(FileEvent(seq, turn, "read", path))
+    elif name in DELETE_NAMES and not failed:
+        for path in paths_of(call) or _string_list(call.input_value("paths")):
+            log.file_events.append(FileEvent(seq, turn, "delete", path))
+    elif name in RENAME_NAMES and not failed:
+        for old_key, new_key in _RENAME_KEYS:
+            old, new = call.input_value(old_key), call.input_value(new_key)
+            if isinstance(old, str) and isinstance(new, str) and old.strip() and new.strip():
+                log.file_events.append(FileEvent(seq, turn, "rename", old.strip(), new.strip()))
+                break
     if name not in ("commit",) and not call.is_edit and name not in SHELL_NAMES and command_of(call) is None:
         key = f"tool:{name}"
         if failed:
@@ -197,32 +240,137 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
     _test_summary(log, call, seq, turn, failed)
 
 
-def _file(log: ActionLog, path: str, status: str, turn: int) -> FileRecord:
-    record = log.files.get(path)
-    rank = {"read": 0, "edit failed": 1, "edited": 2, "created": 3}
-    if record is None:
-        record = log.files[path] = FileRecord(path, status, turn, turn)
-    elif rank[status] > rank[record.status]:
-        record.status = status
-    record.turn = turn
-    record.count += 1
-    return record
+def _string_list(value: Any) -> list[str]:
+    return [item.strip() for item in value if isinstance(item, str) and item.strip()] if isinstance(value, list) else []
 
 
 def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, name: str) -> None:
-    paths = paths_of(call)
     output = (call.output or "")[:200].lower()
-    for path in paths:
+    ops = _edit_ops(call, name, output)
+    for op, path, to in ops:
         if failed:
-            record = _file(log, path, "edit failed", turn)
-            record.failed_edits += 1
+            log.file_events.append(FileEvent(seq, turn, "edit failed", path))
             log.failures.append(Failure(seq, turn, "edit", path, error_line(call.output), (f"edit:{path}",)))
             continue
-        created = name in CREATE_NAMES or "created" in output or "create new file" in output
-        _file(log, path, "created" if created else "edited", turn)
+        log.file_events.append(FileEvent(seq, turn, op, path, to))
         _succeed(log, (f"edit:{path}",), seq, turn)
     if not failed:
         log.edit_turns.append(turn)
+
+
+_DELETED_OUTPUT_RE = re.compile(r"\b(?:file (?:was |has been )?deleted|deleted (?:the )?file|removed file)\b")
+
+
+def _edit_ops(call: ToolCall, name: str, output: str) -> list[tuple[str, str, str]]:
+    """``(op, path, new path)`` of an edit call: per patch header when it is a patch, else its path."""
+    patch: Any = call.input if isinstance(call.input, str) else None
+    if patch is None:
+        for key in ("input", "patch", "diff"):
+            patch = call.input_value(key)
+            if isinstance(patch, str):
+                break
+    has_path = any(isinstance(call.input_value(key), str) for key in PATH_KEYS)
+    if isinstance(patch, str) and not has_path and ("*** " in patch or "+++ " in patch or "rename from" in patch):
+        ops = patch_ops(patch)
+        if ops:
+            return ops
+    if _DELETED_OUTPUT_RE.search(output):
+        op = "delete"
+    elif name in CREATE_NAMES or "created" in output or "create new file" in output:
+        op = "create"
+    else:
+        op = "edit"
+    return [(op, path, "") for path in paths_of(call)]
+
+
+def patch_ops(patch: str) -> list[tuple[str, str, str]]:
+    """What a patch does, file by file: ``(create|edit|delete|rename, path, new path)``."""
+    ops: list[tuple[str, str, str]] = []
+    for match in _PATCH_OP_RE.finditer(patch):
+        action, path, moved, minus, plus, renamed_from, renamed_to = match.groups()
+        if action:
+            ops.append(({"Add": "create", "Update": "edit", "Delete": "delete"}[action], path, ""))
+        elif moved:
+            if ops and ops[-1][0] == "edit":
+                ops[-1] = ("rename", ops[-1][1], moved)
+        elif minus:
+            old, new = _diff_side(minus), _diff_side(plus)
+            if old and new:
+                ops.append(("edit", new, "") if old == new else ("rename", old, new))
+            elif new or old:
+                ops.append(("create", new, "") if new else ("delete", old, ""))
+        elif renamed_from:
+            ops.append(("rename", renamed_from, renamed_to))
+    return list(dict.fromkeys(ops))  # git diffs state a rename twice (header lines and --- / +++)
+
+
+def _diff_side(header: str) -> str:
+    """The path of one side of a unified-diff header (``a/x`` -> ``x``), "" for ``/dev/null``."""
+    path = header.split("\t", 1)[0].strip()
+    if path == "/dev/null":
+        return ""
+    return path[2:] if path.startswith(("a/", "b/")) else path
+
+
+def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
+    """Deletions and renames a shell command performs: ``(delete|rename, path, new path)``.
+
+    Each simple command (split at ``&&``, ``||``, ``;``, ``|``, newlines) is read: ``rm``,
+    ``git rm`` (not ``--cached``), ``unlink``, ``del``/``erase``, ``Remove-Item`` delete their
+    operands; ``mv``, ``git mv``, ``move``, ``ren``, ``Move-Item``, ``Rename-Item`` rename the
+    first operand to the last (into it, when the last ends with a separator or several files
+    move). Globs and variables are skipped: they name no single file.
+    """
+    ops: list[tuple[str, str, str]] = []
+    for part in _COMMAND_SPLIT_RE.split(command[:4000]):
+        try:  # a backslash is a Windows separator there, not an escape
+            words = [w.strip("'\"") for w in shlex.split(part, posix="\\" not in part)]
+        except ValueError:
+            words = part.split()
+        while words and (words[0] in ("sudo", "command", "builtin") or "=" in words[0] and words[0][:1] != "-"):
+            words = words[1:]  # sudo, FOO=1: the program comes after
+        if len(words) >= 2 and words[0] == "git" and words[1] in ("rm", "mv"):
+            if "--cached" in words:
+                continue
+            words = words[1:]
+        if not words:
+            continue
+        program = words[0].rsplit("/", 1)[-1].lower()
+        operands = [w for w in words[1:] if not w.startswith("-") and not _is_switch(program, w)]
+        operands = [w for w in operands if not any(c in w for c in "*?$`{}")]
+        if program in ("rm", "unlink", "del", "erase", "remove-item", "trash"):
+            ops.extend(("delete", path, "") for path in operands)
+        elif program in ("mv", "move", "ren", "rename", "move-item", "rename-item") and len(operands) >= 2:
+            *sources, target = operands
+            into = len(sources) > 1 or target.endswith(("/", "\\"))
+            for source in sources:
+                name = re.split(r"[/\\]", source.rstrip("/\\"))[-1]
+                target_name = re.split(r"[/\\]", target.rstrip("/\\"))[-1]
+                into = into or "." in name.lstrip(".") and "." not in target_name and target_name not in ("..",)
+                new = f"{target.rstrip('/').rstrip(chr(92))}/{name}" if into else target
+                if program in ("ren", "rename-item") and not re.search(r"[/\\]", target):
+                    head = source[: max(source.rfind("/"), source.rfind("\\")) + 1]
+                    new = head + target  # Windows ren: the new name stays in the same folder
+                ops.append(("rename", source, new))
+    return ops
+
+
+def _is_switch(program: str, word: str) -> bool:
+    """``del /f x``: a Windows switch, not a path."""
+    return program in ("del", "erase", "move", "ren") and re.fullmatch(r"/[A-Za-z?]", word) is not None
+
+
+def _notices(log: ActionLog, text: str, seq: int, turn: int) -> None:
+    """File operations a harness reports in its own notices (aider's patch format, its repo map)."""
+    if not ("Delet" in text or "moving" in text or "not found" in text or "can't include" in text):
+        return
+    for match in _NOTICE_RE.finditer(text):
+        if match.group("deleted"):
+            log.file_events.append(FileEvent(seq, turn, "delete", match.group("deleted")))
+        elif match.group("old"):
+            log.file_events.append(FileEvent(seq, turn, "rename", match.group("old"), match.group("new")))
+        else:
+            log.file_events.append(FileEvent(seq, turn, "missing", match.group("missing") or match.group("unmapped")))
 
 
 def _command(log: ActionLog, call: ToolCall, command: str, seq: int, turn: int, failed: bool) -> None:

@@ -17,6 +17,7 @@ import re
 
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.errors import collect_errors
+from paas.core.briefing.files import file_facts
 from paas.core.briefing.intents import intents, is_housekeeping, is_person, project_name, user_messages
 from paas.core.briefing.mentions import anchors_and_mentions
 from paas.core.briefing.model import Fact, Facts
@@ -109,24 +110,8 @@ def _goal(transcript: Transcript, request: Fact | None) -> Fact | None:
 
 
 def _files(log: ActionLog, mentioned: list[Fact]) -> list[Fact]:
-    facts: list[Fact] = []
-    touched_tails: set[str] = set()
-    for record in log.files.values():
-        detail = "an edit of it failed once" if record.failed_edits and record.status != "edit failed" else ""
-        facts.append(Fact("file", record.path, record.turn, status=record.status, key=record.path,
-                          first_turn=record.first_turn, count=record.count, source="tool", detail=detail,
-                          score=2.0))
-        normal = record.path.replace("\\", "/")
-        parts = normal.split("/")
-        for i in range(len(parts)):
-            touched_tails.add("/".join(parts[i:]).lower())
-    for fact in mentioned:
-        normal = fact.text.replace("\\", "/").lower().lstrip("./")
-        if normal in touched_tails or fact.text in log.files:
-            continue
-        facts.append(fact)
-    facts.sort(key=lambda f: f.first_turn)
-    return facts
+    """One fact per file, its status, role and normalised path: see ``files``."""
+    return file_facts(log, mentioned)
 
 
 def _commands(log: ActionLog) -> list[Fact]:

@@ -1,0 +1,395 @@
+"""One fact per file: its status over the session, a role a reader can use, one normalised path.
+
+Design: ``file_facts(log, mentioned)`` joins two kinds of evidence: the file events of the
+tool calls (``actions``: reads, edits, creations, deletions, renames, failed edits, harness
+notices), and the paths people wrote (``mentions``: named in prose, code written for a file in
+a fence, a clause describing a file next to its path).
+
+* Identity. Paths are normalised (``paths.normal_path``) and made relative to the project
+  root: the agent's ``cwd`` when the transcript gives one that is not a bare home folder; else
+  the prefix an absolute path has in front of a relative path already known
+  (``/home/me/proj/src/x.py`` and ``src/x.py``); else, when the agent started in a home
+  folder, the folder holding every file its tools touched. A path written in words joins the
+  one file it ends with (``x.py`` -> ``src/x.py``; ``a/src/x.py`` of a diff header ->
+  ``src/x.py``), unless two files end that way. Two paths from tools are never joined by
+  their ends: the harness gave both from the same root.
+* Status, from the events in the transcript's order: ``created``, ``edited`` (changed),
+  ``deleted``, ``renamed`` (the text shows ``old → new``), ``read``, ``edit failed`` (every
+  edit of it failed), ``proposed`` (code written for it in a fence, never applied),
+  ``mentioned`` (only discussed). Deleted after created is deleted; created again after
+  deleted is created; a file created in the session and then moved is created at its new
+  path; a renamed file edited later stays renamed (the role counts the edits). A read the
+  harness voided ("file not found") is no evidence. Tool reads of what is no file (a folder,
+  a log, a dependency's code) are dropped; edits never are.
+* Text: the most complete project-relative spelling a source wrote (a verbatim substring, so
+  the faithfulness check finds it), ``/`` spellings before ``\\`` ones; an absolute path only
+  for a file outside the root (then its shortest spelling). ``key`` is the normalised
+  relative path (the new one for a rename); ``subject`` the longest spelling seen (absolute
+  when a tool gave one), for readers that need the folder (the project's name).
+* Role (``detail``, about 60 characters at most): the kind from the path
+  (``paths.path_kind``: test, config, docs, ...), the latest clause someone wrote next to the
+  path ("the new `auth.ts` handles tokens" -> "handles tokens"), quoted and clipped, and
+  counts (edited ×3, 1 edit failed, turns 4–9). Nothing else is said about a file.
+* Current work: ``current_since(facts)`` is the turn from which a file belongs to the current
+  work: ``fact.turn >= current_since(facts)``, ``turn`` being the latest tool evidence of the
+  file (its latest mention when no tool touched it). It is the latest request's turn when a
+  tool touched any file since that request; otherwise (the request was answered in words)
+  the start of the last stretch of the transcript: its last fifth, at least
+  ``MIN_STRETCH_TURNS`` turns.
+
+Linear: one pass over the events, one over the mentions, a suffix index of the keys.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from paas.core.briefing.actions import ActionLog
+from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.paths import (
+    HOME_RE,
+    has_file_name,
+    is_absolute,
+    is_harness_path,
+    normal_path,
+    path_kind,
+    tail,
+)
+from paas.core.briefing.text import clip
+
+ROLE_CHARS = 60
+MIN_STRETCH_TURNS = 6
+STRETCH_SHARE = 5  # the last 1/5 of the turns
+TOOL_SCORE = 2.0
+
+
+@dataclass
+class _File:
+    key: str
+    forms: list[str] = field(default_factory=list)  # spellings seen, in order
+    status: str = ""  # from tool evidence; "" when none (or voided)
+    first_turn: int = -1
+    turn: int = -1
+    events: int = 0
+    creates: int = 0
+    edits: int = 0
+    failed: int = 0
+    reads: int = 0
+    old_key: str = ""  # a rename's former path
+    old_forms: list[str] = field(default_factory=list)
+    mentions: int = 0
+    mention_first: int = -1
+    mention_last: int = -1
+    proposed: bool = False
+    by_user: bool = False
+    score: float = 0.0
+    phrase: str = ""
+    phrase_turn: int = -1
+
+    def add_form(self, raw: str) -> None:
+        raw = raw.strip()
+        if raw and raw not in self.forms:
+            self.forms.append(raw)
+
+    def touch(self, turn: int) -> None:
+        self.first_turn = turn if self.first_turn < 0 else self.first_turn
+        self.turn = turn
+        self.events += 1
+
+
+def current_since(facts: Facts) -> int:
+    """The turn from which a file is part of the current work (see the module docstring)."""
+    stretch_start = max(0, facts.turn_count - max(MIN_STRETCH_TURNS, facts.turn_count // STRETCH_SHARE))
+    if facts.latest_request is None:
+        return stretch_start
+    request = facts.latest_request.turn
+    if any(f.source == "tool" and f.turn >= request for f in facts.files):
+        return request
+    return min(request, stretch_start)
+
+
+def is_current(fact: Fact, since: int) -> bool:
+    return fact.turn >= since
+
+
+def file_facts(log: ActionLog, mentioned: list[Fact]) -> list[Fact]:
+    """One ``file`` fact per file, in the order of its first evidence."""
+    described = [f for f in mentioned if f.status == "described"]
+    words = [f for f in mentioned if f.status != "described"]
+    resolver = _Resolver(log, [f.text for f in words] + [f.text for f in described])
+    files: dict[str, _File] = {}
+    moved: dict[str, str] = {}  # old key -> new key
+    for event in log.file_events:
+        if event.op == "read" and (not has_file_name(event.path) or is_harness_path(event.path)):
+            continue
+        key = resolver.tool_key(event.path)
+        if event.op == "rename":
+            _rename(files, moved, key, resolver.tool_key(event.to), event.path, event.to, event.turn)
+        elif event.op == "delete":
+            _delete(files, key, event.path, event.turn)
+        elif event.op == "missing":
+            record = files.get(key)
+            if record is not None and record.status == "read":
+                record.status, record.reads = "", 0  # the harness says it does not exist: no read
+        else:
+            record = files.setdefault(key, _File(key))
+            record.add_form(event.path)
+            record.touch(event.turn)
+            _apply(record, event.op)
+    for fact in words:
+        key = resolver.word_key(fact.text)
+        record = files.setdefault(moved.get(key, key), _File(moved.get(key, key)))
+        record.add_form(fact.text)
+        record.mentions += fact.count
+        first = fact.first_turn if fact.first_turn >= 0 else fact.turn
+        record.mention_first = first if record.mention_first < 0 else min(record.mention_first, first)
+        record.mention_last = max(record.mention_last, fact.turn, first)
+        record.proposed = record.proposed or fact.status == "proposed"
+        record.by_user = record.by_user or fact.source == "user"
+        record.score = max(record.score, fact.score)
+    for fact in described:
+        key = resolver.word_key(fact.text)
+        record = files.get(moved.get(key, key))
+        if record is not None and fact.turn >= record.phrase_turn:
+            record.phrase, record.phrase_turn = fact.detail, fact.turn
+    facts = [_fact(record, resolver) for record in files.values() if record.status or record.mentions]
+    facts.sort(key=lambda f: f.first_turn)
+    return facts
+
+
+def _apply(record: _File, op: str) -> None:
+    """One tool event on a file's status (see the module docstring for the order rules)."""
+    if op == "read":
+        record.reads += 1
+        record.status = record.status or "read"
+    elif op == "edit failed":
+        record.failed += 1
+        if record.status in ("", "read"):
+            record.status = "edit failed"
+    elif op == "create":
+        record.creates += 1
+        record.status = "renamed" if record.status == "renamed" else "created"
+    elif op == "edit":
+        record.edits += 1
+        if record.status == "deleted":
+            record.status = "created"  # written again after it was deleted
+        elif record.status not in ("created", "renamed"):
+            record.status = "edited"
+
+
+def _delete(files: dict[str, _File], key: str, raw: str, turn: int) -> None:
+    record = files.get(key)
+    if record is None and not has_file_name(key):  # a folder: every known file under it
+        for inner in files.values():
+            if inner.key.startswith(key + "/") and inner.status:
+                inner.status = "deleted"
+                inner.touch(turn)
+        return
+    if record is None:
+        record = files[key] = _File(key)
+    record.add_form(raw)
+    record.touch(turn)
+    record.status = "deleted"
+
+
+def _rename(files: dict[str, _File], moved: dict[str, str], old: str, new: str, old_raw: str, new_raw: str,
+            turn: int) -> None:
+    if old == new:
+        return
+    if old not in files and not has_file_name(old):  # a folder moved: every known file under it
+        for inner_key in [k for k in files if k.startswith(old + "/")]:
+            _rename(files, moved, inner_key, new + inner_key[len(old) :], inner_key, new + inner_key[len(old) :], turn)
+        return
+    record = files.pop(old, None) or _File(old, forms=[old_raw])
+    record.add_form(old_raw)
+    target = files.pop(new, None)
+    if record.status != "created":
+        record.old_key = record.old_key or old
+        record.old_forms = record.old_forms or list(record.forms)
+        record.status = "renamed"
+    record.key, record.forms = new, [new_raw] + (target.forms if target else [])
+    if target is not None:
+        record.edits += target.edits
+        record.events += target.events
+    record.touch(turn)
+    files[new] = record
+    moved[old] = new
+
+
+def _fact(record: _File, resolver: _Resolver) -> Fact:
+    tool = bool(record.status)
+    status = record.status or ("proposed" if record.proposed else "mentioned")
+    text = _display(record.key, record.forms, resolver)
+    if status == "renamed" and record.old_key:
+        text = f"{_display(record.old_key, record.old_forms, resolver)} → {text}"
+    first, last = (record.first_turn, record.turn) if tool else (record.mention_first, record.mention_last)
+    subject = max(record.forms, key=lambda form: (len(normal_path(form)), "\\" not in form), default=record.key)
+    return Fact("file", text, last, status=status, key=record.key, first_turn=first,
+                count=record.events if tool else record.mentions, source="tool" if tool else
+                ("user" if record.by_user else "assistant"), detail=_role(record, status, first, last),
+                score=TOOL_SCORE if tool else record.score, subject=subject)
+
+
+def _display(key: str, forms: list[str], resolver: _Resolver) -> str:
+    """The most complete verbatim spelling of ``key``; the shortest one outside the root."""
+    if not forms:
+        return key
+    segments = key.count("/") + 1
+    if is_absolute(key):
+        return min((form.strip("`'\"") for form in forms), key=lambda form: ("\\" in form, len(form)))
+    ranked = []
+    for form in forms:
+        escapes = resolver.plain_key(form) != key
+        text = tail(form, segments, escapes)
+        normal = normal_path(text, unescape=escapes)
+        complete = normal == key  # else a shorter ending (x.py of src/x.py) or another spelling (../x.py)
+        ranked.append(((complete, ("/" + key).endswith("/" + normal), normal.count("/"), -text.count("\\"),
+                        -len(text)), text))
+    return max(ranked, key=lambda item: item[0])[1]  # the first spelling among equals
+
+
+def _role(record: _File, status: str, first: int, last: int) -> str:
+    counts: list[str] = []
+    if status == "edited" and record.edits > 1 or status in ("created", "renamed", "deleted") and record.edits:
+        counts.append(f"edited ×{record.edits}")
+    if record.failed and status != "edit failed":
+        counts.append(f"{record.failed} edit{'s' if record.failed > 1 else ''} failed")
+    if status == "edit failed" and record.failed > 1:
+        counts.append(f"tried ×{record.failed}")
+    if status == "read" and record.reads > 1:
+        counts.append(f"read ×{record.reads}")
+    if not record.status and record.mentions > 1:
+        counts.append(f"named ×{record.mentions}")
+    if 0 <= first < last:
+        counts.append(f"turns {first}–{last}")
+    kind = path_kind(record.key)
+    tally = ", ".join(counts)
+    parts = [part for part in (kind, tally) if part]
+    if record.phrase:
+        room = ROLE_CHARS - sum(len(part) + 2 for part in parts) - 2
+        parts.insert(1 if kind else 0, f"\"{clip(record.phrase, max(room, 18))}\"")
+    return "; ".join(parts)
+
+
+def _endings(keys: set[str], proper: bool) -> dict[str, set[str]]:
+    """Every ending of each key (by segments; ``proper``: not the whole key) -> the keys ending so."""
+    endings: dict[str, set[str]] = {}
+    for key in keys:
+        parts = key.split("/")
+        for i in range(1 if proper else 0, len(parts)):
+            endings.setdefault("/".join(parts[i:]), set()).add(key)
+    return endings
+
+
+class _Resolver:
+    """Spellings of paths -> one key per file (see the module docstring for the root rules)."""
+
+    def __init__(self, log: ActionLog, word_paths: list[str]) -> None:
+        tool_paths = [p for e in log.file_events for p in (e.path, e.to) if p]
+        cwd = normal_path(log.cwd) if log.cwd else ""
+        home_match = HOME_RE.match(cwd) if cwd else None
+        self.home = home_match.group(0) if home_match else ""
+        if not self.home:
+            homes = Counter(m.group(0) for p in tool_paths if (m := HOME_RE.match(normal_path(p))))
+            self.home = homes.most_common(1)[0][0] if homes else ""
+        self.root = cwd if cwd and cwd != self.home else ""
+        if not self.root:
+            self.root = self._inferred_root(tool_paths, word_paths, started_at_home=bool(cwd))
+        self.known = {self._key(p) for p in tool_paths + word_paths}
+        self.tool_keys = {self._unescaped(p) for p in tool_paths}
+        written = {p: self._written(p) for p in word_paths}
+        endings = _endings(self.tool_keys | {k for k in written.values() if not is_absolute(k)}, proper=False)
+        self.pre_keys = {p: self._joined_absolute(k, endings) for p, k in written.items()}
+        everything = self.tool_keys | set(self.pre_keys.values())
+        proper_suffixes = _endings(everything, proper=True)
+        anchors = {k for k in everything if k in self.tool_keys or k not in proper_suffixes}
+        self.owners = {suffix: {k for k in keys if k in anchors} for suffix, keys in proper_suffixes.items()}
+        self.known = everything
+
+    def _expand(self, raw: str, unescape: bool = False) -> str:
+        key = normal_path(raw, unescape)
+        if self.home and (key == "~" or key.startswith("~/")):
+            key = self.home + key[1:]
+        return key
+
+    def _key(self, raw: str, unescape: bool = False) -> str:
+        key = self._expand(raw, unescape)
+        root = self.root
+        if root and key.startswith(root + "/"):
+            key = key[len(root) + 1 :]
+        return key
+
+    def _inferred_root(self, tool_paths: list[str], word_paths: list[str], started_at_home: bool) -> str:
+        expanded = [self._expand(p) for p in tool_paths + word_paths]
+        relative = {k for k in expanded if not is_absolute(k)}
+        votes: Counter[str] = Counter()
+        for key in expanded:
+            if not is_absolute(key):
+                continue
+            parts = key.split("/")
+            for i in range(1, len(parts) - 1):  # the longest known relative ending of two segments or more
+                if "/".join(parts[i:]) in relative:
+                    votes["/".join(parts[:i])] += 1
+                    break
+        if votes:
+            return votes.most_common(1)[0][0]
+        if not started_at_home:
+            return ""
+        touched = [self._expand(p) for p in tool_paths if not is_harness_path(p)]
+        folders = [k.split("/")[:-1] for k in touched if self.home and k.startswith(self.home + "/")]
+        if not folders:
+            return ""
+        common: list[str] = []
+        for level in zip(*folders, strict=False):
+            if any(part != level[0] for part in level):
+                break
+            common.append(level[0])
+        root = "/".join(common)
+        return root if len(root) > len(self.home) else ""
+
+    def plain_key(self, raw: str) -> str:
+        """The key of a spelling read as written (a backslash always a separator)."""
+        return self._key(raw)
+
+    def _unescaped(self, raw: str) -> str:
+        """A Windows spelling whose backslash is a Markdown escape (``account\\_.tsx``) takes the key
+        another spelling of the same file has."""
+        key = self._key(raw)
+        if "\\" in raw and "/" not in raw:
+            alternative = self._key(raw, unescape=True)
+            if alternative != key and alternative in self.known:
+                return alternative
+        return key
+
+    def tool_key(self, raw: str) -> str:
+        return self._unescaped(raw)
+
+    def _written(self, raw: str) -> str:
+        """A written path's key; ``../../x`` (an import from elsewhere) known only by its ending."""
+        key = self._unescaped(raw)
+        while key.startswith("../"):
+            key = key[3:]
+        return key
+
+    @staticmethod
+    def _joined_absolute(key: str, endings: dict[str, set[str]]) -> str:
+        """An absolute written path (outside the root) whose last two segments or more end exactly one
+        known relative path is that path (``/static/js/app.js`` -> ``web/static/js/app.js``)."""
+        if not is_absolute(key):
+            return key
+        parts = key.split("/")
+        for i in range(1, len(parts) - 1):
+            owners = endings.get("/".join(parts[i:]), set())
+            if owners:
+                return next(iter(owners)) if len(owners) == 1 else key
+        return key
+
+    def word_key(self, raw: str) -> str:
+        key = self.pre_keys.get(raw) or self._joined_absolute(self._written(raw), {})
+        if key.startswith(("a/", "b/")) and (key[2:] in self.known or len(self.owners.get(key[2:], ())) == 1):
+            key = key[2:]  # a side of a diff header
+        if key in self.tool_keys:
+            return key
+        owners = self.owners.get(key, set()) - {key}
+        return next(iter(owners)) if len(owners) == 1 else key
