@@ -71,6 +71,13 @@ def test_aider_latest_request_skips_slash_commands_and_strips_ask() -> None:
     assert texts(extract_gold(doubled, "aider"), "latest_request") == ["first line\nsecond line"]
 
 
+def test_aider_architect_copy_of_the_answer_is_not_the_latest_request() -> None:
+    plan = "Add a lint_all.sh script at the repository root that runs ruff on backend and eslint on frontend."
+    history = (f"#### Please add one command that lints everything\n\n{plan}\n\n> Tokens: 2k sent\n"
+               f"> Edit the files? (Y)es/(N)o [Yes]: y\n\n#### {plan}\n\nlint_all.sh\n> Applied edit to lint_all.sh\n")
+    assert texts(extract_gold(history, "aider"), "latest_request") == ["Please add one command that lints everything"]
+
+
 def jsonl(*records: dict[str, Any]) -> str:
     return "\n".join(json.dumps(record) for record in records) + "\n"
 

@@ -43,22 +43,34 @@ def _aider_latest_request(lines: list[str]) -> str | None:
         return line.startswith("#### ") and (not two_space or line.endswith("  "))
 
     blocks: list[list[str]] = []
+    before: list[str] = []  # the assistant text written before each block
+    replies: list[str] = []
     open_block = False
     for line in lines:
         if is_prompt(line):
             if not open_block:
                 blocks.append([])
+                before.append(" ".join(" ".join(replies).split()))
+                replies = []
                 open_block = True
             blocks[-1].append(line[5:].rstrip())
         elif not line.strip() and not two_space:
             continue  # doubled line breaks: a blank line does not end the block
         else:
             open_block = False
-    for block in reversed(blocks):
+            if not line.startswith(">"):
+                replies.append(line)
+    for block, reply in zip(reversed(blocks), reversed(before), strict=True):
         request = _aider_request_text(block)
-        if request:
+        if request and not _architect_copy(request, reply):
             return request
     return None
+
+
+def _architect_copy(request: str, reply: str) -> bool:
+    """Architect mode hands the architect's answer to the editor as a ``####`` block: not the person."""
+    head = " ".join(request.split())[:200]
+    return len(head) >= 40 and head in reply
 
 
 def _aider_request_text(block: list[str]) -> str | None:
