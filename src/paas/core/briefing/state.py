@@ -109,12 +109,17 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
     return items
 
 
+_PROBE_RE = re.compile(r"^(?:ls|cat|tail|head|less|grep|rg|find|echo|pwd|wc|which|type|cd|tree|stat|file|du|df|"
+                       r"sed -n|awk|git (?:status|diff|log|show|branch)|open|code|clear)\b")
+
+
 def verification(facts: Facts) -> str:
-    """Whether the last edit was checked: the commands run after it and how they ended."""
+    """Whether the last edit was checked: the commands run after it (probes such as ``ls`` or
+    ``tail`` are not checks) and how they ended."""
     last_edit = max((f.turn for f in facts.edited_files), default=-1)
     if last_edit < 0:
         return ""
-    after = [f for f in facts.commands if f.turn > last_edit]
+    after = [f for f in facts.commands if f.turn > last_edit and not _PROBE_RE.match(f.key)]
     refused = [f for f in facts.refusals if f.turn >= last_edit and f.status == "command"]
     if not after:
         declined = f"; the user declined {code(clip(refused[0].text, 60))}" if refused else ""
