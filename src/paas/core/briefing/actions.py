@@ -315,13 +315,15 @@ def _diff_side(header: str) -> str:
 def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
     """Deletions and renames a shell command performs: ``(delete|rename, path, new path)``.
 
-    Each simple command (split at ``&&``, ``||``, ``;``, ``|``, newlines) is read: ``rm``,
+    Each simple command (split at ``&&``, ``||``, ``;``, ``|``, newlines) is read, relative paths
+    inside the folder an earlier ``cd`` of the same command entered: ``rm``,
     ``git rm`` (not ``--cached``), ``unlink``, ``del``/``erase``, ``Remove-Item`` delete their
     operands; ``mv``, ``git mv``, ``move``, ``ren``, ``Move-Item``, ``Rename-Item`` rename the
     first operand to the last (into it, when the last ends with a separator or several files
     move). Globs and variables are skipped: they name no single file.
     """
     ops: list[tuple[str, str, str]] = []
+    folder = ""  # a `cd DIR &&` earlier in the same command: later relative paths are inside it
     for part in _COMMAND_SPLIT_RE.split(command[:4000]):
         try:  # a backslash is a Windows separator there, not an escape
             words = [w.strip("'\"") for w in shlex.split(part, posix="\\" not in part)]
@@ -337,8 +339,10 @@ def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
             continue
         program = words[0].rsplit("/", 1)[-1].lower()
         operands = [w for w in words[1:] if not w.startswith("-") and not _is_switch(program, w)]
-        operands = [w for w in operands if not any(c in w for c in "*?$`{}")]
-        if program in ("rm", "unlink", "del", "erase", "remove-item", "trash"):
+        operands = [_inside(folder, w) for w in operands if not any(c in w for c in "*?$`{}")]
+        if program in ("cd", "pushd", "set-location") and len(operands) == 1:
+            folder = operands[0]
+        elif program in ("rm", "unlink", "del", "erase", "remove-item", "trash"):
             ops.extend(("delete", path, "") for path in operands)
         elif program in ("mv", "move", "ren", "rename", "move-item", "rename-item") and len(operands) >= 2:
             *sources, target = operands
@@ -353,6 +357,12 @@ def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
                     new = head + target  # Windows ren: the new name stays in the same folder
                 ops.append(("rename", source, new))
     return ops
+
+
+def _inside(folder: str, path: str) -> str:
+    if not folder or path.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:[/\\]", path):
+        return path
+    return f"{folder.rstrip('/')}/{path}"
 
 
 def _is_switch(program: str, word: str) -> bool:

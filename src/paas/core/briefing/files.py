@@ -286,7 +286,9 @@ class _Resolver:
     """Spellings of paths -> one key per file (see the module docstring for the root rules)."""
 
     def __init__(self, log: ActionLog, word_paths: list[str]) -> None:
-        tool_paths = [p for e in log.file_events for p in (e.path, e.to) if p]
+        self._keys: dict[tuple[str, bool], str] = {}
+        self.root = ""
+        tool_paths = list(dict.fromkeys(p for e in log.file_events for p in (e.path, e.to) if p))
         cwd = normal_path(log.cwd) if log.cwd else ""
         home_match = HOME_RE.match(cwd) if cwd else None
         self.home = home_match.group(0) if home_match else ""
@@ -296,6 +298,7 @@ class _Resolver:
         self.root = cwd if cwd and cwd != self.home else ""
         if not self.root:
             self.root = self._inferred_root(tool_paths, word_paths, started_at_home=bool(cwd))
+        self._keys.clear()  # keys depend on the root: none is kept from before it was known
         self.known = {self._key(p) for p in tool_paths + word_paths}
         self.tool_keys = {self._unescaped(p) for p in tool_paths}
         written = {p: self._written(p) for p in word_paths}
@@ -314,10 +317,14 @@ class _Resolver:
         return key
 
     def _key(self, raw: str, unescape: bool = False) -> str:
+        cached = self._keys.get((raw, unescape))
+        if cached is not None:
+            return cached
         key = self._expand(raw, unescape)
         root = self.root
         if root and key.startswith(root + "/"):
             key = key[len(root) + 1 :]
+        self._keys[(raw, unescape)] = key
         return key
 
     def _inferred_root(self, tool_paths: list[str], word_paths: list[str], started_at_home: bool) -> str:

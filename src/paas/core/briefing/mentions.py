@@ -11,9 +11,10 @@ packages, logs, temporary files...) is dropped.
 Code the assistant wrote for a file marks that path "proposed": a ```` ```lang:path ````
 fence, a fence right under a line holding only the path (aider's edit blocks, "**`x.py`**"),
 or a fence whose first line is a comment naming it (in any assistant turn). A clause written
-next to a path in the prose scanned ("- `x.py`: the CLI entry", "the new `auth.ts` handles
-tokens", "`run.sh` (starts both servers)") is kept as a ``described`` fact: ``files`` quotes
-the latest as the file's role.
+next to a path in the prose scanned ("- `x.py`: the CLI entry", a table row "| `x.py` | the
+CLI entry |", "the new `auth.ts` handles tokens", "updated `app.py` to register the router",
+"`run.sh` (starts both servers)") is kept as a ``described`` fact: ``files`` quotes the latest
+as the file's role.
 
 Repeats are merged first; each distinct token or path is then scored once (how
 identifier-like, how specific), so a name repeated in every prompt costs one scoring.
@@ -72,6 +73,15 @@ _VERB_RE = re.compile(  # "the new `auth.ts` handles tokens": the path is the su
     r"sends|fetches|returns|draws|shows|displays|acts as|(?:is|was|becomes) (?:the|a|an|our|your|now the|just a|"
     r"only the|where))\b[^.;!?\n]{3,140})",
     re.MULTILINE,
+)
+_TABLE_RE = re.compile(  # | `x.py` | the CLI entry |
+    r"^[ \t]*\|[ \t]*(?:\*\*)?`?(?P<path>[^\s`*|]+)`?(?:\*\*)?[ \t]*\|[ \t]*(?P<clause>[^|\n]{3,160}?)[ \t]*\|",
+    re.MULTILINE,
+)
+_CHANGED_RE = re.compile(  # "Updated `src/app.py` to register the router", "Created `x.ts` with the retry loop"
+    r"\b(?:[Cc]reated|[Aa]dded|[Ww]rote|[Uu]pdated|[Mm]odified|[Ee]dited|[Cc]hanged|[Ff]ixed|[Rr]efactored|"
+    r"[Rr]ewrote)[ \t]+(?:the[ \t]+|a[ \t]+new[ \t]+|new[ \t]+)?(?:file[ \t]+)?(?:\*\*)?"
+    rf"`?(?P<path>{_PATH})`?(?:\*\*)?[ \t]+(?P<clause>(?:with|to|for|that|which|so that)\b[^.;!?\n]{{3,120}})"
 )
 _PAREN_RE = re.compile(rf"(?<![\w/\\.-])`?(?P<path>{_PATH})`?[ \t]+\((?P<clause>[^()\n]{{6,100}})\)")
 _CLAUSE_WORD_RE = re.compile(r"[^\W\d_]{2,}")
@@ -192,7 +202,7 @@ def descriptions(prose: str, turn: int, source: str) -> list[Fact]:
     found: list[Fact] = []
     if "." not in prose:
         return found
-    for regex in (_LABEL_RE, _VERB_RE, _PAREN_RE):
+    for regex in (_LABEL_RE, _TABLE_RE, _VERB_RE, _CHANGED_RE, _PAREN_RE):
         for match in regex.finditer(prose):
             path = clean_token(match.group("path"))
             clause = _clause(match.group("clause"))

@@ -78,6 +78,7 @@ def clean_token(token: str) -> str:
     return _MENTION_PREFIX_RE.sub("", raw)
 
 
+@lru_cache(maxsize=16384)  # pure; the same spellings come back for every event and mention
 def normal_path(raw: str, unescape: bool = False) -> str:
     """``raw`` with ``/`` separators, ``.`` and ``..`` folded, WSL and drive prefixes read alike."""
     path = _LINE_SUFFIX_RE.sub("", raw.strip().strip("`'\""))
