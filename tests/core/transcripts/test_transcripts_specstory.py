@@ -1,4 +1,4 @@
-"""SpecStory Markdown: role headings, steps separated by ---, tool blocks of several vintages."""
+"""SpecStory Markdown, older Cursor exports and the structure shared by all (variants: the _variants tests)."""
 
 from __future__ import annotations
 
@@ -161,12 +161,14 @@ def test_new_export_tool_use_blocks_timestamps_and_models() -> None:
     assert (user.role, user.timestamp, user.text) == ("user", "2025-11-13 21:12:14Z", "rename foo to bar")
     assert agent.role == "assistant" and agent.timestamp == "2025-11-13 21:12:20Z"
     assert transcript.metadata["models"] == ["claude-sonnet-4-5"]
+    assert transcript.metadata["markdown_version"] == "2.1.0"
+    assert transcript.title is None and transcript.metadata["started_at"] == "2025-11-13 21:12:14Z"
     assert agent.text == "I'll edit it.\n\nDone."
     assert "private reasoning" not in agent.text
     edit, bash = agent.tool_calls
-    assert (edit.name, edit.input) == ("Edit", {"path": "src/foo.py"})
-    assert edit.output is not None and "+bar" in edit.output
-    assert bash.name == "Bash" and bash.output is not None and "pytest -q" in bash.output
+    assert (edit.name, edit.input) == ("edit", {"path": "src/foo.py"})
+    assert edit.output == "-foo\n+bar"
+    assert (bash.name, bash.input, bash.output) == ("shell", {"command": "pytest -q"}, None)
 
 
 def test_escaped_fences_and_a_fence_left_open_before_a_separator() -> None:
