@@ -43,7 +43,7 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out += state_items(facts, carried, salience, compact)
     out += _file_items(facts, salience, compact)
     out += _error_items(facts, salience, compact)
-    out += _decision_items(facts, salience)
+    out += _decision_items(facts, salience, compact)
     out += _open_items(facts, carried, salience)
     out += _message_items(facts, salience, compact)
     out.append(Item("Next step", next_step(facts, carried, compact), NEVER, category=None, never_cut=True))
@@ -204,12 +204,19 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     return items
 
 
-def _decision_items(facts: Facts, salience: Salience) -> list[Item]:
+DECISIONS_PROMOTED = 2  # the decisions that name what they turned down rank with the user's rules
+
+
+def _decision_items(facts: Facts, salience: Salience, compact: bool = False) -> list[Item]:
     items = []
+    promoted = top_keys((f for f in facts.decisions if f.status == "with alternative"), DECISIONS_PROMOTED)
     for fact in facts.decisions:
         who = "user" if fact.source == "user" else "assistant"
         priority = 56 + 8 * fact.score + 6 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("Decisions", f"{balanced_spans(fact.text)} ({turn_ref(fact.turn)}, {who})", priority,
+        if fact.key in promoted:
+            priority = max(priority, 88 + 2 * salience.recency(fact.turn))
+        text = balanced_spans(clip(fact.text, 140)) if compact else balanced_spans(fact.text)
+        items.append(Item("Decisions", f"{text} ({turn_ref(fact.turn)}, {who})", priority,
                           category="decision",
                           turn=fact.turn, order=fact.turn))
     return items
