@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paas.core.briefing import Fact, extract_facts
-from paas.core.briefing.actions import patch_ops, shell_file_ops
+from paas.core.briefing.file_ops import patch_ops, shell_file_ops
 from paas.core.briefing.paths import is_file_mention, is_route, normal_path, path_kind
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 

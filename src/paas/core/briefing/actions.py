@@ -6,12 +6,12 @@ pass records is an ``ActionLog``:
 
 * file events, in order: reads, edits, creations, deletions and renames, each with its raw path
   as the call gave it (``files`` turns them into one status per file). Deletions and renames
-  come from delete/rename tools, ``*** Delete File:`` / ``*** Move to:`` patches and diff
-  headers, shell commands (``rm``, ``git rm``, ``mv``, ``git mv``, ``del``, ``Remove-Item``,
-  ``Move-Item``, ``unlink``) that did not fail, and harness notices (``Deleting P``,
-  ``Updating and moving A to B``); a notice that a file does not exist (``P: file not found
-  error``, ``Repo-map can't include P``) voids the reads of it. Adding a file to the chat or
-  dropping it is context housekeeping: a read at most, never an edit;
+  come from delete/rename tools, patches and diff headers (``file_ops.patch_ops``), shell
+  commands that did not fail (``file_ops.shell_file_ops``: ``rm``, ``git mv``, ``Remove-Item``
+  ...), and harness notices (``Deleting P``, ``Updating and moving A to B``); a notice that a
+  file does not exist (``P: file not found error``, ``Repo-map can't include P``) voids the
+  reads of it. Adding a file to the chat or dropping it is context housekeeping: a read at
+  most, never an edit;
 * commands by their first line (a leading ``cd DIR &&`` and environment assignments ignored),
   with the last exit status and the number of runs;
 * test runs: a test command, or a command (or test tool) output holding a summary line (pytest, jest, cargo,
@@ -32,11 +32,11 @@ input (a patch) never breaks a reader of dict inputs.
 from __future__ import annotations
 
 import re
-import shlex
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from paas.core.briefing.file_ops import FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.model import Fact
 from paas.core.briefing.outputs import TEST_SUMMARY_RE, error_line, reports_error
 from paas.core.briefing.stated import stated_calls
@@ -59,15 +59,6 @@ PATH_KEYS = ("path", "file_path", "filePath", "target_file", "notebook_path", "f
              "relative_workspace_path")
 
 _PATCH_PATH_RE = re.compile(r"^(?:\*\*\* (?:Update|Add|Delete) File: |\+\+\+ b/)(.+)$", re.MULTILINE)
-_PATCH_OP_RE = re.compile(  # in order: apply_patch headers, unified-diff header pairs, git rename lines
-    r"^\*\*\* (Add|Update|Delete) File: (.+?)[ \t]*$"
-    r"|^\*\*\* Move to: (.+?)[ \t]*$"
-    r"|^--- (.+?)[ \t]*\n\+\+\+ (.+?)[ \t]*$"
-    r"|^rename from (.+?)[ \t]*\nrename to (.+?)[ \t]*$",
-    re.MULTILINE,
-)
-_FILE_COMMAND_RE = re.compile(r"\b(?:rm|mv|unlink|del|erase|Remove-Item|Move-Item|Rename-Item|ren|move|rename)\b")
-_COMMAND_SPLIT_RE = re.compile(r"&&|\|\||;|\||\n")
 _NOTICE_RE = re.compile(
     r"^(?:> )?(?:(?:Deleting|Deleted)(?: file)? (?P<deleted>\S+?)|Updating and moving (?P<old>\S+) to (?P<new>\S+?)"
     r"|(?P<missing>\S+?): file not found error|Repo-map can't include (?P<unmapped>\S+?))\.?[ \t]*$",
@@ -215,7 +206,7 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
         command = command_of(call)
         if command:
             _command(log, call, command, seq, turn, failed)
-            if not failed and _FILE_COMMAND_RE.search(command):
+            if not failed and FILE_COMMAND_RE.search(command):
                 for op, path, to in shell_file_ops(command):
                     log.file_events.append(FileEvent(seq, turn, op, path, to))
     elif name in READ_NAMES:
@@ -281,93 +272,6 @@ def _edit_ops(call: ToolCall, name: str, output: str) -> list[tuple[str, str, st
     else:
         op = "edit"
     return [(op, path, "") for path in paths_of(call)]
-
-
-def patch_ops(patch: str) -> list[tuple[str, str, str]]:
-    """What a patch does, file by file: ``(create|edit|delete|rename, path, new path)``."""
-    ops: list[tuple[str, str, str]] = []
-    for match in _PATCH_OP_RE.finditer(patch):
-        action, path, moved, minus, plus, renamed_from, renamed_to = match.groups()
-        if action:
-            ops.append(({"Add": "create", "Update": "edit", "Delete": "delete"}[action], path, ""))
-        elif moved:
-            if ops and ops[-1][0] == "edit":
-                ops[-1] = ("rename", ops[-1][1], moved)
-        elif minus:
-            old, new = _diff_side(minus), _diff_side(plus)
-            if old and new:
-                ops.append(("edit", new, "") if old == new else ("rename", old, new))
-            elif new or old:
-                ops.append(("create", new, "") if new else ("delete", old, ""))
-        elif renamed_from:
-            ops.append(("rename", renamed_from, renamed_to))
-    return list(dict.fromkeys(ops))  # git diffs state a rename twice (header lines and --- / +++)
-
-
-def _diff_side(header: str) -> str:
-    """The path of one side of a unified-diff header (``a/x`` -> ``x``), "" for ``/dev/null``."""
-    path = header.split("\t", 1)[0].strip()
-    if path == "/dev/null":
-        return ""
-    return path[2:] if path.startswith(("a/", "b/")) else path
-
-
-def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
-    """Deletions and renames a shell command performs: ``(delete|rename, path, new path)``.
-
-    Each simple command (split at ``&&``, ``||``, ``;``, ``|``, newlines) is read, relative paths
-    inside the folder an earlier ``cd`` of the same command entered: ``rm``,
-    ``git rm`` (not ``--cached``), ``unlink``, ``del``/``erase``, ``Remove-Item`` delete their
-    operands; ``mv``, ``git mv``, ``move``, ``ren``, ``Move-Item``, ``Rename-Item`` rename the
-    first operand to the last (into it, when the last ends with a separator or several files
-    move). Globs and variables are skipped: they name no single file.
-    """
-    ops: list[tuple[str, str, str]] = []
-    folder = ""  # a `cd DIR &&` earlier in the same command: later relative paths are inside it
-    for part in _COMMAND_SPLIT_RE.split(command[:4000]):
-        try:  # a backslash is a Windows separator there, not an escape
-            words = [w.strip("'\"") for w in shlex.split(part, posix="\\" not in part)]
-        except ValueError:
-            words = part.split()
-        while words and (words[0] in ("sudo", "command", "builtin") or "=" in words[0] and words[0][:1] != "-"):
-            words = words[1:]  # sudo, FOO=1: the program comes after
-        if len(words) >= 2 and words[0] == "git" and words[1] in ("rm", "mv"):
-            if "--cached" in words:
-                continue
-            words = words[1:]
-        if not words:
-            continue
-        program = words[0].rsplit("/", 1)[-1].lower()
-        operands = [w for w in words[1:] if not w.startswith("-") and not _is_switch(program, w)]
-        operands = [_inside(folder, w) for w in operands if not any(c in w for c in "*?$`{}")]
-        if program in ("cd", "pushd", "set-location") and len(operands) == 1:
-            folder = operands[0]
-        elif program in ("rm", "unlink", "del", "erase", "remove-item", "trash"):
-            ops.extend(("delete", path, "") for path in operands)
-        elif program in ("mv", "move", "ren", "rename", "move-item", "rename-item") and len(operands) >= 2:
-            *sources, target = operands
-            into = len(sources) > 1 or target.endswith(("/", "\\"))
-            for source in sources:
-                name = re.split(r"[/\\]", source.rstrip("/\\"))[-1]
-                target_name = re.split(r"[/\\]", target.rstrip("/\\"))[-1]
-                into = into or "." in name.lstrip(".") and "." not in target_name and target_name not in ("..",)
-                new = f"{target.rstrip('/').rstrip(chr(92))}/{name}" if into else target
-                if program in ("ren", "rename-item") and not re.search(r"[/\\]", target):
-                    head = source[: max(source.rfind("/"), source.rfind("\\")) + 1]
-                    new = head + target  # Windows ren: the new name stays in the same folder
-                ops.append(("rename", source, new))
-    return ops
-
-
-def _inside(folder: str, path: str) -> str:
-    if not folder or path.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:[/\\]", path):
-        return path
-    return f"{folder.rstrip('/')}/{path}"
-
-
-def _is_switch(program: str, word: str) -> bool:
-    """``del /f x``: a Windows switch, not a path."""
-    return program in ("del", "erase", "move", "ren") and re.fullmatch(r"/[A-Za-z?]", word) is not None
 
 
 def _notices(log: ActionLog, text: str, seq: int, turn: int) -> None:

@@ -34,8 +34,8 @@ a fence, a clause describing a file next to its path).
   work: ``fact.turn >= current_since(facts)``, ``turn`` being the latest tool evidence of the
   file (its latest mention when no tool touched it). It is the latest request's turn when a
   tool touched any file since that request; otherwise (the request was answered in words)
-  the start of the last stretch of the transcript: its last fifth, at least
-  ``MIN_STRETCH_TURNS`` turns.
+  the start of the last stretch of the transcript (its last fifth, at least
+  ``MIN_STRETCH_TURNS`` turns), or the latest request's turn when that comes first.
 
 Linear: one pass over the events, one over the mentions, a suffix index of the keys.
 """
@@ -72,7 +72,6 @@ class _File:
     first_turn: int = -1
     turn: int = -1
     events: int = 0
-    creates: int = 0
     edits: int = 0
     failed: int = 0
     reads: int = 0
@@ -168,7 +167,6 @@ def _apply(record: _File, op: str) -> None:
         if record.status in ("", "read"):
             record.status = "edit failed"
     elif op == "create":
-        record.creates += 1
         record.status = "renamed" if record.status == "renamed" else "created"
     elif op == "edit":
         record.edits += 1
