@@ -97,6 +97,15 @@ def test_windows_and_delete_tools_delete() -> None:
     )) == {"build\\out.txt": "deleted", "notes.txt": "deleted", "src/unused.ts": "deleted"}
 
 
+def test_a_lockfile_removed_and_rebuilt_by_an_install_is_changed_not_deleted() -> None:
+    facts = files_of(session(
+        ("user", "fix the install"),
+        ("assistant", "", (bash("rm -rf node_modules package-lock.json && npm install"), bash("rm yarn.lock"))),
+    ))
+    assert (facts["package-lock.json"].status, facts["yarn.lock"].status) == ("edited", "deleted")
+    assert "deleted and regenerated" in facts["package-lock.json"].detail
+
+
 def test_removing_a_folder_deletes_the_files_known_under_it() -> None:
     assert statuses(session(
         ("user", "drop the old api"),

@@ -79,7 +79,7 @@ class FileEvent:
 
     seq: int
     turn: int
-    op: str  # "read", "edit", "create", "delete", "rename", "edit failed", "missing"
+    op: str  # "read", "edit", "create", "delete", "rename", "edit failed", "missing", "install"
     path: str
     to: str = ""  # a rename's new path
 

@@ -20,7 +20,13 @@ _PATCH_OP_RE = re.compile(  # in order: apply_patch headers, unified-diff header
     r"|^rename from (.+?)[ \t]*\nrename to (.+?)[ \t]*$",
     re.MULTILINE,
 )
-FILE_COMMAND_RE = re.compile(r"\b(?:rm|mv|unlink|del|erase|Remove-Item|Move-Item|Rename-Item|ren|move|rename)\b")
+FILE_COMMAND_RE = re.compile(r"\b(?:rm|mv|unlink|del|erase|Remove-Item|Move-Item|Rename-Item|ren|move|rename|"
+                             r"npm|pnpm|yarn|bun|poetry|uv|pdm|pipenv|cargo|bundle|composer|go)\b")
+_INSTALL_RE = re.compile(  # a package install: it writes the lockfile again
+    r"(?:npm|pnpm|bun|yarn) (?:install|i|add|ci)\b|yarn$|(?:poetry|uv|pdm|pipenv) (?:lock|install|sync|add)\b|"
+    r"cargo (?:build|update|generate-lockfile|add|run|test)\b|bundle install\b|composer (?:install|update|require)\b|"
+    r"go mod tidy\b"
+)
 _COMMAND_SPLIT_RE = re.compile(r"&&|\|\||;|\||\n")
 
 
@@ -54,7 +60,8 @@ def _diff_side(header: str) -> str:
 
 
 def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
-    """Deletions and renames a shell command performs: ``(delete|rename, path, new path)``.
+    """Deletions and renames a shell command performs: ``(delete|rename, path, new path)``, and
+    ``("install", "", "")`` where a package install rewrites the lockfiles.
 
     Each simple command (split at ``&&``, ``||``, ``;``, ``|``, newlines) is read, relative paths
     inside the folder an earlier ``cd`` of the same command entered: ``rm``,
@@ -79,6 +86,9 @@ def shell_file_ops(command: str) -> list[tuple[str, str, str]]:
         if not words:
             continue
         program = words[0].rsplit("/", 1)[-1].lower()
+        if _INSTALL_RE.match(" ".join([program, *words[1:3]])):
+            ops.append(("install", "", ""))
+            continue
         operands = [w for w in words[1:] if not w.startswith("-") and not _is_switch(program, w)]
         operands = [_inside(folder, w) for w in operands if not any(c in w for c in "*?$`{}")]
         if program in ("cd", "pushd", "set-location") and len(operands) == 1:

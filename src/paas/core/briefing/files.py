@@ -19,7 +19,8 @@ a fence, a clause describing a file next to its path).
   ``mentioned`` (only discussed). Deleted after created is deleted; created again after
   deleted is created; a file created in the session and then moved is created at its new
   path; a renamed file edited later stays renamed (the role counts the edits). A read the
-  harness voided ("file not found") is no evidence. Tool reads of what is no file (a folder,
+  harness voided ("file not found") is no evidence; a lockfile deleted and then rebuilt by an
+  install command is changed, not deleted. Tool reads of what is no file (a folder,
   a log, a dependency's code) are dropped; edits never are.
 * Text: the most complete project-relative spelling a source wrote (a verbatim substring, so
   the faithfulness check finds it), ``/`` spellings before ``\\`` ones; an absolute path only
@@ -64,6 +65,7 @@ STRETCH_SHARE = 5  # the last 1/5 of the turns
 TOOL_SCORE = 2.0
 
 
+
 @dataclass
 class _File:
     key: str
@@ -85,6 +87,7 @@ class _File:
     score: float = 0.0
     phrase: str = ""
     phrase_turn: int = -1
+    regenerated: bool = False  # a lockfile deleted, then rebuilt by an install
 
     def add_form(self, raw: str) -> None:
         raw = raw.strip()
@@ -127,6 +130,10 @@ def file_facts(log: ActionLog, mentioned: list[Fact]) -> list[Fact]:
             _rename(files, moved, key, resolver.tool_key(event.to), event.path, event.to, event.turn)
         elif event.op == "delete":
             _delete(files, key, event.path, event.turn)
+        elif event.op == "install":  # a package install rebuilds the lockfiles deleted before it
+            for lockfile in files.values():
+                if lockfile.status == "deleted" and path_kind(lockfile.key) == "lockfile":
+                    lockfile.status, lockfile.regenerated = "edited", True
         elif event.op == "missing":
             record = files.get(key)
             if record is not None and record.status == "read":
@@ -259,6 +266,8 @@ def _role(record: _File, status: str, first: int, last: int) -> str:
         counts.append(f"read ×{record.reads}")
     if not record.status and record.mentions > 1:
         counts.append(f"named ×{record.mentions}")
+    if record.regenerated:
+        counts.append("deleted and regenerated")
     if 0 <= first < last:
         counts.append(f"turns {first}–{last}")
     kind = path_kind(record.key)
