@@ -143,7 +143,7 @@ def last_report(transcript: Transcript, after: int) -> Fact | None:
     for turn in reversed(transcript.turns):
         if turn.index <= after:
             return None
-        if turn.role == "assistant" and _says_something(turn):
+        if turn.role == "assistant" and not turn.sidechain and _says_something(turn):
             return Fact("report", report_digest(turn.text), turn.index, key=f"report:{turn.index}",
                         first_turn=turn.index, source="assistant", detail="\n".join(suggested_commands(turn.text)))
     return None
