@@ -90,3 +90,13 @@ def test_path_shapes() -> None:
                                    "dist/app.js", "CLAUDE.md", "src/main.rs", "scripts/deploy.py")] == [
         "test", "build config", "lockfile", "docs", "data", "build output", "agent instructions", "entry point",
         "script"]
+
+
+def test_codex_shell_form_of_apply_patch_is_an_edit() -> None:
+    patch = "*** Begin Patch\n*** Update File: cli/main.go\n@@\n-a\n+b\n*** Add File: cli/flags.go\n+x\n*** End Patch"
+    facts = files_of(
+        ("user", "add a flag"),
+        ("assistant", "", (ToolCall("shell", {"command": ["apply_patch", patch]}, output="Success.", exit_status=0),)),
+        cwd="/repo",
+    )
+    assert {text: fact.status for text, fact in facts.items()} == {"cli/main.go": "edited", "cli/flags.go": "created"}

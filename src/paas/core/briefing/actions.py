@@ -202,6 +202,8 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
         _aider_commit(log, call, seq, turn, failed)
     elif call.is_edit:
         _edit(log, call, seq, turn, failed, name)
+    elif (script := command_of(call)) is not None and script.lstrip().startswith(("apply_patch", "applypatch")):
+        _edit(log, call, seq, turn, failed, "apply_patch", patch=script)  # Codex's shell form of a patch
     elif name in SHELL_NAMES or command_of(call) is not None and name not in READ_NAMES:
         command = command_of(call)
         if command:
@@ -235,9 +237,10 @@ def _string_list(value: Any) -> list[str]:
     return [item.strip() for item in value if isinstance(item, str) and item.strip()] if isinstance(value, list) else []
 
 
-def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, name: str) -> None:
+def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, name: str,
+          patch: str | None = None) -> None:
     output = (call.output or "")[:200].lower()
-    ops = _edit_ops(call, name, output)
+    ops = patch_ops(patch) if patch is not None else _edit_ops(call, name, output)
     for op, path, to in ops:
         if failed:
             log.file_events.append(FileEvent(seq, turn, "edit failed", path))
