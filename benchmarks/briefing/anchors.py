@@ -22,7 +22,9 @@ metadata and is skipped, as are fence marker lines.
 
 An anchor is verbatim when found as written or with its Markdown escapes undone (``\\|`` in a
 table cell); one shortened with ``…`` or ``...``, or wrapping lines, when each of its pieces
-(of 3 characters or more) is.
+(of 3 characters or more) is. A ``[redacted: kind]`` marker (a secret the briefing must not
+repeat) counts as such a cut: ``postgres://app:[redacted: password]@db`` is verbatim when
+``postgres://app:`` and ``@db`` are.
 The transcript text searched is the raw file plus, for JSON and JSON Lines, every string value
 decoded, and strings that hold JSON decoded again (so ``\\n``, ``\\"`` and ``\\u2500`` escapes
 do not hide a match).
@@ -61,6 +63,7 @@ _CAMEL_RE = re.compile(r"(?<![\w.])(?:[a-z]+|[A-Z][a-z0-9]+)(?:[A-Z][a-z0-9]+)+(
 _NUMBER_RE = re.compile(rf"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])(?!\s*(?:{COUNT_WORDS})(?![\w]))", re.I)
 _TURN_CITATION_RE = re.compile(r"\bturns? \d+(?:\s*(?:[–-]|to|and)\s*\d+)?", re.I)
 _ELLIPSIS_RE = re.compile(r"…|\.\.\.")
+_REDACTED_RE = re.compile(r"\[redacted: [^\]\n]{1,40}\]")
 _PASTE_LABEL_RE = re.compile(
     r"\[(?:an? \d+-line\b[^\]\n]{0,140}|\d+ lines of pasted \w+|… [\d,]+ more characters)(?:\]|…)"
 )
@@ -128,6 +131,7 @@ def find_anchors(markdown: str, header: bool = True) -> list[tuple[str, str]]:
 
         return pattern.sub(record, text)
 
+    body = _REDACTED_RE.sub("…", body)  # a redacted secret: checked like an elision, piece by piece
     body = _PASTE_LABEL_RE.sub(lambda match: " " * len(match.group(0)), body)
     rest = take(_CODE_SPAN_RE, None, body)
     rest = take(_URL_RE, "path", rest)

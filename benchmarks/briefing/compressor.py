@@ -31,13 +31,15 @@ class Compressor:
 def load_compressor(count_tokens: CountTokens, force_stand_in: bool = False) -> Compressor:
     if not force_stand_in:
         try:
+            from paas.adapters.secrets import find_secrets
             from paas.core.briefing import LEVEL_BUDGETS, BriefingOptions, build_briefing
         except ImportError:
             pass
         else:
 
             def build(transcript: Any, level: str) -> tuple[str, dict[str, Any]]:
-                options = BriefingOptions(level=level, source_format=transcript.format)
+                # the secret finder the services pass, so the figures are those of what users get
+                options = BriefingOptions(level=level, source_format=transcript.format, secret_finder=find_secrets)
                 briefing = build_briefing(transcript, options, count_tokens)
                 return briefing.markdown, dict(briefing.stats)
 

@@ -265,6 +265,15 @@ def test_faithfulness_flags_invented_anchors_and_skips_the_header() -> None:
     assert result.anchors == 4  # src/app.py, src/ghost.py, npm test, 8080
 
 
+def test_a_redacted_secret_is_checked_like_an_elision() -> None:
+    transcript = "DATABASE_URL=postgresql://app:S3cr3t-pa55@db.internal:5432/app\n"
+    url = "postgresql://app:[redacted: password]@db.internal:5432/app"
+    briefing = (f"# Handoff briefing\n\n## Files\n\n- `DATABASE_URL={url}`\n"
+                f"- see {url} and https://x.example/a?key=[redacted: API key]\n")
+    result = faithfulness(briefing, Haystack.of(transcript))
+    assert result.unverified == ["path: https://x.example/a?key=…"]  # only the invented host
+
+
 @pytest.mark.parametrize("budget", [5, 12, 40])
 def test_tail_and_original_baselines_respect_the_budget(budget: int) -> None:
     text = "\n".join(f"line {n} " + "word " * (n % 7) for n in range(200)) + "\nimportant: keep the flag ✅\n"

@@ -37,6 +37,7 @@ from paas.core.briefing.model import (
 )
 from paas.core.briefing.previous import carry_over, link_knowledge, parse_previous, transcript_terms
 from paas.core.briefing.ranking import Salience
+from paas.core.briefing.redact import Redactor
 from paas.core.briefing.render import items_for, quote
 from paas.core.transcripts.model import Transcript
 
@@ -86,6 +87,9 @@ def build_briefing(
     compact = options.lines_mode or budget < 800
     presized = _presize_request(facts, LEVEL_BUDGETS[options.level] if options.lines_mode else budget)
     items = items_for(presized, carried, Salience(facts.turn_count, options.past_terms), compact)
+    redactor = Redactor(options.secret_finder)  # no secret reaches the Markdown (see redact.py)
+    for item, text in zip(items, redactor.redact_all([item.text for item in items]), strict=True):
+        item.text = text
     linked = link_knowledge(options.knowledge, transcript_terms(facts, transcript)) if options.knowledge else []
     trailer = _knowledge_line(linked)
 
@@ -94,12 +98,13 @@ def build_briefing(
     lines_before = count_lines(source)
 
     def header(tokens_after: int) -> str:
-        return _header(transcript, options, tokens_before, tokens_after, budget, facts.project)
+        # the header is pasted too: its names (title, project folder) are redacted like the items
+        return redactor.redact(_header(transcript, options, tokens_before, tokens_after, budget, facts.project))
 
     def shorten(item: Item, room: int) -> Item:
         request = presized.latest_request
         assert request is not None
-        return _elide_request(request.text, item, room, count_tokens, options.lines_mode)
+        return _elide_request(redactor.redact(request.text), item, room, count_tokens, options.lines_mode)
 
     quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens)
     result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)

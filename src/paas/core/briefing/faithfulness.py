@@ -17,7 +17,9 @@ Paste labels (``digest.LABEL_RE``) are the briefing's own words about a paste: n
 Sources: the transcript text as given (raw file text is fine) plus, when it is JSON or JSON
 Lines, every string value decoded (so ``\\"`` and ``\\u00e9`` escapes do not hide a match),
 plus the previous briefing for carried-over items. Code spans cut by the briefing ("…" or the
-"[…]" of an elided request) are checked piece by piece.
+"[…]" of an elided request) are checked piece by piece, and so is text around a secret the
+briefing redacted (``[redacted: kind]`` stands for something the sources hold but a briefing
+must not repeat: the pieces either side must occur verbatim, the marker itself is no anchor).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from paas.core.briefing.anchors import CODE_SPAN_RE, DOUBLE_SPAN_RE, briefing_anchors
 from paas.core.briefing.budget import ELISION, split_briefing
 from paas.core.briefing.digest import LABEL_RE
+from paas.core.briefing.redact import MARKER_RE
 from paas.core.briefing.text import ELLIPSIS
 
 _GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)")
@@ -53,7 +56,7 @@ def _split(briefing_markdown: str) -> tuple[str, list[str]]:
     for match in _FENCED_RE.finditer(body):
         for line in match.group(2).splitlines():
             line = LABEL_RE.sub(ELISION, line)  # "[a 40-line Python block]": the briefing's words for a paste
-            verbatim.extend(piece.strip() for piece in line.split(ELISION) if piece.strip())
+            verbatim.extend(piece.strip() for piece in _pieces(line) if piece.strip())
     body = _FENCED_RE.sub("", body)
     body = LABEL_RE.sub(" ", body)
     body = "\n".join(line for line in body.splitlines() if not line.startswith("Related knowledge:"))
@@ -63,7 +66,12 @@ def _split(briefing_markdown: str) -> tuple[str, list[str]]:
     spans += [m.group(1) for m in CODE_SPAN_RE.finditer(body)]
     body = CODE_SPAN_RE.sub(" ", body)
     verbatim += [f"`{span.strip()}`" for span in spans if span.strip()]
-    return _GENERATED_RE.sub(" ", body), verbatim
+    return _GENERATED_RE.sub(" ", MARKER_RE.sub(" ", body)), verbatim
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut at each "[…]" elision and each ``[redacted: kind]`` marker."""
+    return [piece for part in MARKER_RE.split(text) for piece in part.split(ELISION)]
 
 
 def stated_anchors(briefing_markdown: str) -> set[str]:
@@ -85,7 +93,7 @@ def bare_anchor(anchor: str) -> str:
 def _found(anchor: str, haystack: str) -> bool:
     span = len(anchor) >= 3 and anchor[0] == anchor[-1] == "`"
     text = anchor[1:-1] if span else anchor
-    pieces = [p.strip().removesuffix(ELLIPSIS).strip() for p in text.split(ELISION)]
+    pieces = [p.strip().removesuffix(ELLIPSIS).strip() for p in _pieces(text)]
     if all(piece in haystack for piece in pieces if piece):
         return True
     if span:

@@ -9,8 +9,10 @@ Design: frozen dataclasses and constants only.
   built from facts only repeats what the sources say.
 * ``Facts``: every fact of one transcript, one tuple per category, in transcript order.
 * ``BriefingOptions``: the budget (a level, an explicit ``max_tokens``, or the original's line
-  mode), the header's names, and what earlier sessions left: the previous briefing, knowledge
-  entries that may be linked, and how often past briefings named a term.
+  mode), the header's names, what earlier sessions left: the previous briefing, knowledge
+  entries that may be linked, and how often past briefings named a term; and the
+  ``secret_finder`` a service injects (a detector outside the core: ``redact`` runs its own
+  rules with or without one).
 * ``Briefing``: the Markdown, the facts it was built from and the figures (``stats``).
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from paas.core.briefing.redact import SecretFinder
 
 LEVEL_BUDGETS: dict[str, int] = {"low": 2500, "medium": 1200, "high": 400}  # tokens (cl100k_base)
 LINE_BUDGETS: dict[str, int] = {"low": 25, "medium": 15, "high": 5}  # the original's --lines mode
@@ -66,6 +70,8 @@ class BriefingOptions:
     previous_briefing: str | None = None  # Markdown this package produced for the project before
     knowledge: tuple[KnowledgeRef, ...] = ()
     past_terms: dict[str, int] = field(default_factory=dict)  # term -> past briefings naming it
+    # (text) -> (value, kind) pairs, each value redacted wherever it occurs (see ``redact``)
+    secret_finder: SecretFinder | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
