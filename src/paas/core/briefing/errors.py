@@ -1,33 +1,55 @@
-"""Errors and whether they were resolved, decided conservatively.
+"""Errors with a life cycle: each failure, then the later turn that fixed, worked around or superseded it.
 
-Design: three sources, each with its own evidence of resolution.
+Design: ``collect_errors(transcript, log)`` gathers failures from five sources, drops what only
+looks like an error (``housekeeping``), collapses repeats, and decides each one's status from
+what happened after it (``lifecycle``):
 
-* Failed tool calls (from ``actions``): resolved only by a LATER SUCCESS of the same thing: the
-  same command (its first line, ``cd DIR &&`` ignored), a later successful edit of the same
-  file, a later successful commit, a later successful call of the same other tool. A fix that
-  was edited but never re-run stays unresolved, with the edit noted as an attempt. A command
-  whose exit status was not recorded (a pasted terminal) failed when its output reports an error.
-* Error lines in harness notices (``system`` turns): API failures (rate limits, connection
-  errors, request too large) are resolved once the model answered again; edit-format failures
-  once an edit was applied later; anything else stays unresolved.
-* Error lines the user pasted or reported: resolved when a later user turn says it works or is
-  fixed; "attempted" when the assistant answered with edits or code after it; else unresolved.
+* failed tool calls (from ``actions``), minus probes ("nothing found" exits, inspection of a
+  missing path, a failure the agent announced) and read/search/list tools; plus runs of a
+  build/test/check command whose exit status a pipe hid (``| tail``) and whose output reports
+  errors;
+* error lines of harness notices (``system`` turns; summaries and injected instructions
+  skipped): API failures (resolved once the model answered again; recurring in three or more
+  exchanges: still standing), edit-format failures (resolved once an edit applied), anything
+  else (the general rules); aider's multi-line git messages keep their cause line;
+* error lines the user pasted (``npm ERR! ...``, a traceback, "I get this error:" + the line);
+* failures the user reports in words (``prose_errors``); a short "still doesn't work" adds
+  itself to the latest error before it instead of standing alone;
+* failures the assistant states in its last replies ("the build still fails because ...").
 
-Repeats of one error (same source, same line once paths and numbers are masked) collapse into
-one fact with a count; the latest occurrence decides the status.
+Fact shape: category ``error``; ``text`` verbatim from the transcript (clipped at 140
+characters), ``turn`` the latest occurrence, ``first_turn`` the first, ``count`` the
+occurrences; ``source`` tool / system / user / assistant; ``subject`` the command, file or
+tool when the text does not say; ``status`` one of ``STATUSES``; ``detail`` how it was decided
+("fixed: `npm run build` passed at turn 41"). Repeats are the same source, subject and line
+once paths and numbers are masked; the latest occurrence decides the status. ``score`` ranks
+errors for the briefing: ``open_errors`` returns at most ``OPEN_CAP`` open ones (unresolved
+first, then attempted; later, stronger evidence first), which is what a briefing should show
+as open; the rest keep their status with a lower score.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
 
-from paas.core.briefing.actions import ActionLog
+from paas.core.briefing.actions import READ_NAMES, SEARCH_NAMES, ActionLog, Failure, command_key
+from paas.core.briefing.evidence import Evidence, build_evidence, normal_path
+from paas.core.briefing.housekeeping import is_housekeeping_notice, is_summary_turn, is_tool_chatter
+from paas.core.briefing.lifecycle import MOVED_ON, Occurrence, decide
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import clip, code, line_at, looks_like_code
+from paas.core.briefing.outputs import error_line
+from paas.core.briefing.pasted_errors import NOT_AN_ERROR_RE, error_lines
+from paas.core.briefing.prose_errors import assistant_failures
+from paas.core.briefing.text import clip, code
 from paas.core.transcripts.model import Transcript
+
+STATUSES: tuple[str, ...] = ("unresolved", "attempted", "worked_around", "superseded", "resolved")
+OPEN_STATUSES: frozenset[str] = frozenset({"unresolved", "attempted"})
+OPEN_CAP = 8  # open errors a briefing shows as open; more is a list nobody reads
+TEXT_LIMIT = 140
 
 # Error lines are found keyword first (a plain scan), then the keyword's line is checked: a
 # line-anchored ``^.*(...)`` pattern would backtrack over every line of a long text.
@@ -40,173 +62,197 @@ _SYSTEM_ERROR_RE = re.compile(
 _HARNESS_RE = re.compile(
     r"litellm\.|APIError|API Error|RateLimit|rate.limit|InternalServerError|ServiceUnavailable|APIConnectionError|"
     r"Connection error|overloaded|Request body too large|AuthenticationError|API key|credit balance|quota|"
-    r"context window|Request interrupted",
+    r"context window|context size|max_num_tokens|token limit|BadRequestError",
     re.IGNORECASE,
 )
-_EDIT_FORMAT_RE = re.compile(r"SEARCH/REPLACE|edit format|SearchReplaceNoExactMatch|Malformed", re.IGNORECASE)
-_NOT_AN_ERROR_RE = re.compile(r"^(?:https?://\S+|# Fix any errors below.*|.*\bno errors?\b.*)$", re.IGNORECASE)
-_USER_ERROR_KEY_RE = re.compile(r"Error|Exception|error|ERROR|npm ERR!|[Ff]ailed|FAILED|fatal: |panic: |Uncaught |"
-                                r"net::ERR_|Segmentation fault|command not found|No such file|Permission denied")
-_USER_ERROR_RE = re.compile(
-    r"[ \t>|]*(?:[\w.$]*(?:Error|Exception)\b.+|.{0,60}\b(?:error|Error|ERROR)(?: \w+){0,2}\s*[:!\[].*|npm ERR!.*|"
-    r".*\bTests? failed\b.*|.*\bFAILED\b.*|fatal: .+|panic: .+|Uncaught .+|.*\bnet::ERR_\w+.*|"
-    r".*\b(?:Segmentation fault|command not found|No such file or directory|Permission denied)\b.*)"
-)
-_LEAD_IN_RE = re.compile(
-    r":\s*$|\b(?:this|the|that|an?|following|same|these)\s+(?:\w+\s+)?errors?\s*[.!]?\s*$", re.IGNORECASE
-)
-_CODE_IN_ERROR_RE = re.compile(r"throw |console\.|raise |catch|except\b|new Error|Error\(|=>|function\b|\bdef |print\(")
-_WORKS_RE = re.compile(
-    r"\b(?:it works|works now|now works|works perfectly|is working|working now|fixed|solved|resolved|that did it|"
-    r"no more errors?|all (?:tests )?pass(?:ing)?)\b",
-    re.IGNORECASE,
-)
-_USER_SCAN_HEAD, _USER_SCAN_TAIL = 20_000, 10_000
-_PER_TURN = 2  # distinct error lines kept from one user message (a pasted log has dozens)
+_EDIT_FORMAT_RE = re.compile(r"SEARCH/REPLACE|edit format|SearchReplaceNoExactMatch|Malformed|Bad/missing filename",
+                             re.IGNORECASE)
+_CONTINUATIONS = ("cmdline:", "stderr:", "stdout:")
+_CAUSE_LINE_RE = re.compile(r"^(?:stderr: |error: |fatal: )|\b(?:ignored|denied|not found|refused|invalid)\b",
+                            re.IGNORECASE)
+_REFUSAL_RE = re.compile(r"doesn't want to proceed|user (?:rejected|declined|denied)|rejected by the user|"
+                         r"was blocked|Permission to use .* (?:was )?denied|interrupted by user", re.IGNORECASE)
+_PATH_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\]+[\w.@$+ -]*[\w.@$+-])+")
+# Paths, numbers and ids masked: one error about many files, attempts or requests is one error.
+_MASK_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.@$+-]+)+|[\w-]*\d[\w-]*")
+_PROBE_TOOLS = READ_NAMES | SEARCH_NAMES | {"list", "list_directory", "ls_dir", "todoread", "todowrite", "drop_file",
+                                            "add_file", "exitplanmode", "askuserquestion"}
 _PER_NOTICE = 8  # distinct error lines kept from one harness notice (short, one per failed attempt)
-_MASK_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.@$+-]+)+")  # paths: one error about many files
+_LAST_REPLIES = 3  # assistant turns at the end whose plain statements of failure count
+_SHORT_AGAIN = 25  # words: a "still doesn't work" this short, with no error line of its own, adds to the one before
+_RECURRING = 3  # an API failure seen in this many exchanges is a standing limit, not a blip
 
 
-def _group_key(source: str, subject: str, line: str) -> str:
+def group_key(source: str, subject: str, line: str) -> str:
     return f"{source}|{subject}|{_MASK_RE.sub('#', line.lower())}"
 
 
-def _error_lines(text: str, keys: re.Pattern[str], line_re: re.Pattern[str]) -> Iterator[str]:
-    """Each distinct line of ``text`` holding a key match that ``line_re`` accepts as a whole."""
-    last_start = -1
-    for match in keys.finditer(text):
-        start, end = line_at(text, match.start())
-        if start == last_start:
-            continue
-        last_start = start
-        line = text[start:end]
-        if len(line) <= 2000 and line_re.fullmatch(line):
-            stripped = line.strip()
-            if stripped:
-                yield stripped
-
-
-def _reported_line(text: str, line: str) -> str | None:
-    """The error a user line reports: the line itself, or the one after a lead-in ("I get this error:")."""
-    line = line.strip(" \t>|")
-    if not _LEAD_IN_RE.search(line):
-        return line
-    position = text.find(line)
-    for following in text[position + len(line) : position + len(line) + 1500].splitlines():
-        following = following.strip(" \t>|")
-        if following and not following.startswith(("```", "~~~")):
-            return following if len(following) <= 300 else None
-    return None
-
-
 def collect_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
-    facts = _tool_errors(log) + _notice_errors(transcript, log) + _reported_errors(transcript, log)
-    facts.sort(key=lambda f: f.turn)
-    merged: dict[str, Fact] = {}
+    evidence = build_evidence(transcript, log)
+    occurrences = [*_tool_errors(log, evidence), *_notice_errors(transcript, evidence)]
+    occurrences.sort(key=lambda o: o.pos)
+    occurrences += [*_reported_errors(evidence, occurrences), *_stated_errors(transcript, evidence)]
+    occurrences.sort(key=lambda o: o.pos)
+    groups: dict[str, list[Occurrence]] = {}
+    horizon = 1 << 62
+    for index in range(len(occurrences) - 1, -1, -1):  # each occurrence learns where the next other error is
+        occ = occurrences[index]
+        occurrences[index] = replace(occ, horizon=horizon)
+        if index == 0 or occurrences[index - 1].key != occ.key:
+            horizon = occ.pos
+    for occ in occurrences:
+        groups.setdefault(occ.key, []).append(occ)
+    facts = [_fact(group, evidence) for group in groups.values()]
+    return _ranked(facts, transcript)
+
+
+def is_open(fact: Fact) -> bool:
+    """Still standing as far as the transcript shows: unresolved, or a fix nobody checked.
+
+    An attempted fix after which the user moved on to something else (no failure reported,
+    no confirmation either) stays ``attempted`` but is not counted as open: users report a fix
+    that did not work, so silence is weak evidence; it is still not a confirmation.
+    """
+    return fact.status == "unresolved" or (fact.status == "attempted" and MOVED_ON not in fact.detail)
+
+
+def open_errors(errors: tuple[Fact, ...] | list[Fact]) -> tuple[Fact, ...]:
+    """The errors a briefing shows as open: at most ``OPEN_CAP``, highest score first."""
+    ranked = sorted((f for f in errors if is_open(f)), key=lambda f: (-f.score, -f.turn))
+    return tuple(ranked[:OPEN_CAP])
+
+
+def _fact(group: list[Occurrence], evidence: Evidence) -> Fact:
+    latest = group[-1]
+    status, detail = decide(latest, evidence)
+    turns = sorted({occ.turn for occ in group})
+    if latest.kind == "api" and len(turns) >= _RECURRING:
+        status = "unresolved"
+        detail = (f"recurring: in {len(turns)} exchanges (turns {turns[0]}–{turns[-1]}), "
+                  f"each time cleared only by a retry or a restart")
+    text = clip(latest.text, TEXT_LIMIT)
+    return Fact("error", text, latest.turn, status, latest.key, group[0].turn, count=len(group), source=latest.source,
+                detail=detail, subject=latest.subject)
+
+
+_BASE_SCORE = {"unresolved": 2.0, "attempted": 1.6, "worked_around": 0.8, "superseded": 0.6, "resolved": 0.5}
+_SOURCE_SCORE = {"tool": 0.3, "user": 0.25, "system": 0.2, "assistant": 0.2}
+
+
+def _ranked(facts: list[Fact], transcript: Transcript) -> list[Fact]:
+    """Scores (status, source, recency, repeats); open errors past ``OPEN_CAP`` drop below the rest."""
+    last = max((t.index for t in transcript.turns), default=0) or 1
+    scored = []
     for fact in facts:
-        old = merged.pop(fact.key, None)
-        if old is not None:
-            fact = replace(fact, first_turn=old.first_turn, count=old.count + 1)
-        merged[fact.key] = fact
-    return list(merged.values())
+        score = (_BASE_SCORE.get(fact.status, 0.5) + _SOURCE_SCORE.get(fact.source, 0.1)
+                 + 0.3 * fact.turn / last + 0.02 * min(fact.count, 5))
+        scored.append(replace(fact, score=round(score, 4)))
+    shown = {id(f) for f in open_errors(scored)}
+    out = [f if id(f) in shown or f.status not in OPEN_STATUSES else replace(f, score=round(f.score - 1.0, 4))
+           for f in scored]
+    out.sort(key=lambda f: (f.turn, f.first_turn))
+    return out
 
 
-def _tool_errors(log: ActionLog) -> list[Fact]:
-    facts: list[Fact] = []
+# --- sources ---------------------------------------------------------------------------------
+
+
+def _tool_errors(log: ActionLog, evidence: Evidence) -> Iterator[Occurrence]:
     for failure in log.failures:
-        resolved_at = log.success_after(failure.keys, failure.seq)
-        line = failure.line or "failed"
-        if failure.kind == "command":
-            what = code(failure.subject)
-        elif failure.kind == "edit":
-            what = f"edit of {code(failure.subject)} failed"
-        elif failure.kind == "commit":
-            what = "commit failed" if failure.subject == "commit" else code(failure.subject)
-        else:  # a tool's name is the reader's label, not transcript text: written as words
-            what = f"{failure.subject.replace('_', ' ')} call failed"
-        if resolved_at is not None:
-            status, detail = "resolved", f"succeeded later (turn {resolved_at})"
-        else:
-            status = "unresolved"
-            has_later_edit = bisect_right(log.edit_turns, failure.turn) < len(log.edit_turns)
-            detail = f"fix attempted: edits at turn {log.edit_turns[-1]}, not re-run" if has_later_edit else ""
-        subject = "" if failure.kind == "commit" else failure.subject  # every commit attempt failing alike: one
-        facts.append(Fact("error", line, failure.turn, status, _group_key("tool", subject, line),
-                          failure.turn, source="tool", detail=detail, score=1.0, subject=what))
-    return facts
+        occ = _tool_occurrence(failure, evidence)
+        if occ is not None:
+            yield occ
+    for seq, run in evidence.masked:  # exit 0 behind a pipe, but the output reports errors
+        line = error_line(run.output) or "failed"
+        yield Occurrence(run.pos, run.turn, "tool", "command", line, group_key("tool", run.text, line),
+                         subject=code(run.text), keys=(f"cmd:{run.key}",), seq=seq, command=run.key)
 
 
-def _notice_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
-    facts: list[Fact] = []
-    answered_after = [t.index for t in transcript.turns if t.role == "assistant"]
-    last_answer = answered_after[-1] if answered_after else -1
-    last_edit = log.edit_turns[-1] if log.edit_turns else -1
+def _tool_occurrence(failure: Failure, evidence: Evidence) -> Occurrence | None:
+    line = failure.line or "failed"
+    if _REFUSAL_RE.search(line) or (failure.kind != "command" and is_tool_chatter(line)):
+        return None  # the person declined the call, or the harness had nothing to say: not a failure
+    run = evidence.runs_by_seq.get(failure.seq)
+    pos = run.pos if run is not None else evidence.turn_pos.get(failure.turn, 0) + 2 * 1_000_000
+    if failure.kind == "command":
+        if run is not None and run.outcome != "fail":
+            return None  # a probe: "nothing found", a missing path it was checking, an announced failure
+        what, command = code(failure.subject), command_key(failure.subject.removesuffix(" …"))
+    elif failure.kind == "edit":
+        what, command = f"edit of {code(failure.subject)} failed", ""
+    elif failure.kind == "commit":
+        what, command = ("commit failed" if failure.subject == "commit" else code(failure.subject)), ""
+    else:
+        if failure.subject.lower() in _PROBE_TOOLS:
+            return None  # reading, listing or searching what is not there is finding out, not failing
+        what, command = f"{failure.subject.replace('_', ' ')} call failed", ""  # a label, not transcript text
+    subject_key = "" if failure.kind == "commit" else failure.subject  # every commit attempt failing alike: one
+    paths = (normal_path(failure.subject),) if failure.kind == "edit" else ()
+    return Occurrence(pos, failure.turn, "tool", failure.kind, line, group_key("tool", subject_key, line),
+                      subject=what, keys=failure.keys, seq=failure.seq, command=command, paths=paths)
+
+
+def _notice_errors(transcript: Transcript, evidence: Evidence) -> Iterator[Occurrence]:
     for turn in transcript.turns:
-        if turn.role != "system" or not turn.text:
+        if turn.role != "system" or not turn.text or is_summary_turn(turn.text):
             continue
         seen: set[str] = set()
-        for full in _error_lines(turn.text, _SYSTEM_ERROR_KEY_RE, _SYSTEM_ERROR_RE):
-            if _NOT_AN_ERROR_RE.match(full):
+        pos = evidence.turn_pos.get(turn.index, 0)
+        for end, full in error_lines(turn.text, _SYSTEM_ERROR_KEY_RE, _SYSTEM_ERROR_RE):
+            if NOT_AN_ERROR_RE.match(full) or is_housekeeping_notice(full):
                 continue
-            key = _group_key("notice", "", full)
+            key = group_key("notice", "", full)
             if key in seen:
                 continue
             if len(seen) >= _PER_NOTICE:
                 break
             seen.add(key)
-            line = clip(full, 140)
-            if _HARNESS_RE.search(line):
-                resolved = last_answer > turn.index
-                detail = "the model answered again later" if resolved else ""
-            elif _EDIT_FORMAT_RE.search(line):
-                resolved = last_edit > turn.index
-                detail = f"an edit applied later (turn {last_edit})" if resolved else ""
-            else:
-                resolved, detail = False, ""
-            facts.append(Fact("error", line, turn.index, "resolved" if resolved else "unresolved", key, turn.index,
-                              source="system", detail=detail, score=0.8))
-    return facts
+            kind = "api" if _HARNESS_RE.search(full) else "edit_format" if _EDIT_FORMAT_RE.search(full) else "notice"
+            text = _with_cause(full, turn.text, end) if kind == "notice" else full
+            paths = tuple(normal_path(p) for p in _PATH_RE.findall(full[:400]) if len(p) > 3)
+            yield Occurrence(pos, turn.index, "system", kind, text, key, paths=paths)
 
 
-def _reported_errors(transcript: Transcript, log: ActionLog) -> list[Fact]:
-    reports: list[tuple[int, str, str]] = []  # turn, line, key
-    last_report: dict[str, int] = {}
-    confirmations: list[int] = []
-    for turn in transcript.turns:
-        if turn.role != "user" or not turn.text:
-            continue
-        if _WORKS_RE.search(turn.text[:2000]):
-            confirmations.append(turn.index)
-        kept = 0
-        text = turn.text
-        if len(text) > _USER_SCAN_HEAD + _USER_SCAN_TAIL:  # a huge paste: its start and its end
-            text = text[:_USER_SCAN_HEAD] + "\n" + text[-_USER_SCAN_TAIL:]
-        for found in _error_lines(text, _USER_ERROR_KEY_RE, _USER_ERROR_RE):
-            line = _reported_line(text, found)
-            if line is None or len(line) < 8 or _CODE_IN_ERROR_RE.search(line) or _NOT_AN_ERROR_RE.match(line):
+def _with_cause(line: str, text: str, end: int) -> str:
+    """A git failure aider reports on several lines keeps its cause (``stderr: '...ignored...:`` + the path)."""
+    following = [part.strip() for part in text[end : end + 1200].splitlines()[1:7]]
+    if not following or not following[0].startswith(_CONTINUATIONS):
+        return line  # the next line is not this message's ``cmdline:`` / ``stderr:``
+    for index, cause in enumerate(following):
+        if cause and _CAUSE_LINE_RE.search(cause) and not NOT_AN_ERROR_RE.match(cause):
+            if cause.endswith(":") and index + 1 < len(following) and following[index + 1]:
+                cause = f"{cause} {following[index + 1]}"  # "...ignored by one of your .gitignore files: a/b"
+            head = clip(line, 48)
+            return f"{head}{' ' if head.endswith('…') else ' … '}{clip(cause, TEXT_LIMIT - len(head) - 3)}"
+    return line
+
+
+def _reported_errors(evidence: Evidence, earlier: list[Occurrence]) -> Iterator[Occurrence]:
+    """What the user pasted or said went wrong; a short "still failing" joins the latest error before it."""
+    earlier_pos = [occ.pos for occ in earlier]  # sorted: ``earlier`` is in transcript order
+    previous: Occurrence | None = None
+    for (pos, turn_index, text), verdict in zip(evidence.people, evidence.verdicts, strict=True):
+        pasted, words = verdict.pasted, verdict.reports
+        if verdict.again and not pasted and len(text.split()) <= _SHORT_AGAIN:
+            at = bisect_left(earlier_pos, pos) - 1
+            before = earlier[at] if at >= 0 else None
+            if previous is None or (before is not None and before.pos > previous.pos):
+                previous = before
+            if previous is not None:
+                yield replace(previous, pos=pos, turn=turn_index, reopened=True)
                 continue
-            if looks_like_code(line):
-                continue  # a line of pasted code that mentions errors, not an error
-            key = _group_key("user", "", line)
-            reports.append((turn.index, clip(line, 140), key))
-            last_report[key] = turn.index
-            kept += 1
-            if kept >= _PER_TURN:
-                break
-    fixes = [t.index for t in transcript.turns if t.role == "assistant" and (t.tool_calls or "```" in t.text)]
-    facts: list[Fact] = []
-    for index, line, key in reports:
-        at = bisect_right(confirmations, index)
-        confirmed = confirmations[at] if at < len(confirmations) else None
-        if confirmed is not None and last_report[key] >= confirmed:
-            confirmed = None  # reported again after the confirmation
-        at = bisect_right(fixes, index)
-        answer = fixes[at] if at < len(fixes) else None
-        if confirmed is not None:
-            status, detail = "resolved", f"user confirmed at turn {confirmed}"
-        elif answer is not None:
-            status, detail = "attempted", f"fix offered at turn {answer}, not confirmed"
-        else:
-            status, detail = "unresolved", ""
-        facts.append(Fact("error", line, index, status, key, index, source="user", detail=detail, score=0.9))
-    return facts
+        for line in (*pasted, *words):
+            occ = Occurrence(pos, turn_index, "user", "reported", clip(line, TEXT_LIMIT), group_key("user", "", line))
+            previous = occ
+            yield occ
+
+
+def _stated_errors(transcript: Transcript, evidence: Evidence) -> Iterator[Occurrence]:
+    """Failures the assistant states plainly in its last replies, after the last person message."""
+    last_person = evidence.people[-1][1] if evidence.people else -1
+    replies = [t for t in transcript.turns if t.role == "assistant" and t.index > last_person and t.text.strip()]
+    for turn in replies[-_LAST_REPLIES:]:
+        for sentence in assistant_failures(turn.text):
+            line = clip(sentence, TEXT_LIMIT)
+            yield Occurrence(evidence.turn_pos.get(turn.index, 0), turn.index, "assistant", "stated", line,
+                             group_key("assistant", "", line))
