@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from paas.adapters.secrets import find_secrets
 from paas.core.briefing import Briefing, BriefingOptions, KnowledgeRef, build_briefing
 from paas.core.errors import InvalidInput
 from paas.core.transcripts import read_transcript
@@ -42,7 +43,7 @@ class SavedBriefing:
 def _options(level: str, **fields: object) -> BriefingOptions:
     if level not in LEVELS:
         raise InvalidInput("level must be low, medium or high", {"field": "level"})
-    return BriefingOptions(level=level, **fields)  # type: ignore[arg-type]
+    return BriefingOptions(level=level, secret_finder=find_secrets, **fields)  # type: ignore[arg-type]
 
 
 def compress_text(text: str, *, level: str = "medium", max_tokens: int | None = None, lines_mode: bool = False,
