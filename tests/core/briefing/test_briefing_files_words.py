@@ -83,9 +83,11 @@ def test_path_shapes() -> None:
     assert normal_path("/mnt/c/Users/me/p/a.py") == normal_path("C:\\Users\\me\\p\\a.py") == "c:/Users/me/p/a.py"
     assert normal_path("app/routes/account\\_.tsx") == "app/routes/account_.tsx"  # a Markdown escape
     assert [is_file_mention(t) for t in ("src/a.py:42", "@upload.html", "Makefile", ".env", "python3.11",
-                                         "example.com/robots.txt", "mod_rewrite.c", "post.user_id")] == [
-        True, True, True, True, False, False, False, False]
-    assert is_route("/api/v2/orders") and is_route("/users/:id") and not is_route("/etc/nginx/nginx.conf")
+                                         "example.com/robots.txt", "mod_rewrite.c", "post.user_id", ".tsx",
+                                         "vendor.min.js", "static/shared-83657f5bea40178e.js")] == [
+        True, True, True, True, False, False, False, False, False, False, False]
+    assert is_route("/api/v2/orders") and is_route("/users/:id") and is_route("/robots.txt")
+    assert not is_route("/etc/nginx/nginx.conf")
     assert [path_kind(p) for p in ("src/__tests__/a.test.ts", "Dockerfile", "poetry.lock", "README.md", "data/x.csv",
                                    "dist/app.js", "CLAUDE.md", "src/main.rs", "scripts/deploy.py")] == [
         "test", "build config", "lockfile", "docs", "data", "build output", "agent instructions", "entry point",
@@ -100,3 +102,10 @@ def test_codex_shell_form_of_apply_patch_is_an_edit() -> None:
         cwd="/repo",
     )
     assert {text: fact.status for text, fact in facts.items()} == {"cli/main.go": "edited", "cli/flags.go": "created"}
+
+
+def test_bare_names_with_several_dots_or_a_rarer_type_are_files_but_identifiers_are_not() -> None:
+    facts = files_of(
+        ("user", "vite.config.ts breaks and `creating-tasks.mdc` is stale; `post.id` is null and the `.tsx` files too"),
+    )
+    assert set(facts) == {"vite.config.ts", "creating-tasks.mdc"}

@@ -37,7 +37,7 @@ from paas.core.briefing.anchors import (
     shape_score,
 )
 from paas.core.briefing.model import Fact
-from paas.core.briefing.paths import clean_token, is_file_mention, is_route
+from paas.core.briefing.paths import FILE_EXTENSIONS, clean_token, has_file_name, is_file_mention, is_route
 from paas.core.briefing.prose import merge_facts, recent_assistant_turns
 from paas.core.briefing.text import Fences, clip, looks_like_code
 from paas.core.transcripts.model import Transcript
@@ -51,6 +51,7 @@ _TITLE_LINE_RE = re.compile(  # a line holding only a path, right above a fence:
     rf"[ \t]*(?:#{{1,6}}[ \t]+)?(?:\*\*|__)?{_LABEL}`?([^\s`*]+)`?(?:\*\*|__)?:?[ \t]*")
 _COMMENT_LINE_RE = re.compile(  # the fence's first line is a comment naming the file
     rf"[ \t]*(?:#|//|--|/\*|<!--|;)[ \t]*{_LABEL}([^\s`*]+)[ \t]*(?:\*/|-->)?[ \t]*")
+_DOTTED_NAME_RE = re.compile(r"(?<![\w/\\.:@$`-])[\w+-]+(?:\.[\w+-]+)+(?![\w/\\`])")
 _DOTFILE_RE = re.compile(
     r"(?<![\w./\\`-])(\.(?:env(?:\.[\w-]+)?|gitignore|gitattributes|gitmodules|htaccess|npmrc|nvmrc|yarnrc|"
     r"editorconfig|dockerignore|eslintrc(?:\.\w+)?|prettierrc(?:\.\w+)?|babelrc|cursorrules|windsurfrules|"
@@ -163,14 +164,26 @@ def anchors_and_mentions(transcript: Transcript) -> tuple[list[Fact], list[Fact]
 
 def written_paths(prose: str, scanned: list[str]) -> list[str]:
     """The path tokens of prose, once each: those the token scan found, plus code spans holding a
-    file name (```x.py`.`` ends in a backtick the scan does not cut) and bare dotfiles (``.env``)."""
+    file name (```x.py`.`` ends in a backtick the scan does not cut), bare names with several dots
+    or a less common file type (``vite.config.ts``, ``rules.mdc``) and bare dotfiles (``.env``)."""
     found = list(scanned)
-    if "`" in prose:  # a span counts when the token scan reads all of it as a path
-        found += [span for m in CODE_SPAN_RE.finditer(prose) if " " not in (span := m.group(1))
-                  and "." in span and find_paths(span) == [span]]
+    if "`" in prose:
+        found += [span for m in CODE_SPAN_RE.finditer(prose) if " " not in (span := m.group(1)) and _names_file(span)]
     if "." in prose:
+        found += [m.group(0) for m in _DOTTED_NAME_RE.finditer(prose) if _typed(m.group(0))]
         found += _DOTFILE_RE.findall(prose)
     return list(dict.fromkeys(clean_token(path) for path in found))
+
+
+def _typed(name: str) -> bool:
+    return name.rsplit(".", 1)[-1].lower() in FILE_EXTENSIONS
+
+
+def _names_file(span: str) -> bool:
+    """A code span read whole as a path, or a path with a folder, or a bare name of a known file type."""
+    if "." not in span:
+        return False
+    return find_paths(span) == [span] or ("/" in span or "\\" in span) and has_file_name(span) or _typed(span)
 
 
 def proposed_paths(text: str) -> list[str]:

@@ -13,8 +13,10 @@ and ``files`` (one fact per file).
   a URL or host path, an API endpoint or route (``/api/users``, ``GET /users/:id``), a glob,
   a package (``@types/node``), a placeholder (``path/to/x``, ``...``), a framework or tool
   name shaped like a file (``next.js``, ``llama.cpp``, Apache's ``mod_rewrite.c``), a double extension alone
-  (``tar.gz``), a device (``/dev/null``), a log or temporary file (``*.log``, ``/tmp/``,
-  ``.npm/_logs``, a harness's ``tool-results``), or code of a dependency or the system
+  (``tar.gz``) or a file type alone (``.tsx``), a minified or content-hashed bundle
+  (``vendor.min.js``, ``shared-83657f5bea.js``), a device (``/dev/null``), a log or temporary
+  file (``*.log``, ``/tmp/``, ``.npm/_logs``, a harness's ``tool-results``), or code of a
+  dependency or the system
   (``node_modules``, ``site-packages``, ``/usr/lib``). ``is_route`` tells the endpoints and
   routes apart: they are anchors, not files.
 * ``path_kind(path)``: the kind a reader can act on, from the path alone: test, config, docs,
@@ -33,6 +35,9 @@ _DRIVE_RE = re.compile(r"^([A-Za-z]):(?=/|$)")
 HOME_RE = re.compile(r"^(?:/home/[^/]+|/Users/[^/]+|/root|[a-z]:/users/[^/]+)(?=/|$)", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(r"[/\\]")
 _VARIABLE_RE = re.compile(r"(?:^|[/\\])%?\$?[A-Z_]{2,}%(?:[/\\]|$)|(?:^|[/\\])\$[A-Z_][A-Z0-9_]*(?:[/\\]|$)")
+_BUNDLE_RE = re.compile(r"\.min\.(?:js|css|mjs)$|[.-][0-9a-f]{8,}(?:\.chunk)?\.(?:js|css|mjs|map)$", re.IGNORECASE)
+_DOTFILES = frozenset({".env", ".htaccess", ".npmrc", ".nvmrc", ".babelrc", ".eslintrc", ".prettierrc", ".editorconfig",
+                       ".gitignore", ".dockerignore", ".gitattributes", ".profile", ".bashrc", ".zshrc"})
 _APACHE_MODULE_RE = re.compile(r"mod_\w+\.c")  # <IfModule mod_rewrite.c>: a server module, no file
 _MODULE_RE = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}")
 
@@ -53,6 +58,16 @@ _FRAMEWORKS = frozenset(
 _COMMON_EXTENSIONS = ("py js ts tsx jsx md json yml yaml toml txt html css c h cpp go rs java rb php sh sql xml csv "
                       "lock zip gz tar bz2 xz 7z rar tgz pdf png jpg svg exe dll so bin")
 _EXTENSION_WORDS = frozenset(_COMMON_EXTENSIONS.split())
+_SOURCE_EXTENSIONS = (  # file types a bare name in prose may end with (``vite.config.ts``, ``rules.mdc``)
+    "py pyi ipynb js mjs cjs ts mts cts tsx jsx vue svelte astro md mdx mdc rst adoc txt json jsonc json5 "
+    "jsonl yml yaml toml ini cfg conf env properties xml html htm css scss sass less styl c h cc cpp cxx "
+    "hpp hh go rs java kt kts scala groovy gradle swift m mm cs fs vb rb erb php pl pm lua dart ex exs "
+    "erl hrl hs elm clj cljs r jl nim zig sol vy sh bash zsh fish ps1 bat cmd sql prisma graphql gql "
+    "proto tf tfvars hcl nix dockerfile mk cmake lock csv tsv parquet db sqlite pdf png jpg jpeg gif svg "
+    "webp ico tscn tres gd gdshader unity prefab uxml uss tex bib cls sty ejs hbs njk jinja j2 liquid pug "
+    "twig vim el"
+)
+FILE_EXTENSIONS = frozenset(_SOURCE_EXTENSIONS.split())
 _TLDS = frozenset(
     "com org net io dev app ai co uk de fr ch me sh gg tv info biz edu gov us ca eu xyz tech site".split()  # noqa: SIM905
 )
@@ -157,9 +172,12 @@ def is_harness_path(path: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def is_route(token: str) -> bool:
-    """An API endpoint, URL path or app route (``/api/users``, ``/users/:id``): an anchor, not a file."""
-    if not token.startswith("/") or token.startswith(_ROUTE_ROOTS) or token.count("/") < 1 or len(token) < 3:
+    """An API endpoint, URL path or app route (``/api/users``, ``/users/:id``, ``/sitemap.xml``): an
+    anchor, not a file."""
+    if not token.startswith("/") or token.startswith(_ROUTE_ROOTS) or len(token) < 3:
         return False
+    if token.count("/") == 1:
+        return True  # /robots.txt: nothing lives at the file system's root, a site does
     if re.search(r"/:\w|\{\w+\}", token):
         return True
     return token.startswith("/api/") or not has_file_name(token)
@@ -177,13 +195,18 @@ def is_file_mention(token: str) -> bool:
         return False
     normal = normal_path(raw)
     name = file_name(normal)
-    if name.lower() in _FRAMEWORKS or _APACHE_MODULE_RE.fullmatch(name):
-        return False
+    if name.lower() in _FRAMEWORKS or _APACHE_MODULE_RE.fullmatch(name) or _BUNDLE_RE.search(name):
+        return False  # a framework, a server module, a minified or content-hashed bundle
+    if name.startswith(".") and name.count(".") == 1 and name[1:].lower() in FILE_EXTENSIONS \
+            and name.lower() not in _DOTFILES:
+        return False  # ".tsx": a file type, no file
     if "path/to/" in normal or "/.../" in f"/{normal}/" or "/…/" in f"/{normal}/":
         return False  # placeholders
     stem, _, extension = name.lower().rpartition(".")
     if stem in _EXTENSION_WORDS and extension in _EXTENSION_WORDS and name not in KNOWN_NAMES:
         return False  # tar.gz, json.md: an extension named, not a file
+    if "/" not in normal and len(stem) == 1 and len(extension) == 1:
+        return False  # "9 a.m.", "i.e.": abbreviations
     if "/" not in normal and _MODULE_RE.fullmatch(name) and extension not in _EXTENSION_WORDS:
         return False  # app.models.user: a module in dotted form
     first = normal.split("/", 1)[0]  # example.com/robots.txt: a URL without its scheme
