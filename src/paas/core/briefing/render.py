@@ -27,6 +27,7 @@ import re
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, request_digest
+from paas.core.briefing.errors import open_errors
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
@@ -181,26 +182,39 @@ def _edited_by_directory(edited: list[Fact]) -> Item:
                 weight=len(edited))
 
 
+_ERROR_LABELS = {"resolved": "resolved", "worked_around": "worked around", "superseded": "superseded",
+                 "attempted": "fix attempted, not checked"}
+
+
 def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
-    """One bullet per error; small budgets get shorter lines and no resolution detail."""
+    """One bullet per error with its life cycle; the open ones (``errors.open_errors``) are never cut.
+
+    Small budgets get shorter lines; resolved, worked-around and superseded errors say how
+    (``detail``) at roomy budgets only, and rank below the open ones.
+    """
     items = []
+    shown_open = {f.key for f in open_errors(facts.errors)}
     for fact in facts.errors:
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        detail = f"; {fact.detail}" if fact.detail and not compact else ""
+        detail = f"; {balanced_spans(clip(fact.detail, 120))}" if fact.detail and not compact else ""
         cite = f"({turn_ref(fact.turn)}{count}{detail})"
         what = f"{fact.subject}: " if fact.subject else ""
-        line = clip(fact.text, 80 if compact else 140)
-        if fact.status == "unresolved":
+        line = balanced_spans(clip(fact.text, 80 if compact else 140))
+        if fact.key in shown_open and fact.status == "unresolved":
             items.append(Item("Errors", f"unresolved: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
                               never_cut=True, order=fact.turn))
-        elif fact.status == "attempted":
-            priority = 72 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
-            items.append(Item("Errors", f"fix offered, not confirmed: {what}{line} {cite}", priority,
-                              category="error", turn=fact.turn, order=1e6 + fact.turn))
+            continue
+        label = _ERROR_LABELS.get(fact.status, fact.status.replace("_", " ") or "resolved")
+        if fact.key in shown_open:  # an unchecked fix still counts as open
+            priority = 88 + 4 * salience.recency(fact.turn)
+        elif fact.status == "unresolved":  # beyond the cap of open errors
+            priority = 80 + 4 * salience.recency(fact.turn)
+        elif fact.status in ("resolved", "worked_around"):
+            priority = (76 if compact else 68) + 6 * salience.recency(fact.turn)
         else:
-            priority = (78 if compact else 70) + 6 * salience.recency(fact.turn) + salience.past(fact.text)
-            items.append(Item("Errors", f"resolved: {what}{line} {cite}", priority, category="error",
-                              turn=fact.turn, order=2e6 + fact.turn))
+            priority = 60 + 6 * salience.recency(fact.turn)
+        items.append(Item("Errors", f"{label}: {what}{line} {cite}", priority + salience.past(fact.text),
+                          category="error", turn=fact.turn, order=1e6 + fact.turn))
     return items
 
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
+from paas.core.briefing.errors import open_errors
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
@@ -232,7 +233,8 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
         return (f"The user {what} the last step ({turn_ref(last.turn)}); ask whether to resume or change course on "
                 f"the latest request: \"{head}\"")
     last_edit = max((f.turn for f in facts.edited_files), default=-1)
-    standing = [f for f in facts.unresolved_errors if f.turn >= max(last_edit, request.turn)]
+    standing = [f for f in open_errors(facts.errors) if f.status == "unresolved"
+                and f.turn >= max(last_edit, request.turn)]
     if standing:
         error = max(standing, key=lambda f: f.turn)
         what = f"{error.subject}: " if error.subject else ""
