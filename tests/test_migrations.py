@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from paas.store.db import current_revision, head_revision, make_engine, upgrade
+from paas.store.db import alembic_config, current_revision, head_revision, make_engine, upgrade
 from paas.store.schema import Base
 from tests.conftest import BACKENDS, drop_pg_schema, pg_url_in_schema, reset_pg_schema
 
@@ -39,7 +40,8 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
         engine.dispose()
     original = {"projects", "accounts", "sessions", "context_snapshots", "conversation_history", "project_files",
                 "handoff_queue", "knowledge_base"}
-    assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "alembic_version"} == tables
+    assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "transcript_sources",
+                       "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
@@ -48,6 +50,30 @@ def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
     engine = make_engine(blank_url)
     try:
         assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_keeping_transcript_sources_goes_down_and_up_again(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(blank_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        inspector = inspect(engine)
+        assert "transcript_sources" not in inspector.get_table_names()
+        assert {"stats", "source_format", "source_id"}.isdisjoint(
+            column["name"] for column in inspector.get_columns("context_snapshots"))
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
 

@@ -7,6 +7,8 @@ Contract:
 - ``credit_events`` is the append-only ledger of credits spent; nothing updates or deletes
   its rows. Every "credits used" figure is a sum over it.
 - ``api_tokens`` stores SHA-256 hashes of bearer tokens, never the tokens.
+- ``transcript_sources`` keeps each transcript `context save` received, exactly (zlib at rest,
+  SHA-256, detected format), once per project; snapshots name the source they were built from.
 - Timestamps are stored as naive UTC and read back as aware UTC (``UTCDateTime``), the same
   on SQLite and PostgreSQL.
 - Constraint names come from the naming convention so migrations can refer to them.
@@ -19,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -220,6 +224,37 @@ class ContextSnapshot(Base):
     code_lines: Mapped[int | None] = mapped_column(Integer)
     git_commit_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    # Added: the engine's figures for this briefing (tokens, facts kept, polish outcome...).
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Added: the transcript's format, and the stored source the briefing was built from (if any).
+    source_format: Mapped[str | None] = mapped_column(String(30))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("transcript_sources.id"), index=True)
+
+
+class TranscriptSource(Base):
+    """A transcript exactly as `context save` received it, so later briefings re-read the source
+    itself (tool calls, outputs, exit codes), not a lossy copy of its turns. The UTF-8 text is
+    stored zlib-compressed; ``sha256`` is of the uncompressed text, and one project keeps one copy
+    of a given text (a second save only moves ``last_saved_at``)."""
+
+    __tablename__ = "transcript_sources"
+    __table_args__ = (
+        UniqueConstraint("project_id", "sha256"),
+        CheckConstraint("size_bytes >= 0", name="size_bytes_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    # The project's latest session when first saved (none before the project's first session).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
+    # A reader name of core.transcripts (FORMATS); not a CHECK, so a new reader needs no migration.
+    format: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content_zlib: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    last_saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
 
 
 class ConversationTurn(Base):
