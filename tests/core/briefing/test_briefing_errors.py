@@ -98,13 +98,24 @@ def test_an_edit_after_the_failure_that_was_never_re_run_is_only_attempted() -> 
 
 def test_a_failure_nothing_answered_stays_unresolved_and_a_rerun_failing_differently_says_so() -> None:
     (first, second) = errors_of(
-        ("user", "build it"),
-        ("assistant", "", (bash("npm run build", BUILD_FAILS, 1),)),
-        ("assistant", "", (edit("src/app.ts"),)),
-        ("assistant", "", (bash("npm run build -- --mode prod", "error TS2322: Type 'string' is not assignable", 1),)),
+        ("user", "load the data"),
+        ("assistant", "", (bash("python load.py --all", "KeyError: 'region'", 1),)),
+        ("assistant", "", (edit("load.py"),)),
+        ("assistant", "", (bash("python load.py --region eu", "ValueError: unknown region 'eu'", 1),)),
     )
     assert first.status == "unresolved" and first.detail.startswith("failed again at turn 3")
     assert (second.status, second.detail) == ("unresolved", "")
+
+
+def test_a_check_failing_again_differently_is_one_error_in_its_latest_state() -> None:
+    error = only(errors_of(
+        ("user", "build it"),
+        ("assistant", "", (bash("npm run build", BUILD_FAILS, 1),)),
+        ("assistant", "", (edit("src/app.ts"),)),
+        ("assistant", "", (bash("npm run build", "error TS2322: Type 'string' is not assignable to 'number'.", 1),)),
+    ))
+    assert (error.count, error.first_turn, error.turn, error.status) == (2, 1, 3, "unresolved")
+    assert error.text == "error TS2322: Type 'string' is not assignable to 'number'."
 
 
 def test_undo_revert_and_the_user_abandoning_supersede_a_failure() -> None:

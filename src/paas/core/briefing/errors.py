@@ -22,10 +22,12 @@ characters), ``turn`` the latest occurrence, ``first_turn`` the first, ``count``
 occurrences; ``source`` tool / system / user / assistant; ``subject`` the command, file or
 tool when the text does not say; ``status`` one of ``STATUSES``; ``detail`` how it was decided
 ("fixed: `npm run build` passed at turn 41"). Repeats are the same source, subject and line
-once paths and numbers are masked; the latest occurrence decides the status. ``score`` ranks
-errors for the briefing: ``open_errors`` returns at most ``OPEN_CAP`` open ones (unresolved
-first, then attempted; later, stronger evidence first), which is what a briefing should show
-as open; the rest keep their status with a lower score.
+once paths, numbers and ids are masked, and a build, test, lint or type check failing again,
+however differently, is one error in its latest state; the latest occurrence decides the
+status. ``is_open``: unresolved, or attempted with nobody having moved past it. ``score``
+ranks errors for the briefing; ``open_errors`` returns at most ``OPEN_CAP`` open ones
+(unresolved first, then attempted; later and tool-backed first), which is what a briefing
+should show as open; open errors past the cap keep their status with a lower score.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from paas.core.briefing.actions import READ_NAMES, SEARCH_NAMES, ActionLog, Failure, command_key
-from paas.core.briefing.evidence import Evidence, build_evidence, normal_path
+from paas.core.briefing.evidence import Evidence, Run, build_evidence, normal_path
 from paas.core.briefing.housekeeping import is_housekeeping_notice, is_summary_turn, is_tool_chatter
 from paas.core.briefing.lifecycle import MOVED_ON, Occurrence, decide
 from paas.core.briefing.model import Fact
@@ -50,6 +52,7 @@ STATUSES: tuple[str, ...] = ("unresolved", "attempted", "worked_around", "supers
 OPEN_STATUSES: frozenset[str] = frozenset({"unresolved", "attempted"})
 OPEN_CAP = 8  # open errors a briefing shows as open; more is a list nobody reads
 TEXT_LIMIT = 140
+_SUBJECT_LIMIT = 60  # a command named as an error's subject: enough to recognise it
 
 # Error lines are found keyword first (a plain scan), then the keyword's line is checked: a
 # line-anchored ``^.*(...)`` pattern would backtrack over every line of a long text.
@@ -75,7 +78,8 @@ _REFUSAL_RE = re.compile(r"doesn't want to proceed|user (?:rejected|declined|den
 _PATH_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\]+[\w.@$+ -]*[\w.@$+-])+")
 # Paths, numbers and ids masked: one error about many files, attempts or requests is one error.
 _MASK_RE = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*(?:[/\\][\w.@$+-]+)+|[\w-]*\d[\w-]*")
-_PROBE_TOOLS = READ_NAMES | SEARCH_NAMES | {"list", "list_directory", "ls_dir", "todoread", "todowrite", "drop_file",
+# Tools whose failure is an answer ("not there", "no match") or the harness's own bookkeeping.
+_QUIET_TOOLS = READ_NAMES | SEARCH_NAMES | {"list", "list_directory", "ls_dir", "todoread", "todowrite", "drop_file",
                                             "add_file", "exitplanmode", "askuserquestion"}
 _PER_NOTICE = 8  # distinct error lines kept from one harness notice (short, one per failed attempt)
 _LAST_REPLIES = 3  # assistant turns at the end whose plain statements of failure count
@@ -164,8 +168,13 @@ def _tool_errors(log: ActionLog, evidence: Evidence) -> Iterator[Occurrence]:
             yield occ
     for seq, run in evidence.masked:  # exit 0 behind a pipe, but the output reports errors
         line = error_line(run.output) or "failed"
-        yield Occurrence(run.pos, run.turn, "tool", "command", line, group_key("tool", run.text, line),
-                         subject=code(run.text), keys=(f"cmd:{run.key}",), seq=seq, command=run.key)
+        subject = code(clip(run.text, _SUBJECT_LIMIT))
+        yield Occurrence(run.pos, run.turn, "tool", "command", line, _check_key(run), subject=subject,
+                         keys=(f"cmd:{run.key}",), seq=seq, command=run.key)
+
+
+def _check_key(run: Run) -> str:
+    return f"check|{run.family}|{run.sub}"
 
 
 def _tool_occurrence(failure: Failure, evidence: Evidence) -> Occurrence | None:
@@ -173,22 +182,25 @@ def _tool_occurrence(failure: Failure, evidence: Evidence) -> Occurrence | None:
     if _REFUSAL_RE.search(line) or (failure.kind != "command" and is_tool_chatter(line)):
         return None  # the person declined the call, or the harness had nothing to say: not a failure
     run = evidence.runs_by_seq.get(failure.seq)
-    pos = run.pos if run is not None else evidence.turn_pos.get(failure.turn, 0) + 2 * 1_000_000
+    pos = evidence.call_pos.get(failure.seq, evidence.turn_pos.get(failure.turn, 0))
     if failure.kind == "command":
         if run is not None and run.outcome != "fail":
             return None  # a probe: "nothing found", a missing path it was checking, an announced failure
-        what, command = code(failure.subject), command_key(failure.subject.removesuffix(" …"))
+        what, command = code(clip(failure.subject, _SUBJECT_LIMIT)), command_key(failure.subject.removesuffix(" …"))
     elif failure.kind == "edit":
         what, command = f"edit of {code(failure.subject)} failed", ""
     elif failure.kind == "commit":
         what, command = ("commit failed" if failure.subject == "commit" else code(failure.subject)), ""
     else:
-        if failure.subject.lower() in _PROBE_TOOLS:
+        if failure.subject.lower() in _QUIET_TOOLS:
             return None  # reading, listing or searching what is not there is finding out, not failing
         what, command = f"{failure.subject.replace('_', ' ')} call failed", ""  # a label, not transcript text
     subject_key = "" if failure.kind == "commit" else failure.subject  # every commit attempt failing alike: one
     paths = (normal_path(failure.subject),) if failure.kind == "edit" else ()
-    return Occurrence(pos, failure.turn, "tool", failure.kind, line, group_key("tool", subject_key, line),
+    key = group_key("tool", subject_key, line)
+    if run is not None and run.check:
+        key = _check_key(run)  # a check failing again, however differently: one error, its latest state
+    return Occurrence(pos, failure.turn, "tool", failure.kind, line, key,
                       subject=what, keys=failure.keys, seq=failure.seq, command=command, paths=paths)
 
 

@@ -6,10 +6,10 @@ turn's own calls):
 
 * command runs (``Run``), with an outcome: ``ok`` (exit 0, or no exit status and an output
   reporting no error), ``fail``, or ``neutral``: a probe (``housekeeping``), ``--help``, a run
-  whose exit status a pipe hides (``| tail``, ``|| true``) and whose output shows neither
-  errors nor a clean summary, a run whose output is only the echoed command. A check command
-  (build, test, lint, type check) hidden behind a pipe whose output reports errors is a
-  failure the exit status did not show (``masked``). Runs are grouped by family: the program
+  whose output is only the echoed command. A check (build, test, lint, type check: ``check``)
+  whose exit status a pipe hides (``| tail``, ``|| true``) is judged by its output: errors
+  make it a failure the exit status did not show (``masked``), a clean summary a success,
+  anything else neutral. Runs are grouped by family: the program
   (``~/.platformio/penv/bin/pio`` is ``pio``) and its first argument, with the subcommand that
   follows when it is a word (``npm run build`` is not ``npm run dev``);
 * successful edits (path), the assistant's replies with code or edits (``fixes``), every reply
@@ -79,7 +79,8 @@ class Run:
     program: str
     args: str
     outcome: str  # "ok", "fail", "neutral"
-    output: str = ""
+    output: str = ""  # kept only for a failure the exit status hid
+    check: bool = False  # a build, test, lint or type check: its latest run is its state
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Evidence:
 
     log: ActionLog
     turn_pos: dict[int, int] = field(default_factory=dict)  # turn index -> position of its text
+    call_pos: dict[int, int] = field(default_factory=dict)  # call sequence number -> its position
     runs: list[Run] = field(default_factory=list)
     runs_by_seq: dict[int, Run] = field(default_factory=dict)
     by_family: dict[str, list[Run]] = field(default_factory=dict)
@@ -147,7 +149,8 @@ def build_evidence(transcript: Transcript, log: ActionLog) -> Evidence:
             said = ""
         for call in calls:
             seq += 1
-            _call(evidence, call, seq, turn, position(order, seq - 1, 1), said)
+            evidence.call_pos[seq] = position(order, seq - 1, 1)
+            _call(evidence, call, seq, turn, evidence.call_pos[seq], said)
     _index_verdicts(evidence)
     return evidence
 
@@ -227,7 +230,7 @@ def _call(evidence: Evidence, call: ToolCall, seq: int, turn: Turn, here: int, s
         if _REVERT_RE.match(run.key):
             evidence.ends.append((here, turn.index, f"superseded: reverted at turn {turn.index} "
                                                     f"({code(clip(run.key, 60))})"))
-    elif run.outcome == "fail" and not failed:
+    elif run.outcome == "fail" and call.exit_status == 0:  # a pipe hid the failure; actions did not see it
         evidence.masked.append((seq, run))
 
 
@@ -242,19 +245,21 @@ def _run(call: ToolCall, command: str, here: int, turn: int, failed: bool, said:
     family = " ".join([program, *words[:1]])
     sub = words[1] if len(words) > 1 and _WORDLIKE_RE.match(words[1]) else ""
     output = call.output or ""
+    check = _CHECK_RE.search(" ".join(head)) is not None
     if _HELP_RE.search(key):
         outcome = "neutral"  # asking the program how to call it is not running it
     elif failed:
         outcome = "neutral" if is_probe_failure(command, output, call.exit_status, said) else "fail"
     elif call.exit_status is None and not _shows_result(output, key):
         outcome = "neutral"  # no exit status and nothing but the echoed command: unknown
-    elif _masked(key, parts) and _CHECK_RE.search(" ".join(head)):
+    elif _masked(key, parts) and check:
         outcome = "fail" if reports_error(output) else ("ok" if _CLEAN_RE.search(output[-3000:]) else "neutral")
     elif call.exit_status is None and reports_error(output):
         outcome = "fail"
     else:
         outcome = "ok"
-    return Run(here, turn, clip(key, 100), key, family, sub, program, " ".join(head[1:]), outcome, output)
+    kept = output if outcome == "fail" and call.exit_status == 0 else ""
+    return Run(here, turn, clip(key, 100), key, family, sub, program, " ".join(head[1:]), outcome, kept, check)
 
 
 def _masked(key: str, parts: list[list[str]]) -> bool:

@@ -10,11 +10,12 @@ Statuses, first match wins:
 * ``resolved``: the same thing later succeeded: the same command or a clean run of its family
   (program and subcommand: ``npm run build`` is not ``npm run dev``; ``pio`` and
   ``~/.platformio/penv/bin/pio`` are one program), a later successful edit of the same file, a
-  later commit, a later call of the same tool; or the user confirmed ("works now", "that fixed
-  it"; an approving "great, ..." only as the first reply to a fix, and only when that reply
-  reports no failure itself). A clean run is exit 0 whose output reports no error; a run
-  whose exit status a pipe hides (``| tail``, ``| grep``, ``|| true``) is clean only when its
-  output shows a clean summary.
+  later commit, a later call of the same tool, the model answering again after an API error;
+  or the user confirmed ("works now", "that fixed it"; an approving "great, ..." only as the
+  first reply to a fix, and only when that reply reports no failure itself), before any other
+  error came up (a confirmation is about the latest problem). A clean run is exit 0 whose
+  output reports no error; a run whose exit status a pipe hides (``| tail``, ``| grep``,
+  ``|| true``) is clean only when its output shows a clean summary.
 * ``superseded``: the work it belonged to went away: ``/undo``, a revert (``git revert``,
   ``git reset --hard``, ``git checkout --``, ``git restore``, ``git stash``) or the user
   abandoning it ("never mind", "I undid your changes") within the next two exchanges; the file
@@ -22,10 +23,14 @@ Statuses, first match wins:
 * ``worked_around``: the same arguments succeeded under another program (``python`` ->
   ``python3``), or the assistant's reaction (or the user's next message) says "instead",
   "workaround", "skip" and a different step then succeeded.
-* ``attempted``: a fix was made (an edit, or for an error the user reported, a reply with code
-  or edits) within the next exchange, and nothing checked it since.
-* ``unresolved``: none of the above, or the user said it still fails after the fix, or the
-  same command family failed again.
+* ``attempted``: a fix was made (an edit after a failed run or notice, or for an error the
+  user reported, a reply with code or edits) within the next exchange, and nothing checked it
+  since. When the user's next message went on to something else without reporting that it
+  still fails, the detail says so (``MOVED_ON``): silence after a fix is weak evidence that it
+  worked, never a confirmation. A failed commit, edit or tool call is not fixed by edits.
+* ``unresolved``: none of the above; or the user's next message reports a failure naming the
+  same identifier (``redirect_uri``) or says it still fails; or the same command family failed
+  again; or the assistant stated the failure at the end.
 
 A resolution always beats an abandonment or workaround (the original works now); between a
 supersession and a workaround the earlier wins. Each status comes with a short ``detail``
