@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from paas.core.briefing.budget import Fit, Item, assemble, elide_middle, fit
+from paas.core.briefing.digest import request_digest
 from paas.core.briefing.extract import extract_facts
 from paas.core.briefing.model import (
     CATEGORIES,
@@ -104,7 +105,8 @@ def build_briefing(
     def shorten(item: Item, room: int) -> Item:
         request = presized.latest_request
         assert request is not None
-        return _elide_request(redactor.redact(request.text), item, room, count_tokens, options.lines_mode)
+        return _elide_request(redactor.redact(request_digest(request.text)), item, room, count_tokens,
+                              options.lines_mode)
 
     quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens)
     result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)
