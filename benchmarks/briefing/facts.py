@@ -158,9 +158,10 @@ def matches(rule: str, text: str, index: BriefingIndex) -> bool:
 
 
 def _path_found(path: str, index: BriefingIndex) -> bool:
+    slashed = " ".join(path.replace("\\", "/").split()).rstrip("/")  # before unescaping: \[ in a path is a separator
     full = normalise(path).replace("\\", "/").rstrip("/")
-    base = full.rsplit("/", 1)[-1]
-    for candidate in dict.fromkeys((full, base)):
+    candidates = (full, full.rsplit("/", 1)[-1], slashed, slashed.rsplit("/", 1)[-1])
+    for candidate in dict.fromkeys(candidates):
         if candidate and re.search(rf"(?<![\w.-]){re.escape(candidate)}(?![\w-])", index.slashed):
             return True
     return False

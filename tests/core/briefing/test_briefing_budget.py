@@ -107,8 +107,9 @@ def test_never_cut_items_survive_a_tiny_budget() -> None:
 
 def test_edited_files_are_listed_whole_at_roomy_budgets() -> None:
     markdown = build_briefing(rich_session(turns=5), BriefingOptions(level="medium"), count).markdown
-    line = next(line for line in markdown.splitlines() if line.startswith("- edited"))
-    assert all(f"`importer/group_{i}.py`" in line for i in range(4))
+    lines = [line for line in markdown.splitlines() if line.startswith("- `importer/group_")]
+    assert sorted(line.split("`")[1] for line in lines) == [f"importer/group_{i}.py" for i in range(4)]
+    assert all(" — changed" in line for line in lines)  # each with its status (and role when known)
 
 
 def test_the_request_is_not_shortened_when_it_fits() -> None:

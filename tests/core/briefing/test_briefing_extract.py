@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from paas.core.briefing import Fact, extract_facts
+from paas.core.briefing.errors import is_open
 from paas.core.transcripts import read_transcript
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 
@@ -221,8 +222,8 @@ def test_claude_code_jsonl_tool_results_and_exit_codes() -> None:
     text = "\n".join(json.dumps(record) for record in records) + "\n"
     facts = extract_facts(read_transcript(text, filename="session.jsonl"))
     (error,) = facts.errors
-    assert error.status == "unresolved"  # edited, never re-run
-    assert "fix attempted" in error.detail
+    assert error.status == "attempted"  # a fix was edited, never re-run: still open
+    assert is_open(error) and "not re-run" in error.detail
     assert "F401 unused import" in error.text
     assert [f.text for f in facts.edited_files] == ["src/a.py"]
 

@@ -24,7 +24,10 @@ def count(text: str) -> int:
     return len(ENCODING.encode(text))
 
 
-def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]], metadata: dict | None = None) -> Transcript:
+Step = tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]
+
+
+def session(*turns: Step, metadata: dict | None = None) -> Transcript:
     built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
     return Transcript("plain", built, metadata=metadata or {})
 

@@ -47,7 +47,7 @@ def extract_facts(transcript: Transcript) -> Facts:
     last_assistant = next((t.index for t in reversed(turns) if t.role == "assistant"), -1)
     messages = user_messages(transcript)
     files = _files(log, mentioned)
-    edited = [f.text for f in files if f.status in ("edited", "created")]
+    edited = [f.subject or f.text for f in files if f.status in ("edited", "created")]
     return Facts(
         latest_request=request,
         later_inputs=tuple(later),

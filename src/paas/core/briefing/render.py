@@ -28,6 +28,7 @@ import re
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, request_digest
 from paas.core.briefing.errors import open_errors
+from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
@@ -132,20 +133,29 @@ SPECIFIC_CONSTRAINT_TOP = 5
 COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list them grouped by directory
 
 
+CHANGED = ("created", "edited", "edit failed", "deleted", "renamed")
+FILES_WITH_ROLES = 8  # up to this many changed files, each gets its own line with status and role
+_STATUS_NOTES = {"created": "new", "edit failed": "edit failed", "deleted": "deleted", "renamed": "renamed"}
+
+
 def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
+    """Changed files are never cut: one line each with status and role (``detail``) while few, else one
+    line grouped by directory; files read, code written for a file, and paths only named rank lower."""
     items = []
-    edited = [f for f in facts.files if f.status in ("edited", "created", "edit failed")]
-    if compact and len(edited) >= COMPACT_FILES_FROM:
-        items.append(_edited_by_directory(edited))
+    changed = [f for f in facts.files if f.status in CHANGED]
+    grouped = compact and len(changed) >= COMPACT_FILES_FROM or len(changed) > FILES_WITH_ROLES
+    if changed and grouped:
+        items.append(_edited_by_directory(changed))
+    since = current_since(facts)
     user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
                         USER_PATH_TOP)
     for fact in facts.files:
-        if fact.status in ("edited", "created", "edit failed"):
-            if compact and len(edited) >= COMPACT_FILES_FROM:
+        if fact.status in CHANGED:
+            if grouped:
                 continue
-            note = {"created": " (new)", "edit failed": " (edit failed)"}.get(fact.status, "")
-            items.append(Item("Files", code(fact.text) + note, NEVER, category="file", group="edited",
-                              turn=fact.turn, order=1 + fact.first_turn / 1e6, never_cut=True))
+            items.append(Item("Files", _changed_line(fact, compact), NEVER, category="file",
+                              group="changed" if compact else None, turn=fact.turn,
+                              order=(0 if fact.turn >= since else 1) + fact.first_turn / 1e6, never_cut=True))
         elif fact.status == "proposed":
             priority = 76 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="code written for",
@@ -166,19 +176,40 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     return items
 
 
+def _file_text(fact: Fact) -> str:
+    if fact.status == "renamed" and " → " in fact.text:
+        old, new = fact.text.split(" → ", 1)
+        return f"{code(old)} → {code(new)}"
+    return code(fact.text)
+
+
+def _changed_line(fact: Fact, compact: bool) -> str:
+    note = _STATUS_NOTES.get(fact.status, "")
+    if compact:
+        return _file_text(fact) + (f" ({note})" if note else "")
+    status = {"created": "created", "edited": "changed", "edit failed": "edit failed", "deleted": "deleted",
+              "renamed": "renamed"}[fact.status]
+    role = f"; {balanced_spans(clip(fact.detail, 80))}" if fact.detail else ""
+    return f"{_file_text(fact)} — {status}{role}"
+
+
 def _edited_by_directory(edited: list[Fact]) -> Item:
-    """Edited files as one line grouped by directory: every file named, each directory once."""
+    """Changed files as one line grouped by directory: every file named, each directory once."""
     by_directory: dict[str, list[str]] = {}
     for fact in sorted(edited, key=lambda f: f.first_turn):
+        if fact.status == "renamed":
+            by_directory.setdefault("", []).append(_file_text(fact) + " (renamed)")
+            continue
         cut = max(fact.text.rfind("/"), fact.text.rfind("\\")) + 1
-        by_directory.setdefault(fact.text[:cut], []).append(fact.text[cut:])
+        note = _STATUS_NOTES.get(fact.status, "")
+        by_directory.setdefault(fact.text[:cut], []).append(code(fact.text[cut:]) + (f" ({note})" if note else ""))
     parts = []
     for directory, names in by_directory.items():
-        listed = ", ".join(code(name) for name in names)
+        listed = ", ".join(names)
         parts.append(f"in {code(directory)}: {listed}" if directory else listed)
     first, last = min(f.first_turn for f in edited), max(f.turn for f in edited)
     cite = turn_ref(first) if first == last else f"turns {first}–{last}"
-    return Item("Files", f"edited ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
+    return Item("Files", f"changed ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
                 weight=len(edited))
 
 
@@ -223,12 +254,14 @@ DECISIONS_PROMOTED = 2  # the decisions that name what they turned down rank wit
 
 def _decision_items(facts: Facts, salience: Salience, compact: bool = False) -> list[Item]:
     items = []
-    promoted = top_keys((f for f in facts.decisions if f.status == "with alternative"), DECISIONS_PROMOTED)
+    with_alternative = sorted((f for f in facts.decisions if f.status == "with alternative"),
+                              key=lambda f: (f.score + salience.past(f.text), f.turn), reverse=True)
+    promoted = {f.key for f in with_alternative[:DECISIONS_PROMOTED]}
     for fact in facts.decisions:
         who = "user" if fact.source == "user" else "assistant"
         priority = 56 + 8 * fact.score + 6 * salience.recency(fact.turn) + salience.past(fact.text)
         if fact.key in promoted:
-            priority = max(priority, 88 + 2 * salience.recency(fact.turn))
+            priority = max(priority, 88 + 2 * salience.recency(fact.turn) + salience.past(fact.text))
         text = balanced_spans(clip(fact.text, 140)) if compact else balanced_spans(fact.text)
         items.append(Item("Decisions", f"{text} ({turn_ref(fact.turn)}, {who})", priority,
                           category="decision",

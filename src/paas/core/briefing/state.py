@@ -194,6 +194,7 @@ def in_progress(facts: Facts) -> str:
         return f"the latest request ({turn_ref(after)}) has no reply yet"
     edited = [f for f in facts.edited_files if f.turn > after]
     deleted = [f for f in facts.files if f.status == "deleted" and f.turn > after]
+    renamed = [f for f in facts.files if f.status == "renamed" and f.turn > after]
     commits = [f for f in facts.commits if f.turn > after]
     evidence: list[str] = []
     if edited:
@@ -201,6 +202,8 @@ def in_progress(facts: Facts) -> str:
         evidence.append(f"edited {names}")
     if deleted:
         evidence.append("deleted " + ", ".join(code(_basename(f.text)) for f in deleted[:3]))
+    if renamed:
+        evidence.append("renamed " + ", ".join(code(f.text.split(" → ")[0]) for f in renamed[:3]))
     if commits:
         evidence.append(f"committed {code(commits[-1].key)}")
     tests = [f for f in facts.tests if f.turn > after]
