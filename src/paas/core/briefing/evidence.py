@@ -267,7 +267,7 @@ def _masked(key: str, parts: list[list[str]]) -> bool:
 
 
 def _shows_result(output: str, key: str) -> bool:
-    lines = [line for line in output.strip().splitlines()[:6] if line.strip()]
+    lines = [line for line in output[:2000].strip().splitlines()[:6] if line.strip()]
     return any(key[:40] not in line for line in lines)
 
 
