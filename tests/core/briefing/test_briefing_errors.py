@@ -253,3 +253,24 @@ def test_claude_code_jsonl_bash_without_output_is_housekeeping() -> None:
     ]
     text = "\n".join(json.dumps(record) for record in records) + "\n"
     assert extract_facts(read_transcript(text, filename="session.jsonl")).errors == ()
+
+
+def test_a_compaction_summary_retelling_old_errors_reopens_nothing() -> None:
+    errors = errors_of(
+        ("system", "This session is being continued from a previous conversation.\nErrors and fixes:\n"
+                   "- TypeError: cannot read properties of undefined was fixed by a guard"),
+        ("user", "go on with the export"),
+        ("assistant", "Continuing.", (bash("npm test", "12 passed", 0),)),
+    )
+    assert errors == ()
+
+
+def test_the_user_saying_skip_it_and_another_step_succeeding_is_a_workaround() -> None:
+    error = only(errors_of(
+        ("user", "run the e2e tests"),
+        ("assistant", "", (bash("npx playwright test", "Error: browserType.launch: Executable doesn't exist", 1),)),
+        ("user", "skip the e2e tests, just build"),
+        ("assistant", "", (bash("npm run build", "built in 3.2s", 0),)),
+    ))
+    assert error.status == "worked_around"
+    assert error.detail == "worked around at turn 3: `npm run build`"

@@ -164,3 +164,10 @@ def test_error_collection_stays_linear() -> None:
     small = min(cpu(300) for _ in range(3))
     large = min(cpu(1200) for _ in range(3))
     assert large < 16 * max(small, 0.005)  # quadratic would be 16x; linear is about 4x
+
+
+def test_a_french_report_confirmed_in_french() -> None:
+    (error,) = extract_facts(transcript(
+        ("user", "la page de connexion ne marche pas"), ("assistant", FIX), ("user", "ça marche maintenant, merci"),
+    )).errors
+    assert error.status == "resolved" and error.detail.startswith("fixed: the user confirmed at turn 2")
