@@ -40,8 +40,10 @@ token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_h
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 keys_app = typer.Typer(help="Credential encryption keys.", no_args_is_help=True)
 context_app = typer.Typer(help="Save a project's conversation and its briefing.", no_args_is_help=True)
+briefing_app = typer.Typer(help="Read saved briefings back.", no_args_is_help=True)
 for sub, name in ((projects_app, "projects"), (accounts_app, "accounts"), (sessions_app, "sessions"),
-                  (token_app, "token"), (db_app, "db"), (keys_app, "keys"), (context_app, "context")):
+                  (token_app, "token"), (db_app, "db"), (keys_app, "keys"), (context_app, "context"),
+                  (briefing_app, "briefing")):
     app.add_typer(sub, name=name)
 
 out = Console()
@@ -89,6 +91,36 @@ def unit_of_work(*, write: bool = True, check_schema: bool = True) -> Iterator[S
     except errors.PaasError as problem:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
         fail(problem.message, code)
+    except OperationalError as problem:
+        fail(f"database unavailable: {problem.orig}", 5)
+    finally:
+        engine.dispose()
+
+
+Transaction = Callable[[Callable[[Session], Any]], Any]
+
+
+@contextmanager
+def read_and_run(*, details: bool = False) -> Iterator[tuple[Transaction, Transaction]]:
+    """``(read, run)`` on the configured database, for commands that do slow work in a read
+    transaction and save in a short write one (``run`` retries a lost race); errors as in
+    ``unit_of_work`` (``details``: the error's details follow its message)."""
+    settings = settings_or_fail()
+    engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+    def read(work: Callable[[Session], Any]) -> Any:
+        with db.transaction(engine, write=False) as session:
+            return work(session)
+
+    def run(work: Callable[[Session], Any]) -> Any:
+        return db.run_in_transaction(engine, work)
+
+    try:
+        _require_current_schema(engine)
+        yield read, run
+    except errors.PaasError as problem:
+        code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
+        fail(problem.message + (f" ({problem.details})" if details and problem.details else ""), code)
     except OperationalError as problem:
         fail(f"database unavailable: {problem.orig}", 5)
     finally:

@@ -1,7 +1,9 @@
-"""`paas compress` and `paas context save`: briefings from the command line.
+"""`paas compress`, `paas context save` and `paas briefing show`: briefings from the command line.
 
 ``paas compress FILE|-`` needs no database: it reads any supported transcript (format
 detected), prints the briefing, or with ``--json`` one object ``{"briefing", "stats"}``.
+``paas context save`` keeps the transcript itself for the project (rotation re-reads it) and
+saves its briefing; ``paas briefing show`` prints a saved one (``--json``: the API's object).
 """
 
 from __future__ import annotations
@@ -12,10 +14,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic_core import to_jsonable_python
 
-from paas.cli import app, context_app, fail, note, now, out, settings_or_fail, unit_of_work
+from paas.cli import (
+    app,
+    briefing_app,
+    context_app,
+    err,
+    fail,
+    note,
+    now,
+    out,
+    read_and_run,
+    settings_or_fail,
+    unit_of_work,
+)
 from paas.core import errors
-from paas.services import briefing
+from paas.services import briefing, briefing_views
 from paas.services.polish import polish_briefing, polisher_from_settings
 
 Level = Annotated[str, typer.Option("--level", help="low (~2,500 tokens), medium (~1,200) or high (~400).")]
@@ -65,12 +80,43 @@ def compress(
 @context_app.command("save")
 def context_save(
     file: Annotated[str, typer.Argument(help="Transcript file, or - for standard input.")],
-    project: Annotated[int, typer.Option(help="Project id.")],
+    project: Annotated[int, typer.Option(min=1, help="Project id.")],
 ) -> None:
-    """Store a conversation on the project's latest session and save its briefing as a snapshot."""
+    """Keep a conversation for the project (the file itself, once) and save its briefing as a snapshot."""
     text, name = read_input(file)
-    with unit_of_work() as session:
-        saved = briefing.save_context(session, project_id=project, context=text, now=now(), filename=name)
-        snapshot_id = saved.snapshot.id
-    stats = saved.briefing.stats
-    out.print(f"snapshot {snapshot_id} saved: {stats['tokens_before']} → {stats['tokens_after']} tokens")
+    with read_and_run() as (read, run):
+        saved = briefing.save_context(read, run, project_id=project, context=text, now=now(), filename=name)
+    stats, source = saved.briefing.stats, saved.source
+    assert source is not None
+    kept = (f"source {source.id} kept ({source.format}, {source.size_bytes:,} bytes, "
+            f"{len(source.content_zlib):,} compressed)" if saved.source_stored
+            else f"source {source.id} already kept (same SHA-256)")
+    out.print(f"snapshot {saved.snapshot.id} saved: {stats['tokens_before']:,} → {stats['tokens_after']:,} tokens; "
+              f"{kept}", highlight=False, soft_wrap=True)
+
+
+@briefing_app.command("show")
+def briefing_show(
+    project: Annotated[int | None, typer.Option(min=1, help="Project id: its latest handoff briefing.")] = None,
+    briefing_id: Annotated[int | None, typer.Option("--id", min=1, help="Briefing id (see the API's list).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON object for the briefing.")]
+    = False,
+) -> None:
+    """Print a saved briefing: a project's latest handoff, or one by id."""
+    if project is None and briefing_id is None:
+        fail("give --project P (its latest handoff) or --id N", 2)
+    with unit_of_work(write=False) as session:
+        if briefing_id is not None:
+            view = briefing_views.get_briefing(session, briefing_id, project_id=project)
+        else:
+            assert project is not None
+            view = briefing_views.latest_handoff(session, project)
+    if as_json:
+        fields = to_jsonable_python(briefing_views.briefing_fields(view))
+        sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
+        return
+    err.print(f"briefing {view.id} · project {view.project_id} · session {view.session_id or '-'} · "
+              f"{view.snapshot_type} · {view.source_format or 'format unknown'} · {view.created_at.isoformat()}",
+              highlight=False, soft_wrap=True, markup=False)
+    sys.stdout.write(view.markdown if view.markdown.endswith("\n") else view.markdown + "\n")

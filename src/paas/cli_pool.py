@@ -19,9 +19,7 @@ from rich.progress import Progress
 from sqlalchemy.orm import Session
 
 from paas.cli import (
-    EXIT_CODES,
     JsonFlag,
-    _require_current_schema,
     accounts_app,
     app,
     fail,
@@ -29,6 +27,7 @@ from paas.cli import (
     now,
     out,
     print_rows,
+    read_and_run,
     settings_or_fail,
     unit_of_work,
     vault_or_none,
@@ -36,7 +35,6 @@ from paas.cli import (
 from paas.core import errors
 from paas.services import batch, credentials, rotation, selection
 from paas.services import sessions as work_sessions
-from paas.store import db
 
 
 @accounts_app.command("best")
@@ -107,18 +105,10 @@ def rotate_project(
     as_json: JsonFlag = False,
 ) -> None:
     """Move a project to the best next account, atomically, and print the handoff briefing."""
-    settings = settings_or_fail()
-    engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    try:
-        _require_current_schema(engine)
-        result = db.run_in_transaction(engine, lambda session: rotation.auto_rotate(
-            session, project_id=project, current_account_id=account or _current_account(session, project),
-            now=now(), final_credits=final_credits))
-    except errors.PaasError as problem:
-        fail(problem.message + (f" ({problem.details})" if problem.details else ""),
-             next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1))
-    finally:
-        engine.dispose()
+    with read_and_run(details=True) as (read, run):
+        current = account or read(lambda session: _current_account(session, project))
+        result = rotation.rotate(read, run, project_id=project, current_account_id=current, now=now(),
+                                 final_credits=final_credits)
     if as_json:
         out.print_json(json.dumps({"next_account": result.next_view.account.account_name,
                                    "briefing": result.briefing, "credit_savings": result.credit_savings}))

@@ -133,6 +133,8 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/sessions/1/usage", {"credits": 1}),
     ("POST", "/api/sessions/1/complete", {}),
     ("POST", "/api/handoff/compress", {"project_id": 1, "context": "c"}),
+    ("GET", "/api/projects/1/briefings", None),
+    ("GET", "/api/briefings/1", None),
     ("GET", "/api/knowledge", None),
     ("POST", "/api/knowledge", {"category": "tip", "title": "T"}),
     ("POST", "/api/accounts/1/report-limit", {"reason": "throttled"}),

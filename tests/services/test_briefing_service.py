@@ -21,6 +21,15 @@ Assistant: Done: src/config.py reads PORT.
 """
 
 
+def compress_and_save(session, **fields):
+    """Build and save in one transaction (the doors use two: read, then a short write)."""
+    return briefing.brief_and_save(lambda work: work(session), lambda work: work(session), **fields)
+
+
+def save_context(session, **fields):
+    return briefing.save_context(lambda work: work(session), lambda work: work(session), **fields)
+
+
 @pytest.fixture
 def project_id(engine):
     with transaction(engine) as session:
@@ -29,7 +38,7 @@ def project_id(engine):
 
 def test_the_briefing_is_saved_as_the_projects_handoff_snapshot(engine, clock, project_id):
     with transaction(engine) as session:
-        saved = briefing.compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
+        saved = compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
         snapshot_id = saved.snapshot.id
         markdown = saved.briefing.markdown
     with transaction(engine) as session:
@@ -42,8 +51,8 @@ def test_the_briefing_is_saved_as_the_projects_handoff_snapshot(engine, clock, p
 
 def test_open_items_and_constraints_carry_over_to_the_next_briefing(engine, clock, project_id):
     with transaction(engine) as session:
-        briefing.compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
-        second = briefing.compress_and_save(session, project_id=project_id, context=SECOND, now=clock())
+        compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
+        second = compress_and_save(session, project_id=project_id, context=SECOND, now=clock())
     markdown = second.briefing.markdown
     assert "TODO: write tests for the limiter in tests/test_limits.py. (carried over)" in markdown
     assert "Never touch src/legacy.py. (carried over)" in markdown
@@ -54,7 +63,7 @@ def test_matching_knowledge_is_linked(engine, clock, project_id):
     with transaction(engine) as session:
         entry = knowledge.add_knowledge(session, category="tip", title="Rate limiting with token buckets",
                                         tags="rate,limiting,limiter")
-        saved = briefing.compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
+        saved = compress_and_save(session, project_id=project_id, context=FIRST, now=clock())
     assert f"#{entry.id} Rate limiting with token buckets" in saved.briefing.markdown
 
 
@@ -68,8 +77,8 @@ def test_save_context_stores_the_turns_on_the_latest_session(engine, clock, proj
     with transaction(engine) as session:
         account = accounts.create_account(session, now=clock(), account_name="A")
         work = sessions.start_session(session, project_id=project_id, account_id=account.id, now=clock())
-        briefing.save_context(session, project_id=project_id, context=FIRST, now=clock())
-        briefing.save_context(session, project_id=project_id, context=SECOND, now=clock())
+        save_context(session, project_id=project_id, context=FIRST, now=clock())
+        save_context(session, project_id=project_id, context=SECOND, now=clock())
         turns = list(session.scalars(select(ConversationTurn).where(ConversationTurn.session_id == work.id)
                                      .order_by(ConversationTurn.turn_number)))
     assert [turn.turn_number for turn in turns] == [1, 2, 3, 4]
@@ -80,13 +89,13 @@ def test_save_context_stores_the_turns_on_the_latest_session(engine, clock, proj
 def test_bad_input_is_refused_and_nothing_is_saved(engine, clock, project_id):
     with transaction(engine) as session:
         with pytest.raises(InvalidInput):
-            briefing.compress_and_save(session, project_id=project_id, context=FIRST, now=clock(), level="max")
+            compress_and_save(session, project_id=project_id, context=FIRST, now=clock(), level="max")
         with pytest.raises(InvalidInput):
-            briefing.compress_and_save(session, project_id=project_id, context="   ", now=clock())
+            compress_and_save(session, project_id=project_id, context="   ", now=clock())
         with pytest.raises(NotFound):
-            briefing.compress_and_save(session, project_id=999, context=FIRST, now=clock())
+            compress_and_save(session, project_id=999, context=FIRST, now=clock())
         with pytest.raises(TranscriptFormatError) as raised:
-            briefing.compress_and_save(session, project_id=project_id, now=clock(), filename="s.jsonl",
+            compress_and_save(session, project_id=project_id, now=clock(), filename="s.jsonl",
                                        context='{"type": "user", "message": {"content": "hi"}}\n{broken\n')
         assert raised.value.details.get("line") == 2
     with transaction(engine) as session:
@@ -104,7 +113,7 @@ def test_compress_text_needs_no_database_and_respects_the_budget():
 
 def test_a_briefing_built_earlier_is_not_saved_for_a_project_deleted_since(engine, clock, project_id):
     with transaction(engine, write=False) as session:
-        built = briefing.handoff_briefing(session, project_id=project_id, context=FIRST, now=clock())
+        built = briefing.build_handoff(session, project_id=project_id, context=FIRST, now=clock())
     with transaction(engine) as session:
         projects.delete_project(session, project_id)
     with pytest.raises(NotFound), transaction(engine) as session:

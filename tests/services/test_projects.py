@@ -117,7 +117,8 @@ def test_delete_of_a_project_with_a_handoff_snapshot_is_a_conflict(
     # A handoff before the first session saves a snapshot that refers to the project.
     project = add_project("P")
     with transaction(engine) as session:
-        briefing.compress_and_save(session, project_id=project.id, context="hello", now=clock())
+        briefing.brief_and_save(lambda work: work(session), lambda work: work(session), project_id=project.id,
+                                context="hello", now=clock())
     with pytest.raises(Conflict), transaction(engine) as session:
         projects.delete_project(session, project.id)
     assert (rows(Project), rows(ContextSnapshot)) == (1, 1)

@@ -16,7 +16,7 @@ from paas import __version__
 from paas.api import errors
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
-from paas.api.routes import accounts, handoff, health, knowledge, private, projects, sessions, stats
+from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
 from paas.config import Settings, get_settings
 from paas.services.credentials import check_keys, vault_from_settings
 from paas.store.db import make_engine, transaction
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                                              busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     app.state.clock = clock
     errors.install(app)
-    for module in (health, stats, projects, accounts, sessions, handoff, knowledge, private):
+    for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
         app.include_router(module.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,55 +1,96 @@
-"""Handoff briefings: read a conversation, build its briefing, save it as a context snapshot.
+"""Handoff briefings, in one place: build them, save them, and the doors' brief-and-save flows.
 
-The engine is pure (``core.transcripts`` reads, ``core.briefing`` builds); this module feeds
-it what only the database knows — the project's previous briefing (open items carry over),
-knowledge entries that may be linked, and the terms the project's past briefings repeat —
-and stores the result. ``compress_text`` does the same with no database, for the CLI.
+The engine is pure (``core.transcripts`` reads, ``core.briefing`` builds); this module feeds it
+what only the database knows -- the project's previous briefing (open items carry over),
+knowledge entries that may be linked, the terms past briefings repeat -- and stores the result
+as a context snapshot with its stats and source format.
+
+- Build (reads only): ``compress_text`` (no database), ``build_handoff`` (a conversation sent to
+  a door), ``build_rotation_body`` (what a rotation hands over: the project's latest stored
+  transcript re-read exactly, or with none the previous briefing's body carried over).
+- Save (short writes, locking the project first): ``save_briefing``, ``rotation_briefing``.
+- Brief-and-save: ``brief_and_save`` (handoff doors, optional polish) and ``save_context``
+  (`paas context save`: keeps the transcript itself, then its briefing). Each builds in a read
+  transaction and saves in a short write one, so neither a long transcript nor a slow model
+  holds the database's write lock.
+
+A briefing built from a stored source merges the newest briefing *not* built from that source:
+one built from the same text already says everything the text says. A rotation re-reads the
+project's latest source unless a briefing not built from it was saved later (that one is
+newer news: its body is carried over), and carries only engine bodies, never an earlier
+rotation's header, so rotations in a row do not nest. Reading briefings back is
+``services.briefing_views``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from paas.adapters.secrets import find_secrets
 from paas.core.briefing import Briefing, BriefingOptions, KnowledgeRef, build_briefing
+from paas.core.briefing.budget import split_briefing
 from paas.core.errors import InvalidInput
-from paas.core.transcripts import read_transcript
+from paas.core.rotation import RotationPlan
+from paas.core.transcripts import Transcript, read_transcript
 from paas.core.types import SnapshotType
 from paas.services._fields import required_text
-from paas.services.accounts import get_account
+from paas.services.accounts import AccountView, get_account
+from paas.services.polish import Polisher, polish_briefing
 from paas.services.projects import get_project
 from paas.services.tokenizer import count_tokens
 from paas.store import knowledge as knowledge_store
 from paas.store import sessions as session_store
-from paas.store import snapshots
-from paas.store.schema import ContextSnapshot, ConversationTurn
+from paas.store import snapshots, sources
+from paas.store.schema import ContextSnapshot, ConversationTurn, Project, TranscriptSource, WorkSession
+
+T = TypeVar("T")
+
+
+class Transaction(Protocol):
+    """Runs a function of a session in a transaction and returns its result (the doors' read/run)."""
+
+    def __call__(self, work: Callable[[Session], T], /) -> T: ...
+
 
 LEVELS = ("low", "medium", "high")
 PAST_BRIEFINGS = 20
 TERM = re.compile(r"`([^`\n]{2,80})`")
+ROTATION_TITLE = "# 🔄 AUTO-ROTATION HANDOFF"
+LEGACY_CARRY_HEADING = "## Last Work ("  # how rotations before revision 0003 nested the previous briefing
 
 
 @dataclass(frozen=True)
 class SavedBriefing:
     briefing: Briefing
     snapshot: ContextSnapshot
+    source: TranscriptSource | None = None
+    source_stored: bool = False  # False when the same text was already kept for the project
 
 
-def _options(level: str, **fields: object) -> BriefingOptions:
+# ---- build --------------------------------------------------------------------------------------
+
+def _options(level: str, **fields: Any) -> BriefingOptions:
     if level not in LEVELS:
         raise InvalidInput("level must be low, medium or high", {"field": "level"})
-    return BriefingOptions(level=level, secret_finder=find_secrets, **fields)  # type: ignore[arg-type]
+    return BriefingOptions(level=level, secret_finder=find_secrets, **fields)
+
+
+def _read(text: str, filename: str | None = None, format: str | None = None) -> Transcript:
+    """The one way a conversation is read, whether sent now or re-read from a stored source."""
+    return read_transcript(required_text(text, "context"), filename=filename, format=format)
 
 
 def compress_text(text: str, *, level: str = "medium", max_tokens: int | None = None, lines_mode: bool = False,
                   filename: str | None = None, project_name: str | None = None) -> Briefing:
     """A briefing of ``text`` (any supported transcript format, detected) with no database."""
-    transcript = read_transcript(required_text(text, "context"), filename=filename)
+    transcript = _read(text, filename)
     options = _options(level, max_tokens=max_tokens, lines_mode=lines_mode, project_name=project_name,
                        source_format=transcript.format)
     return build_briefing(transcript, options, count_tokens)
@@ -63,25 +104,104 @@ def past_terms(previous: list[str]) -> dict[str, int]:
     return dict(counts)
 
 
-def brief_project(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
-                  max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
-                  to_account: str | None = None, filename: str | None = None) -> Briefing:
-    """Build a project's briefing from a conversation, with what the project learned before."""
-    project = get_project(session, project_id)
-    from_account = get_account(session, from_account_id).account_name if from_account_id else None
-    transcript = read_transcript(required_text(context, "context"), filename=filename)
-    earlier = snapshots.recent_of_project(session, project.id, PAST_BRIEFINGS)
+def _brief(session: Session, project: Project, transcript: Transcript, *, level: str = "medium",
+           not_from_source: int | None = None, **fields: Any) -> Briefing:
+    """The engine on ``transcript`` with what the project learned before (its earlier briefings)."""
+    earlier = snapshots.recent_of_project(session, project.id, PAST_BRIEFINGS, not_from_source=not_from_source)
     knowledge = tuple(KnowledgeRef(id=entry.id, title=entry.title, tags=entry.tags or "")
                       for entry in knowledge_store.most_used(session, 500))
-    options = _options(level, max_tokens=max_tokens, lines_mode=lines_mode, project_name=project.name,
-                       from_account=from_account, to_account=to_account, source_format=transcript.format,
+    options = _options(level, project_name=project.name, source_format=transcript.format,
                        previous_briefing=earlier[0].compressed_context if earlier else None,
-                       knowledge=knowledge, past_terms=past_terms([item.compressed_context for item in earlier]))
+                       knowledge=knowledge, past_terms=past_terms([item.compressed_context for item in earlier]),
+                       **fields)
     return build_briefing(transcript, options, count_tokens)
 
 
+def _handoff(session: Session, project: Project, transcript: Transcript, *, level: str = "medium",
+             max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
+             credits_used: int | None = None, not_from_source: int | None = None) -> Briefing:
+    from_account = get_account(session, from_account_id).account_name if from_account_id else None
+    briefing = _brief(session, project, transcript, level=level, max_tokens=max_tokens, lines_mode=lines_mode,
+                      from_account=from_account, not_from_source=not_from_source)
+    if credits_used is not None:
+        # The caller's own figure (the original's field): a header line, so nothing sent is dropped.
+        title, _, rest = briefing.markdown.partition("\n\n")
+        briefing = replace(briefing, markdown=f"{title}\n\n- Credits used: {credits_used}\n{rest}")
+    return briefing
+
+
+def build_handoff(session: Session, *, project_id: int, context: str, now: datetime, filename: str | None = None,
+                  **options: Any) -> Briefing:
+    """A project's briefing of a conversation (reads only: it may run in a read transaction).
+    ``options``: level, max_tokens, lines_mode, from_account_id, credits_used."""
+    project = get_project(session, project_id)  # an unknown project is named before the transcript is read
+    return _handoff(session, project, _read(context, filename), **options)
+
+
+@dataclass(frozen=True)
+class RotationBody:
+    """What a rotation hands over under its header, built before the rotation's write transaction.
+
+    ``basis`` is what it was built on (the project's latest source id, its latest handoff
+    snapshot id); the write transaction uses it only if both are still the latest."""
+
+    basis: tuple[int | None, int | None]
+    markdown: str = ""  # "" when the project has nothing saved yet
+    stats: dict[str, Any] | None = None
+    source_format: str | None = None
+    source_id: int | None = None  # the stored transcript it was built from
+    source_filename: str | None = None
+    carried_from_id: int | None = None  # the briefing whose body was carried over
+    carried_from_at: datetime | None = None
+
+
+def rotation_basis(session: Session, project_id: int) -> tuple[int | None, int | None]:
+    return sources.latest_id_of_project(session, project_id), snapshots.latest_handoff_id(session, project_id)
+
+
+def build_rotation_body(session: Session, *, project_id: int, now: datetime, level: str = "medium") -> RotationBody:
+    """The rotation's briefing body: the latest `context save` transcript, re-read exactly with its
+    format, unless a briefing saved after it says more; else the newest briefing's engine body."""
+    project = get_project(session, project_id)
+    basis = rotation_basis(session, project.id)
+    source = sources.latest_of_project(session, project.id)
+    other = snapshots.recent_of_project(session, project.id, 1, not_from_source=source.id if source else None)
+    if source is not None and (not other or other[0].created_at <= source.last_saved_at):
+        transcript = _read(sources.text_of(source), source.filename, source.format)
+        built = _brief(session, project, transcript, level=level, not_from_source=source.id)
+        return RotationBody(basis=basis, markdown=built.markdown, stats=built.stats, source_format=source.format,
+                            source_id=source.id, source_filename=source.filename)
+    latest = snapshots.latest_handoff_of_project(session, project.id)
+    carried = engine_body(latest.compressed_context) if latest is not None else ""
+    if latest is None or not carried:
+        return RotationBody(basis=basis)
+    return RotationBody(basis=basis, markdown=carried,
+                        stats={"carried_over_from": latest.id}, source_format=latest.source_format,
+                        carried_from_id=latest.id, carried_from_at=latest.created_at)
+
+
+def engine_body(markdown: str) -> str:
+    """A saved briefing without its header(s): its sections from the first ``## `` heading, with the
+    wrappers older rotations nested around the previous briefing unwrapped."""
+    text = markdown
+    while True:  # each pass removes one nesting, so this ends
+        body = split_briefing(text)[1]
+        if not body and text.lstrip().startswith(ROTATION_TITLE):  # a rotation with nothing to hand over
+            return ""
+        if not body:  # not written by the engine (a seeded snapshot): its text without the title
+            lines = text.strip().splitlines()
+            rest = "\n".join(lines[1:] if lines and lines[0].startswith("# ") else lines).strip()
+            return f"## Last briefing\n\n{rest}\n" if rest else ""
+        if not body.startswith(LEGACY_CARRY_HEADING):
+            return body
+        text = body.partition("\n")[2]
+
+
+# ---- save ---------------------------------------------------------------------------------------
+
 def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now: datetime,
-                  snapshot_type: SnapshotType = SnapshotType.HANDOFF, session_id: int | None = None) -> ContextSnapshot:
+                  snapshot_type: SnapshotType = SnapshotType.HANDOFF, session_id: int | None = None,
+                  source_format: str | None = None, source_id: int | None = None) -> ContextSnapshot:
     # Locked (and so known to exist): the briefing may have been built in an earlier transaction.
     get_project(session, project_id, for_update=True)
     latest = session_store.latest_of_project(session, project_id)
@@ -90,44 +210,105 @@ def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now:
         project_id=project_id, session_id=session_id if session_id is not None else (latest.id if latest else None),
         snapshot_type=snapshot_type.value, compressed_context=briefing.markdown,
         context_summary=f"{briefing.stats.get('tokens_before')} -> {briefing.stats.get('tokens_after')} tokens",
-        file_count=facts.get("files_edited") if isinstance(facts, dict) else None, created_at=now))
+        file_count=facts.get("files_edited") if isinstance(facts, dict) else None, created_at=now,
+        stats=briefing.stats, source_format=source_format, source_id=source_id))
 
 
-def handoff_briefing(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
-                     max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
-                     filename: str | None = None, credits_used: int | None = None) -> Briefing:
-    """The briefing a handoff door saves (reads only: it may run in a read transaction)."""
-    briefing = brief_project(session, project_id=project_id, context=context, now=now, level=level,
-                             max_tokens=max_tokens, lines_mode=lines_mode, from_account_id=from_account_id,
-                             filename=filename)
-    if credits_used is not None:
-        # The caller's own figure (the original's field): a header line, so nothing sent is dropped.
-        title, _, rest = briefing.markdown.partition("\n\n")
-        briefing = replace(briefing, markdown=f"{title}\n\n- Credits used: {credits_used}\n{rest}")
-    return briefing
+def rotation_briefing(session: Session, *, project: Project, previous: AccountView, next_view: AccountView,
+                      ended: WorkSession | None, plan: RotationPlan, now: datetime,
+                      body: RotationBody | None) -> tuple[str, int, RotationBody]:
+    """The rotation's briefing (header + body), its tokens and the body used. Runs inside the
+    rotation's write transaction: ``body`` (built before it) is used if what it was built on is
+    still the latest, else the body is rebuilt here (rare: a save raced the rotation)."""
+    if body is None or body.basis != rotation_basis(session, project.id):
+        body = build_rotation_body(session, project_id=project.id, now=now)
+    old = previous.account
+    state = (f"exhausted until {plan.exhausted_until.isoformat()}" if plan.mark_exhausted and plan.exhausted_until
+             else f"{plan.credits_left_unused} credits left, still available")
+    lines = [
+        ROTATION_TITLE, "",
+        f"**Project**: {project.name}",
+        f"**Previous**: Account #{old.id} {old.account_name} (used {previous.used}/{previous.quota.credits}; {state})",
+        f"**New**: {next_view.account.account_name} ({next_view.remaining} credits)",
+        f"**When**: {now.isoformat()}",
+    ]
+    if ended is not None:
+        lines.append(f"**Handed off**: session #{ended.session_number} ({ended.credits_used} credits used)")
+    if body.source_id is not None:
+        name = f" `{body.source_filename}`" if body.source_filename else ""
+        lines.append(f"**Briefing**: from the saved transcript{name} (source #{body.source_id}, {body.source_format})")
+        header, sections = split_briefing(body.markdown)
+        # The engine's own title would be a second header; its figures line stays.
+        lines += [line for line in header.strip().splitlines() if line and not line.startswith("# ")]
+        lines += ["", sections.strip()]
+    elif body.carried_from_id is not None:
+        when = body.carried_from_at.isoformat() if body.carried_from_at else "?"
+        lines.append(f"**Briefing**: carried over from briefing #{body.carried_from_id} ({when}); "
+                     "no transcript saved since")
+        lines += ["", body.markdown.strip()] if body.markdown.strip() else []
+    else:
+        lines.append(f"**Briefing**: nothing saved yet (`paas context save --project {project.id} FILE` "
+                     "keeps the conversation for the next rotation)")
+    text = "\n".join(lines) + "\n"
+    return text, count_tokens(text), body
 
 
-def compress_and_save(session: Session, *, project_id: int, context: str, now: datetime, level: str = "medium",
-                      max_tokens: int | None = None, lines_mode: bool = False, from_account_id: int | None = None,
-                      filename: str | None = None, credits_used: int | None = None) -> SavedBriefing:
-    briefing = handoff_briefing(session, project_id=project_id, context=context, now=now, level=level,
-                                max_tokens=max_tokens, lines_mode=lines_mode, from_account_id=from_account_id,
-                                filename=filename, credits_used=credits_used)
-    return SavedBriefing(briefing=briefing, snapshot=save_briefing(session, project_id=project_id,
-                                                                   briefing=briefing, now=now))
+# ---- brief and save -----------------------------------------------------------------------------
+
+def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | None = None,
+                   project_id: int, context: str, now: datetime, filename: str | None = None,
+                   **options: Any) -> SavedBriefing:
+    """A project's handoff briefing, built in a read transaction (``read``), polished if a polisher
+    is given (outside any transaction), and saved in a short write one (``run``)."""
+
+    def build(session: Session) -> tuple[Briefing, str]:
+        project = get_project(session, project_id)
+        transcript = _read(context, filename)
+        return _handoff(session, project, transcript, **options), transcript.format
+
+    briefing, source_format = read(build)
+    if polisher is not None:
+        briefing = polish_briefing(briefing, sources=context, polisher=polisher)
+    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
+        session, project_id=project_id, briefing=briefing, now=now, source_format=source_format)))
 
 
-def save_context(session: Session, *, project_id: int, context: str, now: datetime,
+def save_context(read: Transaction, run: Transaction, *, project_id: int, context: str, now: datetime,
                  filename: str | None = None) -> SavedBriefing:
-    """Store a conversation (turn by turn, on the project's latest session) and its briefing snapshot."""
-    transcript = read_transcript(required_text(context, "context"), filename=filename)
-    latest = session_store.latest_of_project(session, project_id)
-    if latest is not None:
-        start = snapshots.next_turn_number(session, latest.id)
-        for offset, turn in enumerate(transcript.turns):
-            role = turn.role if turn.role in ("user", "assistant", "system") else "system"
-            text = turn.text or "\n".join(f"[{call.name}] {call.input}" for call in turn.tool_calls)
-            session.add(ConversationTurn(session_id=latest.id, turn_number=start + offset, role=role,
-                                         content=text, tokens_used=None, timestamp=now))
-        session.flush()
-    return compress_and_save(session, project_id=project_id, context=context, now=now, filename=filename)
+    """Keep a transcript for the project (exactly, once), its turns on the project's latest session,
+    and its briefing as a snapshot built from it. Built in ``read``, saved in ``run``."""
+
+    packed = sources.pack(context)  # the very text received, as it will be kept
+
+    def build(session: Session) -> tuple[Briefing, Transcript]:
+        project = get_project(session, project_id)
+        transcript = _read(context, filename)
+        kept = sources.find(session, project.id, packed.sha256)
+        return _handoff(session, project, transcript, not_from_source=kept.id if kept else None), transcript
+
+    briefing, transcript = read(build)
+
+    def save(session: Session) -> SavedBriefing:
+        get_project(session, project_id, for_update=True)
+        latest = session_store.latest_of_project(session, project_id)
+        source, stored = sources.keep(session, project_id=project_id, session_id=latest.id if latest else None,
+                                      packed=packed, format=transcript.format, filename=filename, now=now)
+        if stored and latest is not None:
+            _store_turns(session, latest.id, transcript, now)
+        snapshot = save_briefing(session, project_id=project_id, briefing=briefing, now=now,
+                                 source_format=transcript.format, source_id=source.id)
+        return SavedBriefing(briefing=briefing, snapshot=snapshot, source=source, source_stored=stored)
+
+    return run(save)
+
+
+def _store_turns(session: Session, session_id: int, transcript: Transcript, now: datetime) -> None:
+    """The original's conversation_history rows: one per turn, tool calls as text (the source itself
+    is kept whole in transcript_sources)."""
+    start = snapshots.next_turn_number(session, session_id)
+    for offset, turn in enumerate(transcript.turns):
+        role = turn.role if turn.role in ("user", "assistant", "system") else "system"
+        content = turn.text or "\n".join(f"[{call.name}] {call.input}" for call in turn.tool_calls)
+        session.add(ConversationTurn(session_id=session_id, turn_number=start + offset, role=role,
+                                     content=content, tokens_used=None, timestamp=now))
+    session.flush()

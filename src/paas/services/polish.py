@@ -7,8 +7,8 @@ goes wrong -- no answer in time, an HTTP error, an answer that is not JSON, or a
 that fails ``core.briefing.polish.review_polish`` (a heading moved, an anchor lost or made up,
 over budget) -- the plain briefing is kept and ``stats["polish"]`` says why: polishing never
 fails a request and never loses a fact. The API key is sent as a bearer header and never
-appears in an outcome, an error or a log line. ``brief_and_save`` is the doors' whole flow:
-build in a read transaction, polish if asked, save in a short write transaction.
+appears in an outcome, an error or a log line. The doors' whole flow (build in a read
+transaction, polish if asked, save in a short write one) is ``services.briefing.brief_and_save``.
 """
 
 from __future__ import annotations
@@ -19,14 +19,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from paas.config import Settings
 from paas.core.briefing import Briefing
 from paas.core.briefing.polish import apply_polish, clean_answer, polish_request, review_polish
 from paas.core.errors import InvalidInput
-from paas.services.briefing import SavedBriefing, handoff_briefing, save_briefing
 from paas.services.tokenizer import count_tokens
 
 MAX_ANSWER_BYTES = 1024 * 1024
@@ -110,17 +108,3 @@ def polish_briefing(briefing: Briefing, *, sources: str, polisher: Polisher) -> 
 
 def _kept(briefing: Briefing, outcome: dict[str, Any], problems: list[str]) -> Briefing:
     return replace(briefing, stats={**briefing.stats, "polish": {**outcome, "problems": problems}})
-
-
-def brief_and_save(read: Callable[..., Any], run: Callable[..., Any], settings: Settings, *, polish: bool,
-                   project_id: int, context: str, now: datetime, **options: Any) -> SavedBriefing:
-    """A project's handoff briefing, built in a read transaction (``read``), polished if asked outside
-    any transaction, and saved in a short write one (``run``): neither a long transcript nor a
-    slow model holds the database's write lock. ``read``/``run`` run a function of a session."""
-    polisher = polisher_from_settings(settings) if polish else None
-    briefing = read(lambda session: handoff_briefing(session, project_id=project_id, context=context, now=now,
-                                                     **options))
-    if polisher is not None:
-        briefing = polish_briefing(briefing, sources=context, polisher=polisher)
-    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
-        session, project_id=project_id, briefing=briefing, now=now)))

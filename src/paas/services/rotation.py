@@ -7,12 +7,19 @@ number); write the briefing as a context snapshot and a handoff_queue row. A sec
 rotation racing the first sees the project already moved and gets a conflict naming the
 account it is on now. The caller runs this through ``run_in_transaction`` so a lost race
 on the lease index is retried, never a 500.
+
+The briefing's body (reading the saved transcript, the engine) is the slow part: ``rotate``
+builds it in a read transaction first (``services.briefing.build_rotation_body``) and hands it
+to ``auto_rotate``, which adds the header naming the chosen account and uses the body only if
+what it was built on is still the latest (else rebuilds it there). Called without a body,
+``auto_rotate`` builds it inside its own transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +28,7 @@ from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, proj
 from paas.core.selection import SelectionRequest, eligible
 from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
 from paas.services.accounts import AccountView, describe_account
-from paas.services.handoff import rotation_briefing
+from paas.services.briefing import RotationBody, Transaction, build_rotation_body, rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_session, spend
@@ -53,9 +60,18 @@ class RotationResult:
                 f"{state}. Handoff briefing: {self.briefing_tokens} tokens.")
 
 
+def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime,
+           **options: Any) -> RotationResult:
+    """``auto_rotate`` with its briefing body built first, in a read transaction (``read``), so the
+    write transaction (``run``, retried on a lost race) holds the lock only to decide and save."""
+    body = read(lambda session: build_rotation_body(session, project_id=project_id, now=now))
+    return run(lambda session: auto_rotate(session, project_id=project_id, now=now, body=body, **options))
+
+
 def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,
                 final_credits: int | None = None, note: str | None = None, specialization: str | None = None,
-                platform: str | None = None, min_credits: int = 1, session_type: str | None = None) -> RotationResult:
+                platform: str | None = None, min_credits: int = 1, session_type: str | None = None,
+                body: RotationBody | None = None) -> RotationResult:
     project = get_project(session, project_id, for_update=True)
     current = describe_account(session, current_account_id, now, for_update=True)
     open_sessions = session_store.open_sessions_of_project(session, project.id)
@@ -112,13 +128,14 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
     next_view.account.last_used_at = now
     project.total_sessions += 1
     session.flush()
-    text, tokens = rotation_briefing(session, project=project, previous=current, next_view=next_view,
-                                     ended=work, plan=plan, now=now)
+    text, tokens, used = rotation_briefing(session, project=project, previous=current, next_view=next_view,
+                                           ended=work, plan=plan, now=now, body=body)
     snapshot = snapshots.add(session, ContextSnapshot(
         project_id=project.id, session_id=work.id if work else new_session.id,
         snapshot_type=SnapshotType.HANDOFF.value, compressed_context=text,
         context_summary=f"rotation {current.account.account_name} -> {next_view.account.account_name}",
-        created_at=now))
+        created_at=now, stats={**(used.stats or {}), "rotation_tokens": tokens},
+        source_format=used.source_format, source_id=used.source_id))
     handoff = HandoffQueueItem(
         session_id=work.id if work else new_session.id, from_account_id=current.account.id,
         to_account_id=next_view.account.id, priority=8 if plan.mark_exhausted else 5, handoff_context=text,

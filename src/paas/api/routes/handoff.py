@@ -22,7 +22,8 @@ from paas.api.schemas import (
     SmartCompress,
     SmartCompressEnvelope,
 )
-from paas.services.polish import brief_and_save
+from paas.services.briefing import brief_and_save
+from paas.services.polish import polisher_from_settings
 
 router = APIRouter(tags=["handoff"])
 
@@ -35,8 +36,9 @@ def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
 @router.post("/api/handoff/compress", response_model=HandoffEnvelope, responses=errors(400, 404, 413))
 def compress(body: HandoffCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
              _: Operator) -> HandoffEnvelope:
-    saved = brief_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
-                           context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
+    polisher = polisher_from_settings(settings) if body.polish else None
+    saved = brief_and_save(read, run, polisher=polisher, project_id=body.project_id, context=body.context,
+                           now=now, level=body.compress_level, max_tokens=body.max_tokens,
                            from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
     return HandoffEnvelope(briefing=saved.briefing.markdown, stats=stats, data=HandoffOut(
@@ -47,8 +49,9 @@ def compress(body: HandoffCompress, read: Reader, run: Runner, settings: Setting
 @router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
 def smart_compress(body: SmartCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
                    _: Operator) -> SmartCompressEnvelope:
-    saved = brief_and_save(read, run, settings, polish=body.polish, project_id=body.project_id,
-                           context=body.context, now=now, level=body.compress_level, max_tokens=body.max_tokens,
-                           lines_mode=body.lines, filename=body.filename)
+    polisher = polisher_from_settings(settings) if body.polish else None
+    saved = brief_and_save(read, run, polisher=polisher, project_id=body.project_id, context=body.context,
+                           now=now, level=body.compress_level, max_tokens=body.max_tokens, lines_mode=body.lines,
+                           filename=body.filename)
     return SmartCompressEnvelope(briefing=saved.briefing.markdown, stats=briefing_stats(saved.briefing.stats),
                                  snapshot_id=saved.snapshot.id)

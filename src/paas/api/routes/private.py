@@ -1,8 +1,9 @@
 """The original's private endpoints: select-best-account, auto-rotate, batch-create-accounts.
 
 Shapes follow ORIGINAL-API.md; each answer adds computed detail beside the original fields.
-Auto-rotate runs in its own retried transaction (a lost race is retried, never a 500) and
-honours ``Idempotency-Key``: same key and body → the same answer and no second rotation.
+Auto-rotate builds its briefing body in a read transaction, then decides and saves in its own
+retried write transaction (a lost race is retried, never a 500), and honours
+``Idempotency-Key``: same key and body → the same answer and no second rotation.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from paas.api.deps import Admin, Now, Operator, Runner, SessionDep, Vault, Viewer
+from paas.api.deps import Admin, Now, Operator, Reader, Runner, SessionDep, Vault, Viewer
 from paas.api.private_schemas import (
     AutoRotate,
     AutoRotateEnvelope,
@@ -32,6 +33,7 @@ from paas.core.errors import NotFound, PayloadTooLarge
 from paas.core.selection import Ranked
 from paas.services import idempotency
 from paas.services.batch import MAX_BATCH, create_accounts
+from paas.services.briefing import RotationBody, build_rotation_body
 from paas.services.rotation import RotationResult, auto_rotate
 from paas.services.selection import select_best_accounts
 
@@ -77,16 +79,25 @@ def rotation_answer(result: RotationResult) -> dict[str, Any]:
 
 
 @router.post("/api/private/auto-rotate", response_model=AutoRotateEnvelope, responses=errors(400, 404, 409, 413))
-def rotate(body: AutoRotate, now: Now, run: Runner, _: Operator,
+def rotate(body: AutoRotate, now: Now, read: Reader, run: Runner, _: Operator,
            idempotency_key: IdempotencyKey = None) -> JSONResponse:
     digest = idempotency.request_hash(body.model_dump(mode="json"))
+
+    def prepare(session: Any) -> RotationBody | None:
+        # Slow part first, outside the write lock; a replayed key needs no briefing at all.
+        if idempotency_key and idempotency.earlier_answer(session, "auto-rotate", idempotency_key, digest):
+            return None
+        return build_rotation_body(session, project_id=body.project_id, now=now)
+
+    briefing = read(prepare)
 
     def work(session: Any) -> tuple[int, dict[str, Any]]:
         if idempotency_key:
             earlier = idempotency.earlier_answer(session, "auto-rotate", idempotency_key, digest)
             if earlier is not None:
                 return earlier.status_code, earlier.body
-        answer = rotation_answer(auto_rotate(session, now=now, **body.model_dump(exclude_none=True)))
+        result = auto_rotate(session, now=now, body=briefing, **body.model_dump(exclude_none=True))
+        answer = rotation_answer(result)
         if idempotency_key:
             idempotency.remember_answer(session, "auto-rotate", idempotency_key, digest, 200, answer)
         return 200, answer
