@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paas.core.briefing.file_ops import FILE_COMMAND_RE, patch_ops, shell_file_ops
+from paas.core.briefing.housekeeping import is_probe_failure
 from paas.core.briefing.model import Fact
 from paas.core.briefing.outputs import TEST_SUMMARY_RE, error_line, reports_error
 from paas.core.briefing.stated import stated_calls
@@ -198,6 +199,9 @@ def _succeed(log: ActionLog, keys: tuple[str, ...], seq: int, turn: int) -> None
 def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
     name = call.name.lower()
     failed = call.is_error or (call.exit_status is not None and call.exit_status != 0)
+    command = command_of(call)
+    if failed and command and is_probe_failure(command, call.output, call.exit_status):
+        failed = False  # "| grep x" finding nothing, "test -f" false: an answer, not a failure
     if name == "commit":
         _aider_commit(log, call, seq, turn, failed)
     elif call.is_edit:

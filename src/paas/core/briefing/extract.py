@@ -69,6 +69,7 @@ def extract_facts(transcript: Transcript) -> Facts:
         plan=tuple(plan_items(transcript)),
         refusals=tuple(refusals(transcript)),
         interruptions=tuple(interruptions(transcript)),
+        edit_turns=tuple(log.edit_turns),
         last_report=last_report(transcript, request.turn if request is not None else -1),
         turn_count=len(turns),
         last_assistant_turn=last_assistant,

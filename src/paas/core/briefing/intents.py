@@ -49,12 +49,18 @@ _GENERIC_DIRS = frozenset({"src", "source", "web", "app", "apps", "lib", "libs",
 _HOME_RE = re.compile(r"^(?:/Users/[^/]+|/home/[^/]+|/root|[A-Za-z]:\\Users\\[^\\]+|~)/?$")
 
 
+_CONFIRM_ANSWER_RE = re.compile(r"^[^\n]{0,200}\?\s*\((?:Y)es/\(N\)o[^\n]*\]:?\s*\w*\s*$")
+
+
 def is_housekeeping(text: str) -> bool:
-    """True for user input made only of harness commands (``/exit``, ``/drop x``, ``/clear``)."""
+    """True for user input made only of harness commands (``/exit``, ``/drop x``, ``/clear``) or of
+    answers to the harness's own questions ("Add file to the chat? (Y)es/(N)o ... [Yes]: all")."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return True
     for line in lines:
+        if _CONFIRM_ANSWER_RE.match(line):
+            continue
         match = _SLASH_RE.match(line)
         if match is None:
             return False

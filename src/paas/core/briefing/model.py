@@ -116,6 +116,7 @@ class Facts:
     refusals: tuple[Fact, ...] = ()  # commands, files, tool uses the person declined
     interruptions: tuple[Fact, ...] = ()  # interrupted replies, cancelled runs, /undo (status "undone": a commit)
     last_report: Fact | None = None  # what the assistant last said after the latest request, digested
+    edit_turns: tuple[int, ...] = ()  # turns with an applied edit, named or not (some exports omit the path)
     turn_count: int = 0
     last_assistant_turn: int = -1  # index of the last assistant turn with text or calls, -1 when none
 
@@ -159,6 +160,8 @@ class Facts:
                 out[item.name] = _fact_dict(value)
             elif isinstance(value, tuple) and all(isinstance(item, Fact) for item in value):
                 out[item.name] = [_fact_dict(f) for f in value]
+            elif isinstance(value, tuple):
+                out[item.name] = list(value)
             else:
                 out[item.name] = value
         return out

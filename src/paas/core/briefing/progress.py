@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from paas.core.briefing.digest import LABEL_RE, digest, summarise_pastes
+from paas.core.briefing.housekeeping import is_housekeeping_notice
 from paas.core.briefing.model import Fact
 from paas.core.briefing.text import clip, normalise
 from paas.core.transcripts.model import Transcript, Turn
@@ -39,6 +40,8 @@ _REJECTED_RE = re.compile(r"doesn[’']t want to proceed with this tool use|tool
 _INTERRUPT_RE = re.compile(r"\[Request interrupted by user[^\]]*\]|\^C KeyboardInterrupt|^\s*Cancelled\s*$|"
                            r"\bInterrupted by user\b", re.MULTILINE | re.IGNORECASE)
 _UNDO_REMOVED_RE = re.compile(r"^(?:>\s*)?Removed:\s*([0-9a-f]{7,40})\s*(.*)$", re.MULTILINE)
+_NOTICE_LINE_RE = re.compile(r"^(?:Repo-map|Git repo|Main model|Weak model|Editor model|Aider v|Model|Added |"
+                             r"Tokens|Cost|Warning|Use /help|Cur working dir|Run with)\b")
 REPORT_CHARS = 700  # the last report's digest, before the budget decides
 _SHELL_FENCE_RE = re.compile(r"^[ \t]{0,3}```(?:bash|sh|shell|console|zsh|powershell|cmd|bat)?[ \t]*\n"
                              r"((?:[^`\n][^\n]*\n){1,3})[ \t]{0,3}```", re.MULTILINE)
@@ -87,8 +90,8 @@ def refusals(transcript: Transcript) -> list[Fact]:
         if turn.role in ("system", "tool") and ("?" in turn.text):
             for match in _DECLINED_RE.finditer(turn.text):
                 what = match.group("what").strip().lstrip("> ").strip()
-                if not what or what.endswith("?"):
-                    continue
+                if not what or what.endswith("?") or is_housekeeping_notice(what) or _NOTICE_LINE_RE.match(what):
+                    continue  # a harness notice ("Repo-map: ...") stands before a question whose command was not logged
                 question = match.group("question").lower()
                 kind = ("command" if "shell" in question else "new file" if "new file" in question
                         else "edit" if "edit" in question else "add")

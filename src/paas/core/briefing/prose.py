@@ -145,7 +145,8 @@ def constraints(transcript: Transcript) -> list[Fact]:
             continue
         taken = 0
         for offset, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
-            if len(sentence) < 8 or sentence.rstrip(" )*_").endswith("?") or _not_a_rule(turn.text, offset):
+            if (len(sentence.split()) < 4 or sentence.rstrip(" )*_").endswith("?")
+                    or _not_a_rule(turn.text, offset)):
                 continue
             taken += 1
             if taken > _CONSTRAINTS_PER_TURN:

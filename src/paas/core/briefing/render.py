@@ -100,7 +100,8 @@ def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
             priority += 4 * salience.recency(fact.turn)
         fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
-        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, width))}",
+        limit = width if compact or fact.status != "first" else 420  # the first ask often lists the requirements
+        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, limit))}",
                           priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
     if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
         items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", 87, category="goal"))

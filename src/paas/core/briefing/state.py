@@ -111,13 +111,14 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
 
 
 _PROBE_RE = re.compile(r"^(?:ls|cat|tail|head|less|grep|rg|find|echo|pwd|wc|which|type|cd|tree|stat|file|du|df|"
-                       r"sed -n|awk|git (?:status|diff|log|show|branch)|open|code|clear)\b")
+                       r"sed -n|awk|git (?:status|diff|log|show|branch|add|commit|push|pull|checkout|stash|init)|open|"
+                       r"code|clear|mkdir|cp|mv|rm|chmod|touch|ln)\b")
 
 
 def verification(facts: Facts) -> str:
     """Whether the last edit was checked: the commands run after it (probes such as ``ls`` or
     ``tail`` are not checks) and how they ended."""
-    last_edit = max((f.turn for f in facts.edited_files), default=-1)
+    last_edit = max([f.turn for f in facts.edited_files] + list(facts.edit_turns), default=-1)
     if last_edit < 0:
         return ""
     after = [f for f in facts.commands if f.turn > last_edit and not _PROBE_RE.match(f.key)]
@@ -197,9 +198,14 @@ def in_progress(facts: Facts) -> str:
     renamed = [f for f in facts.files if f.status == "renamed" and f.turn > after]
     commits = [f for f in facts.commits if f.turn > after]
     evidence: list[str] = []
+    unnamed = [t for t in facts.edit_turns if t > after]
     if edited:
         names = ", ".join(code(_basename(f.text)) for f in edited[:5]) + (", …" if len(edited) > 5 else "")
         evidence.append(f"edited {names}")
+    elif unnamed:  # the export logged the edits without their paths
+        plural = "s" if len(unnamed) != 1 else ""
+        evidence.append(f"{len(unnamed)} edit{plural} applied (turns {unnamed[0]}–{unnamed[-1]}; the transcript "
+                        f"does not name the files)")
     if deleted:
         evidence.append("deleted " + ", ".join(code(_basename(f.text)) for f in deleted[:3]))
     if renamed:
