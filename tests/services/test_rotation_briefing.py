@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from paas.core.briefing import LEVEL_BUDGETS
 from paas.core.errors import NotFound
 from paas.services import briefing, projects
 from paas.services.rotation import RotationResult, auto_rotate, rotate
+from paas.services.tokenizer import count_tokens
 from paas.store.db import transaction
 from paas.store.schema import ContextSnapshot
 from tests.services.test_context_save import CLAUDE, FIXTURES, doors, save
@@ -75,6 +77,17 @@ def test_the_rotation_briefing_keeps_the_edits_errors_and_next_step_of_a_claude_
         assert snapshot is not None
         assert (snapshot.source_id, snapshot.source_format) == (1, "claude_code_jsonl")
         assert snapshot.stats is not None and snapshot.stats["rotation_tokens"] == result.briefing_tokens
+
+
+def test_the_rotation_briefing_with_its_header_fits_the_medium_budget(engine: Engine, clock: Any, add_project: Any,
+                                                                      start: Any, pool: list[int]) -> None:
+    project = add_project("Shop")
+    start(project.id, pool[0])
+    long_session = AIDER.read_text(encoding="utf-8")
+    save(engine, clock, project.id, long_session, AIDER.name)
+    result = rotate_from(engine, clock, project.id, pool[0])
+    assert result.briefing_tokens <= LEVEL_BUDGETS["medium"]
+    assert result.briefing_tokens == count_tokens(result.briefing)
 
 
 def test_five_rotations_with_nothing_saved_since_carry_one_body_under_one_header(

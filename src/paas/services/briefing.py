@@ -34,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from paas.adapters.secrets import find_secrets
-from paas.core.briefing import Briefing, BriefingOptions, KnowledgeRef, build_briefing
+from paas.core.briefing import LEVEL_BUDGETS, Briefing, BriefingOptions, KnowledgeRef, build_briefing
 from paas.core.briefing.budget import split_briefing
 from paas.core.errors import InvalidInput
 from paas.core.rotation import RotationPlan
@@ -63,6 +63,7 @@ LEVELS = ("low", "medium", "high")
 PAST_BRIEFINGS = 20
 TERM = re.compile(r"`([^`\n]{2,80})`")
 ROTATION_TITLE = "# 🔄 AUTO-ROTATION HANDOFF"
+ROTATION_HEADER_TOKENS = 150  # reserved in the level's budget for the rotation's own header lines
 LEGACY_CARRY_HEADING = "## Last Work ("  # how rotations before revision 0003 nested the previous briefing
 
 
@@ -168,7 +169,9 @@ def build_rotation_body(session: Session, *, project_id: int, now: datetime, lev
     other = snapshots.recent_of_project(session, project.id, 1, not_from_source=source.id if source else None)
     if source is not None and (not other or other[0].created_at <= source.last_saved_at):
         transcript = _read(sources.text_of(source), source.filename, source.format)
-        built = _brief(session, project, transcript, level=level, not_from_source=source.id)
+        # the rotation header (accounts, credits, source: about 120 tokens) fits inside the level's budget
+        built = _brief(session, project, transcript, level=level, not_from_source=source.id,
+                       max_tokens=LEVEL_BUDGETS[level] - ROTATION_HEADER_TOKENS)
         return RotationBody(basis=basis, markdown=built.markdown, stats=built.stats, source_format=source.format,
                             source_id=source.id, source_filename=source.filename)
     latest = snapshots.latest_handoff_of_project(session, project.id)
