@@ -145,7 +145,7 @@ def constraints(transcript: Transcript) -> list[Fact]:
             continue
         taken = 0
         for offset, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
-            if (len(sentence.split()) < 4 or sentence.rstrip(" )*_").endswith("?")
+            if (len(sentence.split()) < 3 or sentence.rstrip(" )*_").endswith("?")
                     or _not_a_rule(turn.text, offset)):
                 continue
             taken += 1
