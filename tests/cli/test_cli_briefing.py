@@ -12,19 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import Result
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CLAUDE = FIXTURES / "claude_code_retry_session.jsonl"
-AIDER = FIXTURES / "aider_parser_session.aider.chat.history.md"
+from tests.services.test_context_save import CLAUDE
+from tests.services.test_rotation_briefing import AIDER, section
+
 Cli = Callable[..., Result]
-
-
-def section(markdown: str, name: str) -> str:
-    start = markdown.find(f"\n## {name}\n")
-    if start < 0:
-        return ""
-    rest = markdown[start + len(name) + 5:]
-    end = rest.find("\n## ")
-    return (rest if end < 0 else rest[:end]).strip()
 
 
 def ok(result: Result) -> str:

@@ -112,10 +112,9 @@ def test_an_unknown_project_is_not_found_and_nothing_is_kept(engine: Engine, clo
     assert (rows(TranscriptSource), rows(ContextSnapshot)) == (0, 0)
 
 
-def test_the_briefing_is_built_in_the_read_transaction_and_saved_in_the_write_one(
-        engine: Engine, clock: Any, add_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = add_project("Shop")
-    read, run = doors(engine)
+def engine_spy(monkeypatch: pytest.MonkeyPatch, run: Callable[..., Any]) -> tuple[list[str], Callable[..., Any]]:
+    """Where the briefing engine runs: ``where`` gets "read" or "write" per call; use the returned
+    ``run`` for write transactions."""
     where: list[str] = []
     writing = False
     real = briefing.build_briefing
@@ -133,6 +132,14 @@ def test_the_briefing_is_built_in_the_read_transaction_and_saved_in_the_write_on
             writing = False
 
     monkeypatch.setattr(briefing, "build_briefing", engine_noting_where)
+    return where, run_noting
+
+
+def test_the_briefing_is_built_in_the_read_transaction_and_saved_in_the_write_one(
+        engine: Engine, clock: Any, add_project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = add_project("Shop")
+    read, run = doors(engine)
+    where, run_noting = engine_spy(monkeypatch, run)
     briefing.save_context(read, run_noting, project_id=project.id, context=CLAUDE.read_text(encoding="utf-8"),
                           now=clock(), filename=CLAUDE.name)
     assert where == ["read"]

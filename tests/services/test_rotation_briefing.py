@@ -3,7 +3,6 @@ built outside the rotation's write transaction and checked again inside it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from paas.services.rotation import RotationResult, auto_rotate, rotate
 from paas.services.tokenizer import count_tokens
 from paas.store.db import transaction
 from paas.store.schema import ContextSnapshot
-from tests.services.test_context_save import CLAUDE, FIXTURES, doors, save
+from tests.services.test_context_save import CLAUDE, FIXTURES, doors, engine_spy, save
 
 AIDER = FIXTURES / "aider_parser_session.aider.chat.history.md"
 
@@ -165,23 +164,7 @@ def test_the_body_is_built_outside_the_write_transaction(engine: Engine, clock: 
     start(project.id, pool[0])
     save(engine, clock, project.id, CLAUDE.read_text(encoding="utf-8"), CLAUDE.name)
     read, run = doors(engine)
-    where: list[str] = []
-    writing = False
-    real = briefing.build_briefing
-
-    def engine_noting_where(*args: Any, **kwargs: Any) -> Any:
-        where.append("write" if writing else "read")
-        return real(*args, **kwargs)
-
-    def run_noting(work: Callable[..., Any]) -> Any:
-        nonlocal writing
-        writing = True
-        try:
-            return run(work)
-        finally:
-            writing = False
-
-    monkeypatch.setattr(briefing, "build_briefing", engine_noting_where)
+    where, run_noting = engine_spy(monkeypatch, run)
     result = rotate(read, run_noting, project_id=project.id, current_account_id=pool[0], now=clock())
     assert where == ["read"]
     assert "http_client.py" in section(result.briefing, "Files")
