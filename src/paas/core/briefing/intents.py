@@ -24,7 +24,6 @@ from collections.abc import Iterable
 
 from paas.core.briefing.digest import digest
 from paas.core.briefing.model import Fact
-from paas.core.briefing.text import normalise
 from paas.core.transcripts.model import Transcript, Turn
 
 MESSAGE_CHARS = 420  # a user message's digest, before the budget decides
@@ -144,7 +143,3 @@ def _meaningful_tail(path: str) -> str:
         if part.lower() not in _GENERIC_DIRS and not part.startswith("."):
             return part
     return ""
-
-
-def message_key(text: str) -> str:
-    return normalise(text)[:200]

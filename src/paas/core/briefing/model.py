@@ -147,10 +147,6 @@ class Facts:
     def edited_files(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.files if f.status in ("edited", "created"))
 
-    @property
-    def unresolved_errors(self) -> tuple[Fact, ...]:
-        return tuple(f for f in self.errors if f.status == "unresolved")
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able view (for services that store or display the facts)."""
         out: dict[str, Any] = {}

@@ -136,11 +136,6 @@ def interruptions(transcript: Transcript) -> list[Fact]:
     return facts
 
 
-def undone_commits(facts: list[Fact]) -> set[str]:
-    """Short shas (7 characters) that an ``/undo`` removed."""
-    return {fact.key for fact in facts if fact.status == "undone"}
-
-
 def last_report(transcript: Transcript, after: int) -> Fact | None:
     """What the assistant last said after turn ``after``, as a digest (None when it said nothing)."""
     for turn in reversed(transcript.turns):
