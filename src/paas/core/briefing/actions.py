@@ -36,6 +36,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from paas.core.briefing.changes import edit_delta, edit_texts, sole_named_file
 from paas.core.briefing.file_ops import FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.housekeeping import is_probe_failure
 from paas.core.briefing.model import Fact
@@ -83,6 +84,8 @@ class FileEvent:
     op: str  # "read", "edit", "create", "delete", "rename", "edit failed", "missing", "install"
     path: str
     to: str = ""  # a rename's new path
+    added: tuple[str, ...] = ()  # names the edit added (``changes.edit_delta``), most telling first
+    removed: frozenset[str] = frozenset()  # identifiers the edit took out
 
 
 @dataclass
@@ -183,7 +186,7 @@ def read_actions(transcript: Transcript) -> ActionLog:
     for turn in transcript.turns:
         for call in turn.tool_calls if structured else stated_calls(turn):
             seq += 1
-            _one_call(log, call, seq, turn.index)
+            _one_call(log, call, seq, turn.index, turn.text)
         if turn.role == "system" and turn.text:
             _notices(log, turn.text, seq, turn.index)
     return log
@@ -196,7 +199,7 @@ def _succeed(log: ActionLog, keys: tuple[str, ...], seq: int, turn: int) -> None
         turns.append(turn)
 
 
-def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
+def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int, text: str = "") -> None:
     name = call.name.lower()
     failed = call.is_error or (call.exit_status is not None and call.exit_status != 0)
     command = command_of(call)
@@ -205,7 +208,7 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int) -> None:
     if name == "commit":
         _aider_commit(log, call, seq, turn, failed)
     elif call.is_edit:
-        _edit(log, call, seq, turn, failed, name)
+        _edit(log, call, seq, turn, failed, name, text=text)
     elif (script := command_of(call)) is not None and script.lstrip().startswith(("apply_patch", "applypatch")):
         _edit(log, call, seq, turn, failed, "apply_patch", patch=script)  # Codex's shell form of a patch
     elif name in SHELL_NAMES or command_of(call) is not None and name not in READ_NAMES:
@@ -242,15 +245,21 @@ def _string_list(value: Any) -> list[str]:
 
 
 def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, name: str,
-          patch: str | None = None) -> None:
+          patch: str | None = None, text: str = "") -> None:
     output = (call.output or "")[:200].lower()
-    ops = patch_ops(patch) if patch is not None else _edit_ops(call, name, output)
+    ops = patch_ops(patch) if patch is not None else _edit_ops(call, name, output, text)
     for op, path, to in ops:
         if failed:
             log.file_events.append(FileEvent(seq, turn, "edit failed", path))
             log.failures.append(Failure(seq, turn, "edit", path, error_line(call.output), (f"edit:{path}",)))
             continue
-        log.file_events.append(FileEvent(seq, turn, op, path, to))
+        added: tuple[str, ...] = ()
+        removed: frozenset[str] = frozenset()
+        if op in ("edit", "create") and len(ops) == 1:
+            texts = edit_texts(patch if patch is not None else call, text, path)
+            if texts is not None:
+                added, removed = edit_delta(*texts, path=path)
+        log.file_events.append(FileEvent(seq, turn, op, path, to, added, removed))
         _succeed(log, (f"edit:{path}",), seq, turn)
     if not failed:
         log.edit_turns.append(turn)
@@ -259,7 +268,7 @@ def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, nam
 _DELETED_OUTPUT_RE = re.compile(r"\b(?:file (?:was |has been )?deleted|deleted (?:the )?file|removed file)\b")
 
 
-def _edit_ops(call: ToolCall, name: str, output: str) -> list[tuple[str, str, str]]:
+def _edit_ops(call: ToolCall, name: str, output: str, text: str = "") -> list[tuple[str, str, str]]:
     """``(op, path, new path)`` of an edit call: per patch header when it is a patch, else its path."""
     patch: Any = call.input if isinstance(call.input, str) else None
     if patch is None:
@@ -278,7 +287,8 @@ def _edit_ops(call: ToolCall, name: str, output: str) -> list[tuple[str, str, st
         op = "create"
     else:
         op = "edit"
-    return [(op, path, "") for path in paths_of(call)]
+    paths = paths_of(call) or ([named] if (named := sole_named_file(text)) else [])
+    return [(op, path, "") for path in paths]
 
 
 def _notices(log: ActionLog, text: str, seq: int, turn: int) -> None:

@@ -30,7 +30,9 @@ a fence, a clause describing a file next to its path).
 * Role (``detail``, about 60 characters at most): the kind from the path
   (``paths.path_kind``: test, config, docs, ...), the latest clause someone wrote next to the
   path ("the new `auth.ts` handles tokens" -> "handles tokens"), quoted and clipped, and
-  counts (edited ×3, 1 edit failed, turns 4–9). Nothing else is said about a file.
+  counts (edited ×3, 1 edit failed, turns 4–9). ``names``: what its edits added and a later
+  edit did not take out (``changes.edit_delta``), the latest edit's first. Nothing else is
+  said about a file.
 * Current work: ``current_since(facts)`` is the turn from which a file belongs to the current
   work: ``fact.turn >= current_since(facts)``, ``turn`` being the latest tool evidence of the
   file (its latest mention when no tool touched it). It is the latest request's turn when a
@@ -52,6 +54,7 @@ from paas.core.briefing.spellings import Spellings
 from paas.core.briefing.text import clip
 
 ROLE_CHARS = 60
+NAMES_KEPT = 12
 MIN_STRETCH_TURNS = 6
 STRETCH_SHARE = 5  # the last 1/5 of the turns
 TOOL_SCORE = 2.0
@@ -80,6 +83,11 @@ class _File:
     phrase: str = ""
     phrase_turn: int = -1
     regenerated: bool = False  # a lockfile deleted, then rebuilt by an install
+    names: list[str] = field(default_factory=list)  # added by its edits, still there, latest edit first
+
+    def edited(self, added: tuple[str, ...], removed: frozenset[str]) -> None:
+        kept = [name for name in self.names if name not in removed and name not in added]
+        self.names = [*added, *kept][:NAMES_KEPT]
 
     def add_form(self, raw: str) -> None:
         raw = raw.strip()
@@ -135,6 +143,8 @@ def file_facts(log: ActionLog, mentioned: list[Fact]) -> list[Fact]:
             record.add_form(event.path)
             record.touch(event.turn)
             _apply(record, event.op)
+            if event.added or event.removed:
+                record.edited(event.added, event.removed)
     for fact in words:
         key = resolver.word_key(fact.text)
         record = files.setdefault(moved.get(key, key), _File(moved.get(key, key)))
@@ -225,7 +235,7 @@ def _fact(record: _File, resolver: Spellings) -> Fact:
     return Fact("file", text, last, status=status, key=record.key, first_turn=first,
                 count=record.events if tool else record.mentions, source="tool" if tool else
                 ("user" if record.by_user else "assistant"), detail=_role(record, status, first, last),
-                score=TOOL_SCORE if tool else record.score, subject=subject)
+                score=TOOL_SCORE if tool else record.score, subject=subject, names=tuple(record.names))
 
 
 def _display(key: str, forms: list[str], resolver: Spellings) -> str:

@@ -89,6 +89,7 @@ class Fact:
     detail: str = ""  # evidence or context (e.g. the command an error came from, how it was resolved)
     score: float = 0.0  # salience hint set at extraction (source, shape, rarity); ranking adds the rest
     subject: str = ""  # what the fact is about when the text alone does not say (an error's command or file)
+    names: tuple[str, ...] = ()  # a changed file: names its edits added and kept, the latest edit's first
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,9 @@ class Facts:
 
 
 def _fact_dict(fact: Fact) -> dict[str, Any]:
-    return {item.name: getattr(fact, item.name) for item in fields(fact)}
+    out = {item.name: getattr(fact, item.name) for item in fields(fact)}
+    out["names"] = list(fact.names)
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ what is broken) outranks what it could (``git log``), and what is current outran
   refusals, the agent's plan in progress, the user's strong rules that name something exact;
 * 80-90: later changes of intent, commits, recent test results, the user's other rules,
   decisions the user made, the assistant's unanswered question, the most recent user messages;
+* 70-90: what each changed file gained (the names its edits added, quoted from the edits);
 * 55-80: older user messages (most recent first), decisions, resolved errors, files read;
 * below: commands run (one inline list), anchors (capped), status markers.
 
@@ -135,6 +136,8 @@ COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list th
 
 
 CHANGED = ("created", "edited", "edit failed", "deleted", "renamed")
+NAMES_SHOWN = 5  # names a changed file gained, per file
+NAMES_SHOWN_COMPACT = 3
 FILES_WITH_ROLES = 8  # up to this many changed files, each gets its own line with status and role
 _STATUS_NOTES = {"created": "new", "edit failed": "edit failed", "deleted": "deleted", "renamed": "renamed"}
 
@@ -151,6 +154,8 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
                         USER_PATH_TOP)
     for fact in facts.files:
+        if fact.status in CHANGED and fact.names:
+            items.append(_names_item(fact, salience, since, compact))
         if fact.status in CHANGED:
             if grouped:
                 continue
@@ -175,6 +180,16 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             items.append(Item("Files", code(fact.text), priority, category="file", group="mentioned by the assistant",
                               turn=fact.turn, order=4 + fact.first_turn / 1e6))
     return items
+
+
+def _names_item(fact: Fact, salience: Salience, since: int, compact: bool) -> Item:
+    """What a changed file gained: the names its edits added and kept (quoted from the edits)."""
+    shown = fact.names[:NAMES_SHOWN_COMPACT if compact else NAMES_SHOWN]
+    where = "/".join(fact.text.replace("\\", "/").split("/")[-2:])
+    current = fact.turn >= since
+    priority = (82.0 if current else 70.0) + 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
+    return Item("Files", f"{code(where)} gained: " + ", ".join(code(name) for name in shown), priority,
+                category="file", turn=fact.turn, order=(0 if current else 1) + (fact.first_turn + 0.5) / 1e6)
 
 
 def _file_text(fact: Fact) -> str:
