@@ -128,3 +128,16 @@ def test_the_briefing_says_what_a_changed_file_gained() -> None:
     )
     markdown = build_briefing(transcript, BriefingOptions(level="medium"), _words).markdown
     assert "`index.html` gained: `randomInRange`, `crypto.getRandomValues`" in markdown
+
+
+def test_a_session_without_title_or_project_is_named_after_the_files_it_changed_most() -> None:
+    edit = ToolCall("Edit", {"file_path": "ui/Dots.kt", "old_string": "a", "new_string": "b"}, output="updated")
+    other = ToolCall("Edit", {"file_path": "ui/Theme.kt", "old_string": "a", "new_string": "b"}, output="updated")
+    transcript = session(
+        ("user", "polish the animation", ()),
+        ("assistant", "", (edit, other)),
+        ("assistant", "", (edit,)),
+        fmt="aider",
+    )
+    markdown = build_briefing(transcript, BriefingOptions(level="high"), _words).markdown
+    assert markdown.startswith("# Handoff briefing: work on `Dots.kt` and `Theme.kt`\n")

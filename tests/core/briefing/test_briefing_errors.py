@@ -274,3 +274,40 @@ def test_the_user_saying_skip_it_and_another_step_succeeding_is_a_workaround() -
     ))
     assert error.status == "worked_around"
     assert error.detail == "worked around at turn 3: `npm run build`"
+
+
+# ---- a failure the assistant calls pre-existing ------------------------------------------------
+
+PRE_EXISTING_TURNS: tuple[tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]], ...] = (
+    ("user", "add a profile page"),
+    ("assistant", "", (edit("web/src/routes/profile/+page.svelte"),)),
+    ("assistant", "", (bash("npx svelte-check", "svelte-check found 4 errors and 2 warnings in 2 files", 1),)),
+    ("assistant", "The 4 remaining errors are all pre-existing in other files; zero errors in the profile page."),
+)
+
+
+def test_a_failure_the_assistant_calls_pre_existing_stays_unresolved_and_says_so() -> None:
+    error = only(errors_of(*PRE_EXISTING_TURNS))
+    assert error.status == "unresolved"
+    assert error.detail.startswith("pre-existing, not from this work")
+    assert "svelte-check found 4 errors" in error.text  # the claim itself is no second, "stated" error
+
+
+def test_a_pre_existing_failure_is_not_the_next_step_and_the_briefing_labels_it() -> None:
+    from paas.core.briefing import BriefingOptions, build_briefing
+
+    markdown = build_briefing(transcript(*PRE_EXISTING_TURNS), BriefingOptions(level="medium"),
+                              lambda text: len(text.split())).markdown
+    next_step = markdown.split("## Next step", 1)[1].split("\n## ", 1)[0]
+    assert "Fix the failure" not in next_step
+    assert "review the result of the latest request" in next_step or "Try the result" in next_step
+    assert "pre-existing failure of `npx svelte-check` is optional" in next_step
+    assert "- unresolved, pre-existing: `npx svelte-check`" in markdown
+
+
+def test_without_the_claim_the_same_failure_is_the_next_thing_to_fix() -> None:
+    from paas.core.briefing import BriefingOptions, build_briefing
+
+    markdown = build_briefing(transcript(*PRE_EXISTING_TURNS[:3]), BriefingOptions(level="medium"),
+                              lambda text: len(text.split())).markdown
+    assert "Fix the failure still standing at the end" in markdown.split("## Next step", 1)[1]

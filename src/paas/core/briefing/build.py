@@ -100,7 +100,8 @@ def build_briefing(
 
     def header(tokens_after: int) -> str:
         # the header is pasted too: its names (title, project folder) are redacted like the items
-        return redactor.redact(_header(transcript, options, tokens_before, tokens_after, budget, facts.project))
+        return redactor.redact(_header(transcript, options, tokens_before, tokens_after, budget, facts.project,
+                                       _main_files(facts), compact))
 
     def shorten(item: Item, room: int) -> Item:
         request = presized.latest_request
@@ -175,9 +176,16 @@ def _knowledge_line(linked: list[KnowledgeRef]) -> str:
     return "Related knowledge: " + "; ".join(f"#{ref.id} {ref.title}" for ref in linked)
 
 
+def _main_files(facts: Facts) -> str:
+    """The files the work changed most (at most two), to name a session that has no title or project."""
+    changed = sorted(facts.edited_files, key=lambda f: (-f.count, -f.turn))[:2]
+    names = [f.text.replace("\\", "/").rsplit("/", 1)[-1] for f in changed]
+    return "work on " + " and ".join(f"`{name}`" for name in dict.fromkeys(names)) if names else ""
+
+
 def _header(transcript: Transcript, options: BriefingOptions, before: int, after: int, budget: int,
-            project: str = "") -> str:
-    name = options.project_name or transcript.title or project or "untitled session"
+            project: str = "", main_files: str = "", compact: bool = False) -> str:
+    name = options.project_name or transcript.title or project or main_files or "untitled session"
     lines = [f"# Handoff briefing: {name}", ""]
     if project and project != name:
         lines.append(f"- Project folder: {project}")
@@ -187,10 +195,14 @@ def _header(transcript: Transcript, options: BriefingOptions, before: int, after
     unit = "lines" if options.lines_mode else "tokens"
     saved = (f"{percent_saved(before, after)}% saved" if after < before
              else "no savings: the input is shorter than a briefing")
-    lines.append(
-        f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
-        f"({saved}, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
-    )
+    if compact and not options.lines_mode:  # small budgets: the figures a reader needs, fewer words
+        lines.append(f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} ({saved}) "
+                     f"· level {options.level}")
+    else:
+        lines.append(
+            f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
+            f"({saved}, {TOKENIZER}) · level {options.level}, budget {budget} {unit}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -50,13 +50,7 @@ _SEARCH_REPLACE_RE = re.compile(r"^<{5,9} SEARCH[^\n]*\n(?P<old>.*?)^={5,9}[ \t]
 _CSS_SUFFIXES = (".css", ".scss", ".sass", ".less")
 _DOC_SUFFIXES = (".md", ".mdx", ".markdown", ".rst", ".txt", ".mdc")
 _NOT_NAMES = frozenset(
-    "self this super none null true false undefined return import export from async await function class "
-    "const let var def elif else if for while with try except finally raise catch throw new delete typeof "
-    "instanceof void static public private protected interface type enum struct string number boolean "
-    "console.log console.error print println printf sprintf len range str int float dict list set tuple "
-    "object array promise math json window document event props state value values result data error "
-    "className onClick onChange children style key index item items string_view std char void unsigned "
-    "long short double auto bool size_t uint8_t int32_t uint32_t".split()
+    ["self", "this", "super", "none", "null", "true", "false", "undefined", "return", "import", "export", "from", "async", "await", "function", "class", "const", "let", "var", "def", "elif", "else", "if", "for", "while", "with", "try", "except", "finally", "raise", "catch", "throw", "new", "delete", "typeof", "instanceof", "void", "static", "public", "private", "protected", "interface", "type", "enum", "struct", "string", "number", "boolean", "console.log", "console.error", "print", "println", "printf", "sprintf", "len", "range", "str", "int", "float", "dict", "list", "set", "tuple", "object", "array", "promise", "math", "json", "window", "document", "event", "props", "state", "value", "values", "result", "data", "error", "className", "onClick", "onChange", "children", "style", "key", "index", "item", "items", "string_view", "std", "char", "void", "unsigned", "long", "short", "double", "auto", "bool", "size_t", "uint8_t", "int32_t", "uint32_t"]
 )
 _NOT_NAMES = frozenset(word.casefold() for word in _NOT_NAMES)
 _DOMAIN_RE = re.compile(r"\.(?:com|org|net|io|dev|app|co|edu|gov)$|^www\.")
@@ -88,14 +82,14 @@ def added_names(old: str, new: str, suffix: str = "") -> list[str]:
         return _unique(d for d in declared if d not in before)[:NAMES_PER_EDIT]
     known = set(_IDENTIFIER_RE.findall(old))
     definitions = [a or b for a, b in _DEFINITION_RE.findall(new)]
-    defined = [name for name in _unique(definitions) if name not in known and _telling(name, definition=True)]
+    defined = [name for name in _unique(definitions) if name not in known and telling(name, definition=True)]
     counts = Counter(name for name in _IDENTIFIER_RE.findall(new) if name not in known)
-    others = sorted((name for name in counts if name not in defined and _telling(name)),
+    others = sorted((name for name in counts if name not in defined and telling(name)),
                     key=lambda name: -counts[name])
     return (defined + others)[:NAMES_PER_EDIT]
 
 
-def _telling(name: str, definition: bool = False) -> bool:
+def telling(name: str, definition: bool = False) -> bool:
     bare = name.removeprefix("self.").removeprefix("this.")
     if bare.casefold() in _NOT_NAMES or len(bare) < 4 or _DOMAIN_RE.search(bare):
         return False

@@ -33,7 +33,7 @@ from paas.core.briefing.actions import ActionLog, command_key, command_of, paths
 from paas.core.briefing.housekeeping import is_probe_failure, programs
 from paas.core.briefing.outputs import reports_error
 from paas.core.briefing.pasted_errors import pasted_errors
-from paas.core.briefing.prose_errors import read_message, says_workaround
+from paas.core.briefing.prose_errors import read_message, says_pre_existing, says_workaround
 from paas.core.briefing.stated import stated_calls
 from paas.core.briefing.text import clip, code
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
@@ -127,6 +127,7 @@ class Evidence:
     arounds: list[tuple[int, int, str]] = field(default_factory=list)  # "instead" words: pos, turn, who
     declines: list[tuple[int, int, str]] = field(default_factory=list)
     masked: list[tuple[int, Run]] = field(default_factory=list)  # (seq, run): exit 0 behind a pipe, errors shown
+    prior: list[tuple[int, int, str]] = field(default_factory=list)  # the assistant saying failures are pre-existing
 
 
 def _person(turn: Turn) -> bool:
@@ -175,6 +176,8 @@ def _turn_text(evidence: Evidence, turn: Turn, here: int, has_calls: bool) -> No
             evidence.fixes.append((here, turn.index, ""))
         if text and says_workaround(text):
             evidence.arounds.append((here, turn.index, "assistant"))
+        if text and says_pre_existing(text):
+            evidence.prior.append((here, turn.index, ""))
     elif turn.role == "system" and text:
         if _DECLINED_RE.search(text):
             evidence.declines.append((here, turn.index, ""))

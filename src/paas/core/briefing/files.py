@@ -48,6 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from paas.core.briefing.actions import ActionLog
+from paas.core.briefing.changes import telling
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import has_file_name, is_absolute, is_harness_path, normal_path, path_kind, tail
 from paas.core.briefing.spellings import Spellings
@@ -85,9 +86,14 @@ class _File:
     regenerated: bool = False  # a lockfile deleted, then rebuilt by an install
     names: list[str] = field(default_factory=list)  # added by its edits, still there, latest edit first
 
+    dropped: list[str] = field(default_factory=list)  # taken out by its edits and not put back, latest first
+
     def edited(self, added: tuple[str, ...], removed: frozenset[str]) -> None:
         kept = [name for name in self.names if name not in removed and name not in added]
         self.names = [*added, *kept][:NAMES_KEPT]
+        gone = sorted((name for name in removed if telling(name)), key=lambda name: (-len(name), name))
+        earlier = [name for name in self.dropped if name not in added and name not in gone]
+        self.dropped = [*gone, *earlier][:NAMES_KEPT]
 
     def add_form(self, raw: str) -> None:
         raw = raw.strip()
@@ -235,7 +241,8 @@ def _fact(record: _File, resolver: Spellings) -> Fact:
     return Fact("file", text, last, status=status, key=record.key, first_turn=first,
                 count=record.events if tool else record.mentions, source="tool" if tool else
                 ("user" if record.by_user else "assistant"), detail=_role(record, status, first, last),
-                score=TOOL_SCORE if tool else record.score, subject=subject, names=tuple(record.names))
+                score=TOOL_SCORE if tool else record.score, subject=subject, names=tuple(record.names),
+                dropped=tuple(record.dropped))
 
 
 def _display(key: str, forms: list[str], resolver: Spellings) -> str:

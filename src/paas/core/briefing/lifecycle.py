@@ -30,7 +30,9 @@ Statuses, first match wins:
   worked, never a confirmation. A failed commit, edit or tool call is not fixed by edits.
 * ``unresolved``: none of the above; or the user's next message reports a failure naming the
   same identifier (``redirect_uri``) or says it still fails; or the same command family failed
-  again; or the assistant stated the failure at the end.
+  again; or the assistant stated the failure at the end. A failing run the assistant later
+  calls pre-existing ("the 4 remaining errors are all pre-existing") stays unresolved with
+  that detail (``PRE_EXISTING``): it still stands, but it is not the next thing to fix.
 
 A resolution always beats an abandonment or workaround (the original works now); between a
 supersession and a workaround the earlier wins. Each status comes with a short ``detail``
@@ -56,6 +58,7 @@ from paas.core.briefing.evidence import (
 )
 from paas.core.briefing.text import clip, code
 
+PRE_EXISTING = "pre-existing, not from this work"  # in an unresolved error's detail: the assistant says so
 MOVED_ON = "the user moved on"  # in an attempted error's detail: the next message was about something else
 
 
@@ -89,7 +92,11 @@ def decide(occ: Occurrence, evidence: Evidence) -> tuple[str, str]:
         return "superseded", ended[1]
     if around is not None:
         return "worked_around", around[1]
-    return _still_open(occ, evidence)
+    status, detail = _still_open(occ, evidence)
+    prior = first_after(evidence.prior, occ.pos)
+    if status == "unresolved" and prior is not None and occ.kind == "command":
+        return status, PRE_EXISTING + f" (the assistant, turn {prior[1]})"
+    return status, detail
 
 
 def _resolution(occ: Occurrence, evidence: Evidence) -> tuple[int, str] | None:

@@ -90,6 +90,7 @@ class Fact:
     score: float = 0.0  # salience hint set at extraction (source, shape, rarity); ranking adds the rest
     subject: str = ""  # what the fact is about when the text alone does not say (an error's command or file)
     names: tuple[str, ...] = ()  # a changed file: names its edits added and kept, the latest edit's first
+    dropped: tuple[str, ...] = ()  # a changed file: names its edits took out and did not put back
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class Facts:
 
 def _fact_dict(fact: Fact) -> dict[str, Any]:
     out = {item.name: getattr(fact, item.name) for item in fields(fact)}
-    out["names"] = list(fact.names)
+    out["names"], out["dropped"] = list(fact.names), list(fact.dropped)
     return out
 
 

@@ -200,21 +200,38 @@ def _conversation(transcript: Transcript) -> list[Turn]:
 
 
 def decisions(transcript: Transcript) -> list[Fact]:
+    """Choices made: the user's directives and the assistant's stated approach, scored by what a
+    successor needs (the alternative given up, the reason, something exact named, acted on)."""
     found: list[Fact] = []
     for turn in _conversation(transcript):
         hits = 0
+        acted = turn.role == "assistant" and any(call.is_edit and not call.is_error for call in turn.tool_calls)
         for _, sentence in _prose_hits(_DECISION_RE, turn, 220, _DECISION_NEEDLES):
-            if len(sentence) < 15 or sentence.endswith("?"):
+            if len(sentence) < 15 or sentence.endswith(("?", ":")) or _not_a_choice(sentence, turn.role):
                 continue
             alternative = _ALTERNATIVE_RE.search(sentence) is not None
             reason = _REASON_RE.search(sentence) is not None
-            score = (1.0 if turn.role == "user" else 0.5) + (0.8 if alternative else 0.0) + (0.4 if reason else 0.0)
+            score = ((1.0 if turn.role == "user" else 0.5) + (0.8 if alternative else 0.0) + (0.4 if reason else 0.0)
+                     + 0.6 * specificity(sentence) + (0.3 if acted else 0.0))
             found.append(Fact("decision", sentence, turn.index, status="with alternative" if alternative else "",
                               key=normalise(sentence), first_turn=turn.index, source=turn.role, score=score))
             hits += 1
             if hits >= 3:
                 break
     return merge_facts(found)
+
+
+# An offer, a hypothetical or an instruction to the reader is not a choice the work made.
+_NOT_A_CHOICE_RE = re.compile(
+    r"^(?:if|when|whether|for example|e\.g\.)\b|\b(?:you (?:can|could|might|may|would)|could also|optionally|"
+    r"alternatively|if you (?:prefer|want|like|need)|feel free|for example|(?:you|you[’']ll|you will) need to|"
+    r"make sure to|may not|might not)\b|^note\b",
+    re.IGNORECASE,
+)
+
+
+def _not_a_choice(sentence: str, role: str) -> bool:
+    return role != "user" and _NOT_A_CHOICE_RE.search(sentence) is not None
 
 
 def open_items(transcript: Transcript) -> list[Fact]:

@@ -339,7 +339,8 @@ def assistant_failures(text: str, limit: int = 2) -> list[str]:
         if match is None:
             continue
         clause = _CLAUSE_BREAK_RE.split(lowered[: match.start()])[-1]
-        if _ASSISTANT_GUARD_RE.search(clause) is None and not sentence.rstrip().endswith("?"):
+        if _ASSISTANT_GUARD_RE.search(clause) is None and not sentence.rstrip().endswith("?") \
+                and _PRE_EXISTING_RE.search(lowered) is None:
             found.append(sentence)
             if len(found) >= limit:
                 break
@@ -369,3 +370,16 @@ def says_abandon(text: str) -> bool:
 
 def says_workaround(text: str) -> bool:
     return _WORKAROUND.search(text[:1500].lower()) is not None
+
+
+# The assistant saying that what still fails is not from this work: the error stands, but it is
+# not the next thing to fix, and the sentence itself is not a new failure.
+_PRE_EXISTING_RE = re.compile(
+    r"\b(?:pre-?existing|already (?:there|present|existed|failing|broken) before|were already (?:there|failing)|"
+    r"existed before|unrelated to (?:our|these|this|my|the) (?:changes?|work|edits?|feature)|"
+    r"not (?:caused|introduced) by (?:our|these|this|my|the) (?:changes?|edits?|work))\b"
+)
+
+
+def says_pre_existing(text: str) -> bool:
+    return _PRE_EXISTING_RE.search(text.lower()) is not None

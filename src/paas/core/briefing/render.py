@@ -28,7 +28,7 @@ import re
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, request_digest
-from paas.core.briefing.errors import open_errors
+from paas.core.briefing.errors import is_pre_existing, open_errors
 from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
@@ -136,8 +136,10 @@ COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list th
 
 
 CHANGED = ("created", "edited", "edit failed", "deleted", "renamed")
+DECISION_SCORE_CAP = 2.2  # a decision's own score lifts it within the 55-80 band, never above it
 NAMES_SHOWN = 5  # names a changed file gained, per file
 NAMES_SHOWN_COMPACT = 3
+NAMES_DROPPED_SHOWN = 3
 FILES_WITH_ROLES = 8  # up to this many changed files, each gets its own line with status and role
 _STATUS_NOTES = {"created": "new", "edit failed": "edit failed", "deleted": "deleted", "renamed": "renamed"}
 
@@ -154,8 +156,8 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
                         USER_PATH_TOP)
     for fact in facts.files:
-        if fact.status in CHANGED and fact.names:
-            items.append(_names_item(fact, salience, since, compact))
+        if fact.status in CHANGED and (fact.names or fact.dropped):
+            items.append(_names_item(fact, salience, since, compact, grouped))
         if fact.status in CHANGED:
             if grouped:
                 continue
@@ -182,14 +184,18 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     return items
 
 
-def _names_item(fact: Fact, salience: Salience, since: int, compact: bool) -> Item:
+def _names_item(fact: Fact, salience: Salience, since: int, compact: bool, grouped: bool) -> Item:
     """What a changed file gained: the names its edits added and kept (quoted from the edits)."""
     shown = fact.names[:NAMES_SHOWN_COMPACT if compact else NAMES_SHOWN]
     where = "/".join(fact.text.replace("\\", "/").split("/")[-2:])
     current = fact.turn >= since
     priority = (82.0 if current else 70.0) + 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
-    return Item("Files", f"{code(where)} gained: " + ", ".join(code(name) for name in shown), priority,
-                category="file", turn=fact.turn, order=(0 if current else 1) + (fact.first_turn + 0.5) / 1e6)
+    parts = [("gained: " + ", ".join(code(name) for name in shown)) if shown else ""]
+    if fact.dropped:
+        parts.append("dropped: " + ", ".join(code(name) for name in fact.dropped[:NAMES_DROPPED_SHOWN]))
+    return Item("Files", f"{code(where)} " + "; ".join(p for p in parts if p), priority,
+                category="file", turn=fact.turn,
+                order=(1.1 if grouped else 0 if current else 1) + (fact.first_turn + 0.5) / 1e6)
 
 
 def _file_text(fact: Fact) -> str:
@@ -248,7 +254,10 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
         what = f"{fact.subject}: " if fact.subject else ""
         line = balanced_spans(clip(fact.text, 80 if compact else 140))
         if fact.key in shown_open and fact.status == "unresolved":
-            items.append(Item("Errors", f"unresolved: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
+            label = "unresolved, pre-existing" if is_pre_existing(fact) else "unresolved"
+            if compact and is_pre_existing(fact):
+                cite = f"({turn_ref(fact.turn)}{count}; not from this work, per the assistant)"
+            items.append(Item("Errors", f"{label}: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
                               never_cut=True, order=fact.turn))
             continue
         label = _ERROR_LABELS.get(fact.status, fact.status.replace("_", " ") or "resolved")
@@ -275,7 +284,8 @@ def _decision_items(facts: Facts, salience: Salience, compact: bool = False) -> 
     promoted = {f.key for f in with_alternative[:DECISIONS_PROMOTED]}
     for fact in facts.decisions:
         who = "user" if fact.source == "user" else "assistant"
-        priority = 56 + 8 * fact.score + 6 * salience.recency(fact.turn) + salience.past(fact.text)
+        priority = (56 + 8 * min(fact.score, DECISION_SCORE_CAP) + 6 * salience.recency(fact.turn)
+                    + salience.past(fact.text))
         if fact.key in promoted:
             priority = max(priority, 88 + 2 * salience.recency(fact.turn) + salience.past(fact.text))
         text = balanced_spans(clip(fact.text, 140)) if compact else balanced_spans(fact.text)

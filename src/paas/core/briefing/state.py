@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
-from paas.core.briefing.errors import open_errors
+from paas.core.briefing.errors import is_pre_existing, open_errors
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
@@ -242,7 +242,7 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
         return (f"The user {what} the last step ({turn_ref(last.turn)}); ask whether to resume or change course on "
                 f"the latest request: \"{head}\"")
     last_edit = max((f.turn for f in facts.edited_files), default=-1)
-    standing = [f for f in open_errors(facts.errors) if f.status == "unresolved"
+    standing = [f for f in open_errors(facts.errors) if f.status == "unresolved" and not is_pre_existing(f)
                 and f.turn >= max(last_edit, request.turn)]
     if standing:
         error = max(standing, key=lambda f: f.turn)
@@ -273,9 +273,19 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     if carried.still_open:
         return f"Pick up the open item carried over: {carried.still_open[0]}"
     said = f" (the assistant's last report, {turn_ref(facts.last_report.turn)}, is above)" if facts.last_report else ""
+    prior = [f for f in open_errors(facts.errors) if is_pre_existing(f)]
+    failing = clip(prior[-1].subject.strip("`"), 40) if prior else ""
+    optional = f"; the pre-existing failure of {code(failing)} is optional" if failing else ""
+    changed = any(f.turn >= request.turn for f in facts.edited_files)
+    if changed and verification(facts).startswith("not verified"):
+        ask = f"Try the result of the latest request ({turn_ref(request.turn)}): nothing was run after the last edit"
+    elif changed:
+        ask = f"Have the user review the result of the latest request ({turn_ref(request.turn)})"
+    else:
+        ask = f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is answered"
     if compact:
-        return f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is done{said}."
-    return f"Confirm with the user that the latest request is done{said}: \"{balanced_spans(clip(head, 100))}\""
+        return f"{ask}{said}{optional}."
+    return f"{ask}{said}{optional}: \"{balanced_spans(clip(head, 100))}\""
 
 
 def suggested_commands(facts: Facts) -> list[str]:
