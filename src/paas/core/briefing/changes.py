@@ -49,10 +49,16 @@ _SEARCH_REPLACE_RE = re.compile(r"^<{5,9} SEARCH[^\n]*\n(?P<old>.*?)^={5,9}[ \t]
                                 re.MULTILINE | re.DOTALL)
 _CSS_SUFFIXES = (".css", ".scss", ".sass", ".less")
 _DOC_SUFFIXES = (".md", ".mdx", ".markdown", ".rst", ".txt", ".mdc")
-_NOT_NAMES = frozenset(
-    ["self", "this", "super", "none", "null", "true", "false", "undefined", "return", "import", "export", "from", "async", "await", "function", "class", "const", "let", "var", "def", "elif", "else", "if", "for", "while", "with", "try", "except", "finally", "raise", "catch", "throw", "new", "delete", "typeof", "instanceof", "void", "static", "public", "private", "protected", "interface", "type", "enum", "struct", "string", "number", "boolean", "console.log", "console.error", "print", "println", "printf", "sprintf", "len", "range", "str", "int", "float", "dict", "list", "set", "tuple", "object", "array", "promise", "math", "json", "window", "document", "event", "props", "state", "value", "values", "result", "data", "error", "className", "onClick", "onChange", "children", "style", "key", "index", "item", "items", "string_view", "std", "char", "void", "unsigned", "long", "short", "double", "auto", "bool", "size_t", "uint8_t", "int32_t", "uint32_t"]
+_NOT_NAMES_TEXT = (
+    "self this super none null true false undefined return import export from async await function class "
+    "const let var def elif else if for while with try except finally raise catch throw new delete "
+    "typeof instanceof void static public private protected interface type enum struct string number "
+    "boolean console.log console.error print println printf sprintf len range str int float dict list "
+    "set tuple object array promise math json window document event props state value values result data "
+    "error className onClick onChange children style key index item items string_view std char void "
+    "unsigned long short double auto bool size_t uint8_t int32_t uint32_t "
 )
-_NOT_NAMES = frozenset(word.casefold() for word in _NOT_NAMES)
+_NOT_NAMES = frozenset(word.casefold() for word in _NOT_NAMES_TEXT.split())
 _DOMAIN_RE = re.compile(r"\.(?:com|org|net|io|dev|app|co|edu|gov)$|^www\.")
 _BACKTICKED_RE = re.compile(r"`([^`\n]{3,200})`")
 _CAMEL_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
