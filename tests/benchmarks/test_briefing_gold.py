@@ -310,3 +310,10 @@ def test_lcs_length_and_gold_independence() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module)
     assert not [name for name in imported if name.split(".")[0] == "paas"]  # gold shares no code with the product
+
+
+def test_aider_an_answer_to_aiders_own_question_is_not_the_latest_request() -> None:
+    history = ("#### rename the blog slugs to ids\n\nI need these files.\n\n> src/pages/blog/index.astro\n"
+               "> Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: a\n\n"
+               "#### Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: all\n\nDone.\n")
+    assert texts(extract_gold(history, "aider"), "latest_request") == ["rename the blog slugs to ids"]

@@ -8,6 +8,9 @@ from benchmarks.briefing.facts import Fact, GoldFacts
 from benchmarks.briefing.gold.common import Recorder
 
 ASIDE_COMMANDS = ("/ask", "/code", "/architect", "/context")
+# The person answering aider's own question ("Add file to the chat? (Y)es/(N)o/... [Yes]: all"):
+# harness housekeeping typed at the prompt, never a request.
+_CONFIRM_ANSWER_RE = re.compile(r"^[^\n]{0,200}\?\s*\(Y\)es/\(N\)o[^\n]*\]:?\s*\w*\s*$")
 _AIDER_COMMIT_RE = re.compile(r"^Commit ([0-9a-f]{7,40})\b")
 
 
@@ -75,6 +78,8 @@ def _architect_copy(request: str, reply: str) -> bool:
 
 def _aider_request_text(block: list[str]) -> str | None:
     text = "\n".join(block).strip()
+    if _CONFIRM_ANSWER_RE.match(text):
+        return None
     if text.startswith("/"):
         command, _, rest = text.partition(" ")
         if command not in ASIDE_COMMANDS:

@@ -285,3 +285,13 @@ def test_a_short_input_reports_no_savings_rather_than_a_negative_share() -> None
     assert "% saved" not in briefing.markdown.split("\n## ", 1)[0]
     assert "no savings: the input is shorter than a briefing" in briefing.markdown
     assert briefing.stats["ratio_tokens"] == 0.0
+
+
+def test_an_answer_to_aiders_own_question_is_neither_the_request_nor_typed_afterwards() -> None:
+    history = ("# aider chat started at 2025-01-02 10:00:00\n\n#### rename the blog slugs to ids\n\n"
+               "I need these files.\n\n> src/pages/blog/index.astro\n\n"
+               "#### Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: all\n\n"
+               "Done, the links use post.id now.\n\n#### /diff\n")
+    facts = extract_facts(read_transcript(history, filename="chat.md"))
+    assert facts.latest_request is not None and facts.latest_request.text == "rename the blog slugs to ids"
+    assert not any("Add file to the chat" in f.text for f in facts.later_inputs)

@@ -51,6 +51,7 @@ SHELL_NAMES = frozenset(
 )
 READ_NAMES = frozenset({"read", "read_file", "view", "view_file", "open_file", "notebookread", "add_file", "cat"})
 CREATE_NAMES = frozenset({"write_to_file", "create_file"})
+WRITE_NAMES = frozenset({"write"})
 DELETE_NAMES = frozenset({"delete_file", "deletefile", "delete_files", "remove_file", "rm", "unlink"})
 RENAME_NAMES = frozenset({"rename_file", "move_file", "renamefile", "movefile", "rename", "mv"})
 _RENAME_KEYS = (("old_path", "new_path"), ("source", "destination"), ("source_path", "target_path"),
@@ -81,7 +82,7 @@ class FileEvent:
 
     seq: int
     turn: int
-    op: str  # "read", "edit", "create", "delete", "rename", "edit failed", "missing", "install"
+    op: str  # "read", "edit", "create", "write", "delete", "rename", "edit failed", "missing", "install"
     path: str
     to: str = ""  # a rename's new path
     added: tuple[str, ...] = ()  # names the edit added (``changes.edit_delta``), most telling first
@@ -255,7 +256,7 @@ def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, nam
             continue
         added: tuple[str, ...] = ()
         removed: frozenset[str] = frozenset()
-        if op in ("edit", "create") and len(ops) == 1:
+        if op in ("edit", "create", "write") and len(ops) == 1:
             texts = edit_texts(patch if patch is not None else call, text, path)
             if texts is not None:
                 added, removed = edit_delta(*texts, path=path)
@@ -285,6 +286,9 @@ def _edit_ops(call: ToolCall, name: str, output: str, text: str = "") -> list[tu
         op = "delete"
     elif name in CREATE_NAMES or "created" in output or "create new file" in output:
         op = "create"
+    elif name in WRITE_NAMES and isinstance(call.input_value("content"), str) and "updated" not in output \
+            and "overwr" not in output:
+        op = "write"  # a whole file written: created unless the session saw the file before (``files``)
     else:
         op = "edit"
     paths = paths_of(call) or ([named] if (named := sole_named_file(text)) else [])

@@ -109,7 +109,8 @@ def build_briefing(
         return _elide_request(redactor.redact(request_digest(request.text)), item, room, count_tokens,
                               options.lines_mode)
 
-    quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens)
+    share = VERBATIM_SHARE_COMPACT if compact else VERBATIM_SHARE
+    quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens, share)
     result = fit(header, items, budget, count_tokens, options.lines_mode, trailer, shorten)
     result.truncated_request = result.truncated_request or presized is not facts or quartered
     stats = _stats(result, items, options, budget, tokens_before, lines_before, linked)
@@ -154,12 +155,14 @@ def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str
 
 
 VERBATIM_SHARE = 0.25  # no verbatim block may take more than this share of the budget
+VERBATIM_SHARE_COMPACT = 0.18  # small budgets: the goal, the state and the files need the room more
 
 
 def _quarter_rule(items: list[Item], budget: int, shorten: Callable[[Item, int], Item],
-                  count_tokens: Callable[[str], int]) -> bool:
-    """The quoted request keeps at most a quarter of the budget (elided in the middle past it)."""
-    room = max(int(budget * VERBATIM_SHARE), 40)
+                  count_tokens: Callable[[str], int], share: float = VERBATIM_SHARE) -> bool:
+    """The quoted request keeps at most a quarter of the budget (less at small budgets; elided in
+    the middle past it)."""
+    room = max(int(budget * share), 40)
     for index, item in enumerate(items):
         if item.section == "Latest request" and item.category == "request":
             item.cost = count_tokens(item.text + "\n")

@@ -18,7 +18,7 @@ import re
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.errors import collect_errors
 from paas.core.briefing.files import file_facts
-from paas.core.briefing.intents import intents, is_housekeeping, is_person, project_name, user_messages
+from paas.core.briefing.intents import intents, is_confirm_answer, is_housekeeping, is_person, project_name, user_messages
 from paas.core.briefing.mentions import anchors_and_mentions
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.outputs import TEST_SUMMARY_RE
@@ -87,7 +87,7 @@ def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:
             later.reverse()
             return Fact("request", turn.text.strip(), turn.index, key="request", first_turn=turn.index,
                         source="user"), later
-        if turn.text.strip():
+        if turn.text.strip() and not is_confirm_answer(turn.text):  # "[Yes]: all" tells a successor nothing
             later.append(Fact("request", clip(turn.text.strip(), 200), turn.index, status="housekeeping",
                               key=normalise(turn.text), first_turn=turn.index, source="user"))
     if last_user is None:

@@ -181,9 +181,9 @@ def _apply(record: _File, op: str) -> None:
         record.failed += 1
         if record.status in ("", "read"):
             record.status = "edit failed"
-    elif op == "create":
+    elif op == "create" or op == "write" and record.events <= 1 and not record.mentions:
         record.status = "renamed" if record.status == "renamed" else "created"
-    elif op == "edit":
+    elif op in ("edit", "write"):
         record.edits += 1
         if record.status == "deleted":
             record.status = "created"  # written again after it was deleted

@@ -48,7 +48,12 @@ _GENERIC_DIRS = frozenset({"src", "source", "web", "app", "apps", "lib", "libs",
 _HOME_RE = re.compile(r"^(?:/Users/[^/]+|/home/[^/]+|/root|[A-Za-z]:\\Users\\[^\\]+|~)/?$")
 
 
-_CONFIRM_ANSWER_RE = re.compile(r"^[^\n]{0,200}\?\s*\((?:Y)es/\(N\)o[^\n]*\]:?\s*\w*\s*$")
+_CONFIRM_ANSWER_RE = re.compile(r"^[^\n]{0,200}\?\s*\(Y\)es/\(N\)o[^\n]*\]:?\s*\w*\s*$")
+
+
+def is_confirm_answer(text: str) -> bool:
+    """An answer to the harness's own question ("Add file to the chat? (Y)es/(N)o ... [Yes]: all")."""
+    return _CONFIRM_ANSWER_RE.match(text.strip()) is not None
 
 
 def is_housekeeping(text: str) -> bool:

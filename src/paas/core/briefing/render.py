@@ -132,6 +132,7 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> lis
 USER_PATH_TOP = 5  # paths the user named in prose that rank with specific constraints; the rest rank lower
 USER_ANCHOR_TOP = 3  # identifier-like tokens the user typed that rank with specific constraints
 SPECIFIC_CONSTRAINT_TOP = 5
+COMPACT_FILES_NAMED = 6  # small budgets: the latest-touched changed files named, the others counted
 COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list them grouped by directory
 
 
@@ -151,7 +152,7 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     changed = [f for f in facts.files if f.status in CHANGED]
     grouped = compact and len(changed) >= COMPACT_FILES_FROM or len(changed) > FILES_WITH_ROLES
     if changed and grouped:
-        items.append(_edited_by_directory(changed))
+        items.append(_edited_by_directory(changed, COMPACT_FILES_NAMED if compact else None))
     since = current_since(facts)
     user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
                         USER_PATH_TOP)
@@ -189,7 +190,8 @@ def _names_item(fact: Fact, salience: Salience, since: int, compact: bool, group
     shown = fact.names[:NAMES_SHOWN_COMPACT if compact else NAMES_SHOWN]
     where = "/".join(fact.text.replace("\\", "/").split("/")[-2:])
     current = fact.turn >= since
-    priority = (82.0 if current else 70.0) + 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
+    priority = (82.0 if current else 70.0) if compact else (76.0 if current else 64.0)
+    priority += 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
     parts = [("gained: " + ", ".join(code(name) for name in shown)) if shown else ""]
     if fact.dropped:
         parts.append("dropped: " + ", ".join(code(name) for name in fact.dropped[:NAMES_DROPPED_SHOWN]))
@@ -215,24 +217,39 @@ def _changed_line(fact: Fact, compact: bool) -> str:
     return f"{_file_text(fact)} — {status}{role}"
 
 
-def _edited_by_directory(edited: list[Fact]) -> Item:
-    """Changed files as one line grouped by directory: every file named, each directory once."""
+def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
+    """Changed files as one line grouped by directory, each directory once: every file named, or
+    (``named``, small budgets) the latest-touched ones and how many more, in which directories."""
+    everything = edited
+    more: list[Fact] = []
+    if named is not None and len(edited) > named:
+        latest = {id(f) for f in sorted(edited, key=lambda f: f.turn)[-named:]}
+        more = [f for f in edited if id(f) not in latest]
+        edited = [f for f in edited if id(f) in latest]
     by_directory: dict[str, list[str]] = {}
+    spelled: dict[str, str] = {}  # one directory whatever its separators (``src\\x\\`` is ``src/x/``)
     for fact in sorted(edited, key=lambda f: f.first_turn):
         if fact.status == "renamed":
             by_directory.setdefault("", []).append(_file_text(fact) + " (renamed)")
             continue
         cut = max(fact.text.rfind("/"), fact.text.rfind("\\")) + 1
         note = _STATUS_NOTES.get(fact.status, "")
-        by_directory.setdefault(fact.text[:cut], []).append(code(fact.text[cut:]) + (f" ({note})" if note else ""))
+        directory = fact.text[:cut].replace("\\", "/")
+        spelled.setdefault(directory, fact.text[:cut])
+        by_directory.setdefault(directory, []).append(code(fact.text[cut:]) + (f" ({note})" if note else ""))
     parts = []
     for directory, names in by_directory.items():
         listed = ", ".join(names)
-        parts.append(f"in {code(directory)}: {listed}" if directory else listed)
-    first, last = min(f.first_turn for f in edited), max(f.turn for f in edited)
+        parts.append(f"in {code(spelled[directory])}: {listed}" if directory else listed)
+    if more:
+        folders = list(dict.fromkeys(f.text[:max(f.text.rfind("/"), f.text.rfind("\\")) + 1].replace("\\", "/")
+                                     for f in more))
+        where = ", ".join(code(folder) for folder in folders[:3] if folder) or "the project root"
+        parts.append(f"and {len(more)} more (in {where}{', …' if len(folders) > 3 else ''})")
+    first, last = min(f.first_turn for f in everything), max(f.turn for f in everything)
     cite = turn_ref(first) if first == last else f"turns {first}–{last}"
     return Item("Files", f"changed ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
-                weight=len(edited))
+                weight=len(everything))
 
 
 _ERROR_LABELS = {"resolved": "resolved", "worked_around": "worked around", "superseded": "superseded",

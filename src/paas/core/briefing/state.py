@@ -25,6 +25,7 @@ from dataclasses import replace
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
 from paas.core.briefing.errors import is_pre_existing, open_errors
+from paas.core.briefing.prose_errors import confirmation
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
@@ -123,6 +124,9 @@ def verification(facts: Facts) -> str:
         return ""
     after = [f for f in facts.commands if f.turn > last_edit and not _PROBE_RE.match(f.key)]
     refused = [f for f in facts.refusals if f.turn >= last_edit and f.status == "command"]
+    confirmed = next((f for f in facts.messages if f.turn > last_edit and confirmation(f.text) == "strong"), None)
+    if confirmed is not None and not [f for f in after if f.status == "failed"]:
+        return f"confirmed by the user ({turn_ref(confirmed.turn)}): \"{clip(confirmed.text, 80)}\""
     if not after:
         declined = f"; the user declined {code(clip(refused[0].text, 60))}" if refused else ""
         return f"not verified: no command was run after the last edit ({turn_ref(last_edit)}){declined}"
@@ -283,8 +287,8 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
         ask = f"Have the user review the result of the latest request ({turn_ref(request.turn)})"
     else:
         ask = f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is answered"
-    if compact:
-        return f"{ask}{said}{optional}."
+    if compact:  # the report may not fit a small budget: no pointer to it
+        return f"{ask}{optional}."
     return f"{ask}{said}{optional}: \"{balanced_spans(clip(head, 100))}\""
 
 
