@@ -18,7 +18,14 @@ import re
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.errors import collect_errors
 from paas.core.briefing.files import file_facts
-from paas.core.briefing.intents import intents, is_confirm_answer, is_housekeeping, is_person, project_name, user_messages
+from paas.core.briefing.intents import (
+    intents,
+    is_confirm_answer,
+    is_housekeeping,
+    is_person,
+    project_name,
+    user_messages,
+)
 from paas.core.briefing.mentions import anchors_and_mentions
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.outputs import TEST_SUMMARY_RE

@@ -25,9 +25,9 @@ from dataclasses import replace
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
 from paas.core.briefing.errors import is_pre_existing, open_errors
-from paas.core.briefing.prose_errors import confirmation
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.previous import Carried
+from paas.core.briefing.prose_errors import confirmation
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
 from paas.core.briefing.text import clip, code, looks_like_code
 
