@@ -36,6 +36,7 @@ from paas.core.briefing.model import (
     Facts,
     KnowledgeRef,
 )
+from paas.core.briefing.paths import file_name
 from paas.core.briefing.previous import carry_over, link_knowledge, parse_previous, transcript_terms
 from paas.core.briefing.ranking import Salience
 from paas.core.briefing.redact import Redactor
@@ -182,7 +183,7 @@ def _knowledge_line(linked: list[KnowledgeRef]) -> str:
 def _main_files(facts: Facts) -> str:
     """The files the work changed most (at most two), to name a session that has no title or project."""
     changed = sorted(facts.edited_files, key=lambda f: (-f.count, -f.turn))[:2]
-    names = [f.text.replace("\\", "/").rsplit("/", 1)[-1] for f in changed]
+    names = [file_name(f.text) for f in changed]
     return "work on " + " and ".join(f"`{name}`" for name in dict.fromkeys(names)) if names else ""
 
 

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from paas.core.briefing.paths import is_file_mention, normal_path
+from paas.core.briefing.paths import file_name, is_file_mention, normal_path
 from paas.core.briefing.text import Fences
 from paas.core.transcripts.model import ToolCall
 
@@ -66,7 +66,7 @@ _CAMEL_RE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
 
 def edit_delta(old: str, new: str, path: str = "") -> tuple[tuple[str, ...], frozenset[str]]:
     """``(names added, identifiers removed)`` by one edit of ``path``."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    name = file_name(path).lower()
     suffix = name[name.rfind("."):] if "." in name else ""
     added = tuple(added_names(old, new, suffix))
     if not old:

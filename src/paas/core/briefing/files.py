@@ -85,7 +85,6 @@ class _File:
     phrase_turn: int = -1
     regenerated: bool = False  # a lockfile deleted, then rebuilt by an install
     names: list[str] = field(default_factory=list)  # added by its edits, still there, latest edit first
-
     dropped: list[str] = field(default_factory=list)  # taken out by its edits and not put back, latest first
 
     def edited(self, added: tuple[str, ...], removed: frozenset[str]) -> None:
@@ -181,7 +180,7 @@ def _apply(record: _File, op: str) -> None:
         record.failed += 1
         if record.status in ("", "read"):
             record.status = "edit failed"
-    elif op == "create" or op == "write" and record.events <= 1 and not record.mentions:
+    elif op == "create" or op == "write" and record.events <= 1:  # a write to a file the session never saw
         record.status = "renamed" if record.status == "renamed" else "created"
     elif op in ("edit", "write"):
         record.edits += 1

@@ -63,7 +63,7 @@ def is_housekeeping(text: str) -> bool:
     if not lines:
         return True
     for line in lines:
-        if _CONFIRM_ANSWER_RE.match(line):
+        if is_confirm_answer(line):
             continue
         match = _SLASH_RE.match(line)
         if match is None:

@@ -166,9 +166,8 @@ class Facts:
 
 
 def _fact_dict(fact: Fact) -> dict[str, Any]:
-    out = {item.name: getattr(fact, item.name) for item in fields(fact)}
-    out["names"], out["dropped"] = list(fact.names), list(fact.dropped)
-    return out
+    values = ((item.name, getattr(fact, item.name)) for item in fields(fact))
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in values}
 
 
 @dataclass(frozen=True)

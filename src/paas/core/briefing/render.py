@@ -31,6 +31,7 @@ from paas.core.briefing.digest import balanced_spans, request_digest
 from paas.core.briefing.errors import is_pre_existing, open_errors
 from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.paths import file_name, tail
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
 from paas.core.briefing.state import next_step, state_items
@@ -188,7 +189,7 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
 def _names_item(fact: Fact, salience: Salience, since: int, compact: bool, grouped: bool) -> Item:
     """What a changed file gained: the names its edits added and kept (quoted from the edits)."""
     shown = fact.names[:NAMES_SHOWN_COMPACT if compact else NAMES_SHOWN]
-    where = "/".join(fact.text.replace("\\", "/").split("/")[-2:])
+    where = tail(fact.text, 2)  # the file and its folder, verbatim
     current = fact.turn >= since
     priority = (82.0 if current else 70.0) if compact else (76.0 if current else 64.0)
     priority += 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
@@ -232,7 +233,7 @@ def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
         if fact.status == "renamed":
             by_directory.setdefault("", []).append(_file_text(fact) + " (renamed)")
             continue
-        cut = max(fact.text.rfind("/"), fact.text.rfind("\\")) + 1
+        cut = len(fact.text) - len(file_name(fact.text))
         note = _STATUS_NOTES.get(fact.status, "")
         directory = fact.text[:cut].replace("\\", "/")
         spelled.setdefault(directory, fact.text[:cut])
@@ -242,8 +243,7 @@ def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
         listed = ", ".join(names)
         parts.append(f"in {code(spelled[directory])}: {listed}" if directory else listed)
     if more:
-        folders = list(dict.fromkeys(f.text[:max(f.text.rfind("/"), f.text.rfind("\\")) + 1].replace("\\", "/")
-                                     for f in more))
+        folders = list(dict.fromkeys(f.text[:len(f.text) - len(file_name(f.text))].replace("\\", "/") for f in more))
         where = ", ".join(code(folder) for folder in folders[:3] if folder) or "the project root"
         parts.append(f"and {len(more)} more (in {where}{', …' if len(folders) > 3 else ''})")
     first, last = min(f.first_turn for f in everything), max(f.turn for f in everything)
