@@ -252,6 +252,16 @@ def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
                 weight=len(everything))
 
 
+# An error with a name (``KeyError``, ``ENOENT``, ``error[E0382]``) or a failing command says more to a
+# successor than a user's "it has some errors": among the resolved ones it ranks a band higher.
+_NAMED_ERROR_RE = re.compile(r"\b[\w.]*(?:Error|Exception|Errno)\b|\bE[A-Z]{3,}\b|\berror\[|\b[A-Z]{2,}\d{3,}\b")
+NAMED_ERROR_BOOST = 5.0
+
+
+def _named(fact: Fact) -> float:
+    return NAMED_ERROR_BOOST if fact.subject or _NAMED_ERROR_RE.search(fact.text) else 0.0
+
+
 _ERROR_LABELS = {"resolved": "resolved", "worked_around": "worked around", "superseded": "superseded",
                  "attempted": "fix attempted, not checked"}
 
@@ -283,7 +293,7 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
         elif fact.status == "unresolved":  # beyond the cap of open errors
             priority = 80 + 4 * salience.recency(fact.turn)
         elif fact.status in ("resolved", "worked_around"):
-            priority = (76 if compact else 68) + 6 * salience.recency(fact.turn)
+            priority = (76 if compact else 68 + _named(fact)) + 6 * salience.recency(fact.turn)
         else:
             priority = 60 + 6 * salience.recency(fact.turn)
         items.append(Item("Errors", f"{label}: {what}{line} {cite}", priority + salience.past(fact.text),
