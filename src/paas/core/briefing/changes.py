@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from paas.core.briefing.paths import file_name, is_file_mention, normal_path
+from paas.core.briefing.paths import FILE_EXTENSIONS, KNOWN_NAMES, file_name, is_file_mention, normal_path
 from paas.core.briefing.text import Fences
 from paas.core.transcripts.model import ToolCall
 
@@ -114,6 +114,11 @@ def _unique(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _known_type(token: str) -> bool:
+    """A file type people edit (``rules.mdc``), not a member access in backticks (``after.includes``)."""
+    return file_name(token).rpartition(".")[2].lower() in FILE_EXTENSIONS or file_name(token) in KNOWN_NAMES
+
+
 def sole_named_file(text: str) -> str:
     """The one file a turn's prose names in backticks, or "" (none, or several).
 
@@ -126,7 +131,7 @@ def sole_named_file(text: str) -> str:
     named: dict[str, str] = {}
     for match in _BACKTICKED_RE.finditer(text):
         token = match.group(1).strip()
-        if fences.inside(match.start()) or not is_file_mention(token):
+        if fences.inside(match.start()) or not is_file_mention(token) or not _known_type(token):
             continue
         named.setdefault(normal_path(token), token)
         if len(named) > 1:

@@ -141,7 +141,10 @@ def balanced_spans(text: str) -> str:
     if text.count("`") % 2 == 0:
         return text
     cut = text.rfind("`")
-    return text[:cut] + text[cut + 1 :]
+    before, after = text[:cut], text[cut + 1 :]
+    # dropped, or a space where it joined two words: "0`0" must not become the number "00"
+    joined = before[-1:].isalnum() and after[:1].isalnum()
+    return before + (" " if joined else "") + after
 
 
 def request_digest(text: str) -> str:

@@ -27,6 +27,7 @@ from paas.core.briefing.model import Fact
 from paas.core.transcripts.model import Transcript, Turn
 
 MESSAGE_CHARS = 420  # a user message's digest, before the budget decides
+FIRST_REQUEST_WORDS = 3  # a shorter first message ("ls", "hello") does not say what the work is for
 REPLY_WORDS = 8  # up to this many words, a message that answers the assistant is a reply
 _SLASH_RE = re.compile(r"^/([a-z][a-z-]*)(?:\s|$)")
 _PROSE_COMMANDS = frozenset({"ask", "code", "architect", "context"})
@@ -106,6 +107,8 @@ def intents(messages: Iterable[Fact]) -> list[Fact]:
         if fact.status != "request":
             continue
         if not found:
+            if len(fact.text.split()) < FIRST_REQUEST_WORDS:
+                continue  # "ls", "hi", "fix it": no goal to quote; the first real request is
             found.append(Fact("intent", fact.text, fact.turn, status="first", key=f"intent:{fact.turn}",
                               first_turn=fact.turn, source="user"))
         elif _SHIFT_RE.search(fact.text[:300]):

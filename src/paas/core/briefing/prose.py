@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from paas.core.briefing import rule_cues
 from paas.core.briefing.anchors import specificity
 from paas.core.briefing.model import Fact
 from paas.core.briefing.text import (
@@ -44,16 +45,6 @@ _OPEN_ITEMS_PER_TURN = 6
 _HITS_LOOKED_PER_TURN = 300  # cue matches examined in one turn, kept or not
 _CONSTRAINTS_PER_TURN = 12
 
-# "keep X" is a rule in a user's mouth ("keep the port 8443"); a label ("Constraint: ...") is a strong one.
-_CONSTRAINT_LABEL = r"\b(?:constraints?|requirements?|rules?)\s*:"
-_CONSTRAINT_RE = re.compile(
-    r"\b(?:don[’']?t|do not|never|always|must(?:n[’']?t)?|only|make sure|should(?:n[’']?t| not)?|avoid|keep|"
-    r"nothing else|without|i (?:want|prefer|need)|needs? to|has to|have to|please use|no need)\b|"
-    + _CONSTRAINT_LABEL,
-    re.IGNORECASE,
-)
-_STRONG_CONSTRAINT_RE = re.compile(r"\b(?:don[’']?t|do not|never|always|must|make sure)\b|" + _CONSTRAINT_LABEL,
-                                   re.IGNORECASE)
 _DECISION_RE = re.compile(
     r"\b(?:we[’']ll use|we will use|I[’']ll use|I will use|let[’']?s (?:go with|use|stick with|not)|decided|"
     r"decide to|decision|instead of|instead|rather than|switch(?:ed|ing)? (?:to|from)|going with|went with|"
@@ -76,9 +67,6 @@ _NEXT_RE = re.compile(
 )
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
-_CONSTRAINT_NEEDLES = ("don", "do not", "never", "always", "must", "only", "make sure", "should", "avoid", "keep",
-                       "constraint", "requirement", "rule", "nothing else", "without", "want", "prefer", "need",
-                       "has to", "have to", "please use")
 _DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead",
                      "rather than", "switch", "going with", "went with", "opted for", "settled on", "re using", "chose",
                      "choose", "stick with", "better to", "prefer", "replac", "no longer", "drop", "approach")
@@ -144,14 +132,15 @@ def constraints(transcript: Transcript) -> list[Fact]:
         if turn.role != "user" or getattr(turn, "sidechain", False):
             continue
         taken = 0
-        for offset, sentence in _prose_hits(_CONSTRAINT_RE, turn, needles=_CONSTRAINT_NEEDLES):
+        for offset, sentence in _prose_hits(rule_cues.ANY_RE, turn, needles=rule_cues.NEEDLES):
             if (len(sentence.split()) < 3 or sentence.rstrip(" )*_").endswith("?")
                     or _not_a_rule(turn.text, offset)):
                 continue
             taken += 1
             if taken > _CONSTRAINTS_PER_TURN:
                 break  # a pasted document is not a list of rules
-            strong = 1.0 if _STRONG_CONSTRAINT_RE.search(sentence) else 0.5
+            cues = len(rule_cues.STRONG_RE.findall(sentence))  # "ONLY ... strictly forbidden": said with force
+            strong = 1.0 + 0.25 * min(cues - 1, 2) if cues else 0.5
             found.append(Fact("constraint", sentence, turn.index, key=normalise(sentence), first_turn=turn.index,
                               source="user", score=strong))
     # scored once per distinct sentence, after merging (a rule repeated in every prompt costs one scan)

@@ -43,7 +43,7 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out: list[Item] = []
     out += _request_items(facts, compact)
     out += _goal_items(facts, salience, compact)
-    out += _constraint_items(facts, carried, salience)
+    out += _constraint_items(facts, carried, salience, compact)
     out += state_items(facts, carried, salience, compact)
     out += _file_items(facts, salience, compact)
     out += _error_items(facts, salience, compact)
@@ -89,6 +89,10 @@ def quote(text: str) -> str:
     return f"{fence}text\n{text.strip(chr(10))}\n{fence}"
 
 
+FIRST_ASK_PRIORITY = 95.0
+FIRST_ASK_WIDTH = {False: 420, True: 150}  # characters of the first ask the Goal quotes (compact: True)
+
+
 def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     """The project, the first request, and the later requests that changed the work."""
     items = []
@@ -97,12 +101,12 @@ def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     width = 150 if compact else 240
     for rank, fact in enumerate(reversed(shown)):
         if fact.status == "first":
-            label, priority = f"Asked first ({turn_ref(fact.turn)})", 95.0
+            label, priority = f"Asked first ({turn_ref(fact.turn)})", FIRST_ASK_PRIORITY
         else:  # small budgets: the latest change of intent only competes with the report and the rules
             label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
             priority += 4 * salience.recency(fact.turn)
         fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
-        limit = width if compact or fact.status != "first" else 420  # the first ask often lists the requirements
+        limit = FIRST_ASK_WIDTH[compact] if fact.status == "first" else width  # the first ask lists requirements
         items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, limit))}",
                           priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
     if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
@@ -114,25 +118,38 @@ def quote_inline(text: str) -> str:
     return "\"" + balanced_spans(" ".join(text.split())) + "\""
 
 
-def _constraint_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item]:
+def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compact: bool) -> list[Item]:
     items = []
     # Strong rules that name something exact ("never touch config/prod.yml") outrank commits: the
     # repository's history shows commits again, nothing shows a successor the user's rules.
-    specific = top_keys((f for f in facts.constraints if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP)
+    # a spec pasted in one message is not ten rules: the top bands take a few from each turn
+    spread = _few_per_turn(facts.constraints, RULES_PER_TURN)
+    specific = top_keys((f for f in spread if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP[compact])
+    others = top_keys((f for f in spread if f.key not in specific), OTHER_CONSTRAINT_TOP)
     for fact in facts.constraints:
-        band = 90.0 if fact.key in specific else 74.0
+        band = 90.0 if fact.key in specific else 74.0 if fact.key in others else 58.0
         priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({turn_ref(fact.turn)})", priority,
-                          category="constraint",
-                          turn=fact.turn, order=fact.turn))
+                          category="constraint", turn=fact.turn, order=fact.turn))
     for text in carried.constraints:
         items.append(Item("Constraints", f"{text} (carried over)", 74 + salience.past(text), order=-1))
     return items
 
 
+def _few_per_turn(facts: tuple[Fact, ...], limit: int) -> list[Fact]:
+    """The best ``limit`` facts of each turn (score, then position), in the order given."""
+    by_turn: dict[int, list[Fact]] = {}
+    for fact in facts:
+        by_turn.setdefault(fact.turn, []).append(fact)
+    kept = {id(f) for group in by_turn.values() for f in sorted(group, key=lambda f: -f.score)[:limit]}
+    return [f for f in facts if id(f) in kept]
+
+
 USER_PATH_TOP = 5  # paths the user named in prose that rank with specific constraints; the rest rank lower
 USER_ANCHOR_TOP = 3  # identifier-like tokens the user typed that rank with specific constraints
-SPECIFIC_CONSTRAINT_TOP = 5
+SPECIFIC_CONSTRAINT_TOP = {False: 5, True: 1}  # small budgets (True): what the files gained and the report next
+RULES_PER_TURN = 3
+OTHER_CONSTRAINT_TOP = 5  # the other rules that rank with commits; the rest only fill what is left
 COMPACT_FILES_NAMED = 6  # small budgets: the latest-touched changed files named, the others counted
 COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list them grouped by directory
 
