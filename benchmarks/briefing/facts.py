@@ -16,7 +16,8 @@ Matching rules (one per ``Fact.rule``):
   characters occur, case-insensitively, not preceded by another hex character.
 * ``phrase`` (a JSONL commit: the first 6 words of its message; a synthetic commit's message
   as an alternative to its SHA): the phrase occurs, normalised, case-insensitively.
-* ``command``: the command's first 40 characters, normalised, occur in the normalised briefing.
+* ``command``: the command's first 40 characters, normalised, occur in the normalised briefing;
+  a command that opens with ``cd <dir> &&`` (or ``;``) may be stated without it.
 * ``error`` (errors and unresolved errors): the error line's first 60 characters, normalised,
   occur in the normalised briefing.
 * ``request`` (the latest user request): the normalised request (or its first 200 characters)
@@ -137,6 +138,9 @@ class BriefingIndex:
         return any(matches(rule, text, self) for rule, text in fact.forms())
 
 
+_CD_PREFIX_RE = re.compile(r"^cd\s+(?:\"[^\"]*\"|'[^']*'|\S+)\s*(?:&&|;)\s*")
+
+
 def matches(rule: str, text: str, index: BriefingIndex) -> bool:
     """Whether ``text`` is found in the briefing under ``rule`` (see the module docstring)."""
     if rule == "path":
@@ -147,7 +151,9 @@ def matches(rule: str, text: str, index: BriefingIndex) -> bool:
     if rule == "phrase":
         return normalise(text).casefold() in index.folded
     if rule == "command":
-        return normalise(text)[:COMMAND_PREFIX] in index.text
+        command = normalise(text)
+        bare = _CD_PREFIX_RE.sub("", command, count=1)
+        return command[:COMMAND_PREFIX] in index.text or bool(bare) and bare[:COMMAND_PREFIX] in index.text
     if rule == "error":
         return normalise(text)[:ERROR_PREFIX] in index.text
     if rule == "request":

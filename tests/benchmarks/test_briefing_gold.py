@@ -224,6 +224,11 @@ def test_fact_matching_rules() -> None:
     assert matches("sha", "1a2b3c4d5e6f", index)
     assert not matches("sha", "2b3c4d5", index)
     assert matches("command", "pytest -q tests/", index)
+    # a command stated without the "cd <dir> &&" that opened it is still that command
+    assert matches("command", "cd /home/me/w && npx svelte-check --tsconfig ./tsconfig.json",
+                   BriefingIndex("ran `npx svelte-check --tsconfig ./tsconfig.json` (turn 3)"))
+    assert not matches("command", "cd /home/me/w && npx svelte-check --tsconfig ./tsconfig.json",
+                       BriefingIndex("ran `cd /home/me/w` (turn 3)"))
     long_error = "TypeError: cannot read properties of undefined (reading 'map') at render (App.js:12)"
     assert matches("error", long_error, BriefingIndex(f"- unresolved: {long_error[:60]}… (turn 4)"))
     assert not matches("error", long_error, BriefingIndex(f"- {long_error[:50]}"))

@@ -105,6 +105,9 @@ def test_aider_search_replace_blocks_give_the_names_the_replace_half_added() -> 
 def test_a_pathless_diff_goes_to_the_one_file_the_assistant_names_around_it() -> None:
     assert sole_named_file("I've added the rule to the `.cursor/rules/test.mdc` file.") == ".cursor/rules/test.mdc"
     assert sole_named_file("Compare `a.py` with `b.py`.") == ""  # two files: no guess
+    # a member access in backticks is no file: the one real file is the edit's
+    assert sole_named_file("It compares with `expectedToc` instead of `after.includes` in `test.js`.") == "test.js"
+    assert sole_named_file("It no longer uses `after.includes`.") == ""
     assert sole_named_file("```\n`inside.py`\n```\nnothing named outside") == ""
     transcript = session(
         ("user", "add the summary rule to test.mdc", ()),

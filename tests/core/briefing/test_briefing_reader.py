@@ -71,6 +71,7 @@ def test_the_request_digest_keeps_the_users_prose_verbatim() -> None:
 def test_a_clipped_text_never_leaves_an_open_code_span() -> None:
     assert balanced_spans("run `npm test` then `npm run bu…") == "run `npm test` then npm run bu…"
     assert quote_inline("see `a` and `b") == '"see `a` and b"'
+    assert balanced_spans("0`0") == "0 0"  # an unpaired backtick between two words leaves them two words
 
 
 # --- goal across the log --------------------------------------------------------------------

@@ -74,7 +74,8 @@ def _needle(word: str) -> str:
     return literal.lower().replace("’", "")[:6].rstrip() or word[:2]
 
 
-NEEDLES: tuple[str, ...] = tuple(sorted({
-    _needle(w) for w in _ENGLISH_STRONG + _ENGLISH_WEAK + _OTHER_STRONG + _OTHER_WEAK if not w.startswith("i ")
-} | {"want", "prefer", "need"} | set(_NO_SPACE_STRONG + _NO_SPACE_WEAK) | {"constraint", "requirement", "rule", "kural", "règle", "regla",
-                                             "regel", "pravidlo"}))
+_LABEL_WORDS = {"constraint", "requirement", "rule", "kural", "règle", "regla", "regel", "pravidlo"}
+NEEDLES: tuple[str, ...] = tuple(sorted(
+    {_needle(w) for w in _ENGLISH_STRONG + _ENGLISH_WEAK + _OTHER_STRONG + _OTHER_WEAK if not w.startswith("i ")}
+    | {"want", "prefer", "need"} | set(_NO_SPACE_STRONG + _NO_SPACE_WEAK) | _LABEL_WORDS
+))

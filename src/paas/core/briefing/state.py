@@ -97,7 +97,7 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
     recent_tests = {f.key for f in sorted(latest_tests, key=lambda f: f.turn)[-RECENT_TESTS:]}
     for fact in latest_tests:
         label = {"failed": "tests failing", "passed": "tests passed"}.get(fact.status, "test run")
-        subject = f"{code(clip(fact.detail, 60))}: " if fact.detail and fact.source == "tool" else ""
+        subject = f"{code(clip(shown_command(fact.detail), 60))}: " if fact.detail and fact.source == "tool" else ""
         text = f"{label}: {subject}{fact.text} ({turn_ref(fact.turn)})"
         if fact.source == "user":
             text += ", pasted by the user"
@@ -132,8 +132,18 @@ def verification(facts: Facts) -> str:
         return f"not verified: no command was run after the last edit ({turn_ref(last_edit)}){declined}"
     failed = [f for f in after if f.status == "failed"]
     if failed:
-        return f"checked after the last edit: {code(clip(failed[-1].text, 60))} failed ({turn_ref(failed[-1].turn)})"
-    return f"checked after the last edit: {code(clip(after[-1].text, 60))} ran ({turn_ref(after[-1].turn)})"
+        return (f"checked after the last edit: {code(clip(shown_command(failed[-1].text), 60))} failed "
+                f"({turn_ref(failed[-1].turn)})")
+    last = after[-1]
+    return f"checked after the last edit: {code(clip(shown_command(last.text), 60))} ran ({turn_ref(last.turn)})"
+
+
+_CD_PREFIX_RE = re.compile(r"^cd\s+(?:\"[^\"]*\"|'[^']*'|\S+)\s*(?:&&|;)\s*")
+
+
+def shown_command(command: str) -> str:
+    """A command as a briefing shows it: without the ``cd /long/path &&`` that opens most agent calls."""
+    return _CD_PREFIX_RE.sub("", command.strip(), count=1) or command
 
 
 def _command_items(facts: Facts, salience: Salience) -> list[Item]:
@@ -150,8 +160,9 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
         priority = 68 + 10 * salience.recency(fact.turn) + failed + salience.past(fact.text)
         note = " (failed)" if fact.status == "failed" else ""
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        items.append(Item("Where it stands", code(clip(fact.text, 48)) + note + count, priority, category="command",
-                          group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6, separator="; "))
+        items.append(Item("Where it stands", code(clip(shown_command(fact.text), 48)) + note + count, priority,
+                          category="command", group="commands run", turn=fact.turn, order=40 + fact.turn / 1e6,
+                          separator="; "))
     return items
 
 
@@ -191,6 +202,9 @@ def _basename(path: str) -> str:
     return re.split(r"[/\\]", path.rstrip("/\\"))[-1] or path
 
 
+_TEST_SAID = {"failed": "tests failing", "passed": "tests passed"}
+
+
 def in_progress(facts: Facts) -> str:
     request = facts.latest_request
     assert request is not None
@@ -218,7 +232,8 @@ def in_progress(facts: Facts) -> str:
         evidence.append(f"committed {code(commits[-1].key)}")
     tests = [f for f in facts.tests if f.turn > after]
     if tests:
-        evidence.append(f"tests {'failing' if tests[-1].status == 'failed' else 'passed'} ({turn_ref(tests[-1].turn)})")
+        said = _TEST_SAID.get(tests[-1].status, "a test run without a summary")
+        evidence.append(f"{said} ({turn_ref(tests[-1].turn)})")
     ran = [f for f in facts.commands if f.turn > after]
     if ran:
         failed = sum(1 for f in ran if f.status == "failed")

