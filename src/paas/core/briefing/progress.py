@@ -158,6 +158,9 @@ def report_digest(text: str) -> str:
     closing prose.
     """
     short = summarise_pastes(text)
+    outline = report_outline(short)
+    if outline:
+        return digest(outline, REPORT_CHARS)
     labels = list(LABEL_RE.finditer(short))
     closing = short[labels[-1].end():].strip() if labels else ""
     if len(closing) < 60:
@@ -166,6 +169,40 @@ def report_digest(text: str) -> str:
     first = re.split(r"(?<=[.!?:])\s", opening, maxsplit=1)[0] if opening else ""
     head = digest(first, 160) if first else ""
     return digest(f"{head} … {closing}" if head else closing, REPORT_CHARS)
+
+
+_OUTLINE_LINE_RE = re.compile(r"^[ \t]*(?:(#{1,6})[ \t]+|[-*+][ \t]+|\d{1,2}[.)][ \t]+)(.+)$", re.MULTILINE)
+_BOLD_LEAD_RE = re.compile(r"^\*\*([^*\n]{2,80})\*\*|^__([^_\n]{2,80})__")
+OUTLINE_MIN_LINES = 4  # a report with fewer headings and list items is prose, digested as such
+_OUTLINE_WORDS = 8  # words kept of an item without a bold lead-in
+
+
+def report_outline(text: str) -> str:
+    """A structured report (headings, bullets) as its outline: the opening sentence, then each
+    heading and each item's lead-in (its bold words, else its first words), joined by "; ".
+
+    A final summary such as "## What was implemented / ### `page.ts` ... / - **Ratings** — ..."
+    says most in its headings and lead-ins; clipping it from the top keeps only the first item.
+    Returns "" when the text has fewer than ``OUTLINE_MIN_LINES`` such lines.
+    """
+    lines = list(_OUTLINE_LINE_RE.finditer(text))
+    if len(lines) < OUTLINE_MIN_LINES:
+        return ""
+    opening = text[:lines[0].start()].strip()
+    first = re.split(r"(?<=[.!?])\s", " ".join(opening.split()), maxsplit=1)[0] if opening else ""
+    parts = [first.rstrip(":.")] if first else []
+    for match in lines:
+        body = match.group(2).strip()
+        if match.group(1):
+            parts.append(body.strip("*_ ").rstrip(":"))
+            continue
+        bold = _BOLD_LEAD_RE.match(body)
+        if bold:
+            parts.append((bold.group(1) or bold.group(2)).strip().rstrip(":"))
+        else:
+            words = body.split()
+            parts.append(" ".join(words[:_OUTLINE_WORDS]) + ("…" if len(words) > _OUTLINE_WORDS else ""))
+    return "; ".join(p for p in parts if p)
 
 
 def suggested_commands(text: str) -> list[str]:
