@@ -114,3 +114,17 @@ def test_a_structured_last_report_is_shown_as_its_outline() -> None:
                   "Achievements", "a chart of the rating history drawn from…"):
         assert piece in digest
     assert report_outline("Fixed the typo in README.md; nothing else changed.") == ""  # prose stays prose
+
+
+def test_a_command_that_failed_on_the_way_is_not_called_failing() -> None:
+    typo = ToolCall("bash", {"command": "psql app -c 'SELECT * FROM p'"}, "ERROR: relation p does not exist",
+                    exit_status=1)
+    fixed = ToolCall("bash", {"command": "psql app -c 'SELECT * FROM players'"}, "3 rows", exit_status=0)
+    transcript = session(("user", "list the players table for me"), ("assistant", "Querying.", (typo,)),
+                         ("assistant", "Again.", (fixed,)), ("assistant", "There are three players in the table."))
+    markdown = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown
+    assert "2 commands run, 1 failed along the way" in markdown
+    last_fails = session(("user", "list the players table for me"), ("assistant", "Again.", (fixed,)),
+                         ("assistant", "Querying.", (typo,)), ("assistant", "The query failed."))
+    assert "2 commands run, the last one failing" in build_briefing(last_fails, BriefingOptions(level="medium"),
+                                                                  count).markdown

@@ -238,7 +238,13 @@ def in_progress(facts: Facts) -> str:
     if ran:
         failed = sum(1 for f in ran if f.status == "failed")
         plural = "s" if len(ran) != 1 else ""
-        evidence.append(f"{len(ran)} command{plural} run" + (f", {failed} failing" if failed else ""))
+        if not failed:
+            outcome = ""
+        elif ran[-1].status == "failed":
+            outcome = ", the last one failing"
+        else:  # a failure the agent went past: not a standing one (the Errors section says which)
+            outcome = f", {failed} failed along the way"
+        evidence.append(f"{len(ran)} command{plural} run{outcome}")
     if not evidence:
         return (f"since the latest request ({turn_ref(after)}): answered in words "
                 f"({turn_ref(facts.last_assistant_turn)}), no edits or commands since")
