@@ -128,3 +128,15 @@ def test_a_command_that_failed_on_the_way_is_not_called_failing() -> None:
                          ("assistant", "Querying.", (typo,)), ("assistant", "The query failed."))
     assert "2 commands run, the last one failing" in build_briefing(last_fails, BriefingOptions(level="medium"),
                                                                   count).markdown
+
+
+def test_a_choice_the_user_takes_back_in_the_next_message_is_no_decision() -> None:
+    facts = extract_facts(session(
+        ("user", "Let's use python instead of bash for the metrics script"), ("assistant", "Converting it now."),
+        ("user", "Actually, never mind. Let's continue using bash, but make the output verbose."),
+        ("assistant", "I'll keep bash and print every request."),
+        ("user", "We'll use the GraphQL API instead of REST for the counts."), ("assistant", "Switching the queries."),
+        ("user", "Good, and print the totals at the end."), ("assistant", "Done.")))
+    decisions = [f.text for f in facts.decisions]
+    assert not any("python instead of bash" in d for d in decisions)
+    assert any("GraphQL API instead of REST" in d for d in decisions)

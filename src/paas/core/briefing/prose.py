@@ -207,7 +207,24 @@ def decisions(transcript: Transcript) -> list[Fact]:
             hits += 1
             if hits >= 3:
                 break
-    return merge_facts(found)
+    return [f for f in merge_facts(found) if not _reversed_next(transcript, f.turn)]
+
+
+# The user's next message takes the choice back: "never mind, continue using bash", "scratch that".
+_REVERSAL_RE = re.compile(
+    r"\b(?:never ?mind|forget (?:it|that|about (?:it|that))|scratch that|let[’']?s not|go back to|"
+    r"revert (?:it|that|to)|undo (?:it|that)|(?:continue|keep) using|stick with)\b",
+    re.IGNORECASE,
+)
+_REVERSAL_CHARS = 120  # the cue must open the message: later, "stick with" is often a new instruction
+
+
+def _reversed_next(transcript: Transcript, turn: int) -> bool:
+    """Whether the first message the person wrote after ``turn`` reverses what was chosen there."""
+    for later in transcript.turns[turn + 1:] if 0 <= turn < len(transcript.turns) else ():
+        if later.role == "user" and not getattr(later, "sidechain", False) and later.text.strip():
+            return _REVERSAL_RE.search(later.text.strip()[:_REVERSAL_CHARS]) is not None
+    return False
 
 
 # An offer, a hypothetical or an instruction to the reader is not a choice the work made.

@@ -57,3 +57,13 @@ def turn_ref(turn: int) -> str:
 def top_keys(facts: Iterable[Fact], limit: int) -> set[str]:
     ranked = sorted(facts, key=lambda f: (f.score, f.turn), reverse=True)
     return {f.key for f in ranked[:limit]}
+
+
+def few_per_turn(facts: Iterable[Fact], limit: int) -> list[Fact]:
+    """The best ``limit`` facts of each turn (highest score, then earliest), in the order given."""
+    given = list(facts)
+    by_turn: dict[int, list[Fact]] = {}
+    for fact in given:
+        by_turn.setdefault(fact.turn, []).append(fact)
+    kept = {id(f) for group in by_turn.values() for f in sorted(group, key=lambda f: -f.score)[:limit]}
+    return [f for f in given if id(f) in kept]

@@ -33,7 +33,7 @@ from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import file_name, tail
 from paas.core.briefing.previous import Carried
-from paas.core.briefing.ranking import NEVER, Salience, top_keys, turn_ref
+from paas.core.briefing.ranking import NEVER, Salience, few_per_turn, top_keys, turn_ref
 from paas.core.briefing.state import next_step, state_items
 from paas.core.briefing.text import clip, code
 
@@ -123,7 +123,7 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
     # Strong rules that name something exact ("never touch config/prod.yml") outrank commits: the
     # repository's history shows commits again, nothing shows a successor the user's rules.
     # a spec pasted in one message is not ten rules: the top bands take a few from each turn
-    spread = _few_per_turn(facts.constraints, RULES_PER_TURN)
+    spread = few_per_turn(facts.constraints, RULES_PER_TURN)
     specific = top_keys((f for f in spread if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP[compact])
     others = top_keys((f for f in spread if f.key not in specific), OTHER_CONSTRAINT_TOP)
     for fact in facts.constraints:
@@ -134,15 +134,6 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
     for text in carried.constraints:
         items.append(Item("Constraints", f"{text} (carried over)", 74 + salience.past(text), order=-1))
     return items
-
-
-def _few_per_turn(facts: tuple[Fact, ...], limit: int) -> list[Fact]:
-    """The best ``limit`` facts of each turn (score, then position), in the order given."""
-    by_turn: dict[int, list[Fact]] = {}
-    for fact in facts:
-        by_turn.setdefault(fact.turn, []).append(fact)
-    kept = {id(f) for group in by_turn.values() for f in sorted(group, key=lambda f: -f.score)[:limit]}
-    return [f for f in facts if id(f) in kept]
 
 
 USER_PATH_TOP = 5  # paths the user named in prose that rank with specific constraints; the rest rank lower
