@@ -5,9 +5,11 @@ Python look closer (is it inside a code fence? is the line code? which sentence 
 So the cost is one C-speed scan per category plus a little work per hit, linear in the text.
 
 * Constraints come from user turns only (the user's rules, not the agent's musings): sentences
-  with don't / do not / never / always / must / only / make sure / avoid.
+  with a rule word (never, always, must, only, make sure...; ``rule_cues`` has them in the
+  languages people write to agents in), the ones said with force (several strong words) first.
 * Decisions come from user prose and the assistant's last 60 replies: we'll use, decided,
-  instead of, let's go with, switch to, opted for, rather than...
+  instead of, let's go with, switch to, opted for, rather than...; a choice the person's next message
+  takes back ("never mind, continue using bash") is dropped.
 * Open items: unchecked ``- [ ]`` boxes (dropped when the same text is later checked), ``TODO:``
   lines, "next step" / "still need" / "remaining" sentences (the user's, and the assistant's
   last three replies'), and a question the assistant asked last that nobody answered.
@@ -21,6 +23,7 @@ pasted or generated code says "must" and "TODO" without being a request.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -207,7 +210,9 @@ def decisions(transcript: Transcript) -> list[Fact]:
             hits += 1
             if hits >= 3:
                 break
-    return [f for f in merge_facts(found) if not _reversed_next(transcript, f.turn)]
+    said = [(t.index, t.text) for t in transcript.turns
+            if t.role == "user" and not getattr(t, "sidechain", False) and t.text.strip()]
+    return [f for f in merge_facts(found) if not _reversed_next(said, f.turn)]
 
 
 # The user's next message takes the choice back: "never mind, continue using bash", "scratch that".
@@ -219,12 +224,15 @@ _REVERSAL_RE = re.compile(
 _REVERSAL_CHARS = 120  # the cue must open the message: later, "stick with" is often a new instruction
 
 
-def _reversed_next(transcript: Transcript, turn: int) -> bool:
-    """Whether the first message the person wrote after ``turn`` reverses what was chosen there."""
-    for later in transcript.turns[turn + 1:] if 0 <= turn < len(transcript.turns) else ():
-        if later.role == "user" and not getattr(later, "sidechain", False) and later.text.strip():
-            return _REVERSAL_RE.search(later.text.strip()[:_REVERSAL_CHARS]) is not None
-    return False
+def _reversed_next(said: list[tuple[int, str]], turn: int) -> bool:
+    """Whether the first message the person wrote after ``turn`` reverses what was chosen there.
+
+    ``said``: ``(turn index, text)`` of the person's messages, in order (found by bisection).
+    """
+    position = bisect_right(said, turn, key=lambda pair: pair[0])
+    if position >= len(said):
+        return False
+    return _REVERSAL_RE.search(said[position][1].strip()[:_REVERSAL_CHARS]) is not None
 
 
 # An offer, a hypothetical or an instruction to the reader is not a choice the work made.
