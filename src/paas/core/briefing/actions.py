@@ -14,8 +14,8 @@ pass records is an ``ActionLog``:
   most, never an edit;
 * commands by their first line (a leading ``cd DIR &&`` and environment assignments ignored),
   with the last exit status and the number of runs;
-* test runs: a test command, or a command (or test tool) output holding a summary line (pytest, jest, cargo,
-  go test, unittest...), kept as that summary line verbatim;
+* test runs: a test command, or an output holding a summary line (pytest, jest, cargo, go test...), verbatim;
+* what edits of the agent's rules files (``agent_rules``) changed, as ``(turn, path, old, new)``;
 * commits: aider's ``commit`` calls and ``git commit`` commands whose output names the new sha;
 * failures (``is_error``, a non-zero exit status, or, when no status was recorded, an output
   reporting an error) and, per resolution key, the sequence numbers of later successes, which
@@ -24,9 +24,7 @@ pass records is an ``ActionLog``:
 
 A transcript with no tool calls at all (plain text, ChatGPT) is read through ``stated``: the
 edits, commands and commits its assistant reports in words become calls of the same shape.
-
-Names are matched case-insensitively; inputs are read through ``input_value`` so a string
-input (a patch) never breaks a reader of dict inputs.
+Names are matched case-insensitively; inputs are read through ``input_value`` (a string input never breaks it).
 """
 
 from __future__ import annotations
@@ -36,6 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from paas.core.briefing.agent_rules import is_rules_file
 from paas.core.briefing.changes import edit_delta, edit_texts, sole_named_file
 from paas.core.briefing.file_ops import FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.housekeeping import is_probe_failure
@@ -123,6 +122,7 @@ class ActionLog:
     failures: list[Failure] = field(default_factory=list)
     successes: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)  # key -> (seqs, turns)
     edit_turns: list[int] = field(default_factory=list)
+    rule_edits: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     def success_after(self, keys: tuple[str, ...], seq: int) -> int | None:
         """Turn of the first success under ``keys`` after call ``seq``, or None (a bisect per key)."""
@@ -260,6 +260,8 @@ def _edit(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool, nam
             texts = edit_texts(patch if patch is not None else call, text, path)
             if texts is not None:
                 added, removed = edit_delta(*texts, path=path)
+                if is_rules_file(path):
+                    log.rule_edits.append((turn, path, *texts))
         log.file_events.append(FileEvent(seq, turn, op, path, to, added, removed))
         _succeed(log, (f"edit:{path}",), seq, turn)
     if not failed:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from paas.core.briefing.actions import ActionLog, read_actions
+from paas.core.briefing.agent_rules import rules_file_constraints
 from paas.core.briefing.errors import collect_errors
 from paas.core.briefing.files import file_facts
 from paas.core.briefing.intents import (
@@ -60,7 +61,7 @@ def extract_facts(transcript: Transcript) -> Facts:
         later_inputs=tuple(later),
         request_context=context,
         goal=_goal(transcript, request),
-        constraints=tuple(constraints(transcript)),
+        constraints=tuple(_rules(transcript, log)),
         files=tuple(files),
         commands=tuple(_commands(log)),
         errors=tuple(collect_errors(transcript, log)),
@@ -81,6 +82,13 @@ def extract_facts(transcript: Transcript) -> Facts:
         turn_count=len(turns),
         last_assistant_turn=last_assistant,
     )
+
+
+def _rules(transcript: Transcript, log: ActionLog) -> list[Fact]:
+    """The user's rules: typed in the chat, and written into the agent's rules file (not twice)."""
+    typed = constraints(transcript)
+    known = {f.key for f in typed}
+    return typed + [f for f in rules_file_constraints(log.rule_edits) if f.key not in known]
 
 
 def _latest_request(turns: tuple[Turn, ...]) -> tuple[Fact | None, list[Fact]]:

@@ -47,6 +47,8 @@ RECENT_ASSISTANT_OPEN_ITEMS = 3  # open items of the assistant: what its last re
 _OPEN_ITEMS_PER_TURN = 6
 _HITS_LOOKED_PER_TURN = 300  # cue matches examined in one turn, kept or not
 _CONSTRAINTS_PER_TURN = 12
+_OBSERVATION_RE = re.compile(r"\bi (?:don[’']?t|do not|didn[’']?t|did not|can[’']?t|cannot) (?:see|know|think|"
+                             r"understand|get|have|remember|mind|care|find|notice)\b", re.IGNORECASE)
 
 _DECISION_RE = re.compile(
     r"\b(?:we[’']ll use|we will use|I[’']ll use|I will use|let[’']?s (?:go with|use|stick with|not)|decided|"
@@ -139,6 +141,9 @@ def constraints(transcript: Transcript) -> list[Fact]:
             if (len(sentence.split()) < 3 or sentence.rstrip(" )*_").endswith("?")
                     or _not_a_rule(turn.text, offset)):
                 continue
+            observed = len(_OBSERVATION_RE.findall(sentence))
+            if observed and len(rule_cues.ANY_RE.findall(sentence)) <= observed:
+                continue  # "i don't see this change": what the person saw, not a rule
             taken += 1
             if taken > _CONSTRAINTS_PER_TURN:
                 break  # a pasted document is not a list of rules

@@ -129,7 +129,8 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
     for fact in facts.constraints:
         band = 90.0 if fact.key in specific else 74.0 if fact.key in others else 58.0
         priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
-        items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({turn_ref(fact.turn)})", priority,
+        where = f"in {code(file_name(fact.detail))}, " if fact.source == "rules file" else ""
+        items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({where}{turn_ref(fact.turn)})", priority,
                           category="constraint", turn=fact.turn, order=fact.turn))
     for text in carried.constraints:
         items.append(Item("Constraints", f"{text} (carried over)", 74 + salience.past(text), order=-1))
@@ -357,6 +358,7 @@ def _open_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item
 
 
 ANCHORS_SHOWN = 10  # identifier lists are capped: an anchor index is a pointer, not a copy
+ANCHOR_BAND = 10.0  # below every other item: readers call the index noise, so only leftover room shows it
 
 
 def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
@@ -371,7 +373,8 @@ def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
         if fact.key in top:
             priority = 91 + 2 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
         else:
-            priority = 30 + 5 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
+            priority = (ANCHOR_BAND + 5 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn)
+                        + 2 * salience.past(fact.text))
         ranked.append((priority, fact))
     ranked.sort(key=lambda pair: -pair[0])
     return [Item("Anchor index", code(fact.text), priority, category="anchor", group="anchors", turn=fact.turn,

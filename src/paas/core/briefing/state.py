@@ -36,6 +36,7 @@ COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a cl
 COMMIT_MESSAGES = 5  # otherwise the newest five; older commits are listed by sha (``git log`` has the rest)
 MAX_PARTS = 8
 _PART_RE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•]|\(\w\))[ \t]+(\S.{3,})$", re.MULTILINE)
+_KEY_VALUE_RE = re.compile(r"[\w.-]+:\s")  # "- name: Run tests": a pasted YAML list item, not a part of the request
 
 def short_sha(fact: Fact) -> str:
     return fact.key[:7]
@@ -169,7 +170,8 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
 def _parts(facts: Facts, request: Fact) -> list[Item]:
     """The parts of a multi-part request, each with the files edited since that it names."""
     prose = summarise_pastes(request.text)  # list items inside pasted code are not parts of the request
-    parts = [m.group(1).strip() for m in _PART_RE.finditer(prose) if not looks_like_code(m.group(1))]
+    parts = [m.group(1).strip() for m in _PART_RE.finditer(prose)
+             if not looks_like_code(m.group(1)) and not _KEY_VALUE_RE.match(m.group(1))]
     parts = parts[:MAX_PARTS + 1]
     if len(parts) < 2:
         return []
@@ -222,8 +224,8 @@ def in_progress(facts: Facts) -> str:
         evidence.append(f"edited {names}")
     elif unnamed:  # the export logged the edits without their paths
         plural = "s" if len(unnamed) != 1 else ""
-        evidence.append(f"{len(unnamed)} edit{plural} applied (turns {unnamed[0]}–{unnamed[-1]}; the transcript "
-                        f"does not name the files)")
+        span = turn_ref(unnamed[0]) if unnamed[0] == unnamed[-1] else f"turns {unnamed[0]}–{unnamed[-1]}"
+        evidence.append(f"{len(unnamed)} edit{plural} applied ({span}; the transcript does not name the files)")
     if deleted:
         evidence.append("deleted " + ", ".join(code(_basename(f.text)) for f in deleted[:3]))
     if renamed:
