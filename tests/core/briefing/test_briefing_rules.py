@@ -170,3 +170,23 @@ def test_a_pasted_yaml_list_is_not_a_multi_part_request() -> None:
     transcript = session(("user", request), ("assistant", "Moved.", (ToolCall(
         "edit", {"path": ".github/workflows/main.yml", "old_string": "a", "new_string": "b"}, "ok"),)))
     assert "the request has" not in build_briefing(transcript, BriefingOptions(level="medium"), count).markdown
+
+
+def test_small_budgets_show_what_was_typed_after_the_request_by_its_paths_last_segments() -> None:
+    typed = "/drop oil:///home/me/games/car-game/scenes/car/\n/add scenes/car/Car.cs"
+    transcript = session(("user", "format CARPHYSICS.md with headings and keep every word of it as it is"),
+                         ("assistant", "Formatted.", (ToolCall("edit", {"path": "scenes/car/CARPHYSICS.md",
+                                                                        "old_string": "a", "new_string": "b"}, "ok"),)),
+                         ("user", typed), ("user", "/web https://github.com/openai/openai-node/blob/master/README.md"))
+    markdown = build_briefing(transcript, BriefingOptions(level="high"), count).markdown
+    assert "`/drop scenes/car`" in markdown and "`/add car/Car.cs`" in markdown
+    assert "`/web https://github.com/openai/openai-node/blob/master" in markdown  # a URL is kept as typed
+
+
+def test_a_file_the_user_did_not_add_to_the_chat_is_no_next_step() -> None:
+    edit = ToolCall("edit", {"path": "README.md", "old_string": "a", "new_string": "b"}, "ok")
+    transcript = session(("user", "tidy the README headings and the spacing between its sections"),
+                         ("assistant", "Done.", (edit,)),
+                         ("system", "Add scenes/car/Car3.cs to the chat? (Y)es/(N)o [Yes]: n"))
+    step = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown.split("## Next step", 1)[1]
+    assert "declined" not in step.split("\n## ", 1)[0]

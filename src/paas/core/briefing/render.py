@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.digest import balanced_spans, request_digest
+from paas.core.briefing.digest import balanced_spans
 from paas.core.briefing.errors import is_pre_existing, open_errors
 from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import file_name, tail
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, few_per_turn, top_keys, turn_ref
+from paas.core.briefing.render_ask import goal_items, quote_inline, request_items
 from paas.core.briefing.state import next_step, state_items
 from paas.core.briefing.text import clip, code
 
@@ -41,8 +42,8 @@ from paas.core.briefing.text import clip, code
 def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
     """Every item the briefing could show; ``compact`` (small budgets) shortens lines and lists."""
     out: list[Item] = []
-    out += _request_items(facts, compact)
-    out += _goal_items(facts, salience, compact)
+    out += request_items(facts, compact)
+    out += goal_items(facts, salience, compact)
     out += _constraint_items(facts, carried, salience, compact)
     out += state_items(facts, carried, salience, compact)
     out += _file_items(facts, salience, compact)
@@ -53,69 +54,6 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out.append(Item("Next step", next_step(facts, carried, compact), NEVER, category=None, never_cut=True))
     out += _anchor_items(facts, salience)
     return out
-
-
-def _request_items(facts: Facts, compact: bool) -> list[Item]:
-    request = facts.latest_request
-    if request is None:
-        return [Item("Latest request", "(no user request in the transcript)", NEVER, raw=True, never_cut=True)]
-    items = [Item("Latest request", quote(request_digest(request.text)), NEVER, category="request",
-                  turn=request.turn, raw=True, never_cut=True, order=1)]
-    typed = ", ".join(code(f.text) for f in facts.later_inputs[-4:])
-    context = facts.request_context
-    if compact:  # one short line: where the request is, what it answers, what was typed after it
-        after = f"; then typed {typed}" if typed else ""
-        items.append(Item("Latest request", f"({turn_ref(request.turn)}{after})", NEVER, raw=True, never_cut=True,
-                          order=1.5))
-        if context is not None:
-            items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                              f"\"{clip(context.text, 160)}\"", 98, raw=True, order=2))
-        return items
-    items.append(Item("Latest request", f"\n(the user's words, {turn_ref(request.turn)}; pastes summarised)", NEVER,
-                      raw=True, never_cut=True, order=1.5))
-    if context is not None:
-        items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                          f"\"{context.text}\"", 95, raw=True, order=2))
-    if facts.later_inputs:
-        typed = ", ".join(f"{code(f.text)} ({turn_ref(f.turn)})" for f in facts.later_inputs[-4:])
-        items.append(Item("Latest request", f"Typed afterwards: {typed}", NEVER, raw=True, never_cut=True, order=3))
-    return items
-
-
-def quote(text: str) -> str:
-    """``text`` verbatim in a fenced block (longer fence than any backtick run inside it)."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text.strip(chr(10))}\n{fence}"
-
-
-FIRST_ASK_PRIORITY = 95.0
-FIRST_ASK_WIDTH = {False: 420, True: 150}  # characters of the first ask the Goal quotes (compact: True)
-
-
-def _goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
-    """The project, the first request, and the later requests that changed the work."""
-    items = []
-    request_turn = facts.latest_request.turn if facts.latest_request else -1
-    shown = [f for f in facts.intents if f.turn != request_turn]
-    width = 150 if compact else 240
-    for rank, fact in enumerate(reversed(shown)):
-        if fact.status == "first":
-            label, priority = f"Asked first ({turn_ref(fact.turn)})", FIRST_ASK_PRIORITY
-        else:  # small budgets: the latest change of intent only competes with the report and the rules
-            label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
-            priority += 4 * salience.recency(fact.turn)
-        fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
-        limit = FIRST_ASK_WIDTH[compact] if fact.status == "first" else width  # the first ask lists requirements
-        items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, limit))}",
-                          priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
-    if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
-        items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", 87, category="goal"))
-    return items
-
-
-def quote_inline(text: str) -> str:
-    return "\"" + balanced_spans(" ".join(text.split())) + "\""
 
 
 def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compact: bool) -> list[Item]:

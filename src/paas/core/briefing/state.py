@@ -281,10 +281,12 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     asked = [f for f in facts.open_items if f.status == "asked"]
     if asked:
         return f"Get the user's answer to the assistant's question ({turn_ref(asked[-1].turn)}): \"{asked[-1].text}\""
-    declined = [f for f in facts.refusals if f.turn >= request.turn]
+    # a file the user chose not to add to the chat is context, not a step the work is waiting on
+    declined = [f for f in facts.refusals if f.turn >= request.turn and f.status != "add"]
     if declined:
         listed = "; ".join(code(f.text) for f in declined[-3:])
-        return (f"The user declined {listed} ({turn_ref(declined[-1].turn)}): ask before running them, or check the "
+        doing = "running" if declined[-1].status in ("command", "tool use") else "making"
+        return (f"The user declined {listed} ({turn_ref(declined[-1].turn)}): ask before {doing} them, or check the "
                 f"work another way.")
     plan = [f for f in facts.plan if f.status == "in_progress"] or [f for f in facts.plan if f.status == "pending"]
     if plan:
