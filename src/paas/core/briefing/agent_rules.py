@@ -18,7 +18,7 @@ from paas.core.briefing.paths import file_name, normal_path
 from paas.core.briefing.text import clip, normalise
 
 RULES_FILE_NAMES = frozenset({"claude.md", "agents.md", "gemini.md", ".cursorrules", ".windsurfrules", ".clinerules",
-                              "conventions.md", "copilot-instructions.md", ".goosehints", "rules.md"})
+                              "conventions.md", "copilot-instructions.md", ".goosehints"})
 _RULES_DIRS = (".cursor/rules/", ".clinerules/", ".windsurf/rules/", ".github/instructions/", ".roo/rules/")
 RULES_PER_FILE = 8
 _FRONT_MATTER_RE = re.compile(r"^(?:---+|[\w-]+:\s*\S*)$")  # "---", "alwaysApply: true", "globs:"
