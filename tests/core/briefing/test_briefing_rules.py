@@ -190,3 +190,7 @@ def test_a_file_the_user_did_not_add_to_the_chat_is_no_next_step() -> None:
                          ("system", "Add scenes/car/Car3.cs to the chat? (Y)es/(N)o [Yes]: n"))
     step = build_briefing(transcript, BriefingOptions(level="medium"), count).markdown.split("## Next step", 1)[1]
     assert "declined" not in step.split("\n## ", 1)[0]
+
+
+def test_a_sentence_cut_inside_a_quoted_example_is_no_rule() -> None:
+    assert rules_of('* "This is `lvl1`? great" should be replaced to "this-is-raw-lvl1-endraw-great"') == []

@@ -139,7 +139,7 @@ def constraints(transcript: Transcript) -> list[Fact]:
         taken = 0
         for offset, sentence in _prose_hits(rule_cues.ANY_RE, turn, needles=rule_cues.NEEDLES):
             if (len(sentence.split()) < 3 or sentence.rstrip(" )*_").endswith("?")
-                    or _not_a_rule(turn.text, offset)):
+                    or _not_a_rule(turn.text, offset) or sentence.count('"') % 2):  # odd quotes: a cut quote
                 continue
             observed = len(_OBSERVATION_RE.findall(sentence))
             if observed and len(rule_cues.ANY_RE.findall(sentence)) <= observed:

@@ -225,7 +225,7 @@ def in_progress(facts: Facts) -> str:
     elif unnamed:  # the export logged the edits without their paths
         plural = "s" if len(unnamed) != 1 else ""
         span = turn_ref(unnamed[0]) if unnamed[0] == unnamed[-1] else f"turns {unnamed[0]}–{unnamed[-1]}"
-        evidence.append(f"{len(unnamed)} edit{plural} applied ({span}; the transcript does not name the files)")
+        evidence.append(f"{len(unnamed)} edit{plural} applied ({span}; the export logs them without their paths)")
     if deleted:
         evidence.append("deleted " + ", ".join(code(_basename(f.text)) for f in deleted[:3]))
     if renamed:
