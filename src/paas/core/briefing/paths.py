@@ -135,6 +135,23 @@ def tail(raw: str, segments: int, escapes: bool = False) -> str:
     return text[cut + 1 :]
 
 
+def distinct_tails(paths: list[str], among: list[str] | None = None, most: int = 4) -> list[str]:
+    """Each path by its shortest tail (up to ``most`` segments) that no other path of ``among``
+    (default: ``paths``) shares.
+
+    ``+page.svelte`` twice in one list says nothing; ``login/+page.svelte`` and ``[id]/+page.svelte`` do.
+    """
+    others = paths if among is None else among
+    shown = []
+    for path in paths:
+        segments = 1
+        while segments < most and any(tail(other, segments).lower() == tail(path, segments).lower()
+                                      for other in others if normal_path(other) != normal_path(path)):
+            segments += 1
+        shown.append(tail(path, segments))
+    return shown
+
+
 def _separator_backslash(text: str, end: int, escapes: bool) -> int:
     """The last backslash before ``end`` that separates folders."""
     cut = text.rfind("\\", 0, end)

@@ -153,7 +153,14 @@ def constraints(transcript: Transcript) -> list[Fact]:
                               source="user", score=strong))
     # scored once per distinct sentence, after merging (a rule repeated in every prompt costs one scan)
     merged = [replace(f, score=f.score + specificity(f.text)) for f in merge_facts(found)]
-    return _latest_rule_per_subject(merged)
+    asked = [t.index for t in transcript.turns if t.role == "user" and len(t.text.split()) >= 4]
+    # "nothing else for now": a rule for the moment, over once the person asks for more
+    lasting = [f for f in merged if not (_FOR_NOW_RE.search(f.text) and asked and asked[-1] > f.turn)]
+    return _latest_rule_per_subject(lasting)
+
+
+_FOR_NOW_RE = re.compile(r"\b(?:for now|for the moment|for the time being|at this point|pour l[’']instant|"
+                         r"por ahora|por enquanto|per ora|vorerst|zatím|şimdilik)\b", re.IGNORECASE)
 
 
 def _not_a_rule(text: str, offset: int) -> bool:

@@ -26,6 +26,7 @@ from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
 from paas.core.briefing.errors import is_pre_existing, open_errors
 from paas.core.briefing.model import Fact, Facts
+from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.prose_errors import confirmation
 from paas.core.briefing.ranking import NEVER, Salience, turn_ref
@@ -220,7 +221,9 @@ def in_progress(facts: Facts) -> str:
     evidence: list[str] = []
     unnamed = [t for t in facts.edit_turns if t > after]
     if edited:
-        names = ", ".join(code(_basename(f.text)) for f in edited[:5]) + (", …" if len(edited) > 5 else "")
+        everything = [f.text for f in facts.edited_files][-200:]  # the session's names, bounded
+        names = ", ".join(code(name) for name in distinct_tails([f.text for f in edited[:5]], everything))
+        names += ", …" if len(edited) > 5 else ""
         evidence.append(f"edited {names}")
     elif unnamed:  # the export logged the edits without their paths
         plural = "s" if len(unnamed) != 1 else ""
