@@ -207,3 +207,13 @@ def test_files_of_the_same_name_are_told_apart_by_their_folders() -> None:
         "[id]/+page.svelte", "login/+page.svelte", "b.py"]
     assert distinct_tails(["src/x/+page.svelte"], among=["src/x/+page.svelte", "src/y/+page.svelte"]) == [
         "x/+page.svelte"]
+
+
+def test_what_the_next_step_says_was_declined_is_not_listed_twice() -> None:
+    edit = ToolCall("edit", {"path": "metrics.py", "old_string": "a", "new_string": "b"}, "ok")
+    transcript = session(("user", "rewrite the metrics script in python with the requests library"),
+                         ("assistant", "Rewritten.", (edit,)),
+                         ("system", "pip install requests\nRun shell command? (Y)es/(N)o [Yes]: n"))
+    markdown = build_briefing(transcript, BriefingOptions(level="high"), count).markdown
+    assert markdown.count("`pip install requests`") == 2  # the check line and the next step, no list besides
+    assert "declined by the user" not in markdown and "The user declined `pip install requests`" in markdown

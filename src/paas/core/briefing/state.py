@@ -72,8 +72,13 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
             text = f"interrupted ({turn_ref(fact.turn)}): {fact.text}"
         items.append(Item("Where it stands", text, 94 + salience.recency(fact.turn), category="interruption",
                           turn=fact.turn, order=3 + fact.turn / 1e6))
+    step = next_step(facts, carried, compact) if facts.refusals else ""
     for fact in facts.refusals:
-        items.append(Item("Where it stands", code(fact.text), 90 + 3 * salience.recency(fact.turn),
+        if code(fact.text) in step:
+            continue  # the next step names what was declined: once is enough
+        # a command declined before the current request is history; a declined new file may still be missing
+        before = request is not None and fact.turn < request.turn and fact.status in ("command", "tool use")
+        items.append(Item("Where it stands", code(fact.text), (78 if before else 90) + 3 * salience.recency(fact.turn),
                           category="refusal", group=f"declined by the user ({fact.status})", turn=fact.turn,
                           order=4 + fact.turn / 1e6, separator="; "))
     done_plan = [f for f in facts.plan if f.status == "completed"]
