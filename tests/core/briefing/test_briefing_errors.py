@@ -311,3 +311,31 @@ def test_without_the_claim_the_same_failure_is_the_next_thing_to_fix() -> None:
     markdown = build_briefing(transcript(*PRE_EXISTING_TURNS[:3]), BriefingOptions(level="medium"),
                               lambda text: len(text.split())).markdown
     assert "Fix the failure still standing at the end" in markdown.split("## Next step", 1)[1]
+
+
+def test_an_error_whose_fix_the_user_declined_is_left_unfixed_not_gone() -> None:
+    from paas.core.briefing.errors import error_label
+
+    log = """# aider chat started at 2026-11-20 10:00:00
+
+#### Rewrite the metrics script in Python please
+
+metrics_check.py
+```python
+print("metrics")
+```
+
+> Applied edit to metrics_check.py
+> Commit 8717274 feat: Rewrite metrics check script in Python
+>
+> # Fix any errors below, if possible.
+>
+> ## Running: /nix/store/x/bin/python3.12 -m flake8 --isolated metrics_check.py
+>
+> /nix/store/x/bin/python3.12: Error while finding module specification for 'flake8' (ModuleNotFoundError: No module named 'flake8')
+>
+> Attempt to fix lint errors? (Y)es/(N)o [Yes]: n
+"""
+    error = only(extract_facts(read_transcript(log, filename=".aider.chat.history.md")).errors)
+    assert error.status == "superseded" and error.detail.startswith("the user declined the fix")
+    assert error_label(error) == "left unfixed"

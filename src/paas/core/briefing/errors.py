@@ -40,7 +40,7 @@ from dataclasses import replace
 from paas.core.briefing.actions import READ_NAMES, SEARCH_NAMES, ActionLog, Failure, command_key
 from paas.core.briefing.evidence import Evidence, Run, build_evidence, normal_path
 from paas.core.briefing.housekeeping import is_housekeeping_notice, is_summary_turn, is_tool_chatter
-from paas.core.briefing.lifecycle import MOVED_ON, PRE_EXISTING, Occurrence, decide
+from paas.core.briefing.lifecycle import DECLINED_FIX, MOVED_ON, PRE_EXISTING, Occurrence, decide
 from paas.core.briefing.model import Fact
 from paas.core.briefing.outputs import error_line
 from paas.core.briefing.pasted_errors import NOT_AN_ERROR_RE, error_lines
@@ -123,6 +123,17 @@ def is_open(fact: Fact) -> bool:
 def is_pre_existing(fact: Fact) -> bool:
     """An unresolved error the assistant says predates this work (``lifecycle.PRE_EXISTING``)."""
     return fact.status == "unresolved" and fact.detail.startswith(PRE_EXISTING)
+
+
+def error_label(fact: Fact) -> str:
+    """How a briefing names an error's state: a fix the user declined leaves it standing, not gone."""
+    if fact.status == "superseded" and fact.detail.startswith(DECLINED_FIX):
+        return "left unfixed"
+    return _LABELS.get(fact.status, fact.status.replace("_", " ") or "resolved")
+
+
+_LABELS = {"resolved": "resolved", "worked_around": "worked around", "superseded": "superseded",
+           "attempted": "fix attempted, not checked"}
 
 
 def open_errors(errors: tuple[Fact, ...] | list[Fact]) -> tuple[Fact, ...]:

@@ -19,7 +19,8 @@ Statuses, first match wins:
 * ``superseded``: the work it belonged to went away: ``/undo``, a revert (``git revert``,
   ``git reset --hard``, ``git checkout --``, ``git restore``, ``git stash``) or the user
   abandoning it ("never mind", "I undid your changes") within the next two exchanges; the file
-  it concerns dropped from the chat or deleted; a fix the user declined.
+  it concerns dropped from the chat or deleted; a fix the user declined (``DECLINED_FIX``: shown as
+  "left unfixed", since the failure itself still stands by the user's choice).
 * ``worked_around``: the same arguments succeeded under another program (``python`` ->
   ``python3``), or the assistant's reaction (or the user's next message) says "instead",
   "workaround", "skip" and a different step then succeeded.
@@ -58,6 +59,7 @@ from paas.core.briefing.evidence import (
 )
 from paas.core.briefing.text import clip, code
 
+DECLINED_FIX = "the user declined the fix"  # a superseded error's detail: it still stands, by the user's choice
 PRE_EXISTING = "pre-existing, not from this work"  # in an unresolved error's detail: the assistant says so
 MOVED_ON = "the user moved on"  # in an attempted error's detail: the next message was about something else
 
@@ -160,7 +162,7 @@ def _supersession(occ: Occurrence, evidence: Evidence) -> tuple[int, str] | None
                 break
     declined = first_after(evidence.declines, occ.pos - 1)
     if declined is not None and declined[1] == occ.turn:
-        found.append((declined[0], f"superseded: the user declined the fix at turn {declined[1]}"))
+        found.append((declined[0], f"{DECLINED_FIX} at turn {declined[1]}"))
     return min(found) if found else None
 
 

@@ -28,7 +28,7 @@ import re
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans
-from paas.core.briefing.errors import is_pre_existing, open_errors
+from paas.core.briefing.errors import error_label, is_pre_existing, open_errors
 from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import file_name, tail
@@ -209,8 +209,6 @@ def _named(fact: Fact) -> float:
     return NAMED_ERROR_BOOST if fact.subject or _NAMED_ERROR_RE.search(fact.text) else 0.0
 
 
-_ERROR_LABELS = {"resolved": "resolved", "worked_around": "worked around", "superseded": "superseded",
-                 "attempted": "fix attempted, not checked"}
 
 
 def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
@@ -234,7 +232,7 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             items.append(Item("Errors", f"{label}: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
                               never_cut=True, order=fact.turn))
             continue
-        label = _ERROR_LABELS.get(fact.status, fact.status.replace("_", " ") or "resolved")
+        label = error_label(fact)
         if fact.key in shown_open:  # an unchecked fix still counts as open
             priority = 88 + 4 * salience.recency(fact.turn)
         elif fact.status == "unresolved":  # beyond the cap of open errors
