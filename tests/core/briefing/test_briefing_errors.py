@@ -332,7 +332,7 @@ print("metrics")
 >
 > ## Running: /nix/store/x/bin/python3.12 -m flake8 --isolated metrics_check.py
 >
-> /nix/store/x/bin/python3.12: Error while finding module specification for 'flake8' (ModuleNotFoundError: No module named 'flake8')
+> /nix/store/x/bin/python3.12: Error while finding module specification for 'flake8' (ModuleNotFoundError)
 >
 > Attempt to fix lint errors? (Y)es/(N)o [Yes]: n
 """
