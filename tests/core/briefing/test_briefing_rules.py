@@ -217,3 +217,12 @@ def test_what_the_next_step_says_was_declined_is_not_listed_twice() -> None:
     markdown = build_briefing(transcript, BriefingOptions(level="high"), count).markdown
     assert markdown.count("`pip install requests`") == 2  # the check line and the next step, no list besides
     assert "declined by the user" not in markdown and "The user declined `pip install requests`" in markdown
+
+
+def test_small_budgets_count_the_new_files_once_instead_of_noting_each() -> None:
+    writes = tuple(ToolCall("write_to_file", {"path": f"src/pages/p{i}.astro", "content": "x"}, "ok")
+                   for i in range(5))
+    transcript = session(("user", "create five city pages for the site with the shared layout"),
+                         ("assistant", "Created.", writes))
+    markdown = build_briefing(transcript, BriefingOptions(level="high"), count).markdown
+    assert "changed, 5 of them new" in markdown and "(new)" not in markdown

@@ -334,3 +334,24 @@ def test_a_repeated_reply_outside_architect_mode_is_still_the_user() -> None:
         "> Main model: sonnet with diff edit format  \n\n#### hi  \n\nHello.\n\n> Tokens: 1k sent  \n\n#### Hello.  \n"
     )
     assert [turn.text for turn in read_aider(text).user_turns] == ["hi", "Hello."]
+
+
+def test_a_confirmed_new_file_is_created_by_its_edit() -> None:
+    log = """# aider chat started at 2026-11-20 10:00:00
+
+#### Rewrite the script in Python
+
+metrics_check.py
+```python
+print("metrics")
+```
+
+> metrics_check.py
+> Create new file? (Y)es/(N)o [Yes]: y
+> Applied edit to metrics_check.py
+> Applied edit to README.md
+"""
+    calls = [c for turn in read_transcript(log, filename=".aider.chat.history.md").turns for c in turn.tool_calls]
+    edits = {c.input["path"]: c.output for c in calls if c.name == "edit"}
+    assert edits["metrics_check.py"] == "Create new file? (Y)es/(N)o [Yes]: y"
+    assert not edits["README.md"]  # an edit of a file that existed says nothing of the kind

@@ -182,6 +182,8 @@ def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
             continue
         cut = len(fact.text) - len(file_name(fact.text))
         note = _STATUS_NOTES.get(fact.status, "")
+        if named is not None and fact.status == "created":
+            note = ""  # small budgets: counted once in the label, not noted per file
         directory = fact.text[:cut].replace("\\", "/")
         spelled.setdefault(directory, fact.text[:cut])
         by_directory.setdefault(directory, []).append(code(fact.text[cut:]) + (f" ({note})" if note else ""))
@@ -195,7 +197,9 @@ def _edited_by_directory(edited: list[Fact], named: int | None = None) -> Item:
         parts.append(f"and {len(more)} more (in {where}{', …' if len(folders) > 3 else ''})")
     first, last = min(f.first_turn for f in everything), max(f.turn for f in everything)
     cite = turn_ref(first) if first == last else f"turns {first}–{last}"
-    return Item("Files", f"changed ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
+    created = sum(1 for f in everything if f.status == "created") if named is not None else 0
+    label = f"changed, {created} of them new" if created else "changed"
+    return Item("Files", f"{label} ({cite}): " + "; ".join(parts), NEVER, category="file", order=1, never_cut=True,
                 weight=len(everything))
 
 

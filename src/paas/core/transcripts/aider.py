@@ -99,6 +99,7 @@ class _AiderReader:
         self.notice_lines: list[str] = []
         self.pending_subjects: list[str] = []  # messages a following question may refer to
         self.added_paths: set[str] = set()
+        self.created_paths: set[str] = set()  # confirmed "Create new file?" answers, until their edit
         self.stderr_call: CallDraft | None = None  # a failed commit collecting a multi-line stderr
         self.reply_lines: list[str] = []  # non-blank reply lines of the exchange, as written
         self.reply_end = 0  # len(reply_lines) where the last reply text ended
@@ -298,6 +299,9 @@ class _AiderReader:
             if path in self.added_paths:
                 return
             self.added_paths.add(path)
+        if call.name == "edit" and isinstance(call.input, dict) and call.input.get("path") in self.created_paths:
+            self.created_paths.discard(str(call.input["path"]))
+            call.output = "Create new file? (Y)es/(N)o [Yes]: y"  # the answer aider logged for this edit
         self._agent_turn(number).add_call(call)
 
     def _last_failed_commit(self) -> CallDraft | None:
@@ -329,6 +333,8 @@ class _AiderReader:
             for subject in subjects:
                 self._add_call(number, CallDraft(name, {key: subject}))
         elif confirmed and question.startswith(("Run shell command", "Create new file")):
+            if question.startswith("Create new file") and self.pending_subjects:
+                self.created_paths.add(self.pending_subjects[-1].strip())  # its `Applied edit` creates it
             del self.pending_subjects[-1:]  # the `Running ...` / `Applied edit ...` line carries it
         else:
             self.pending_subjects.append(f"{question} {answer}".strip())
