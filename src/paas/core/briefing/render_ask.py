@@ -49,17 +49,20 @@ def request_items(facts: Facts, compact: bool) -> list[Item]:
 
 def _typed_briefly(inputs: tuple[Fact, ...]) -> str:
     """What was typed after the request, for small budgets: each line, a harness command's path by
-    its last segments (``/add scenes/car/Car.cs`` -> ``/add car/Car.cs``; a URL kept); the latest four."""
+    its last segments (``/add scenes/car/Car.cs`` -> ``/add `car/Car.cs```: the span stays verbatim; a
+    URL kept); the latest four."""
     lines: list[str] = []
     for fact in inputs:
         for line in (part.strip() for part in fact.text.splitlines()):
             command, _, argument = line.partition(" ")
             if command.startswith("/") and argument and ("://" not in argument or argument.startswith("oil:")):
-                line = f"{command} {tail(argument.strip().rstrip('/'), 2)}"
-            if line and line not in lines:
-                lines.append(clip(line, 48))
+                shown = f"{command} {code(tail(argument.strip().rstrip('/'), 2))}"
+            else:
+                shown = code(clip(line, 48)) if line else ""
+            if shown and shown not in lines:
+                lines.append(shown)
     more = len(lines) - 4
-    return ", ".join(code(line) for line in lines[-4:]) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(lines[-4:]) + (f" and {more} more" if more > 0 else "")
 
 
 def quote(text: str) -> str:
