@@ -327,6 +327,7 @@ def targets(summary: dict[str, Any], speed_rows: list[dict[str, Any]]) -> list[d
     if high:
         check("corpus high macro recall", high["macro"], 0.75)
         check("corpus high within budget", 1.0 if high["within_budget"] else 0.0, 1.0)
+        check("corpus high faithfulness", high["faithfulness"], 1.0)  # every level quotes only its sources
     for level in ("low", "medium"):
         needle = summary.get("needle", {}).get("briefing", {}).get(level)
         if needle:
