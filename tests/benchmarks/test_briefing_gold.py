@@ -322,3 +322,13 @@ def test_aider_an_answer_to_aiders_own_question_is_not_the_latest_request() -> N
                "> Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: a\n\n"
                "#### Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: all\n\nDone.\n")
     assert texts(extract_gold(history, "aider"), "latest_request") == ["rename the blog slugs to ids"]
+
+
+def test_faithfulness_is_a_target_at_high_too() -> None:
+    from benchmarks.briefing.runner import targets
+
+    summary = {"corpus": {"briefing": {"high": {"macro": 0.8, "within_budget": True, "faithfulness": 0.98}}}}
+    checks = {c["target"]: c["passed"] for c in targets(summary, [])}
+    assert checks["corpus high faithfulness"] is False
+    summary["corpus"]["briefing"]["high"]["faithfulness"] = 1.0
+    assert {c["target"]: c["passed"] for c in targets(summary, [])}["corpus high faithfulness"] is True
