@@ -26,9 +26,9 @@ def request_items(facts: Facts, compact: bool) -> list[Item]:
         return [Item("Latest request", "(no user request in the transcript)", NEVER, raw=True, never_cut=True)]
     items = [Item("Latest request", quote(request_digest(request.text)), NEVER, category="request",
                   turn=request.turn, raw=True, never_cut=True, order=1)]
-    typed = _typed_briefly(facts.later_inputs)
     context = facts.request_context
     if compact:  # one short line: where the request is, what it answers, what was typed after it
+        typed = _typed_briefly(facts.later_inputs)
         after = f"; then typed {typed}" if typed else ""
         items.append(Item("Latest request", f"({turn_ref(request.turn)}{after})", NEVER, raw=True, never_cut=True,
                           order=1.5))
