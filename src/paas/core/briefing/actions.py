@@ -36,7 +36,7 @@ from typing import Any
 
 from paas.core.briefing.agent_rules import is_rules_file
 from paas.core.briefing.changes import edit_delta, edit_texts, sole_named_file
-from paas.core.briefing.file_ops import FILE_COMMAND_RE, patch_ops, shell_file_ops
+from paas.core.briefing.file_ops import CD_PREFIX, FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.housekeeping import is_probe_failure
 from paas.core.briefing.model import Fact
 from paas.core.briefing.outputs import TEST_SUMMARY_RE, error_line, reports_error
@@ -66,7 +66,7 @@ _NOTICE_RE = re.compile(
     r"|(?P<missing>\S+?): file not found error|Repo-map can't include (?P<unmapped>\S+?))\.?[ \t]*$",
     re.MULTILINE,
 )
-_CD_PREFIX_RE = re.compile(r"^(?:cd\s+\S+\s*(?:&&|;)\s*|[A-Z_][A-Z0-9_]*=\S*\s+|sudo\s+|npx\s+|env\s+)+")
+_CD_PREFIX_RE = re.compile(rf"^(?:{CD_PREFIX}|[A-Z_][A-Z0-9_]*=\S*\s+|sudo\s+|npx\s+|env\s+)+")
 _TEST_CMD_RE = re.compile(
     r"\b(?:pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|pnpm|yarn|bun)(?: run)? test|"
     r"deno test|unittest|rspec|phpunit|dotnet test|mvn\w* test|gradlew? test|make (?:test|check)|ctest|tox|nox|"

@@ -21,6 +21,7 @@ RULES_FILE_NAMES = frozenset({"claude.md", "agents.md", "gemini.md", ".cursorrul
                               "conventions.md", "copilot-instructions.md", ".goosehints"})
 _RULES_DIRS = (".cursor/rules/", ".clinerules/", ".windsurf/rules/", ".github/instructions/", ".roo/rules/")
 RULES_PER_FILE = 8
+RULES_FILE = "rules file"  # the ``source`` of a constraint read from such a file (its ``detail``: the path)
 _FRONT_MATTER_RE = re.compile(r"^(?:---+|[\w-]+:\s*\S*)$")  # "---", "alwaysApply: true", "globs:"
 _LEAD_RE = re.compile(r"^(?://+|#+|[-*+]|\d{1,2}[.)])\s*")
 RULE_LINE_CHARS = 200
@@ -57,7 +58,7 @@ def rules_file_constraints(edits: list[tuple[int, str, str, str]]) -> list[Fact]
             key = normalise(text)
             shown = clip(text, RULE_LINE_CHARS)
             latest.pop(key, None)
-            latest[key] = Fact("constraint", shown, turn, key=key, first_turn=turn, source="rules file", detail=path,
+            latest[key] = Fact("constraint", shown, turn, key=key, first_turn=turn, source=RULES_FILE, detail=path,
                                score=1.0 + specificity(shown))
             per_file.setdefault(path, []).append(key)
     kept: set[str] = set()

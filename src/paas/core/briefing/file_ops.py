@@ -27,6 +27,15 @@ _INSTALL_RE = re.compile(  # a package install: it writes the lockfile again
     r"cargo (?:build|update|generate-lockfile|add|run|test)\b|bundle install\b|composer (?:install|update|require)\b|"
     r"go mod tidy\b"
 )
+CD_PREFIX = r"cd\s+(?:\"[^\"]*\"|'[^']*'|\S+)\s*(?:&&|;)\s*"  # "cd DIR && " opening an agent's command
+_CD_PREFIX_RE = re.compile("^" + CD_PREFIX)
+
+
+def shown_command(command: str) -> str:
+    """A command as a briefing shows it: without the ``cd /long/path &&`` that opens most agent calls."""
+    return _CD_PREFIX_RE.sub("", command.strip(), count=1) or command
+
+
 _COMMAND_SPLIT_RE = re.compile(r"&&|\|\||;|\||\n")
 
 

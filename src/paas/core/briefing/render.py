@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from paas.core.briefing.agent_rules import RULES_FILE
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans
 from paas.core.briefing.errors import error_label, is_pre_existing, open_errors
@@ -45,13 +46,14 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out += request_items(facts, compact)
     out += goal_items(facts, salience, compact)
     out += _constraint_items(facts, carried, salience, compact)
-    out += state_items(facts, carried, salience, compact)
+    step = next_step(facts, carried, compact)
+    out += state_items(facts, carried, salience, compact, step)
     out += _file_items(facts, salience, compact)
     out += _error_items(facts, salience, compact)
     out += _decision_items(facts, salience, compact)
     out += _open_items(facts, carried, salience)
     out += _message_items(facts, salience, compact)
-    out.append(Item("Next step", next_step(facts, carried, compact), NEVER, category=None, never_cut=True))
+    out.append(Item("Next step", step, NEVER, category=None, never_cut=True))
     out += _anchor_items(facts, salience)
     return out
 
@@ -67,7 +69,7 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
     for fact in facts.constraints:
         band = 90.0 if fact.key in specific else 74.0 if fact.key in others else 58.0
         priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
-        where = f"in {code(file_name(fact.detail))}, " if fact.source == "rules file" else ""
+        where = f"in {code(file_name(fact.detail))}, " if fact.source == RULES_FILE else ""
         items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({where}{turn_ref(fact.turn)})", priority,
                           category="constraint", turn=fact.turn, order=fact.turn))
     for text in carried.constraints:

@@ -25,6 +25,7 @@ from dataclasses import replace
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
 from paas.core.briefing.errors import is_pre_existing, open_errors
+from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
@@ -43,7 +44,8 @@ def short_sha(fact: Fact) -> str:
     return fact.key[:7]
 
 
-def state_items(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
+def state_items(facts: Facts, carried: Carried, salience: Salience, compact: bool = False,
+                step: str = "") -> list[Item]:
     """The "Where it stands" section: progress since the request, result, interruptions, history."""
     items: list[Item] = []
     request = facts.latest_request
@@ -72,8 +74,7 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
             text = f"interrupted ({turn_ref(fact.turn)}): {fact.text}"
         items.append(Item("Where it stands", text, 94 + salience.recency(fact.turn), category="interruption",
                           turn=fact.turn, order=3 + fact.turn / 1e6))
-    step = next_step(facts, carried, compact) if facts.refusals else ""
-    for fact in facts.refusals:
+    for fact in facts.refusals:  # ``step``: the next step's text, when the caller has it
         if code(fact.text) in step:
             continue  # the next step names what was declined: once is enough
         # a command declined before the current request is history; a declined new file may still be missing
@@ -143,14 +144,6 @@ def verification(facts: Facts) -> str:
                 f"({turn_ref(failed[-1].turn)})")
     last = after[-1]
     return f"checked after the last edit: {code(clip(shown_command(last.text), 60))} ran ({turn_ref(last.turn)})"
-
-
-_CD_PREFIX_RE = re.compile(r"^cd\s+(?:\"[^\"]*\"|'[^']*'|\S+)\s*(?:&&|;)\s*")
-
-
-def shown_command(command: str) -> str:
-    """A command as a briefing shows it: without the ``cd /long/path &&`` that opens most agent calls."""
-    return _CD_PREFIX_RE.sub("", command.strip(), count=1) or command
 
 
 def _command_items(facts: Facts, salience: Salience) -> list[Item]:
