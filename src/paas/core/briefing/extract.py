@@ -17,6 +17,7 @@ import re
 
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.agent_rules import rules_file_constraints
+from paas.core.briefing.closing import closing_words
 from paas.core.briefing.errors import collect_errors
 from paas.core.briefing.files import file_facts
 from paas.core.briefing.intents import (
@@ -79,6 +80,7 @@ def extract_facts(transcript: Transcript) -> Facts:
         interruptions=tuple(interruptions(transcript)),
         edit_turns=tuple(log.edit_turns),
         last_report=last_report(transcript, request.turn if request is not None else -1),
+        closing=closing_words(transcript),
         turn_count=len(turns),
         last_assistant_turn=last_assistant,
     )

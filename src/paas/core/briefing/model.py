@@ -118,6 +118,7 @@ class Facts:
     refusals: tuple[Fact, ...] = ()  # commands, files, tool uses the person declined
     interruptions: tuple[Fact, ...] = ()  # interrupted replies, cancelled runs, /undo (status "undone": a commit)
     last_report: Fact | None = None  # what the assistant last said after the latest request, digested
+    closing: Fact | None = None  # a step the final reply announced ("I'll ...") or proposed ("Let's try ...")
     edit_turns: tuple[int, ...] = ()  # turns with an applied edit, named or not (some exports omit the path)
     turn_count: int = 0
     last_assistant_turn: int = -1  # index of the last assistant turn with text or calls, -1 when none
@@ -143,6 +144,7 @@ class Facts:
             "refusal": self.refusals,
             "interruption": self.interruptions,
             "report": tuple(f for f in (self.last_report,) if f is not None),
+            "closing": tuple(f for f in (self.closing,) if f is not None),
         }
 
     @property

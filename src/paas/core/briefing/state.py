@@ -23,8 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from paas.core.briefing.budget import Item
-from paas.core.briefing.digest import balanced_spans, summarise_pastes
-from paas.core.briefing.errors import is_pre_existing, open_errors
+from paas.core.briefing.digest import summarise_pastes
 from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import distinct_tails
@@ -119,7 +118,7 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
     return items
 
 
-_PROBE_RE = re.compile(r"^(?:ls|cat|tail|head|less|grep|rg|find|echo|pwd|wc|which|type|cd|tree|stat|file|du|df|"
+PROBE_RE = re.compile(r"^(?:ls|cat|tail|head|less|grep|rg|find|echo|pwd|wc|which|type|cd|tree|stat|file|du|df|"
                        r"sed -n|awk|git (?:status|diff|log|show|branch|add|commit|push|pull|checkout|stash|init)|open|"
                        r"code|clear|mkdir|cp|mv|rm|chmod|touch|ln)\b")
 
@@ -130,7 +129,7 @@ def verification(facts: Facts) -> str:
     last_edit = max([f.turn for f in facts.edited_files] + list(facts.edit_turns), default=-1)
     if last_edit < 0:
         return ""
-    after = [f for f in facts.commands if f.turn > last_edit and not _PROBE_RE.match(f.key)]
+    after = [f for f in facts.commands if f.turn > last_edit and not PROBE_RE.match(f.key)]
     refused = [f for f in facts.refusals if f.turn >= last_edit and f.status == "command"]
     confirmed = next((f for f in facts.messages if f.turn > last_edit and confirmation(f.text) == "strong"), None)
     if confirmed is not None and not [f for f in after if f.status == "failed"]:
@@ -252,76 +251,3 @@ def in_progress(facts: Facts) -> str:
         return (f"since the latest request ({turn_ref(after)}): answered in words "
                 f"({turn_ref(facts.last_assistant_turn)}), no edits or commands since")
     return f"since the latest request ({turn_ref(after)}): {'; '.join(evidence)}"
-
-
-def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
-    request = facts.latest_request
-    if request is None:
-        return "Ask the user what to work on."
-    width = 120 if compact else 200
-    head = balanced_spans(clip(" ".join(summarise_pastes(request.text).replace("```", " ").split()), width))
-    if facts.last_assistant_turn <= request.turn:
-        return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
-    stops = [f for f in facts.interruptions if f.turn >= request.turn and f.status in ("interrupted", "cancelled",
-                                                                                         "undone")]
-    if stops and stops[-1].turn >= facts.last_assistant_turn:
-        last = stops[-1]
-        what = "undid" if last.status == "undone" else "interrupted"
-        return (f"The user {what} the last step ({turn_ref(last.turn)}); ask whether to resume or change course on "
-                f"the latest request: \"{head}\"")
-    last_edit = max((f.turn for f in facts.edited_files), default=-1)
-    standing = [f for f in open_errors(facts.errors) if f.status == "unresolved" and not is_pre_existing(f)
-                and f.turn >= max(last_edit, request.turn)]
-    if standing:
-        error = max(standing, key=lambda f: f.turn)
-        what = f"{error.subject}: " if error.subject else ""
-        if compact:
-            what = f"{balanced_spans(clip(error.subject, 50))}: " if error.subject else ""
-        return (f"Fix the failure still standing at the end ({turn_ref(error.turn)}): {what}"
-                f"\"{clip(error.text, 90 if compact else 140)}\", then re-run it.")
-    asked = [f for f in facts.open_items if f.status == "asked"]
-    if asked:
-        return f"Get the user's answer to the assistant's question ({turn_ref(asked[-1].turn)}): \"{asked[-1].text}\""
-    # a file the user chose not to add to the chat is context, not a step the work is waiting on
-    declined = [f for f in facts.refusals if f.turn >= request.turn and f.status != "add"]
-    if declined:
-        listed = "; ".join(code(f.text) for f in declined[-3:])
-        doing = "running" if declined[-1].status in ("command", "tool use") else "making"
-        return (f"The user declined {listed} ({turn_ref(declined[-1].turn)}): ask before {doing} them, or check the "
-                f"work another way.")
-    plan = [f for f in facts.plan if f.status == "in_progress"] or [f for f in facts.plan if f.status == "pending"]
-    if plan:
-        status = plan[0].status.replace("_", " ")
-        return f"Continue the agent's plan ({turn_ref(plan[0].turn)}, {status}): \"{plan[0].text}\""
-    suggested = suggested_commands(facts)
-    if suggested:
-        listed = "; ".join(code(c) for c in suggested[:3])
-        return f"Check the result: run {listed} (suggested by the assistant, {turn_ref(facts.last_assistant_turn)})."
-    upcoming = [f for f in facts.open_items if f.status == "next" and f.source == "assistant" and f.turn > request.turn]
-    if upcoming:
-        return f"Continue where the assistant left off ({turn_ref(upcoming[-1].turn)}): \"{upcoming[-1].text}\""
-    if carried.still_open:
-        return f"Pick up the open item carried over: {carried.still_open[0]}"
-    said = f" (the assistant's last report, {turn_ref(facts.last_report.turn)}, is above)" if facts.last_report else ""
-    prior = [f for f in open_errors(facts.errors) if is_pre_existing(f)]
-    failing = clip(prior[-1].subject.strip("`"), 40) if prior else ""
-    optional = f"; the pre-existing failure of {code(failing)} is optional" if failing else ""
-    changed = any(f.turn >= request.turn for f in facts.edited_files)
-    if changed and verification(facts).startswith("not verified"):
-        ask = f"Try the result of the latest request ({turn_ref(request.turn)}): nothing was run after the last edit"
-    elif changed:
-        ask = f"Have the user review the result of the latest request ({turn_ref(request.turn)})"
-    else:
-        ask = f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is answered"
-    if compact:  # the report may not fit a small budget: no pointer to it
-        return f"{ask}{optional}."
-    return f"{ask}{said}{optional}: \"{balanced_spans(clip(head, 100))}\""
-
-
-def suggested_commands(facts: Facts) -> list[str]:
-    """Commands the assistant's last report asks to run that were not run successfully since."""
-    report = facts.last_report
-    if report is None or not report.detail:
-        return []
-    ran_ok = {f.key for f in facts.commands if f.status == "ok" and f.turn >= report.turn}
-    return [command for command in report.detail.split("\n") if command and command not in ran_ok]

@@ -1,0 +1,86 @@
+"""The next step from the assistant's closing words: an announced step never taken, a proposal,
+a command the session ended during."""
+
+from __future__ import annotations
+
+from paas.core.briefing import extract_facts
+from paas.core.briefing.closing import closing_words
+from paas.core.briefing.next_step import next_step
+from paas.core.briefing.previous import Carried
+from paas.core.transcripts.model import ToolCall, Transcript, Turn
+
+
+def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
+    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
+    return Transcript("plain", built, metadata={})
+
+
+def step_of(transcript: Transcript, compact: bool = False) -> str:
+    return next_step(extract_facts(transcript), Carried(), compact=compact)
+
+
+REQUEST = ("user", "update that task spec: the title should be generated in the conventional commits format")
+
+
+def test_a_step_announced_and_never_taken_is_the_next_step() -> None:
+    reply = "Understood. I'll update the task specification with these requirements."
+    transcript = session(REQUEST, ("assistant", reply))
+    closing = closing_words(transcript)
+    assert closing is not None and closing.status == "announced"
+    step = step_of(transcript)
+    assert "stopped there (turn 1)" in step
+    assert "\"I'll update the task specification with these requirements.\"" in step
+    assert "conventional commits format" in step  # the request it was for
+
+
+def test_an_announcement_followed_by_its_edit_is_not_pending() -> None:
+    edit = ToolCall("Edit", {"file_path": "spec.md", "old_string": "a", "new_string": "b"}, output="updated",
+                    call_id="t1")
+    transcript = session(REQUEST, ("assistant", "I'll update the task specification now.", (edit,)))
+    assert "stopped there" not in step_of(transcript)
+
+
+def test_a_proposal_in_the_closing_sentences_is_the_next_step() -> None:
+    transcript = session(
+        ("user", "the viewer still fails with t.forEach is not a function, I'm using 1.4.36"),
+        ("assistant", "The features format changed between versions.\n\n```python\nviewer_url = 'x@1.3.0'\n```\n\n"
+                      "Let's try version 1.3.0 instead of 1.4.36 to see if this resolves the `forEach` error."),
+    )
+    step = step_of(transcript)
+    assert step.startswith("Take up what the assistant proposed last (turn 1)")
+    assert "Let's try version 1.3.0 instead of 1.4.36" in step
+
+
+def test_optional_offers_hand_backs_and_change_lists_are_not_proposals() -> None:
+    for reply in (
+        "The page is done. If you want, you can also add a dark theme toggle.",
+        "The page is done. Let me know when you're ready to proceed.",
+        "These changes will:\n1. Add the companyName to the form data\n2. Remove the unused import",
+        "The page is done. Should I run the tests now?",
+    ):
+        assert closing_words(session(REQUEST, ("assistant", reply))) is None, reply
+
+
+def test_a_user_message_after_the_reply_means_nothing_is_left_hanging() -> None:
+    transcript = session(REQUEST, ("assistant", "I'll update the specification."), ("user", "thanks, that's all"))
+    assert closing_words(transcript) is None
+
+
+def test_a_command_without_a_result_means_the_session_ended_during_it() -> None:
+    build = ToolCall("Bash", {"command": "pio run"}, output="Output too large. Full output saved to: /tmp/r/b1.txt",
+                     exit_status=0, call_id="t1")
+    saved = "/Users/me/.claude/projects/-Users-me-board/71bb0519/tool-results/b1.txt"
+    look = ToolCall("Bash", {"command": f"tail -50 {saved}"}, call_id="t2")
+    transcript = session(("user", "write the QR scanner and flash the board"), ("assistant", "", (build,)),
+                         ("assistant", "", (look,)))
+    closing = closing_words(transcript)
+    assert closing is not None and closing.status == "cut"
+    step = step_of(transcript)
+    assert step.startswith("The session stopped before `tail -50` `tool-results/b1.txt` returned (turn 2")
+    assert "reading the output of `pio run` (turn 1)" in step
+
+
+def test_a_harness_that_logs_no_results_is_not_cut_off() -> None:
+    shell = ToolCall("shell", {"command": "python run.py"})  # aider: no call id, no output logged
+    transcript = session(REQUEST, ("assistant", "Now run the app:", (shell,)))
+    assert closing_words(transcript) is None or closing_words(transcript).status != "cut"  # type: ignore[union-attr]
