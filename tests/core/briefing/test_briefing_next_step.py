@@ -1,12 +1,14 @@
-"""The next step from the assistant's closing words: an announced step never taken, a proposal,
-a command the session ended during."""
+"""The next step from the assistant's closing words (an announced step never taken, a proposal,
+a command the session ended during), and pasted terminal output that is nobody's words."""
 
 from __future__ import annotations
 
 from paas.core.briefing import extract_facts
 from paas.core.briefing.closing import closing_words
+from paas.core.briefing.digest import summarise_pastes
 from paas.core.briefing.next_step import next_step
 from paas.core.briefing.previous import Carried
+from paas.core.briefing.terminal import TerminalPastes, prompt_command
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 
 
@@ -84,3 +86,34 @@ def test_a_harness_that_logs_no_results_is_not_cut_off() -> None:
     shell = ToolCall("shell", {"command": "python run.py"})  # aider: no call id, no output logged
     transcript = session(REQUEST, ("assistant", "Now run the app:", (shell,)))
     assert closing_words(transcript) is None or closing_words(transcript).status != "cut"  # type: ignore[union-attr]
+
+
+PASTED_RUN = (
+    "(venv) me@laptop process-xbrl % python3 main.py\n"
+    " * Serving Flask app 'app'\n"
+    "WARNING: This is a development server. Do not use it in a production deployment. "
+    "Use a production WSGI server instead.\n"
+    " * Running on http://127.0.0.1:8080\n"
+    "\n"
+    "so my app is a flask app and you must never change the port from 8080.\n"
+)
+
+
+def test_pasted_terminal_output_is_not_the_users_words() -> None:
+    pastes = TerminalPastes(PASTED_RUN)
+    assert pastes.inside(PASTED_RUN.index("Do not use it")) and not pastes.inside(PASTED_RUN.index("so my app"))
+    facts = extract_facts(session(("user", PASTED_RUN), ("assistant", "Understood, the port stays 8080.")))
+    rules = [f.text for f in facts.constraints]
+    assert any("must never change the port" in r for r in rules)
+    assert not any("production deployment" in r for r in rules)
+    assert not any("WSGI" in f.text for f in facts.decisions)
+    summary = summarise_pastes(PASTED_RUN)
+    assert summary.startswith("[a 4-line terminal paste of `python3 main.py`") and "so my app" in summary
+
+
+def test_prompts_of_every_shell_open_a_paste_and_tools_saying_please_do_not_close_it() -> None:
+    for prompt in ("PS C:\\Users\\me\\site> npx astro sync", "me@box:~/app$ npm test", "$ cargo build"):
+        text = f"{prompt}\nerror: the config is invalid, please migrate it\nDo not edit the lock file.\n"
+        assert TerminalPastes(text).inside(text.index("Do not edit")), prompt
+    assert prompt_command("(venv) me@host app % npm run dev") == "npm run dev"
+    assert TerminalPastes("I use $ signs in prices and 50% off.\nNever change it.").spans == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from paas.core.briefing.terminal import TerminalPastes, prompt_command
 from paas.core.briefing.text import clip, looks_like_code
 
 _FENCE_BLOCK_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]{0,3}\1[ \t]*$|\Z)",
@@ -29,7 +30,7 @@ _LOG_LINE_RE = re.compile(
 )
 _ERROR_WORD_RE = re.compile(r"error|exception|fail|fatal|cannot|not found|undefined", re.IGNORECASE)
 LABEL_RE = re.compile(
-    r"\[(?:an? \d+-line(?: [^\]\n…]{0,120})?|\d+ lines of pasted code|… [\d,]+ more characters)(?:\]|…)"
+    r"\[(?:an? \d+-line(?: [^\]\n…]{0,160})?|\d+ lines of pasted code|… [\d,]+ more characters)(?:\]|…)"
 )
 _BLANKS_RE = re.compile(r"\n\s*\n+")
 _DIGITS_RE = re.compile(r"\d+")
@@ -118,11 +119,30 @@ def _summarise_runs(text: str) -> str:
     return "\n".join(out)
 
 
+def _summarise_terminal(text: str) -> str:
+    """Pasted terminal sessions (a prompt line and its output) replaced by one label each."""
+    spans = TerminalPastes(text).spans
+    if not spans:
+        return text
+    out: list[str] = []
+    done = 0
+    for start, end in spans:
+        body = text[start:end]
+        lines = body.rstrip("\n").split("\n")
+        command = clip(prompt_command(lines[0]), 60)
+        first_error = next((line.strip() for line in lines[1:400] if _ERROR_WORD_RE.search(line)), "")
+        what = f": {clip(first_error, 80)}" if first_error else ""
+        out += [text[done:start], f"[a {len(lines)}-line terminal paste of `{command}`{what}]\n"]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
 def summarise_pastes(text: str, keep_short: int = 3) -> str:
     """``text`` with pasted blocks, logs and code replaced by one-line labels; prose untouched."""
     head = text if len(text) <= _SCAN_CHARS else text[:_SCAN_CHARS]
     rest = len(text) - len(head)
-    summarised = _summarise_runs(_summarise_fences(head, keep_short))
+    summarised = _summarise_runs(_summarise_terminal(_summarise_fences(head, keep_short)))
     if rest:
         summarised += f"\n[… {rest:,} more characters]"
     return summarised

@@ -30,6 +30,7 @@ from dataclasses import replace
 from paas.core.briefing import rule_cues
 from paas.core.briefing.anchors import specificity
 from paas.core.briefing.model import Fact
+from paas.core.briefing.terminal import TerminalPastes
 from paas.core.briefing.text import (
     STOPWORDS,
     Fences,
@@ -86,19 +87,21 @@ def _mentions(turn: Turn, needles: tuple[str, ...]) -> bool:
 
 def _prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
                 needles: tuple[str, ...] = ()) -> Iterable[tuple[int, str]]:
-    """``(offset, sentence)`` for each match outside code fences and code-looking lines."""
+    """``(offset, sentence)`` for each match outside code fences, pasted terminal output and
+    code-looking lines."""
     text = turn.text
     if needles and not _mentions(turn, needles):
         return
     fences: Fences | None = None
+    terminal: TerminalPastes | None = None
     code_lines: dict[int, bool] = {}
     seen: set[str] = set()
     for looked, match in enumerate(regex.finditer(text)):
         if looked >= _HITS_LOOKED_PER_TURN:
             break  # a paste repeating the same words thousands of times: enough
-        if fences is None:
-            fences = Fences(text)
-        if fences.inside(match.start()):
+        if fences is None or terminal is None:
+            fences, terminal = Fences(text), TerminalPastes(text)
+        if fences.inside(match.start()) or terminal.inside(match.start()):
             continue
         start, end = line_at(text, match.start())
         is_code = code_lines.get(start)
