@@ -18,6 +18,7 @@ import re
 from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.agent_rules import rules_file_constraints
 from paas.core.briefing.closing import closing_words
+from paas.core.briefing.decisions import decisions
 from paas.core.briefing.errors import collect_errors
 from paas.core.briefing.files import file_facts
 from paas.core.briefing.intents import (
@@ -34,7 +35,6 @@ from paas.core.briefing.outputs import TEST_SUMMARY_RE
 from paas.core.briefing.progress import interruptions, last_report, plan_items, refusals
 from paas.core.briefing.prose import (
     constraints,
-    decisions,
     last_question_before,
     markers,
     open_items,

@@ -1,4 +1,4 @@
-"""Facts from words: constraints, decisions, open items, status markers, anchors, mentioned paths.
+"""Facts from words: constraints, open items, status markers, anchors, mentioned paths.
 
 Design: each category is one cue regex run over whole turn texts; only around a match does
 Python look closer (is it inside a code fence? is the line code? which sentence holds it?).
@@ -7,9 +7,7 @@ So the cost is one C-speed scan per category plus a little work per hit, linear 
 * Constraints come from user turns only (the user's rules, not the agent's musings): sentences
   with a rule word (never, always, must, only, make sure...; ``rule_cues`` has them in the
   languages people write to agents in), the ones said with force (several strong words) first.
-* Decisions come from user prose and the assistant's last 60 replies: we'll use, decided,
-  instead of, let's go with, switch to, opted for, rather than...; a choice the person's next message
-  takes back ("never mind, continue using bash") is dropped.
+* Decisions: ``decisions`` (the same hits, over the same conversation window).
 * Open items: unchecked ``- [ ]`` boxes (dropped when the same text is later checked), ``TODO:``
   lines, "next step" / "still need" / "remaining" sentences (the user's, and the assistant's
   last three replies'), and a question the assistant asked last that nobody answered.
@@ -23,7 +21,6 @@ pasted or generated code says "must" and "TODO" without being a request.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -51,17 +48,6 @@ _CONSTRAINTS_PER_TURN = 12
 _OBSERVATION_RE = re.compile(r"\bi (?:don[’']?t|do not|didn[’']?t|did not|can[’']?t|cannot) (?:see|know|think|"
                              r"understand|get|have|remember|mind|care|find|notice)\b", re.IGNORECASE)
 
-_DECISION_RE = re.compile(
-    r"\b(?:we[’']ll use|we will use|I[’']ll use|I will use|let[’']?s (?:go with|use|stick with|not)|decided|"
-    r"decide to|decision|instead of|instead|rather than|switch(?:ed|ing)? (?:to|from)|going with|went with|"
-    r"opted for|settled on|we[’']re using|chose(?: to)?|choose|stick with|better to|prefer(?:red)?|"
-    r"replac(?:e|ed|ing) \S+ with|no longer|dropp?(?:ed|ing)? the|approach)\b",
-    re.IGNORECASE,
-)
-_ALTERNATIVE_RE = re.compile(r"\b(?:instead(?: of)?|rather than|not \S+ but|replac(?:e|ed|ing) \S+ with|"
-                             r"switch(?:ed|ing)? from|no longer|dropp?(?:ed|ing)?|over)\b", re.IGNORECASE)
-_REASON_RE = re.compile(r"\b(?:because|since|so that|as it|which (?:avoids|keeps|means)|to avoid|otherwise)\b",
-                        re.IGNORECASE)
 _NOT_A_RULE_STARTS = ("#", ">", "//", "/*", "*/", "--", "<!--", chr(34) * 3, chr(39) * 3, "|")
 _CHECKBOX_RE = re.compile(r"^[ \t]*[-*][ \t]+\[([ xX])\][ \t]+(.+)$", re.MULTILINE)
 _TODO_RE = re.compile(r"\b(?:TODO|FIXME)(?:\([^)\n]{0,40}\))?:\s*\w")
@@ -73,9 +59,6 @@ _NEXT_RE = re.compile(
 )
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
-_DECISION_NEEDLES = ("'ll use", "’ll use", "will use", "let's", "lets ", "let’s", "decid", "decision", "instead",
-                     "rather than", "switch", "going with", "went with", "opted for", "settled on", "re using", "chose",
-                     "choose", "stick with", "better to", "prefer", "replac", "no longer", "drop", "approach")
 _NEXT_NEEDLES = ("next", "still ", "remaining ", "left to do", "not yet", "follow-up", "follow up")
 _MARKER_STATUS = {"✅": "done-claim", "⚠️": "warning", "⚠": "warning", "🚧": "in-progress-claim", "❌": "failed-claim"}
 
@@ -85,7 +68,7 @@ def _mentions(turn: Turn, needles: tuple[str, ...]) -> bool:
     return any(needle in lowered for needle in needles)
 
 
-def _prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
+def prose_hits(regex: re.Pattern[str], turn: Turn, limit: int = 260,
                 needles: tuple[str, ...] = ()) -> Iterable[tuple[int, str]]:
     """``(offset, sentence)`` for each match outside code fences, pasted terminal output and
     code-looking lines."""
@@ -140,7 +123,7 @@ def constraints(transcript: Transcript) -> list[Fact]:
         if turn.role != "user" or getattr(turn, "sidechain", False):
             continue
         taken = 0
-        for offset, sentence in _prose_hits(rule_cues.ANY_RE, turn, needles=rule_cues.NEEDLES):
+        for offset, sentence in prose_hits(rule_cues.ANY_RE, turn, needles=rule_cues.NEEDLES):
             if (len(sentence.split()) < 3 or sentence.rstrip(" )*_").endswith("?")
                     or _not_a_rule(turn.text, offset) or sentence.count('"') % 2):  # odd quotes: a cut quote
                 continue
@@ -196,7 +179,7 @@ def _latest_rule_per_subject(rules: list[Fact]) -> list[Fact]:
     return kept
 
 
-def _conversation(transcript: Transcript) -> list[Turn]:
+def conversation(transcript: Transcript) -> list[Turn]:
     """User turns, and the assistant's latest turns (older assistant prose is mostly superseded).
 
     Bounding the assistant's share keeps the cost of the sentence cues proportional to what
@@ -204,63 +187,6 @@ def _conversation(transcript: Transcript) -> list[Turn]:
     """
     recent = {t.index for t in recent_assistant_turns(transcript, RECENT_ASSISTANT_PROSE)}
     return [t for t in transcript.turns if t.text and (t.role == "user" or t.index in recent)]
-
-
-def decisions(transcript: Transcript) -> list[Fact]:
-    """Choices made: the user's directives and the assistant's stated approach, scored by what a
-    successor needs (the alternative given up, the reason, something exact named, acted on)."""
-    found: list[Fact] = []
-    for turn in _conversation(transcript):
-        hits = 0
-        acted = turn.role == "assistant" and any(call.is_edit and not call.is_error for call in turn.tool_calls)
-        for _, sentence in _prose_hits(_DECISION_RE, turn, 220, _DECISION_NEEDLES):
-            if len(sentence) < 15 or sentence.endswith(("?", ":")) or _not_a_choice(sentence, turn.role):
-                continue
-            alternative = _ALTERNATIVE_RE.search(sentence) is not None
-            reason = _REASON_RE.search(sentence) is not None
-            score = ((1.0 if turn.role == "user" else 0.5) + (0.8 if alternative else 0.0) + (0.4 if reason else 0.0)
-                     + 0.6 * specificity(sentence) + (0.3 if acted else 0.0))
-            found.append(Fact("decision", sentence, turn.index, status="with alternative" if alternative else "",
-                              key=normalise(sentence), first_turn=turn.index, source=turn.role, score=score))
-            hits += 1
-            if hits >= 3:
-                break
-    said = [(t.index, t.text) for t in transcript.turns
-            if t.role == "user" and not getattr(t, "sidechain", False) and t.text.strip()]
-    return [f for f in merge_facts(found) if not _reversed_next(said, f.turn)]
-
-
-# The user's next message takes the choice back: "never mind, continue using bash", "scratch that".
-_REVERSAL_RE = re.compile(
-    r"\b(?:never ?mind|forget (?:it|that|about (?:it|that))|scratch that|let[’']?s not|go back to|"
-    r"revert (?:it|that|to)|undo (?:it|that)|(?:continue|keep) using|stick with)\b",
-    re.IGNORECASE,
-)
-_REVERSAL_CHARS = 120  # the cue must open the message: later, "stick with" is often a new instruction
-
-
-def _reversed_next(said: list[tuple[int, str]], turn: int) -> bool:
-    """Whether the first message the person wrote after ``turn`` reverses what was chosen there.
-
-    ``said``: ``(turn index, text)`` of the person's messages, in order (found by bisection).
-    """
-    position = bisect_right(said, turn, key=lambda pair: pair[0])
-    if position >= len(said):
-        return False
-    return _REVERSAL_RE.search(said[position][1].strip()[:_REVERSAL_CHARS]) is not None
-
-
-# An offer, a hypothetical or an instruction to the reader is not a choice the work made.
-_NOT_A_CHOICE_RE = re.compile(
-    r"^(?:if|when|whether|for example|e\.g\.)\b|\b(?:you (?:can|could|might|may|would)|could also|optionally|"
-    r"alternatively|if you (?:prefer|want|like|need)|feel free|for example|(?:you|you[’']ll|you will) need to|"
-    r"make sure to|may not|might not)\b|^note\b",
-    re.IGNORECASE,
-)
-
-
-def _not_a_choice(sentence: str, role: str) -> bool:
-    return role != "user" and _NOT_A_CHOICE_RE.search(sentence) is not None
 
 
 def open_items(transcript: Transcript) -> list[Fact]:
@@ -272,7 +198,7 @@ def open_items(transcript: Transcript) -> list[Fact]:
     found: list[Fact] = []
     checked: dict[str, int] = {}
     last_replies = {t.index for t in recent_assistant_turns(transcript, RECENT_ASSISTANT_OPEN_ITEMS)}
-    for turn in _conversation(transcript):
+    for turn in conversation(transcript):
         text = turn.text
         open_here = turn.role == "user" or turn.index in last_replies
         taken = 0
@@ -294,7 +220,7 @@ def open_items(transcript: Transcript) -> list[Fact]:
         for regex, status, needles in cues:
             if status == "todo" and "TODO" not in text and "FIXME" not in text:
                 continue
-            for _, sentence in _prose_hits(regex, turn, 220, needles):
+            for _, sentence in prose_hits(regex, turn, 220, needles):
                 if taken >= _OPEN_ITEMS_PER_TURN:
                     break
                 if len(sentence) >= 12:
