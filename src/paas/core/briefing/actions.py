@@ -39,8 +39,9 @@ from paas.core.briefing.changes import edit_delta, edit_texts, sole_named_file
 from paas.core.briefing.file_ops import CD_PREFIX, FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.housekeeping import is_probe_failure
 from paas.core.briefing.model import Fact
-from paas.core.briefing.outputs import TEST_SUMMARY_RE, error_line, reports_error
+from paas.core.briefing.outputs import error_line, reports_error
 from paas.core.briefing.stated import stated_calls
+from paas.core.briefing.test_runs import test_run
 from paas.core.briefing.text import clip, code, first_line
 from paas.core.transcripts.model import ToolCall, Transcript
 
@@ -67,11 +68,6 @@ _NOTICE_RE = re.compile(
     re.MULTILINE,
 )
 _CD_PREFIX_RE = re.compile(rf"^(?:{CD_PREFIX}|[A-Z_][A-Z0-9_]*=\S*\s+|sudo\s+|npx\s+|env\s+)+")
-_TEST_CMD_RE = re.compile(
-    r"\b(?:pytest|py\.test|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|pnpm|yarn|bun)(?: run)? test|"
-    r"deno test|unittest|rspec|phpunit|dotnet test|mvn\w* test|gradlew? test|make (?:test|check)|ctest|tox|nox|"
-    r"playwright test|svelte-check|tsc --noEmit)\b"
-)
 _GIT_COMMIT_OUT_RE = re.compile(r"^\[[^\]\n]*?\b([0-9a-f]{7,40})\] (.+)$", re.MULTILINE)
 
 
@@ -238,7 +234,11 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int, text: str = "
             log.failures.append(Failure(seq, turn, "tool", call.name, error_line(call.output), (key,)))
         else:
             _succeed(log, (key,), seq, turn)
-    _test_summary(log, call, seq, turn, failed)
+    command = command_of(call)
+    key = command_family(command) if command else call.name
+    run = test_run(call, command, key, turn, failed, log.tests.get(key))
+    if run is not None:
+        log.tests[run.key] = run
 
 
 def _string_list(value: Any) -> list[str]:
@@ -363,38 +363,3 @@ def _git_commit(log: ActionLog, call: ToolCall, command: str, seq: int, turn: in
     log.commits.append(Fact("commit", f"{code(sha)} {clip(message, 120)}", turn, status="ok", key=sha, first_turn=turn,
                             source="tool"))
     _succeed(log, ("commit",), seq, turn)
-
-
-def _test_summary(log: ActionLog, call: ToolCall, seq: int, turn: int, failed: bool) -> None:
-    command = command_of(call)
-    if command is None and "test" not in call.name.lower():
-        return  # summaries count when a command (or a test tool) produced them, not in a file's content
-    output = call.output or ""
-    is_test_command = bool(command and _TEST_CMD_RE.search(command))
-    if not is_test_command and not (" passed" in output or " failed" in output or "Ran " in output):
-        return
-    summary = ""
-    tail = output[-4000:]
-    for match in TEST_SUMMARY_RE.finditer(tail):
-        summary = match.group(0)
-    summary = clip(summary.strip(" =-*\t"), 160)
-    if not summary and not is_test_command:
-        return
-    subject = first_line(command, 100) if command else ""
-    key = command_family(command) if command else call.name
-    if not summary:
-        if call.exit_status is None and not call.is_error:
-            return  # a test command whose result the transcript does not show
-        summary = "failed" if failed else "finished without a summary"
-    summary = " ".join(summary.split())
-    if failed or re.search(r"\b[1-9]\d* (?:failed|failing|errors?)\b|FAIL", summary):
-        status = "failed"
-    elif re.search(r"\b[1-9]\d* (?:passed|passing)\b|test result: ok|^ok\b|\bOK\b", summary):
-        status = "passed"
-    else:
-        status = "ran"  # no failure, but nothing shown passing either (e.g. "0 passed")
-    previous = log.tests.get(key)
-    count = previous.count + 1 if previous else 1
-    first = previous.first_turn if previous else turn
-    log.tests[key] = Fact("test", summary, turn, status=status, key=key, first_turn=first, count=count,
-                          source="tool", detail=subject)

@@ -287,8 +287,24 @@ def last_question_before(transcript: Transcript, index: int) -> Fact | None:
             if question is None:
                 return None
             return Fact("request", question, turn.index, status="context", key=normalise(question),
-                        first_turn=turn.index, source="assistant")
+                        first_turn=turn.index, source="assistant", detail=_referent(text, question))
     return None
+
+
+_PRONOUN_RE = re.compile(r"\b(?:it|this|that|them|these|those)\b", re.IGNORECASE)
+_SPAN_RE = re.compile(r"`([^`\n]{3,200})`")
+_REFERENT_CHARS = 400
+
+
+def _referent(text: str, question: str) -> str:
+    """What "it" is in a question that says "copy it": the last code span of the reply before the
+    question (``Found it: `~/.claude/x.jsonl`. Want me to copy it?``); "" when the question has no
+    pronoun or names that span itself."""
+    at = text.rfind(question[:40])
+    if at <= 0 or not _PRONOUN_RE.search(question):
+        return ""
+    spans = _SPAN_RE.findall(text[max(0, at - _REFERENT_CHARS) : at])
+    return spans[-1] if spans and spans[-1] not in question else ""
 
 
 def markers(transcript: Transcript) -> list[Fact]:

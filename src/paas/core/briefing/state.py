@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import summarise_pastes
+from paas.core.briefing.errors import is_pre_existing
 from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import distinct_tails
@@ -36,6 +37,8 @@ RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are
 COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a clip of) their message
 COMMIT_MESSAGES = 5  # otherwise the newest five; older commits are listed by sha (``git log`` has the rest)
 MAX_PARTS = 8
+PROBE_PENALTY = 12.0  # a look around (ls, wc, pwd) ranks below the commands that did or checked something
+_LOOK_RE = re.compile(r"^(?:ls|wc|pwd|echo|tree|stat|file|du|df|which|type|clear)\b")
 _PART_RE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•]|\(\w\))[ \t]+(\S.{3,})$", re.MULTILINE)
 _KEY_VALUE_RE = re.compile(r"[\w.-]+:\s")  # "- name: Run tests": a pasted YAML list item, not a part of the request
 
@@ -101,9 +104,12 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         items.append(Item("Where it stands", text, priority, category="commit", group="commits", turn=fact.turn,
                           order=10 + fact.turn / 1e6, separator="; "))
     latest_tests = _latest_per_key(facts.tests)
+    before_work = pre_existing_failures(facts)
     recent_tests = {f.key for f in sorted(latest_tests, key=lambda f: f.turn)[-RECENT_TESTS:]}
     for fact in latest_tests:
         label = {"failed": "tests failing", "passed": "tests passed"}.get(fact.status, "test run")
+        if fact.status == "failed" and fact.text in before_work:
+            label = "failing before this work"
         subject = f"{code(clip(shown_command(fact.detail), 60))}: " if fact.detail and fact.source == "tool" else ""
         text = f"{label}: {subject}{fact.text} ({turn_ref(fact.turn)})"
         if fact.source == "user":
@@ -145,6 +151,12 @@ def verification(facts: Facts) -> str:
     return f"checked after the last edit: {code(clip(shown_command(last.text), 60))} ran ({turn_ref(last.turn)})"
 
 
+def pre_existing_failures(facts: Facts) -> set[str]:
+    """The texts of failures the assistant says predate this work (a test summary among them is not
+    this work's result)."""
+    return {f.text for f in facts.errors if is_pre_existing(f)}
+
+
 def _command_items(facts: Facts, salience: Salience) -> list[Item]:
     """Commands as one inline list, newest first in rank: history, never a flood."""
     merged: dict[str, Fact] = {}
@@ -156,7 +168,8 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
     items = []
     for fact in merged.values():
         failed = 4 if fact.status == "failed" else 0
-        priority = 68 + 10 * salience.recency(fact.turn) + failed + salience.past(fact.text)
+        probe = PROBE_PENALTY if _LOOK_RE.match(fact.key) and fact.status != "failed" else 0.0
+        priority = 68 + 10 * salience.recency(fact.turn) + failed - probe + salience.past(fact.text)
         note = " (failed)" if fact.status == "failed" else ""
         count = f" ×{fact.count}" if fact.count > 1 else ""
         items.append(Item("Where it stands", code(clip(shown_command(fact.text), 48)) + note + count, priority,
@@ -219,9 +232,12 @@ def in_progress(facts: Facts) -> str:
     unnamed = [t for t in facts.edit_turns if t > after]
     if edited:
         everything = [f.text for f in facts.edited_files][-200:]  # the session's names, bounded
-        names = ", ".join(code(name) for name in distinct_tails([f.text for f in edited[:5]], everything))
-        names += ", …" if len(edited) > 5 else ""
-        evidence.append(f"edited {names}")
+        shown = list(zip(edited[:5], distinct_tails([f.text for f in edited[:5]], everything), strict=True))
+        more = ", …" if len(edited) > 5 else ""
+        for verb, new in (("created", True), ("edited", False)):
+            names = [code(name) for fact, name in shown if (fact.status == "created") == new]
+            if names:
+                evidence.append(f"{verb} {', '.join(names)}" + (more if not new else ""))
     elif unnamed:  # the export logged the edits without their paths
         plural = "s" if len(unnamed) != 1 else ""
         span = turn_ref(unnamed[0]) if unnamed[0] == unnamed[-1] else f"turns {unnamed[0]}–{unnamed[-1]}"
@@ -235,6 +251,8 @@ def in_progress(facts: Facts) -> str:
     tests = [f for f in facts.tests if f.turn > after]
     if tests:
         said = _TEST_SAID.get(tests[-1].status, "a test run without a summary")
+        if tests[-1].text in pre_existing_failures(facts):
+            said = "only pre-existing check failures"
         evidence.append(f"{said} ({turn_ref(tests[-1].turn)})")
     ran = [f for f in facts.commands if f.turn > after]
     if ran:

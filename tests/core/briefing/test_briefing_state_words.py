@@ -1,0 +1,95 @@
+"""Where it stands, in the words a reader expects: created vs edited, checks that only fail where
+they failed before, a filtered look at a check that keeps its summary, looks around ranked low,
+and what "it" is in the question a short reply answers."""
+
+from __future__ import annotations
+
+from paas.core.briefing import extract_facts
+from paas.core.briefing.previous import Carried
+from paas.core.briefing.ranking import Salience
+from paas.core.briefing.render import items_for
+from paas.core.briefing.state import in_progress
+from paas.core.transcripts.model import ToolCall, Transcript, Turn
+
+
+def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
+    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
+    return Transcript("claude_code_jsonl", built, metadata={})
+
+
+def bash(command: str, output: str, status: int = 0, n: int = 0) -> ToolCall:
+    return ToolCall("Bash", {"command": command}, output=output, exit_status=status, is_error=status != 0,
+                    call_id=f"c{n}")
+
+
+def write(path: str, n: int) -> ToolCall:
+    return ToolCall("Write", {"file_path": path, "content": "x = 1\n"}, output=f"File created successfully at: {path}",
+                    call_id=f"w{n}")
+
+
+def edit(path: str, n: int) -> ToolCall:
+    return ToolCall("Edit", {"file_path": path, "old_string": "a", "new_string": "b"},
+                    output=f"The file {path} has been updated successfully.", call_id=f"e{n}")
+
+
+CHECK = "npx svelte-check --tsconfig ./tsconfig.json"
+
+
+def profile_session() -> Transcript:
+    return session(
+        ("user", "show the layout first"),
+        ("assistant", "Looking.", (edit("/app/src/routes/+layout.svelte", 1),)),
+        ("user", "now implement the profile page like lichess"),
+        ("assistant", "Writing the page.", (write("/app/src/routes/profile/+page.svelte", 2),
+                                            edit("/app/src/routes/+layout.svelte", 3))),
+        ("assistant", "Checking.", (bash(f"{CHECK} 2>&1 | tail -5",
+                                         "svelte-check found 4 errors and 2 warnings in 2 files", 0, 4),)),
+        ("assistant", "Only in the profile files?", (bash(f"{CHECK} 2>&1 | grep profile", "(no output)", 1, 5),)),
+        ("assistant", "Clean: no errors in the profile files; the 4 errors are pre-existing in matches/add, "
+                      "not from this work."),
+    )
+
+
+def test_created_and_edited_files_are_told_apart_since_the_request() -> None:
+    line = in_progress(extract_facts(profile_session()))
+    assert "created `+page.svelte`" in line and "edited `+layout.svelte`" in line
+
+
+def test_a_filtered_look_at_a_check_keeps_the_summary_an_earlier_run_showed() -> None:
+    tests = extract_facts(profile_session()).tests
+    assert [t.text for t in tests] == ["svelte-check found 4 errors and 2 warnings in 2 files"]
+    assert tests[0].count == 2 and tests[0].status == "failed"
+
+
+def test_a_check_failing_only_where_it_failed_before_is_said_so() -> None:
+    facts = extract_facts(profile_session())
+    assert "only pre-existing check failures" in in_progress(facts)
+    texts = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {}))]
+    assert any(t.startswith("failing before this work: ") for t in texts)
+    assert not any(t.startswith("tests failing: ") for t in texts)
+
+
+def test_looking_around_ranks_below_commands_that_did_something() -> None:
+    transcript = session(
+        ("user", "build the firmware"),
+        ("assistant", "Building.", (bash("ls /app", "main.c", 0, 1), bash("pio run", "SUCCESS", 0, 2),
+                                    bash("wc -l main.c", "40 main.c", 0, 3))),
+    )
+    facts = extract_facts(transcript)
+    ranked = {i.text.split("`")[1]: i.priority for i in items_for(facts, Carried(), Salience(facts.turn_count, {}))
+              if i.category == "command"}
+    assert ranked["pio run"] > ranked["wc -l main.c"] and ranked["pio run"] > ranked["ls /app"]
+
+
+def test_a_short_reply_says_what_it_in_the_question_is() -> None:
+    transcript = session(
+        ("user", "is there a session file somewhere? would be cool to store it in git"),
+        ("assistant", "Found it — it's a JSONL file at:\n`~/.claude/projects/-home-me-random/a263b894.jsonl`\n\n"
+                      "Want me to copy it into the repo and commit it? Something like `session.jsonl`?"),
+        ("user", "yes please"),
+    )
+    facts = extract_facts(transcript)
+    assert facts.request_context is not None
+    assert facts.request_context.detail == "~/.claude/projects/-home-me-random/a263b894.jsonl"
+    texts = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {}), compact=True)]
+    assert any('"it" being `~/.claude/projects/-home-me-random/a263b894.jsonl`' in t for t in texts)
