@@ -1,6 +1,6 @@
 """Where it stands, in the words a reader expects: created vs edited, checks that only fail where
 they failed before, a filtered look at a check that keeps its summary, looks around ranked low,
-and what "it" is in the question a short reply answers."""
+and what "it" is in the question a short reply answers; a change of intent the user took back."""
 
 from __future__ import annotations
 
@@ -93,3 +93,19 @@ def test_a_short_reply_says_what_it_in_the_question_is() -> None:
     assert facts.request_context.detail == "~/.claude/projects/-home-me-random/a263b894.jsonl"
     texts = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {}), compact=True)]
     assert any('"it" being `~/.claude/projects/-home-me-random/a263b894.jsonl`' in t for t in texts)
+
+
+def test_a_change_of_intent_the_user_takes_back_is_marked_so() -> None:
+    transcript = session(
+        ("user", "write the TOC conversion script for the dev.to posts"),
+        ("assistant", "Done, the script converts the TOC."),
+        ("user", "ok, another thing, instead of one build job, split main.yml into separate jobs with names"),
+        ("assistant", "Split into test, prepare and publish jobs."),
+        ("user", "nevermind , i undid your changes, so don't do anything related to this now."),
+        ("assistant", "Understood, the workflow stays one job."),
+        ("user", "now add a console log showing the path"),
+    )
+    facts = extract_facts(transcript)
+    assert [(f.turn, f.status) for f in facts.intents][:2] == [(0, "first"), (2, "taken back")]
+    texts = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {}))]
+    assert any(t.startswith("Then (turn 2; taken back by the user at turn 4)") for t in texts)

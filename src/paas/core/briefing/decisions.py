@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 
 from paas.core.briefing.anchors import specificity
+from paas.core.briefing.intents import takes_back
 from paas.core.briefing.model import Fact
 from paas.core.briefing.prose import conversation, merge_facts, prose_hits
 from paas.core.briefing.text import normalise, sentence_at
@@ -98,23 +99,13 @@ def _in_context(text: str, offset: int, sentence: str) -> str:
 
 
 # The user's next message takes the choice back: "never mind, continue using bash", "scratch that".
-_REVERSAL_RE = re.compile(
-    r"\b(?:never ?mind|forget (?:it|that|about (?:it|that))|scratch that|let[’']?s not|go back to|"
-    r"revert (?:it|that|to)|undo (?:it|that)|(?:continue|keep) using|stick with)\b",
-    re.IGNORECASE,
-)
-_REVERSAL_CHARS = 120  # the cue must open the message: later, "stick with" is often a new instruction
-
-
 def _reversed_next(said: list[tuple[int, str]], turn: int) -> bool:
-    """Whether the first message the person wrote after ``turn`` reverses what was chosen there.
+    """Whether the first message the person wrote after ``turn`` takes back what was chosen there.
 
     ``said``: ``(turn index, text)`` of the person's messages, in order (found by bisection).
     """
     position = bisect_right(said, turn, key=lambda pair: pair[0])
-    if position >= len(said):
-        return False
-    return _REVERSAL_RE.search(said[position][1].strip()[:_REVERSAL_CHARS]) is not None
+    return position < len(said) and takes_back(said[position][1])
 
 
 # An offer, a hypothetical or an instruction to the reader is not a choice the work made.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from paas.core.briefing.digest import digest
 from paas.core.briefing.model import Fact
@@ -100,8 +101,36 @@ def user_messages(transcript: Transcript) -> list[Fact]:
     return facts
 
 
+# The person's next message takes it back: "never mind, continue using bash", "scratch that",
+# "nevermind, i undid your changes ... don't do anything related to this now".
+_TAKE_BACK_RE = re.compile(
+    r"\b(?:never ?mind|forget (?:it|that|about (?:it|that))|scratch that|let[’']?s not|go back to|"
+    r"revert (?:it|that|to)|undo (?:it|that)|(?:continue|keep) using|stick with|i (?:undid|reverted|rolled back)|"
+    r"(?:undid|reverted|rolled back) (?:your|the|those|these|all) (?:changes?|edits?))\b",
+    re.IGNORECASE,
+)
+_TAKE_BACK_CHARS = 120  # the cue must open the message: later, "stick with" is often a new instruction
+
+
+def takes_back(text: str) -> bool:
+    """Whether a message opens by taking back what came before it."""
+    return _TAKE_BACK_RE.search(text.strip()[:_TAKE_BACK_CHARS]) is not None
+
+
 def intents(messages: Iterable[Fact]) -> list[Fact]:
-    """The requests that open or change the work: the first request and every later shift."""
+    """The requests that open or change the work: the first request and every later shift; a shift
+    the person's next message takes back is marked ``taken back`` (``detail``: that message's turn)."""
+    said = list(messages)
+    found = _intents(said)
+    following = {fact.turn: said[i + 1] for i, fact in enumerate(said[:-1])}
+    for position, intent in enumerate(found):
+        after = following.get(intent.turn)
+        if intent.status == "shift" and after is not None and takes_back(after.text):
+            found[position] = replace(intent, status="taken back", detail=str(after.turn))
+    return found
+
+
+def _intents(messages: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     for fact in messages:
         if fact.status != "request":

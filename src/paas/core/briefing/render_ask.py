@@ -92,6 +92,8 @@ def goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             label, priority = f"Asked first ({turn_ref(fact.turn)})", FIRST_ASK_PRIORITY
         else:  # small budgets: the latest change of intent only competes with the report and the rules
             label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
+            if fact.status == "taken back":
+                label = f"Then ({turn_ref(fact.turn)}; taken back by the user at {turn_ref(int(fact.detail))})"
             priority += 4 * salience.recency(fact.turn)
         fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
         limit = FIRST_ASK_WIDTH[compact] if fact.status == "first" else width  # the first ask lists requirements
