@@ -31,3 +31,10 @@ def test_a_switch_that_does_not_say_from_what_names_the_code_before_it() -> None
 def test_a_switch_that_says_from_what_is_left_as_it_is() -> None:
     found = chosen("We use `fetch` now. I switched from `axios` to `fetch` because it needs no dependency.")
     assert any("switched from `axios` to `fetch`" in f and "(from" not in f for f in found)
+
+
+def test_a_comparison_inside_an_explanation_is_not_a_choice() -> None:
+    assert chosen("**Summary**: OAuth 2.0 allows applications to access user data securely by using tokens "
+                  "instead of credentials, ensuring user privacy.") == []
+    kept = chosen("We read the config with `tomllib` instead of a regex, since the file is TOML.")
+    assert kept and "`tomllib` instead of a regex" in kept[0]

@@ -117,5 +117,17 @@ _NOT_A_CHOICE_RE = re.compile(
 )
 
 
+# "OAuth 2.0 ... by using tokens instead of credentials": a comparison in an explanation. The
+# assistant's choice says who chose (I, we, let's, you) or names something exact (a code span).
+_COMPARISON_ONLY_RE = re.compile(r"^(?:(?!\b(?:instead|rather than|over)\b).)*\b(?:instead(?: of)?|rather than|over)\b",
+                                 re.IGNORECASE)
+_CHOOSER_RE = re.compile(r"\b(?:I|I[’']ll|I[’']ve|we|we[’']ll|we[’']re|let[’']s|you|your|us)\b|`", re.IGNORECASE)
+
+
 def _not_a_choice(sentence: str, role: str) -> bool:
-    return role != "user" and _NOT_A_CHOICE_RE.search(sentence) is not None
+    if role == "user":
+        return False
+    if _NOT_A_CHOICE_RE.search(sentence) is not None:
+        return True
+    only_compared = _COMPARISON_ONLY_RE.match(sentence) and len(_DECISION_RE.findall(sentence)) == 1
+    return bool(only_compared) and _CHOOSER_RE.search(sentence) is None
