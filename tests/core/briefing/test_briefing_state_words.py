@@ -109,3 +109,15 @@ def test_a_change_of_intent_the_user_takes_back_is_marked_so() -> None:
     assert [(f.turn, f.status) for f in facts.intents][:2] == [(0, "first"), (2, "taken back")]
     texts = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {}))]
     assert any(t.startswith("Then (turn 2; taken back by the user at turn 4)") for t in texts)
+
+
+def test_a_changed_list_of_requirements_keeps_every_item_at_roomy_budgets() -> None:
+    changed = ("Sorry, the requirements just changed. I now want this: 1. A list of all .md files in the root folder "
+               "2. The name of the license 3. List of all releases with release timestamp 4. List of all contributors "
+               "with their latest contribution 5. List of all commits 6. List of all issues and whether closed")
+    transcript = session(("user", "write a bash script that checks a repository's health via the GraphQL API"),
+                         ("assistant", "Done: metrics_check.sh."), ("user", changed), ("assistant", "Updated."),
+                         ("user", "now make the output more verbose please"))
+    facts = extract_facts(transcript)
+    goal = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {})) if i.section == "Goal"]
+    assert any("6. List of all issues and whether closed" in t for t in goal)

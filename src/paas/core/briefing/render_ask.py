@@ -78,6 +78,7 @@ def quote(text: str) -> str:
 
 
 FIRST_ASK_PRIORITY = 95.0
+_LIST_ITEM_RE = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-*•])\s+\S")
 FIRST_ASK_WIDTH = {False: 420, True: 150}  # characters of the first ask the Goal quotes (compact: True)
 
 
@@ -97,6 +98,8 @@ def goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             priority += 4 * salience.recency(fact.turn)
         fact_text = clip(fact.text, 110) if compact and fact.status != "first" else fact.text
         limit = FIRST_ASK_WIDTH[compact] if fact.status == "first" else width  # the first ask lists requirements
+        if not compact and len(_LIST_ITEM_RE.findall(fact.text)) >= 3:
+            limit = max(limit, FIRST_ASK_WIDTH[False])  # a changed list of requirements: every item
         items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, limit))}",
                           priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
     if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
