@@ -118,3 +118,11 @@ def test_prompts_of_every_shell_open_a_paste_and_tools_saying_please_do_not_clos
         assert TerminalPastes(text).inside(text.index("Do not edit")), prompt
     assert prompt_command("(venv) me@host app % npm run dev") == "npm run dev"
     assert TerminalPastes("I use $ signs in prices and 50% off.\nNever change it.").spans == []
+
+
+def test_edits_logged_without_their_paths_still_need_trying() -> None:
+    unnamed = ToolCall("edit_file", {}, output="The apply model made the following changes", call_id="t9")
+    transcript = session(REQUEST, ("assistant", "The spec is updated with both requirements.", (unnamed,)))
+    facts = extract_facts(transcript)
+    assert facts.edit_turns and not facts.edited_files
+    assert next_step(facts, Carried()).startswith("Try the result of the latest request (turn 0)")

@@ -88,7 +88,8 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     prior = [f for f in open_errors(facts.errors) if is_pre_existing(f)]
     failing = clip(prior[-1].subject.strip("`"), 40) if prior else ""
     optional = f"; the pre-existing failure of {code(failing)} is optional" if failing else ""
-    changed = any(f.turn >= request.turn for f in facts.edited_files)
+    edits = [f.turn for f in facts.edited_files] + list(facts.edit_turns)  # some exports log edits without paths
+    changed = any(turn >= request.turn for turn in edits)
     if changed and verification(facts).startswith("not verified"):
         ask = f"Try the result of the latest request ({turn_ref(request.turn)}): nothing was run after the last edit"
     elif changed:
