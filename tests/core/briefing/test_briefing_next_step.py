@@ -118,6 +118,7 @@ def test_prompts_of_every_shell_open_a_paste_and_tools_saying_please_do_not_clos
         assert TerminalPastes(text).inside(text.index("Do not edit")), prompt
     assert prompt_command("(venv) me@host app % npm run dev") == "npm run dev"
     assert TerminalPastes("I use $ signs in prices and 50% off.\nNever change it.").spans == []
+    assert TerminalPastes("$ 5 a month is too much.\nNever use a paid API.").spans == []
 
 
 def test_edits_logged_without_their_paths_still_need_trying() -> None:

@@ -23,7 +23,7 @@ _PROMPT_RE = re.compile(
     r"(?:[\w.-]{1,40}@[\w.-]{1,60}[^\n%$#>]{0,80}?[%$#]"  # user@host dir %  /  user@host:~/dir$
     r"|PS [A-Za-z]:\\[^\n>]{0,120}>"  # PowerShell
     r"|[A-Za-z]:\\[^\n>]{0,120}>"  # cmd.exe
-    r"|[$❯➜])"  # a bare prompt
+    r"|[$❯➜](?=[ \t]+(?:[a-z]|\./|~/|/)))"  # a bare prompt, then a command ("$ 5 a month" is a price)
     r"[ \t]+[\w./~-]",
     re.MULTILINE,
 )
