@@ -58,6 +58,7 @@ def test_optional_offers_hand_backs_and_change_lists_are_not_proposals() -> None
         "The page is done. If you want, you can also add a dark theme toggle.",
         "The page is done. Let me know when you're ready to proceed.",
         "The page is done. I'll wait for your confirmation before deploying.",
+        "The page is done. I'll leave the styling as it is for now.",
         "These changes will:\n1. Add the companyName to the form data\n2. Remove the unused import",
         "The page is done. Should I run the tests now?",
     ):
