@@ -49,7 +49,8 @@ _OPTIONAL_RE = re.compile(r"^(?:if|when|once|whenever|feel free)\b|\b(?:can also
 # handing the turn back, not a step
 _HAND_BACK_RE = re.compile(r"^let me know\b|\blet me know (?:if|when|whether)\b|"
                            r"\b(?:wait|await|be here|stand(?:ing)? by|be happy to|be glad to|"
-                           r"leave (?:it|that|the rest)|stop here|pause here)\b", re.IGNORECASE)
+                           r"leave (?:it|that|the rest)|leave\b.{0,40}\bas (?:it is|is)|stop here|pause here)\b",
+                           re.IGNORECASE)
 _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,2}[.)])[ \t]+")
 _LAST_SENTENCES = 4  # a proposal is among the reply's closing sentences, not in its narration
 _MIN_CHARS = 16
