@@ -121,3 +121,14 @@ def test_a_changed_list_of_requirements_keeps_every_item_at_roomy_budgets() -> N
     facts = extract_facts(transcript)
     goal = [i.text for i in items_for(facts, Carried(), Salience(facts.turn_count, {})) if i.section == "Goal"]
     assert any("6. List of all issues and whether closed" in t for t in goal)
+
+
+def test_a_file_created_before_the_request_was_only_edited_since() -> None:
+    transcript = session(
+        ("user", "create the blog index"),
+        ("assistant", "Created.", (write("/app/src/pages/blog/index.astro", 1),)),
+        ("user", "use post.id instead of post.slug in the blog links"),
+        ("assistant", "Changed.", (edit("/app/src/pages/blog/index.astro", 2),)),
+    )
+    line = in_progress(extract_facts(transcript))
+    assert "edited `index.astro`" in line and "created" not in line

@@ -235,7 +235,9 @@ def in_progress(facts: Facts) -> str:
         shown = list(zip(edited[:5], distinct_tails([f.text for f in edited[:5]], everything), strict=True))
         more = ", …" if len(edited) > 5 else ""
         for verb, new in (("created", True), ("edited", False)):
-            names = [code(name) for fact, name in shown if (fact.status == "created") == new]
+            # created since the request: a file new in the session but made before it was only edited now
+            names = [code(name) for fact, name in shown
+                     if (fact.status == "created" and fact.first_turn > after) == new]
             if names:
                 evidence.append(f"{verb} {', '.join(names)}" + (more if not new else ""))
     elif unnamed:  # the export logged the edits without their paths
