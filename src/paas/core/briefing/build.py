@@ -25,6 +25,7 @@ from typing import Any
 
 from paas.core.briefing.budget import Fit, Item, assemble, elide_middle, fit
 from paas.core.briefing.digest import request_digest
+from paas.core.briefing.elide import elide_sentences
 from paas.core.briefing.extract import extract_facts
 from paas.core.briefing.model import (
     CATEGORIES,
@@ -109,7 +110,7 @@ def build_briefing(
         request = presized.latest_request
         assert request is not None
         return _elide_request(redactor.redact(request_digest(request.text)), item, room, count_tokens,
-                              options.lines_mode)
+                              options.lines_mode, by_sentence=not compact)
 
     share = VERBATIM_SHARE_COMPACT if compact else VERBATIM_SHARE
     quartered = not options.lines_mode and _quarter_rule(items, budget, shorten, count_tokens, share)
@@ -136,20 +137,27 @@ def _presize_request(facts: Facts, budget: int) -> Facts:
     return replace(facts, latest_request=replace(request, text=elide_middle(request.text, limit)))
 
 
-def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str], int], lines_mode: bool) -> Item:
+def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str], int], lines_mode: bool,
+                   by_sentence: bool = False) -> Item:
+    """The request quote cut to ``room``: by whole sentences where there is room to choose
+    (``elide.elide_sentences``), else in the middle (small budgets keep its two ends)."""
+
+    def shortened(keep: int) -> str:
+        return (elide_sentences(text, keep) if by_sentence else None) or elide_middle(text, keep)
+
     def cost(candidate: str) -> int:
         rendered = quote(candidate) + "\n"
         return rendered.count("\n") if lines_mode else count_tokens(rendered)
 
     full = max(item.cost, 1) if item.cost else max(cost(text), 1)  # the item was measured once already
     keep = max(_MIN_REQUEST_CHARS, int(len(text) * room / full * 0.95))
-    short = elide_middle(text, keep)
+    short = shortened(keep)
     for _ in range(10):
         spent = cost(short)
         if spent <= room or keep <= _MIN_REQUEST_CHARS:
             break
         keep = max(_MIN_REQUEST_CHARS, int(keep * room / spent * 0.95))
-        short = elide_middle(text, keep)
+        short = shortened(keep)
     if lines_mode and cost(short) > room:  # lines: join to one line per end rather than drop words
         short = elide_middle(" ".join(text.split()), keep)
     return Item(item.section, quote(short), item.priority, item.category, item.group, item.turn, item.order,
