@@ -36,3 +36,8 @@ def test_short_requests_and_room_for_everything_are_left_to_the_caller() -> None
     assert elide_sentences("Fix the login. Then run the tests.", 10) is None  # two sentences: cut in the middle
     assert elide_sentences(URGENT, len(URGENT) * 2) == URGENT
     assert elide_sentences("A" * 500 + ". B is next. C is last.", 100) is None  # the opening alone does not fit
+
+
+def test_sentences_too_long_to_choose_among_are_left_to_the_middle_cut() -> None:
+    long_ones = "Context here. " + ("word " * 80 + ". ") * 3 + "Please fix it."
+    assert elide_sentences(long_ones, 200) is None

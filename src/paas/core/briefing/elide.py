@@ -32,6 +32,7 @@ _ASK_RE = re.compile(
 _MIN_SENTENCES = 3
 HEAD_CHARS = 200  # the opening kept whole, up to this many characters ...
 HEAD_SHARE = 0.6  # ... or this share of the room, whichever is less
+MIN_FILL = 0.6  # whole sentences must fill this share of the room, else the two ends say more
 
 
 def elide_sentences(text: str, keep_chars: int) -> str | None:
@@ -61,10 +62,10 @@ def elide_sentences(text: str, keep_chars: int) -> str | None:
             continue
         kept.add(index)
         used += size
-    if not kept:
-        return None  # no sentence fits alone: cut inside one (``elide_middle``)
     if len(kept) == len(spans):
         return text
+    if not kept or used < keep_chars * MIN_FILL:
+        return None  # the sentences are too long to choose among: cut inside them (``elide_middle``)
     pieces: list[str] = []
     previous = -2
     for index in sorted(kept):
