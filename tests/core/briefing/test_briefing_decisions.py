@@ -36,5 +36,6 @@ def test_a_switch_that_says_from_what_is_left_as_it_is() -> None:
 def test_a_comparison_inside_an_explanation_is_not_a_choice() -> None:
     assert chosen("**Summary**: OAuth 2.0 allows applications to access user data securely by using tokens "
                   "instead of credentials, ensuring user privacy.") == []
+    assert chosen("Change the test configuration to use port 8080 instead of the default 3000.")
     kept = chosen("We read the config with `tomllib` instead of a regex, since the file is TOML.")
     assert kept and "`tomllib` instead of a regex" in kept[0]

@@ -121,7 +121,9 @@ _NOT_A_CHOICE_RE = re.compile(
 # assistant's choice says who chose (I, we, let's, you) or names something exact (a code span).
 _COMPARISON_ONLY_RE = re.compile(r"^(?:(?!\b(?:instead|rather than|over)\b).)*\b(?:instead(?: of)?|rather than|over)\b",
                                  re.IGNORECASE)
-_CHOOSER_RE = re.compile(r"\b(?:I|I[’']ll|I[’']ve|we|we[’']ll|we[’']re|let[’']s|you|your|us)\b|`", re.IGNORECASE)
+_CHOOSER_RE = re.compile(r"\b(?:I|I[’']ll|I[’']ve|we|we[’']ll|we[’']re|let[’']s|you|your|us)\b|`|"
+                         r"^(?:use|change|set|switch|replace|keep|move|add|remove|make|put|go|stick|pick|prefer)\b",
+                         re.IGNORECASE)  # an instruction is a choice too
 
 
 def _not_a_choice(sentence: str, role: str) -> bool:
