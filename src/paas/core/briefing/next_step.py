@@ -123,7 +123,8 @@ def _short_command(command: str, limit: int = 60) -> str:
     words = shown.split(" ")
     longest = max(range(len(words)), key=lambda i: len(words[i]))
     if "/" in words[longest] and longest > 0:
-        return f"{code(' '.join(words[:longest]))} {code(tail(words[longest], 2))}"
+        rest = " …" if longest < len(words) - 1 else ""  # arguments after the path: said to be there
+        return f"{code(' '.join(words[:longest]))} {code(tail(words[longest], 2))}{rest}"
     return code(clip(shown, limit))
 
 
