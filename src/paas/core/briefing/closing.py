@@ -16,7 +16,8 @@ sentences):
   "I recommend", "Try ...", "Make sure ..."); conditional offers ("If you want ...") and
   optional extras ("You can also ...") are not proposals.
 
-Cost: one pass over the last reply's prose; every returned text is a substring of it.
+Cost: one pass over the last reply's prose; every returned text is a substring of it (or of its last
+call's command).
 """
 
 from __future__ import annotations
