@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from paas.core.briefing import extract_facts
 from paas.core.briefing.previous import Carried
+from paas.core.briefing.prose import open_items
 from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
 from paas.core.briefing.state import in_progress
@@ -132,3 +133,12 @@ def test_a_file_created_before_the_request_was_only_edited_since() -> None:
     )
     line = in_progress(extract_facts(transcript))
     assert "edited `index.astro`" in line and "created" not in line
+
+
+def test_a_section_named_next_steps_is_not_work_left_to_do() -> None:
+    turns = (Turn(0, "user", "add the rules to summary_rule.mdc"),
+             Turn(1, "assistant", 'I apply the summary rule. However, I do not apply the "Next Steps" section, '
+                                  "as it does not match my guidelines. Next, I'll test the remaining rules."))
+    items = [f.text for f in open_items(Transcript("plain", turns, metadata={}))]
+    assert not any('"Next Steps" section' in t for t in items)
+    assert any("Next, I'll test the remaining rules." in t for t in items)

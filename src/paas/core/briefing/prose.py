@@ -57,6 +57,7 @@ _NEXT_RE = re.compile(
     r"not yet (?:implemented|done|supported|working)|follow[- ]up)",
     re.IGNORECASE,
 )
+_QUOTES = frozenset("\"“”'‘’`*")
 _MARKER_RE = re.compile(r"✅|⚠️|⚠|🚧|❌")
 # Cheap literal tests on the lower-cased turn: the cue regexes only run on turns that pass.
 _NEXT_NEEDLES = ("next", "still ", "remaining ", "left to do", "not yet", "follow-up", "follow up")
@@ -220,9 +221,11 @@ def open_items(transcript: Transcript) -> list[Fact]:
         for regex, status, needles in cues:
             if status == "todo" and "TODO" not in text and "FIXME" not in text:
                 continue
-            for _, sentence in prose_hits(regex, turn, 220, needles):
+            for offset, sentence in prose_hits(regex, turn, 220, needles):
                 if taken >= _OPEN_ITEMS_PER_TURN:
                     break
+                if text[offset - 1 : offset] in _QUOTES:
+                    continue  # the "Next Steps" section: a name in quotes, not something left to do
                 if len(sentence) >= 12:
                     taken += 1
                     found.append(Fact("open_item", sentence, turn.index, status=status, key=normalise(sentence),
