@@ -142,3 +142,19 @@ def test_a_section_named_next_steps_is_not_work_left_to_do() -> None:
     items = [f.text for f in open_items(Transcript("plain", turns, metadata={}))]
     assert not any('"Next Steps" section' in t for t in items)
     assert any("Next, I'll test the remaining rules." in t for t in items)
+
+
+def test_what_is_quoted_once_is_not_repeated_elsewhere() -> None:
+    transcript = session(
+        ("user", "the viewer fails with t.forEach is not a function"),
+        ("assistant", "Which version of ixbrl-viewer are you using?"),
+        ("user", "1. pasted in 2 snippets of code.\n2. i'm using 1.4.36"),
+        ("assistant", "The features format changed. Let's try version 1.3.0 instead of 1.4.36 to see if this "
+                      "resolves the `forEach` error."),
+    )
+    facts = extract_facts(transcript)
+    items = items_for(facts, Carried(), Salience(facts.turn_count, {}), compact=True)
+    step = next(i.text for i in items if i.section == "Next step")
+    assert "Let's try version 1.3.0 instead of 1.4.36" in step
+    assert not any(i.section == "Decisions" and "1.3.0" in i.text for i in items)  # quoted in the next step
+    assert not any(i.text.startswith("the request has 2 parts") for i in items)  # the short request is quoted whole

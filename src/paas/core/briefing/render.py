@@ -51,7 +51,7 @@ def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool 
     out += state_items(facts, carried, salience, compact, step)
     out += _file_items(facts, salience, compact)
     out += _error_items(facts, salience, compact)
-    out += _decision_items(facts, salience, compact)
+    out += _decision_items(facts, salience, compact, said_already=step)
     out += _open_items(facts, carried, salience)
     out += _message_items(facts, salience, compact)
     out.append(Item("Next step", step, NEVER, category=None, never_cut=True))
@@ -253,15 +253,18 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     return items
 
 
+_SAID_PREFIX = 80  # characters of a decision that, found in the next step, mean it is quoted there
 DECISIONS_PROMOTED = 2  # the decisions that name what they turned down rank with the user's rules
 
 
-def _decision_items(facts: Facts, salience: Salience, compact: bool = False) -> list[Item]:
+def _decision_items(facts: Facts, salience: Salience, compact: bool = False, said_already: str = "") -> list[Item]:
+    """Choices; one the next step already quotes ("Let's try 1.3.0 instead of 1.4.36") is not said twice."""
     items = []
-    with_alternative = sorted((f for f in facts.decisions if f.status == "with alternative"),
+    decisions = [f for f in facts.decisions if not (said_already and f.text[:_SAID_PREFIX] in said_already)]
+    with_alternative = sorted((f for f in decisions if f.status == "with alternative"),
                               key=lambda f: (f.score + salience.past(f.text), f.turn), reverse=True)
     promoted = {f.key for f in with_alternative[:DECISIONS_PROMOTED]}
-    for fact in facts.decisions:
+    for fact in decisions:
         who = "user" if fact.source == "user" else "assistant"
         priority = (56 + 8 * min(fact.score, DECISION_SCORE_CAP) + 6 * salience.recency(fact.turn)
                     + salience.past(fact.text))

@@ -37,6 +37,7 @@ RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are
 COMPACT_COMMIT_MESSAGES = 2  # small budgets: only the newest commits keep (a clip of) their message
 COMMIT_MESSAGES = 5  # otherwise the newest five; older commits are listed by sha (``git log`` has the rest)
 MAX_PARTS = 8
+SHORT_REQUEST_CHARS = 300
 PROBE_PENALTY = 12.0  # a look around (ls, wc, pwd) ranks below the commands that did or checked something
 _LOOK_RE = re.compile(r"^(?:ls|wc|pwd|echo|tree|stat|file|du|df|which|type|clear)\b")
 _PART_RE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•]|\(\w\))[ \t]+(\S.{3,})$", re.MULTILINE)
@@ -193,6 +194,8 @@ def _parts(facts: Facts, request: Fact) -> list[Item]:
         touched = [f for f in edited if _basename(f.text).lower() in lowered or _stem(f.text) in lowered]
         evidence = f" — edited {', '.join(code(_basename(f.text)) for f in touched[:3])}" if touched else ""
         lines.append(f"#{number} {clip(part, 70)}{evidence}")
+    if len(prose) < SHORT_REQUEST_CHARS and not any(" — edited " in line for line in lines):
+        return []  # the request is quoted whole above: its parts again, with nothing to add, repeat it
     more = f" (+{len(parts) - MAX_PARTS} more)" if len(parts) > MAX_PARTS else ""
     text = f"the request has {len(parts)} parts{more}: " + "; ".join(lines)
     return [Item("Where it stands", text, 91, category=None, order=1)]
