@@ -158,3 +158,17 @@ def test_what_is_quoted_once_is_not_repeated_elsewhere() -> None:
     assert "Let's try version 1.3.0 instead of 1.4.36" in step
     assert not any(i.section == "Decisions" and "1.3.0" in i.text for i in items)  # quoted in the next step
     assert not any(i.text.startswith("the request has 2 parts") for i in items)  # the short request is quoted whole
+
+
+def test_a_message_that_is_one_of_the_rules_ranks_after_the_other_messages() -> None:
+    transcript = session(
+        ("user", "add the disclaimer to base_page.html"), ("assistant", "Added."),
+        ("user", "make sure the two sentences are always on two separate lines"), ("assistant", "Done."),
+        ("user", "my routes live in routes.py and the viewer is built in xbrl_processing.py"), ("assistant", "Ok."),
+        ("user", "the viewer still fails to load"),
+    )
+    facts = extract_facts(transcript)
+    assert any("two separate lines" in f.text for f in facts.constraints)
+    said = {i.text.split(":", 1)[0]: i.priority
+            for i in items_for(facts, Carried(), Salience(facts.turn_count, {})) if i.section == "What the user said"}
+    assert said["turn 2"] < said["turn 4"] - 10  # turn 2 is the rule, shown under Constraints

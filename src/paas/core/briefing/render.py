@@ -38,7 +38,7 @@ from paas.core.briefing.previous import Carried
 from paas.core.briefing.ranking import NEVER, Salience, few_per_turn, top_keys, turn_ref
 from paas.core.briefing.render_ask import goal_items, quote_inline, request_items
 from paas.core.briefing.state import state_items
-from paas.core.briefing.text import clip, code
+from paas.core.briefing.text import clip, code, normalise
 
 
 def items_for(facts: Facts, carried: Carried, salience: Salience, compact: bool = False) -> list[Item]:
@@ -83,6 +83,7 @@ USER_ANCHOR_TOP = 3  # identifier-like tokens the user typed that rank with spec
 SPECIFIC_CONSTRAINT_TOP = {False: 5, True: 1}  # small budgets (True): what the files gained and the report next
 RULES_PER_TURN = 3
 OTHER_CONSTRAINT_TOP = 5  # the other rules that rank with commits; the rest only fill what is left
+RULE_REPEATED = 15.0
 COMPACT_FILES_NAMED = 6  # small budgets: the latest-touched changed files named, the others counted
 COMPACT_FILES_FROM = 4  # small budgets: from this many edited files on, list them grouped by directory
 
@@ -334,10 +335,14 @@ def _message_items(facts: Facts, salience: Salience, compact: bool) -> list[Item
     earlier = [f for f in facts.messages if f.turn != request_turn and f.turn not in intent_turns]
     items = []
     width = 180 if compact else 320
+    rules = [normalise(f.text) for f in facts.constraints if f.source == "user"]
     for rank, fact in enumerate(reversed(earlier)):
         if fact.status == "reply" and len(fact.text) < 12:
             continue  # "yes", "ok": nothing a successor needs beyond the request it answered
         priority = 82 - 1.5 * rank + salience.past(fact.text)
+        said = normalise(fact.text)
+        if any(said in rule or (rule in said and len(said) < len(rule) + 40) for rule in rules):
+            priority -= RULE_REPEATED  # the message is one of the rules above: said there, ranked after
         items.append(Item("What the user said", f"{turn_ref(fact.turn)}: {quote_inline(clip(fact.text, width))}",
                           max(priority, 52), category="message", turn=fact.turn, order=-fact.turn))
     return items
