@@ -128,3 +128,19 @@ def test_edits_logged_without_their_paths_still_need_trying() -> None:
     facts = extract_facts(transcript)
     assert facts.edit_turns and not facts.edited_files
     assert next_step(facts, Carried()).startswith("Try the result of the latest request (turn 0)")
+
+
+def test_small_budgets_do_not_quote_twice_what_the_briefing_quotes_above() -> None:
+    reply = "Understood. I'll update the task specification with these requirements."
+    step = step_of(session(REQUEST, ("assistant", reply)), compact=True)
+    assert step.endswith("Do it, for the latest request (turn 0).") and "conventional commits" not in step
+    failing = ToolCall("Bash", {"command": "npm run build"}, output="Error: Cannot find module 'react'", exit_status=1,
+                       is_error=True, call_id="b1")
+    edit = ToolCall("Edit", {"file_path": "/app/src/App.jsx", "old_string": "a", "new_string": "b"},
+                    output="The file /app/src/App.jsx has been updated successfully.", call_id="e1")
+    transcript = session(("user", "fix the build"), ("assistant", "Editing.", (edit,)),
+                         ("assistant", "Building.", (failing,)))
+    roomy, small = step_of(transcript), step_of(transcript, compact=True)
+    assert "Cannot find module" in roomy
+    assert small.startswith("Fix the failure still standing at the end (turn 2, under Errors): `npm run build`")
+    assert "Cannot find module" not in small

@@ -41,8 +41,9 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
                 f"the latest request: \"{head}\"")
     pending = _closing(facts, "announced")
     if pending is not None:
+        quoted = "" if compact else f": \"{head}\""  # small budgets: the request is quoted above, once
         return (f"The assistant said what it would do next and stopped there ({turn_ref(pending.turn)}): "
-                f"\"{pending.text}\" Do it, for the latest request ({turn_ref(request.turn)}): \"{head}\"")
+                f"\"{pending.text}\" Do it, for the latest request ({turn_ref(request.turn)}){quoted}.")
     cut = _cut_off_command(facts)
     if cut:
         return cut
@@ -52,10 +53,14 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     if standing:
         error = max(standing, key=lambda f: f.turn)
         what = f"{error.subject}: " if error.subject else ""
-        if compact:
-            what = f"{balanced_spans(clip(error.subject, 50))}: " if error.subject else ""
+        if compact:  # small budgets: the error's words are under Errors, once
+            subject = error.subject
+            named = code(clip(subject.strip("`"), 50)) if subject[:1] == subject[-1:] == "`" else \
+                balanced_spans(clip(subject, 50))
+            what = f": {named}, then re-run it" if subject else ", then re-run what failed"
+            return f"Fix the failure still standing at the end ({turn_ref(error.turn)}, under Errors){what}."
         return (f"Fix the failure still standing at the end ({turn_ref(error.turn)}): {what}"
-                f"\"{clip(error.text, 90 if compact else 140)}\", then re-run it.")
+                f"\"{clip(error.text, 140)}\", then re-run it.")
     asked = [f for f in facts.open_items if f.status == "asked"]
     if asked:
         return f"Get the user's answer to the assistant's question ({turn_ref(asked[-1].turn)}): \"{asked[-1].text}\""
