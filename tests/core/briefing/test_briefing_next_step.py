@@ -32,7 +32,10 @@ def test_a_step_announced_and_never_taken_is_the_next_step() -> None:
     step = step_of(transcript)
     assert "stopped there (turn 1)" in step
     assert "\"I'll update the task specification with these requirements.\"" in step
-    assert "conventional commits format" in step  # the request it was for
+    assert step.endswith("Do it, for the latest request (turn 0).")  # quoted whole under Latest request
+    long_request = ("user", "update that task spec: the title follows conventional commits. " + "More. " * 140)
+    step = step_of(session(long_request, ("assistant", reply)))
+    assert 'Do it, for the latest request (turn 0): "update that task spec' in step  # too long to be quoted whole
 
 
 def test_an_announcement_followed_by_its_edit_is_not_pending() -> None:

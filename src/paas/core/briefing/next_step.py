@@ -23,13 +23,18 @@ from paas.core.briefing.ranking import turn_ref
 from paas.core.briefing.state import PROBE_RE, verification
 from paas.core.briefing.text import clip, code
 
+QUOTED_WHOLE_CHARS = 800  # a request this short is quoted whole under "Latest request" at roomy budgets
+
 
 def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
     request = facts.latest_request
     if request is None:
         return "Ask the user what to work on."
     width = 120 if compact else 200
-    head = balanced_spans(clip(" ".join(summarise_pastes(request.text).replace("```", " ").split()), width))
+    prose = " ".join(summarise_pastes(request.text).replace("```", " ").split())
+    head = balanced_spans(clip(prose, width))
+    # the Latest request section quotes a short request whole (and small budgets any request): not again here
+    again = "" if compact or len(prose) <= QUOTED_WHOLE_CHARS else f": \"{head}\""
     if facts.last_assistant_turn <= request.turn:
         return f"Carry out the latest request ({turn_ref(request.turn)}): nothing has been done for it yet."
     stops = [f for f in facts.interruptions if f.turn >= request.turn and f.status in ("interrupted", "cancelled",
@@ -38,12 +43,11 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
         last = stops[-1]
         what = "undid" if last.status == "undone" else "interrupted"
         return (f"The user {what} the last step ({turn_ref(last.turn)}); ask whether to resume or change course on "
-                f"the latest request: \"{head}\"")
+                f"the latest request ({turn_ref(request.turn)}){again}.")
     pending = _closing(facts, "announced")
     if pending is not None:
-        quoted = "" if compact else f": \"{head}\""  # small budgets: the request is quoted above, once
         return (f"The assistant said what it would do next and stopped there ({turn_ref(pending.turn)}): "
-                f"\"{pending.text}\" Do it, for the latest request ({turn_ref(request.turn)}){quoted}.")
+                f"\"{pending.text}\" Do it, for the latest request ({turn_ref(request.turn)}){again}.")
     cut = _cut_off_command(facts)
     if cut:
         return cut
@@ -103,7 +107,8 @@ def next_step(facts: Facts, carried: Carried, compact: bool = False) -> str:
         ask = f"Confirm with the user that the latest request ({turn_ref(request.turn)}) is answered"
     if compact:  # the report may not fit a small budget: no pointer to it
         return f"{ask}{optional}."
-    return f"{ask}{said}{optional}: \"{balanced_spans(clip(head, 100))}\""
+    quote = f": \"{balanced_spans(clip(head, 100))}\"" if again else "."
+    return f"{ask}{said}{optional}{quote}"
 
 
 def _cut_off_command(facts: Facts) -> str:
