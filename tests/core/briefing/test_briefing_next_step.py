@@ -3,18 +3,15 @@ a command the session ended during), and pasted terminal output that is nobody's
 
 from __future__ import annotations
 
+from tests.core.briefing.steps import session
+
 from paas.core.briefing import extract_facts
 from paas.core.briefing.closing import closing_words
 from paas.core.briefing.digest import summarise_pastes
 from paas.core.briefing.next_step import next_step
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.terminal import TerminalPastes, prompt_command
-from paas.core.transcripts.model import ToolCall, Transcript, Turn
-
-
-def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
-    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
-    return Transcript("plain", built, metadata={})
+from paas.core.transcripts.model import ToolCall, Transcript
 
 
 def step_of(transcript: Transcript, compact: bool = False) -> str:

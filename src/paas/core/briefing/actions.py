@@ -36,12 +36,12 @@ from typing import Any
 
 from paas.core.briefing.agent_rules import is_rules_file
 from paas.core.briefing.changes import edit_delta, edit_texts, sole_named_file
+from paas.core.briefing.check_runs import run_result
 from paas.core.briefing.file_ops import CD_PREFIX, FILE_COMMAND_RE, patch_ops, shell_file_ops
 from paas.core.briefing.housekeeping import is_probe_failure
 from paas.core.briefing.model import Fact
 from paas.core.briefing.outputs import error_line, reports_error
 from paas.core.briefing.stated import stated_calls
-from paas.core.briefing.test_runs import test_run
 from paas.core.briefing.text import clip, code, first_line
 from paas.core.transcripts.model import ToolCall, Transcript
 
@@ -236,7 +236,7 @@ def _one_call(log: ActionLog, call: ToolCall, seq: int, turn: int, text: str = "
             _succeed(log, (key,), seq, turn)
     command = command_of(call)
     key = command_family(command) if command else call.name
-    run = test_run(call, command, key, turn, failed, log.tests.get(key))
+    run = run_result(call, command, key, turn, failed, log.tests.get(key))
     if run is not None:
         log.tests[run.key] = run
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-ELISION = "[…]"
+from paas.core.briefing.budget import ELISION
+
 _SEGMENT_RE = re.compile(r"[^\n]*?(?:(?<![\s(]\d)(?<![\s(]\d\d)(?<!^\d)(?<!^\d\d)[.!?](?=\s)|\n|$)", re.MULTILINE)
 _EXACT_RE = re.compile(r"`[^`\n]+`|'[^'\n]{2,80}'|\"[^\"\n]{2,80}\"|\b[\w./-]+\.[a-z]{1,5}\b|\b\w+\(|\{[^}\n]*\}")
 _ASK_RE = re.compile(

@@ -34,20 +34,20 @@ def request_items(facts: Facts, compact: bool) -> list[Item]:
                           order=1.5))
         if context is not None:
             items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                              f"\"{clip(context.text, 160)}\"{_referent(context)}", 98, raw=True, order=2))
+                              f"\"{clip(context.text, 160)}\"{_it_being(context)}", 98, raw=True, order=2))
         return items
     items.append(Item("Latest request", f"\n(the user's words, {turn_ref(request.turn)}; pastes summarised)", NEVER,
                       raw=True, never_cut=True, order=1.5))
     if context is not None:
         items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                          f"\"{context.text}\"{_referent(context)}", 95, raw=True, order=2))
+                          f"\"{context.text}\"{_it_being(context)}", 95, raw=True, order=2))
     if facts.later_inputs:
         typed = ", ".join(f"{code(f.text)} ({turn_ref(f.turn)})" for f in facts.later_inputs[-4:])
         items.append(Item("Latest request", f"Typed afterwards: {typed}", NEVER, raw=True, never_cut=True, order=3))
     return items
 
 
-def _referent(context: Fact) -> str:
+def _it_being(context: Fact) -> str:
     """What the question's "it" is, when the reply named it just before (``prose.last_question_before``)."""
     return f" — \"it\" being {code(context.detail)}" if context.detail else ""
 

@@ -28,7 +28,7 @@ NO_SUMMARY = "finished without a summary"
 _FILTERED_RE = re.compile(r"\|\s*(?:grep|rg|head|tail)\b[^|]*$")
 
 
-def test_run(call: ToolCall, command: str | None, key: str, turn: int, failed: bool,
+def run_result(call: ToolCall, command: str | None, key: str, turn: int, failed: bool,
              previous: Fact | None) -> Fact | None:
     """The fact for one call that ran tests (None when it did not), given the family's ``previous`` fact."""
     if command is None and "test" not in call.name.lower():
