@@ -209,8 +209,7 @@ def _header(transcript: Transcript, options: BriefingOptions, before: int, after
     saved = (f"{percent_saved(before, after)}% saved" if after < before
              else "no savings: the input is shorter than a briefing")
     if compact and not options.lines_mode:  # small budgets: the figures a reader needs, fewer words
-        lines.append(f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} ({saved}) "
-                     f"· level {options.level}")
+        lines.append(f"- Source: {source}, {len(transcript.turns)} turns, {before:,} tokens · level {options.level}")
     else:
         lines.append(
             f"- Source: {source}, {len(transcript.turns)} turns · tokens {before:,} → {after:,} "
