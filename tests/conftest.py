@@ -27,7 +27,8 @@ from sqlalchemy.pool import NullPool
 from paas.api.app import create_app
 from paas.config import get_settings
 from paas.services import tokens
-from paas.store.db import make_engine, transaction, upgrade
+from paas.store.db import make_engine, upgrade
+from paas.store.unit import transaction
 from paas.store.schema import Base
 
 pytest_plugins = ["tests.polish_stub"]

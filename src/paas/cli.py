@@ -30,6 +30,7 @@ from paas.services import sessions as work_sessions
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
 from paas.store import db
 from paas.store.schema import row_to_dict
+from paas.store.unit import Database, Transaction
 
 app = typer.Typer(help="PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings.",
                   no_args_is_help=True, add_completion=False)
@@ -79,45 +80,15 @@ def settings_or_fail() -> Settings:
 
 
 @contextmanager
-def unit_of_work(*, write: bool = True, check_schema: bool = True) -> Iterator[Session]:
-    """A transaction on the configured database; domain errors become messages and exit codes."""
+def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Database]:
+    """The configured database (``store.unit.Database``: the one way in); a domain error raised
+    inside becomes one line and its exit code (``details``: the error's details follow its message)."""
     settings = settings_or_fail()
     engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     try:
         if check_schema:
             _require_current_schema(engine)
-        with db.transaction(engine, write=write) as session:
-            yield session
-    except errors.PaasError as problem:
-        code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
-        fail(problem.message, code)
-    except OperationalError as problem:
-        fail(f"database unavailable: {problem.orig}", 5)
-    finally:
-        engine.dispose()
-
-
-Transaction = Callable[[Callable[[Session], Any]], Any]
-
-
-@contextmanager
-def read_and_run(*, details: bool = False) -> Iterator[tuple[Transaction, Transaction]]:
-    """``(read, run)`` on the configured database, for commands that do slow work in a read
-    transaction and save in a short write one (``run`` retries a lost race); errors as in
-    ``unit_of_work`` (``details``: the error's details follow its message)."""
-    settings = settings_or_fail()
-    engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-
-    def read(work: Callable[[Session], Any]) -> Any:
-        with db.transaction(engine, write=False) as session:
-            return work(session)
-
-    def run(work: Callable[[Session], Any]) -> Any:
-        return db.run_in_transaction(engine, work)
-
-    try:
-        _require_current_schema(engine)
-        yield read, run
+        yield Database(engine)
     except errors.PaasError as problem:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
         fail(problem.message + (f" ({problem.details})" if details and problem.details else ""), code)
@@ -125,6 +96,21 @@ def read_and_run(*, details: bool = False) -> Iterator[tuple[Transaction, Transa
         fail(f"database unavailable: {problem.orig}", 5)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def unit_of_work(*, write: bool = True, check_schema: bool = True) -> Iterator[Session]:
+    """One transaction on the configured database, errors as in ``database``."""
+    with database(check_schema=check_schema) as store, store.unit(write=write) as session:
+        yield session
+
+
+@contextmanager
+def read_and_run(*, details: bool = False) -> Iterator[tuple[Transaction, Transaction]]:
+    """``(read, run)`` for commands that do slow work in a read transaction and save in a short
+    write one (``run`` retries a lost race; ``store.unit.build_then_save``)."""
+    with database(details=details) as store:
+        yield store.read, store.run
 
 
 def _require_current_schema(engine: Engine) -> None:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import Engine, select
 
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import Base
 
 # api_tokens changes on every authenticated call (last_used_at), so it is not "data".

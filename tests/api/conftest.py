@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from paas.services.demo import load_demo
-from paas.store.db import transaction
+from paas.store.unit import transaction
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from paas.services import tokens
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from tests.api.api_helpers import (
     API_ROUTES,
     WRITE_ROUTES,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from paas.api.app import create_app
 from paas.config import get_settings
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot
 from tests.api.api_helpers import fails, new_project
 from tests.core.briefing.test_briefing_polish import TRANSCRIPT

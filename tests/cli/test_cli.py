@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from typer.testing import Result
 
-from paas.store.db import current_revision, head_revision, make_engine, transaction
+from paas.store.db import current_revision, head_revision, make_engine
+from paas.store.unit import transaction
 from paas.store.schema import Account, Project, WorkSession
 
 Cli = Callable[..., Result]

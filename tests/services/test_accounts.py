@@ -13,7 +13,7 @@ from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.core.types import AccountStatus
 from paas.services import accounts
 from paas.services import sessions as work_sessions
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import Account, CreditEvent, HandoffQueueItem
 
 

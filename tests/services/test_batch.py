@@ -11,7 +11,7 @@ from paas.core.errors import InvalidInput, PayloadTooLarge
 from paas.services import accounts
 from paas.services.batch import MAX_BATCH, create_accounts
 from paas.services.credentials import CredentialVault, new_key
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import Account, AppMeta, CreditEvent
 
 

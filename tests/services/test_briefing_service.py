@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from paas.core.errors import InvalidInput, NotFound, TranscriptFormatError
 from paas.services import briefing, knowledge, projects
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, ConversationTurn
 
 FIRST = """User: Please add rate limiting to src/api/limits.py. TODO: write tests for the limiter in \

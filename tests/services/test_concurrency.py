@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from paas.core.errors import Conflict
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import CreditEvent, WorkSession
 from tests.services import threads
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from paas.core.errors import InvalidInput, NotFound, TranscriptFormatError
 from paas.services import briefing
 from paas.store import sources
-from paas.store.db import run_in_transaction, transaction
+from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import ContextSnapshot, ConversationTurn, TranscriptSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

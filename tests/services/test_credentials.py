@@ -19,7 +19,7 @@ from paas.services.credentials import (
     new_key,
     rotate_keys,
 )
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import Account, AppMeta
 
 SECRET = "sk-live-THIS-IS-A-SECRET-123"

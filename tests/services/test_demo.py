@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from paas.services import accounts, demo, knowledge
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import (
     Account,
     ContextSnapshot,

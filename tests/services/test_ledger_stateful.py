@@ -27,7 +27,8 @@ from paas.services import sessions as work_sessions
 from paas.services.rotation import auto_rotate
 from paas.services.selection import report_limit
 from paas.store.accounts import quota_of
-from paas.store.db import make_engine, run_in_transaction, transaction, upgrade
+from paas.store.db import make_engine, upgrade
+from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import Account, CreditEvent, Project, WorkSession
 
 _TEMPLATE: dict[str, Path] = {}

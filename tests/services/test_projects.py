@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import briefing, projects
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, Project
 
 

@@ -14,7 +14,7 @@ from paas.core.errors import NotFound
 from paas.services import briefing, projects
 from paas.services.rotation import RotationResult, auto_rotate, rotate
 from paas.services.tokenizer import count_tokens
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot
 from tests.services.test_context_save import CLAUDE, FIXTURES, doors, engine_spy, save
 

@@ -13,7 +13,7 @@ from paas.core.types import AccountStatus
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
 from paas.services.selection import report_limit, select_best_accounts, soonest_reset
-from paas.store.db import transaction
+from paas.store.unit import transaction
 
 
 def best(engine: Engine, clock: Any, **kwargs: Any) -> list[int]:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, WorkSession
 
 Make = Callable[..., Any]

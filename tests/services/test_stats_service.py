@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from paas.services import accounts
 from paas.services import sessions as work_sessions
 from paas.services.stats import compute_stats
-from paas.store.db import transaction
+from paas.store.unit import transaction
 
 Make = Callable[..., Any]
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from paas.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import ApiToken
 
 

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import DateTime, Engine, column, func, select, table, text
 from sqlalchemy.exc import OperationalError, StatementError
 
-from paas.store.db import current_revision, head_revision, make_engine, transaction, upgrade
+from paas.store.db import current_revision, head_revision, make_engine, upgrade
+from paas.store.unit import transaction
 from paas.store.schema import Project
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import (
     Account,
     ApiToken,

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from paas.store import sources
-from paas.store.db import transaction
+from paas.store.unit import transaction
 from paas.store.schema import Project, TranscriptSource
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

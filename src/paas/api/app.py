@@ -19,7 +19,8 @@ from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
 from paas.config import Settings, get_settings
 from paas.services.credentials import check_keys, vault_from_settings
-from paas.store.db import make_engine, transaction
+from paas.store.db import make_engine
+from paas.store.unit import Database
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.effective_database_url,
                                              busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    app.state.db = Database(app.state.engine)  # the one way in; its bus carries the events after commit
     app.state.clock = clock
     errors.install(app)
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
@@ -55,6 +57,5 @@ def create_app_from_env() -> FastAPI:
     """The worker factory: also proves the credential keys can read what is stored (fails loudly)."""
     settings = get_settings()
     app = create_app(settings)
-    with transaction(app.state.engine, write=False) as session:
-        check_keys(session, lambda: vault_from_settings(settings))
+    app.state.db.read(lambda session: check_keys(session, lambda: vault_from_settings(settings)))
     return app

@@ -1,9 +1,13 @@
-"""Request dependencies: the per-request transaction, the clock, and the caller's token.
+"""Request dependencies: the per-request unit of work, the clock, and the caller's token.
 
-``SessionDep`` is the unit of work: it commits when the route returns (before the response
-is sent, so a failed commit is an error answer, not a lie) and rolls back if it raises.
-GET requests get a read transaction. Token checks run in their own short transaction, so a
-viewer's read never takes SQLite's write lock.
+Everything goes through the app's ``store.unit.Database`` (``app.state.db``). ``SessionDep`` is
+the request's unit of work: it commits when the route returns (before the response is sent,
+so a failed commit is an error answer, not a lie), rolls back if it raises, and publishes the
+events of the work after the commit. GET requests get a read transaction. ``Runner`` and
+``Reader`` are ``Database.run`` (a write retried on a lost race) and ``Database.read``, for
+routes that build something slow before a short write (``store.unit.build_then_save``).
+Token checks run in their own short transaction, so a viewer's read never takes SQLite's
+write lock.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
@@ -21,10 +25,9 @@ from paas.config import Settings
 from paas.core.types import Role
 from paas.services import tokens
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
-from paas.store.db import run_in_transaction, transaction
 from paas.store.schema import ApiToken
+from paas.store.unit import Database, Transaction
 
-T = TypeVar("T")
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -33,14 +36,19 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    with transaction(request.app.state.engine, write=request.method not in ("GET", "HEAD")) as session:
+    with get_db(request).unit(write=request.method not in ("GET", "HEAD")) as session:
         yield session
 
 
 def get_write_session(request: Request) -> Iterator[Session]:
     """For the few GETs that write (the login link exchange)."""
-    with transaction(request.app.state.engine, write=True) as session:
+    with get_db(request).unit(write=True) as session:
         yield session
 
 
@@ -73,12 +81,12 @@ def require(role: Role) -> Callable[[Request], ApiToken]:
 
     def check(request: Request) -> ApiToken:
         now = get_now(request)
-        engine = request.app.state.engine
-        with transaction(engine, write=False) as session:
-            record = tokens.authenticate(session, bearer_token(request), now=now, required=role)
+        db = get_db(request)
+        record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
+                                                             required=role))
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
-            with suppress(OperationalError), transaction(engine) as session:
+            with suppress(OperationalError), db.unit() as session:
                 tokens.note_use(session, record.id, now=now)
         return record
 
@@ -98,30 +106,19 @@ def get_vault(request: Request) -> CredentialVault | None:
     return vault
 
 
-def get_runner(request: Request) -> Callable[[Callable[[Session], T]], T]:
-    """Runs a unit of work in its own write transaction, retrying lost races (locks, lease index)."""
-    engine = request.app.state.engine
-
-    def run(work: Callable[[Session], T]) -> T:
-        return run_in_transaction(engine, work)
-
-    return run
+def get_runner(request: Request) -> Transaction:
+    """``Database.run``: a write transaction of its own, retried on a lost race (locks, lease index)."""
+    return get_db(request).run
 
 
-def get_reader(request: Request) -> Callable[[Callable[[Session], T]], T]:
-    """Runs a unit of work in a read transaction (no write lock held while it computes)."""
-    engine = request.app.state.engine
-
-    def read(work: Callable[[Session], T]) -> T:
-        with transaction(engine, write=False) as session:
-            return work(session)
-
-    return read
+def get_reader(request: Request) -> Transaction:
+    """``Database.read``: a read transaction (no write lock held while it computes)."""
+    return get_db(request).read
 
 
 Vault = Annotated[CredentialVault | None, Depends(get_vault)]
-Runner = Annotated[Callable[[Callable[[Session], Any]], Any], Depends(get_runner)]
-Reader = Annotated[Callable[[Callable[[Session], Any]], Any], Depends(get_reader)]
+Runner = Annotated[Transaction, Depends(get_runner)]
+Reader = Annotated[Transaction, Depends(get_reader)]
 Viewer = Annotated[ApiToken, Depends(require(Role.VIEWER))]
 Operator = Annotated[ApiToken, Depends(require(Role.OPERATOR))]
 Admin = Annotated[ApiToken, Depends(require(Role.ADMIN))]

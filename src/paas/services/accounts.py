@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict, InvalidInput
+from paas.core.events import AccountStateChanged
 from paas.core.quotas import AccountFacts, Quota, QuotaWindow, WindowKind, account_status
 from paas.core.types import AccountStatus, AdminState, Page, Platform
 from paas.services._fields import parse_enum, refuse_nulls, required_text
@@ -24,6 +25,7 @@ from paas.store import accounts as store
 from paas.store import ledger
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Account, CreditEvent
+from paas.store.unit import publish
 
 EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "tags", "quota",
             "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold")
@@ -159,6 +161,7 @@ def create_account(session: Session, *, now: datetime, vault: CredentialVault | 
                                            note=OPENING_NOTE))
     if "credentials_encrypted" in row and vault is not None:
         remember_canary(session, vault)
+    publish(session, AccountStateChanged(account_id=account.id, change="created"))
     return account
 
 
@@ -189,6 +192,8 @@ def update_account(session: Session, account_id: int, changes: dict[str, Any], *
     if status is not None:
         _set_status(session, account, status, now)
     session.flush()
+    change = f"status set to {status}" if status is not None else "edited"
+    publish(session, AccountStateChanged(account_id=account.id, change=change))
     return account
 
 
@@ -217,3 +222,4 @@ def delete_account(session: Session, account_id: int) -> None:
         )
     delete_unless_referenced(session, account, Conflict(
         f"account {account_id} is still referred to; set status=disabled instead", {"id": account_id}))
+    publish(session, AccountStateChanged(account_id=account_id, change="deleted"))

@@ -15,10 +15,12 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
+from paas.core.events import AccountsImported
 from paas.services.accounts import OPENING_NOTE, account_row, opening_credits
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.store import accounts as store
 from paas.store import ledger
+from paas.store.unit import publish
 
 MAX_BATCH = 10_000
 
@@ -83,4 +85,6 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
             progress(len(chunk))
     if vault is not None and any("credentials_encrypted" in row for _, row, _ in checked):
         remember_canary(session, vault)
+    if created:
+        publish(session, AccountsImported(account_ids=tuple(account_id for account_id, _ in created)))
     return BatchResult(created=created, skipped=skipped)

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,7 @@ from paas.adapters.secrets import find_secrets
 from paas.core.briefing import LEVEL_BUDGETS, Briefing, BriefingOptions, KnowledgeRef, build_briefing
 from paas.core.briefing.budget import split_briefing
 from paas.core.errors import InvalidInput
+from paas.core.events import BriefingSaved
 from paas.core.rotation import RotationPlan
 from paas.core.transcripts import Transcript, read_transcript
 from paas.core.types import SnapshotType
@@ -49,15 +49,7 @@ from paas.store import knowledge as knowledge_store
 from paas.store import sessions as session_store
 from paas.store import snapshots, sources
 from paas.store.schema import ContextSnapshot, ConversationTurn, Project, TranscriptSource, WorkSession
-
-T = TypeVar("T")
-
-
-class Transaction(Protocol):
-    """Runs a function of a session in a transaction and returns its result (the doors' read/run)."""
-
-    def __call__(self, work: Callable[[Session], T], /) -> T: ...
-
+from paas.store.unit import Transaction, build_then_save, publish
 
 LEVELS = ("low", "medium", "high")
 PAST_BRIEFINGS = 20
@@ -209,12 +201,20 @@ def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now:
     get_project(session, project_id, for_update=True)
     latest = session_store.latest_of_project(session, project_id)
     facts = briefing.stats.get("facts_kept", {})
-    return snapshots.add(session, ContextSnapshot(
+    return keep_snapshot(session, ContextSnapshot(
         project_id=project_id, session_id=session_id if session_id is not None else (latest.id if latest else None),
         snapshot_type=snapshot_type.value, compressed_context=briefing.markdown,
         context_summary=f"{briefing.stats.get('tokens_before')} -> {briefing.stats.get('tokens_after')} tokens",
         file_count=facts.get("files_edited") if isinstance(facts, dict) else None, created_at=now,
         stats=briefing.stats, source_format=source_format, source_id=source_id))
+
+
+def keep_snapshot(session: Session, snapshot: ContextSnapshot) -> ContextSnapshot:
+    """Store a briefing (or checkpoint) snapshot; ``BriefingSaved`` is published after the commit."""
+    kept = snapshots.add(session, snapshot)
+    publish(session, BriefingSaved(snapshot_id=kept.id, project_id=kept.project_id,
+                                   snapshot_type=kept.snapshot_type))
+    return kept
 
 
 def rotation_briefing(session: Session, *, project: Project, previous: AccountView, next_view: AccountView,
@@ -269,11 +269,17 @@ def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | 
         transcript = _read(context, filename)
         return _handoff(session, project, transcript, **options), transcript.format
 
+    def save(session: Session, built: tuple[Briefing, str]) -> SavedBriefing:
+        briefing, source_format = built
+        return SavedBriefing(briefing=briefing, snapshot=save_briefing(
+            session, project_id=project_id, briefing=briefing, now=now, source_format=source_format))
+
+    if polisher is None:
+        return build_then_save(read, run, build, save)
+    # The model call sits between the two transactions: neither holds a lock while it runs.
     briefing, source_format = read(build)
-    if polisher is not None:
-        briefing = polish_briefing(briefing, sources=context, polisher=polisher)
-    return run(lambda session: SavedBriefing(briefing=briefing, snapshot=save_briefing(
-        session, project_id=project_id, briefing=briefing, now=now, source_format=source_format)))
+    polished = polish_briefing(briefing, sources=context, polisher=polisher)
+    return run(lambda session: save(session, (polished, source_format)))
 
 
 def save_context(read: Transaction, run: Transaction, *, project_id: int, context: str, now: datetime,
@@ -289,9 +295,8 @@ def save_context(read: Transaction, run: Transaction, *, project_id: int, contex
         kept = sources.find(session, project.id, packed.sha256)
         return _handoff(session, project, transcript, not_from_source=kept.id if kept else None), transcript
 
-    briefing, transcript = read(build)
-
-    def save(session: Session) -> SavedBriefing:
+    def save(session: Session, built: tuple[Briefing, Transcript]) -> SavedBriefing:
+        briefing, transcript = built
         get_project(session, project_id, for_update=True)
         latest = session_store.latest_of_project(session, project_id)
         source, stored = sources.keep(session, project_id=project_id, session_id=latest.id if latest else None,
@@ -302,7 +307,7 @@ def save_context(read: Transaction, run: Transaction, *, project_id: int, contex
                                  source_format=transcript.format, source_id=source.id)
         return SavedBriefing(briefing=briefing, snapshot=snapshot, source=source, source_stored=stored)
 
-    return run(save)
+    return build_then_save(read, run, build, save)
 
 
 def _store_turns(session: Session, session_id: int, transcript: Transcript, now: datetime) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
+from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
 from paas.services._fields import parse_enum, required_text
 from paas.store import knowledge as store
 from paas.store.records import get_or_raise
 from paas.store.schema import KnowledgeEntry, WorkSession
+from paas.store.unit import publish
 
 
 def normalise_tags(tags: str | list[str] | None) -> str | None:
@@ -46,4 +48,5 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
                            tags=normalise_tags(tags), source_session_id=source_session_id)
     session.add(entry)
     session.flush()
+    publish(session, KnowledgeChanged(entry_id=entry.id, change="added"))
     return entry

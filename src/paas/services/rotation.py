@@ -5,7 +5,7 @@ end the current session (handed_off); rank the other accounts; mark the old acco
 exhausted only if it reached its threshold; lease the best one to a new session (next
 number); write the briefing as a context snapshot and a handoff_queue row. A second
 rotation racing the first sees the project already moved and gets a conflict naming the
-account it is on now. The caller runs this through ``run_in_transaction`` so a lost race
+account it is on now. The caller runs this through ``Database.run`` so a lost race
 on the lease index is retried, never a 500.
 
 The briefing's body (reading the saved transcript, the engine) is the slow part: ``rotate``
@@ -24,17 +24,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
+from paas.core.events import AccountStateChanged, ProjectRotated, SessionEnded, SessionStarted
 from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
 from paas.core.selection import SelectionRequest, eligible
 from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
 from paas.services.accounts import AccountView, describe_account
-from paas.services.briefing import RotationBody, Transaction, build_rotation_body, rotation_briefing
+from paas.services.briefing import RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_session, spend
 from paas.store import sessions as session_store
-from paas.store import snapshots
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
+from paas.store.unit import Transaction, build_then_save, publish
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetim
            **options: Any) -> RotationResult:
     """``auto_rotate`` with its briefing body built first, in a read transaction (``read``), so the
     write transaction (``run``, retried on a lost race) holds the lock only to decide and save."""
-    body = read(lambda session: build_rotation_body(session, project_id=project_id, now=now))
-    return run(lambda session: auto_rotate(session, project_id=project_id, now=now, body=body, **options))
+    return build_then_save(
+        read, run, lambda session: build_rotation_body(session, project_id=project_id, now=now),
+        lambda session, body: auto_rotate(session, project_id=project_id, now=now, body=body, **options))
 
 
 def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,
@@ -118,8 +120,11 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         excluded.add(next_view.account.id)
     if work is not None:
         end_session(work, SessionStatus.HANDED_OFF, now=now)
+        publish(session, SessionEnded(session_id=work.id, project_id=project.id, account_id=work.account_id,
+                                      status=work.status))
     if plan.mark_exhausted:
         current.account.exhausted_until = plan.exhausted_until
+        publish(session, AccountStateChanged(account_id=current.account.id, change="exhausted by rotation"))
     new_session = WorkSession(
         project_id=project.id, account_id=next_view.account.id, session_number=plan.next_session_number,
         session_type=(work.session_type if work else session_type) or SessionType.DEVELOPMENT.value,
@@ -130,7 +135,9 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
     session.flush()
     text, tokens, used = rotation_briefing(session, project=project, previous=current, next_view=next_view,
                                            ended=work, plan=plan, now=now, body=body)
-    snapshot = snapshots.add(session, ContextSnapshot(
+    publish(session, SessionStarted(session_id=new_session.id, project_id=project.id,
+                                    account_id=next_view.account.id, session_number=new_session.session_number))
+    snapshot = keep_snapshot(session, ContextSnapshot(
         project_id=project.id, session_id=work.id if work else new_session.id,
         snapshot_type=SnapshotType.HANDOFF.value, compressed_context=text,
         context_summary=f"rotation {current.account.account_name} -> {next_view.account.account_name}",
@@ -142,6 +149,10 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         status=HandoffStatus.PENDING.value, created_at=now)
     session.add(handoff)
     session.flush()
+    publish(session, ProjectRotated(project_id=project.id, from_account_id=current.account.id,
+                                    to_account_id=next_view.account.id, ended_session_id=work.id if work else None,
+                                    new_session_id=new_session.id, snapshot_id=snapshot.id,
+                                    marked_exhausted=plan.mark_exhausted))
     return RotationResult(plan=plan, previous=current, next_view=describe_account(session, next_view.account.id, now),
                           ended_session_id=work.id if work else None, new_session=new_session, briefing=text,
                           briefing_tokens=tokens, snapshot_id=snapshot.id, handoff_id=handoff.id)

@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput
+from paas.core.events import AccountStateChanged
 from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
 from paas.services._fields import parse_enum
 from paas.services.accounts import AccountView, describe_account, describe_accounts
 from paas.services.projects import get_project
 from paas.store import accounts as store
+from paas.store.unit import publish
 
 THROTTLE_DEFAULT_SECONDS = 60
 
@@ -84,5 +86,6 @@ def report_limit(session: Session, account_id: int, *, reason: str, now: datetim
         account.admin_state = AdminState.DISABLED.value
         account.disabled_reason = "the platform refused its credentials"
     session.flush()
+    publish(session, AccountStateChanged(account_id=account_id, change=f"limit reported: {kind.value}"))
     return describe_account(session, account_id, now)
 

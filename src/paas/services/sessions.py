@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from paas.core import events
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services._fields import parse_enum, refuse_nulls
@@ -29,6 +30,7 @@ from paas.store import ledger
 from paas.store import sessions as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import CreditEvent, WorkSession
+from paas.store.unit import publish
 
 EDITABLE = ("session_type", "objectives", "accomplishments", "blockers", "handoff_notes", "checkpoint_data",
             "duration_minutes")
@@ -37,6 +39,8 @@ ENDING_STATUSES = (SessionStatus.COMPLETED, SessionStatus.FAILED, SessionStatus.
 
 @dataclass(frozen=True)
 class UsageRecorded:
+    """What recording usage answers (the event of the same name is ``core.events.UsageRecorded``)."""
+
     event: CreditEvent
     work_session: WorkSession
     credits_available: int
@@ -90,6 +94,8 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
     account.last_used_at = now
     project.total_sessions += 1
     session.flush()
+    publish(session, events.SessionStarted(session_id=work.id, project_id=project.id, account_id=account.id,
+                                           session_number=work.session_number))
     return work
 
 
@@ -144,6 +150,9 @@ def spend(session: Session, work: WorkSession, *, credits: int, now: datetime, n
     work.credits_used += credits
     project.total_credits_used += credits
     session.flush()
+    publish(session, events.UsageRecorded(
+        credit_event_id=event.id, account_id=view.account.id, session_id=work.id, project_id=project.id,
+        credits=credits, overdrawn=overdrawn, occurred_at=now))
     return UsageRecorded(event=event, work_session=work, credits_available=max(0, view.remaining - credits),
                          replayed=False)
 
@@ -176,6 +185,8 @@ def complete_session(session: Session, session_id: int, *, now: datetime,
         if value is not None:
             setattr(work, field, value)
     session.flush()
+    publish(session, events.SessionEnded(session_id=work.id, project_id=work.project_id, account_id=work.account_id,
+                                         status=work.status))
     return work
 
 

@@ -5,29 +5,21 @@ Contract:
   on, a busy timeout, and write transactions opened with ``BEGIN IMMEDIATE`` so two writers
   queue on the lock instead of failing mid-transaction when one upgrades a read lock.
   PostgreSQL: psycopg 3, pre-ping, READ COMMITTED; services lock rows they decide on.
-- ``transaction(engine)`` is the one place a unit of work commits or rolls back. Services
-  never commit; doors (the API's SessionDep, the CLI) open a transaction around each call.
+- The unit of work (commit, rollback, retries, events after commit) is ``store.unit``.
 - ``upgrade(url)`` runs the Alembic migrations shipped inside the package.
 """
 
 from __future__ import annotations
 
-import random
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
-
-T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -81,53 +73,6 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
 
 def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
-
-
-@contextmanager
-def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
-    """One unit of work: commits when the block ends, rolls back if it raises.
-
-    ``write=False`` opens a deferred (read) transaction on SQLite, so readers never wait for
-    the write lock; on PostgreSQL both are the same.
-    """
-    bind = engine if write else engine.execution_options(paas_write=False)
-    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-RETRYABLE_CONSTRAINTS = ("uq_sessions_account_id_in_progress", "uq_sessions_project_id_session_number",
-                         "uq_idempotent_requests_scope_key", "uq_credit_events_idempotency_key")
-
-
-def is_retryable(error: BaseException) -> bool:
-    """Lost a race that a fresh attempt will see the result of: a busy lock, a serialization
-    failure or deadlock, or a unique index another transaction just filled."""
-    if isinstance(error, OperationalError):
-        text_of = str(error.orig).lower()
-        return any(word in text_of for word in ("locked", "busy", "deadlock", "could not serialize"))
-    if isinstance(error, IntegrityError):
-        return any(name in str(error.orig) for name in RETRYABLE_CONSTRAINTS)
-    return False
-
-
-def run_in_transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 8) -> T:
-    """Run ``work`` in a write transaction, retrying a lost race with a short jittered back-off."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction(engine) as session:
-                return work(session)
-        except (OperationalError, IntegrityError) as error:
-            if attempt == attempts or not is_retryable(error):
-                raise
-            time.sleep(random.uniform(0.005, 0.02) * attempt)
-    raise AssertionError("unreachable")
 
 
 def ping(session: Session) -> str:

@@ -1,0 +1,154 @@
+"""Domain events: what changed, told after the change is committed.
+
+Services publish an event inside the unit of work that makes the change
+(``store.unit.publish``); the unit of work hands the events to the ``EventBus`` only after its
+commit, so a subscriber never hears of work that was rolled back, and a transaction retried
+after a lost race publishes once (the failed attempts' events go with their rollback).
+Subscribers today are in-process (tests, the coming live dashboard and alerts); the events are
+plain frozen dataclasses with ``kind`` and ``as_dict()`` so a door can send them as JSON.
+
+What is computed is never an event: an account's window turning, or its credits left, follow
+from the clock and the ledger, and a reader asks for them when it hears of a change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from threading import Lock
+from typing import Any, ClassVar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str] = "event"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {field.name: _plain(getattr(self, field.name)) for field in fields(self)}
+        return {"kind": self.kind, **data}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class UsageRecorded(Event):
+    """Credits appended to the ledger (a replayed idempotent request is not a new event)."""
+
+    kind: ClassVar[str] = "usage_recorded"
+    credit_event_id: int
+    account_id: int
+    session_id: int
+    project_id: int
+    credits: int
+    overdrawn: int
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionStarted(Event):
+    kind: ClassVar[str] = "session_started"
+    session_id: int
+    project_id: int
+    account_id: int
+    session_number: int
+
+
+@dataclass(frozen=True)
+class SessionEnded(Event):
+    kind: ClassVar[str] = "session_ended"
+    session_id: int
+    project_id: int
+    account_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class ProjectRotated(Event):
+    kind: ClassVar[str] = "project_rotated"
+    project_id: int
+    from_account_id: int
+    to_account_id: int
+    ended_session_id: int | None
+    new_session_id: int
+    snapshot_id: int
+    marked_exhausted: bool
+
+
+@dataclass(frozen=True)
+class AccountStateChanged(Event):
+    """An account's stored state changed: created, edited, deleted, a limit reported, disabled or
+    enabled by a person, marked exhausted by a rotation (``change`` says which)."""
+
+    kind: ClassVar[str] = "account_state_changed"
+    account_id: int
+    change: str
+
+
+@dataclass(frozen=True)
+class AccountsImported(Event):
+    """A batch of accounts created at once (one event, not one per row)."""
+
+    kind: ClassVar[str] = "accounts_imported"
+    account_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BriefingSaved(Event):
+    kind: ClassVar[str] = "briefing_saved"
+    snapshot_id: int
+    project_id: int
+    snapshot_type: str
+
+
+@dataclass(frozen=True)
+class KnowledgeChanged(Event):
+    kind: ClassVar[str] = "knowledge_changed"
+    entry_id: int
+    change: str
+
+
+Subscriber = Callable[[Event], None]
+
+
+class EventBus:
+    """In-process publish/subscribe. A subscriber that raises is logged and skipped: the work it
+    hears of is already committed, so its failure must not turn the caller's answer into an error."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+        self._lock = Lock()
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Add ``subscriber``; returns the function that removes it."""
+        with self._lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def publish(self, events: Iterable[Event]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for event in events:
+            for subscriber in subscribers:
+                try:
+                    subscriber(event)
+                except Exception:  # noqa: BLE001 - see the class docstring
+                    log.exception("event subscriber failed on %s", event.kind)
+
+
+def as_dicts(events: Iterable[Event]) -> list[dict[str, Any]]:
+    return [event.as_dict() for event in events]
+
