@@ -28,8 +28,8 @@ from paas.api.app import create_app
 from paas.config import get_settings
 from paas.services import tokens
 from paas.store.db import make_engine, upgrade
-from paas.store.unit import transaction
 from paas.store.schema import Base
+from paas.store.unit import transaction
 
 pytest_plugins = ["tests.polish_stub"]
 

@@ -91,11 +91,18 @@ def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Da
         yield Database(engine)
     except errors.PaasError as problem:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
-        fail(problem.message + (f" ({problem.details})" if details and problem.details else ""), code)
+        shown = details and problem.details and not isinstance(problem, errors.NotFound)  # a 404's are its name
+        fail(problem.message + (f" ({details_text(problem.details)})" if shown else ""), code)
     except OperationalError as problem:
         fail(f"database unavailable: {problem.orig}", 5)
     finally:
         engine.dispose()
+
+
+def details_text(details: dict[str, Any]) -> str:
+    """An error's details as text a person reads: ``key: value`` pairs, nested values as JSON."""
+    return ", ".join(f"{key}: {value if isinstance(value, str | int | float) else json.dumps(value)}"
+                     for key, value in details.items())
 
 
 @contextmanager

@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
-from sqlalchemy.orm import Session
 
 from paas.cli import (
     JsonFlag,
@@ -32,7 +31,6 @@ from paas.cli import (
     unit_of_work,
     vault_or_none,
 )
-from paas.core import errors
 from paas.services import batch, credentials, rotation, selection
 from paas.services import sessions as work_sessions
 
@@ -48,11 +46,9 @@ def accounts_best(
 ) -> None:
     """Rank the accounts that can take a job now, with the reasons."""
     with unit_of_work(write=False) as session:
-        ranked = selection.select_best_accounts(session, now=now(), specialization=specialization,
-                                                platform=platform, min_credits=min_credits, project_id=project,
-                                                limit=limit)
-    if not ranked:
-        fail("no available account matches; lower --min-credits or wait for a window to reset", 3)
+        ranked = selection.require_best_accounts(session, now=now(), specialization=specialization,
+                                                 platform=platform, min_credits=min_credits, project_id=project,
+                                                 limit=limit)
     rows = [{"id": item.candidate.id, "account_name": item.candidate.name, "score": item.score,
              "credits_available": item.candidate.remaining, "reasons": "; ".join(item.reasons)} for item in ranked]
     print_rows(rows, ("id", "account_name", "score", "credits_available", "reasons"), "Best accounts", as_json)
@@ -106,7 +102,7 @@ def rotate_project(
 ) -> None:
     """Move a project to the best next account, atomically, and print the handoff briefing."""
     with read_and_run(details=True) as (read, run):
-        current = account or read(lambda session: _current_account(session, project))
+        current = account or read(lambda session: work_sessions.current_account(session, project))
         result = rotation.rotate(read, run, project_id=project, current_account_id=current, now=now(),
                                  final_credits=final_credits)
     if as_json:
@@ -117,13 +113,6 @@ def rotate_project(
               f"({result.next_view.remaining} credits), session {result.new_session.session_number}")
     out.print(result.credit_savings, highlight=False)
     sys.stdout.write(result.briefing)
-
-
-def _current_account(session: Session, project_id: int) -> int:
-    open_sessions = work_sessions.open_sessions(session, project_id)
-    if not open_sessions:
-        raise errors.InvalidInput(f"project {project_id} has no session in progress; pass --account")
-    return open_sessions[0].account_id
 
 
 @keys_app.command("rotate")

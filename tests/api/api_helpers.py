@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import Engine, select
 
-from paas.store.unit import transaction
 from paas.store.schema import Base
+from paas.store.unit import transaction
 
 # api_tokens changes on every authenticated call (last_used_at), so it is not "data".
 DATA_TABLES = [table for table in Base.metadata.sorted_tables if table.name != "api_tokens"]

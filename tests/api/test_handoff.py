@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot
+from paas.store.unit import transaction
 from tests.api.api_helpers import complete, fails, new_account, new_project, ok, rows, start
 
 CONVERSATION = "\n".join(f"line {n}" for n in range(1, 31))

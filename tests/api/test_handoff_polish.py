@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func, select
 
 from paas.api.app import create_app
 from paas.config import get_settings
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot
+from paas.store.unit import transaction
 from tests.api.api_helpers import fails, new_project
 from tests.core.briefing.test_briefing_polish import TRANSCRIPT
 from tests.polish_stub import PolishStub

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
-from paas.store.unit import transaction
 from paas.store.schema import KnowledgeEntry
+from paas.store.unit import transaction
 from tests.api.api_helpers import complete, created, fails, new_account, new_project, ok, rows, start
 
 

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
+from paas.store.unit import transaction
 from tests.api.api_helpers import bearer, fails, new_account, new_project, ok, rows, start
 
 URL = "/api/private/auto-rotate"

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from paas.store.unit import transaction
 from paas.store.schema import CreditEvent
+from paas.store.unit import transaction
 from tests.api.api_helpers import at_once, complete, fails, new_account, new_project, ok, rows, start, stats, use
 
 

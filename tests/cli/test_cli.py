@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func, select
 from typer.testing import Result
 
 from paas.store.db import current_revision, head_revision, make_engine
-from paas.store.unit import transaction
 from paas.store.schema import Account, Project, WorkSession
+from paas.store.unit import transaction
 
 Cli = Callable[..., Result]
 

@@ -13,8 +13,8 @@ from typer.testing import Result
 from paas.core.errors import Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
-from paas.store.unit import transaction
 from paas.store.schema import ApiToken
+from paas.store.unit import transaction
 
 Cli = Callable[..., Result]
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.unit import transaction
 from paas.store.schema import Account, Project, WorkSession
+from paas.store.unit import transaction
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.core.types import AccountStatus
 from paas.services import accounts
 from paas.services import sessions as work_sessions
-from paas.store.unit import transaction
 from paas.store.schema import Account, CreditEvent, HandoffQueueItem
+from paas.store.unit import transaction
 
 
 def test_create_uses_the_defaults(engine: Engine, add_account: Callable[..., Account], clock: Any) -> None:

@@ -11,8 +11,8 @@ from paas.core.errors import InvalidInput, PayloadTooLarge
 from paas.services import accounts
 from paas.services.batch import MAX_BATCH, create_accounts
 from paas.services.credentials import CredentialVault, new_key
-from paas.store.unit import transaction
 from paas.store.schema import Account, AppMeta, CreditEvent
+from paas.store.unit import transaction
 
 
 def count(engine: Engine, model: type[Any]) -> int:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from paas.core.errors import InvalidInput, NotFound, TranscriptFormatError
 from paas.services import briefing, knowledge, projects
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, ConversationTurn
+from paas.store.unit import transaction
 
 FIRST = """User: Please add rate limiting to src/api/limits.py. TODO: write tests for the limiter in \
 tests/test_limits.py. Never touch src/legacy.py.

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, func, select
 from paas.core.errors import Conflict
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.unit import transaction
 from paas.store.schema import CreditEvent, WorkSession
+from paas.store.unit import transaction
 from tests.services import threads
 
 THREADS = 8

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, select
 from paas.core.errors import InvalidInput, NotFound, TranscriptFormatError
 from paas.services import briefing
 from paas.store import sources
-from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import ContextSnapshot, ConversationTurn, TranscriptSource
+from paas.store.unit import run_in_transaction, transaction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CLAUDE = FIXTURES / "claude_code_retry_session.jsonl"

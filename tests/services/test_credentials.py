@@ -19,8 +19,8 @@ from paas.services.credentials import (
     new_key,
     rotate_keys,
 )
-from paas.store.unit import transaction
 from paas.store.schema import Account, AppMeta
+from paas.store.unit import transaction
 
 SECRET = "sk-live-THIS-IS-A-SECRET-123"
 

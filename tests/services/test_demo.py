@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from paas.services import accounts, demo, knowledge
-from paas.store.unit import transaction
 from paas.store.schema import (
     Account,
     ContextSnapshot,
@@ -20,6 +19,7 @@ from paas.store.schema import (
     ProjectFile,
     WorkSession,
 )
+from paas.store.unit import transaction
 
 TABLES = (Project, Account, WorkSession, CreditEvent, ContextSnapshot, KnowledgeEntry, ProjectFile,
           HandoffQueueItem)

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import knowledge
 from paas.services.knowledge import normalise_tags
-from paas.store.unit import transaction
 from paas.store.schema import KnowledgeEntry
+from paas.store.unit import transaction
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,8 @@ from paas.services.rotation import auto_rotate
 from paas.services.selection import report_limit
 from paas.store.accounts import quota_of
 from paas.store.db import make_engine, upgrade
-from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import Account, CreditEvent, Project, WorkSession
+from paas.store.unit import run_in_transaction, transaction
 
 _TEMPLATE: dict[str, Path] = {}
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import briefing, projects
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, Project
+from paas.store.unit import transaction
 
 
 def test_create_strips_the_name_and_defaults_to_active(engine: Engine, add_project: Callable[..., Project]) -> None:

@@ -14,8 +14,8 @@ from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
 from paas.services.rotation import auto_rotate
 from paas.services.selection import report_limit
-from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import Account, ContextSnapshot, CreditEvent, HandoffQueueItem, Project, WorkSession
+from paas.store.unit import run_in_transaction, transaction
 
 
 def use(engine: Engine, clock: Any, session_id: int, credits: int) -> None:

@@ -14,8 +14,8 @@ from paas.core.errors import NotFound
 from paas.services import briefing, projects
 from paas.services.rotation import RotationResult, auto_rotate, rotate
 from paas.services.tokenizer import count_tokens
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot
+from paas.store.unit import transaction
 from tests.services.test_context_save import CLAUDE, FIXTURES, doors, engine_spy, save
 
 AIDER = FIXTURES / "aider_parser_session.aider.chat.history.md"

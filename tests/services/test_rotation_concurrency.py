@@ -14,8 +14,8 @@ from paas.core.types import SessionStatus
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
 from paas.services.rotation import auto_rotate
-from paas.store.unit import run_in_transaction, transaction
 from paas.store.schema import CreditEvent, HandoffQueueItem, Project, WorkSession
+from paas.store.unit import run_in_transaction, transaction
 from tests.services.threads import race
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.unit import transaction
 from paas.store.schema import ContextSnapshot, WorkSession
+from paas.store.unit import transaction
 
 Make = Callable[..., Any]
 

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select
 from paas.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
-from paas.store.unit import transaction
 from paas.store.schema import ApiToken
+from paas.store.unit import transaction
 
 
 @pytest.fixture

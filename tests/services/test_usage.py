@@ -15,8 +15,8 @@ from sqlalchemy import Engine, func, select
 from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.services import accounts, projects
 from paas.services import sessions as work_sessions
-from paas.store.unit import transaction
 from paas.store.schema import CreditEvent
+from paas.store.unit import transaction
 
 Make = Callable[..., Any]
 fresh_names = itertools.count(1)

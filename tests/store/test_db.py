@@ -10,8 +10,8 @@ from sqlalchemy import DateTime, Engine, column, func, select, table, text
 from sqlalchemy.exc import OperationalError, StatementError
 
 from paas.store.db import current_revision, head_revision, make_engine, upgrade
-from paas.store.unit import transaction
 from paas.store.schema import Project
+from paas.store.unit import transaction
 
 
 def pragma(engine: Engine, name: str) -> object:

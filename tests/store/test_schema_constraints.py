@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from paas.store.unit import transaction
 from paas.store.schema import (
     Account,
     ApiToken,
@@ -26,6 +25,7 @@ from paas.store.schema import (
     ProjectFile,
     WorkSession,
 )
+from paas.store.unit import transaction
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from paas.store import sources
-from paas.store.unit import transaction
 from paas.store.schema import Project, TranscriptSource
+from paas.store.unit import transaction
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 # Trailing spaces, CRLF, a BOM-free Unicode mix and a repeated body (so zlib has something to do).

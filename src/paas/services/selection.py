@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from paas.core.errors import InvalidInput
+from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
 from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
@@ -53,6 +54,17 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
                                     session_type=session_type))
     return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
                                       limit=limit, exclude=exclude))
+
+
+NO_MATCH_SUGGESTION = "lower min_credits, drop the platform filter, or wait for a window to reset"
+
+
+def require_best_accounts(session: Session, **request: Any) -> list[Ranked]:
+    """``select_best_accounts``, or the one "no account matches" error every door shows."""
+    ranked = select_best_accounts(session, **request)
+    if not ranked:
+        raise NotFound(f"no available account matches; {NO_MATCH_SUGGESTION}", {"suggestion": NO_MATCH_SUGGESTION})
+    return ranked
 
 
 def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:

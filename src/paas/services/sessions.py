@@ -218,3 +218,14 @@ def delete_session(session: Session, session_id: int) -> None:
 def open_sessions(session: Session, project_id: int) -> list[WorkSession]:
     """The project's sessions in progress (normally at most one)."""
     return store.open_sessions_of_project(session, project_id)
+
+
+def current_account(session: Session, project_id: int) -> int:
+    """The account the project works on now: its session in progress's (the newest, when people work
+    in parallel). A project with none gives a clear error, and a project that does not exist a 404."""
+    get_project(session, project_id)
+    working = store.open_sessions_of_project(session, project_id)
+    if not working:
+        raise InvalidInput(f"project {project_id} has no session in progress; name the current account "
+                           "(--account, current_account_id)", {"project_id": project_id})
+    return max(working, key=lambda work: (work.started_at, work.id)).account_id

@@ -29,13 +29,13 @@ from paas.api.private_schemas import (
 )
 from paas.api.routes import errors
 from paas.api.schemas import AccountCreate
-from paas.core.errors import NotFound, PayloadTooLarge
+from paas.core.errors import PayloadTooLarge
 from paas.core.selection import Ranked
 from paas.services import idempotency
 from paas.services.batch import MAX_BATCH, create_accounts
 from paas.services.briefing import RotationBody, build_rotation_body
 from paas.services.rotation import RotationResult, auto_rotate
-from paas.services.selection import select_best_accounts
+from paas.services.selection import require_best_accounts
 
 router = APIRouter(tags=["private"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
@@ -51,12 +51,9 @@ def ranked_out(item: Ranked) -> RankedOut:
 @router.post("/api/private/select-best-account", response_model=SelectBestEnvelope,
              responses=errors(400, 404, 413))
 def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> SelectBestEnvelope:
-    ranked = select_best_accounts(session, now=now, specialization=body.specialization or "",
-                                  platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
-                                  limit=body.limit, session_type=body.session_type)
-    if not ranked:
-        raise NotFound("no available account matches", {
-            "suggestion": "lower min_credits, drop the platform filter, or wait for a window to reset"})
+    ranked = require_best_accounts(session, now=now, specialization=body.specialization or "",
+                                   platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
+                                   limit=body.limit, session_type=body.session_type)
     items = [ranked_out(item) for item in ranked]
     return SelectBestEnvelope(data=items[0], ranked=items)
 
