@@ -137,3 +137,24 @@ def test_rotation_tells_each_step_once(database: Database, clock: Any, heard: li
         rotation.rotate(database.read, database.run, project_id=project_id, current_account_id=account_id,
                         now=clock())
     assert heard == []
+
+
+def test_an_idempotent_rotation_replays_without_rotating_or_telling(database: Database, clock: Any,
+                                                                     heard: list[Event]) -> None:
+    project_id, account_id, _ = setup_pool(database, clock, heard)
+    database.run(lambda s: work_sessions.start_session(s, project_id=project_id, account_id=account_id,
+                                                       now=clock()))
+    request = {"project_id": project_id, "current_account_id": account_id}
+
+    def once() -> tuple[int, dict[str, Any]]:
+        return rotation.rotate_once(database.read, database.run, key="k", request=request, now=clock(),
+                                    answer=lambda result: {"new_session_id": result.new_session.id},
+                                    project_id=project_id, current_account_id=account_id)
+
+    first = once()
+    told = len(heard)
+    assert once() == first and len(heard) == told  # the same answer, nothing rotated, nothing told
+    with pytest.raises(Conflict):  # the same key for another request
+        rotation.rotate_once(database.read, database.run, key="k", request={**request, "note": "x"},
+                             answer=lambda result: {}, now=clock(), project_id=project_id,
+                             current_account_id=account_id)

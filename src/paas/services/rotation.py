@@ -17,6 +17,7 @@ what it was built on is still the latest (else rebuilds it there). Called withou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,7 @@ from paas.core.events import AccountStateChanged, ProjectRotated, SessionEnded, 
 from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
 from paas.core.selection import SelectionRequest, eligible
 from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
+from paas.services import idempotency
 from paas.services.accounts import AccountView, describe_account
 from paas.services.briefing import RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
@@ -68,6 +70,36 @@ def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetim
     return build_then_save(
         read, run, lambda session: build_rotation_body(session, project_id=project_id, now=now),
         lambda session, body: auto_rotate(session, project_id=project_id, now=now, body=body, **options))
+
+
+ROTATE_SCOPE = "auto-rotate"
+
+
+def rotate_once(read: Transaction, run: Transaction, *, key: str | None, request: dict[str, Any],
+                answer: Callable[[RotationResult], dict[str, Any]], project_id: int, now: datetime,
+                **options: Any) -> tuple[int, dict[str, Any]]:
+    """``rotate`` made idempotent by ``key`` (``services.idempotency``): the first call with a key
+    keeps ``answer(result)`` in the rotation's own transaction; a retry with the same key and
+    ``request`` gets that answer back (status, body) and rotates nothing, builds no briefing;
+    the same key with another request is a conflict. Without a key, every call rotates."""
+    digest = idempotency.request_hash(request)
+
+    def build(session: Session) -> RotationBody | None:
+        if key and idempotency.earlier_answer(session, ROTATE_SCOPE, key, digest):
+            return None  # a replay needs no briefing
+        return build_rotation_body(session, project_id=project_id, now=now)
+
+    def save(session: Session, body: RotationBody | None) -> tuple[int, dict[str, Any]]:
+        if key:
+            earlier = idempotency.earlier_answer(session, ROTATE_SCOPE, key, digest)
+            if earlier is not None:
+                return earlier.status_code, earlier.body
+        reply = answer(auto_rotate(session, project_id=project_id, now=now, body=body, **options))
+        if key:
+            idempotency.remember_answer(session, ROTATE_SCOPE, key, digest, 200, reply)
+        return 200, reply
+
+    return build_then_save(read, run, build, save)
 
 
 def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,

@@ -31,10 +31,8 @@ from paas.api.routes import errors
 from paas.api.schemas import AccountCreate
 from paas.core.errors import PayloadTooLarge
 from paas.core.selection import Ranked
-from paas.services import idempotency
 from paas.services.batch import MAX_BATCH, create_accounts
-from paas.services.briefing import RotationBody, build_rotation_body
-from paas.services.rotation import RotationResult, auto_rotate
+from paas.services.rotation import RotationResult, rotate_once
 from paas.services.selection import require_best_accounts
 
 router = APIRouter(tags=["private"])
@@ -78,28 +76,8 @@ def rotation_answer(result: RotationResult) -> dict[str, Any]:
 @router.post("/api/private/auto-rotate", response_model=AutoRotateEnvelope, responses=errors(400, 404, 409, 413))
 def rotate(body: AutoRotate, now: Now, read: Reader, run: Runner, _: Operator,
            idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    digest = idempotency.request_hash(body.model_dump(mode="json"))
-
-    def prepare(session: Any) -> RotationBody | None:
-        # Slow part first, outside the write lock; a replayed key needs no briefing at all.
-        if idempotency_key and idempotency.earlier_answer(session, "auto-rotate", idempotency_key, digest):
-            return None
-        return build_rotation_body(session, project_id=body.project_id, now=now)
-
-    briefing = read(prepare)
-
-    def work(session: Any) -> tuple[int, dict[str, Any]]:
-        if idempotency_key:
-            earlier = idempotency.earlier_answer(session, "auto-rotate", idempotency_key, digest)
-            if earlier is not None:
-                return earlier.status_code, earlier.body
-        result = auto_rotate(session, now=now, body=briefing, **body.model_dump(exclude_none=True))
-        answer = rotation_answer(result)
-        if idempotency_key:
-            idempotency.remember_answer(session, "auto-rotate", idempotency_key, digest, 200, answer)
-        return 200, answer
-
-    status, answer = run(work)
+    status, answer = rotate_once(read, run, key=idempotency_key, request=body.model_dump(mode="json"),
+                                 answer=rotation_answer, now=now, **body.model_dump(exclude_none=True))
     return JSONResponse(answer, status_code=status)
 
 
