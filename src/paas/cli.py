@@ -25,11 +25,10 @@ from sqlalchemy.orm import Session
 from paas import __version__
 from paas.config import Settings, get_settings, settings_problem
 from paas.core import errors
-from paas.services import accounts, demo, projects, tokens
+from paas.services import accounts, demo, projects, tokens, views
 from paas.services import sessions as work_sessions
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
 from paas.store import db
-from paas.store.schema import row_to_dict
 from paas.store.unit import Database, Transaction
 
 app = typer.Typer(help="PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings.",
@@ -221,7 +220,7 @@ def projects_list(as_json: JsonFlag = False, limit: Limit = 100) -> None:
     """List projects, newest first."""
     with unit_of_work(write=False) as session:
         page = projects.list_projects(session, limit=limit)
-        rows = [row_to_dict(project) for project in page.items]
+        rows = views.as_json(views.ProjectOut.model_validate(project) for project in page.items)
     print_rows(rows, PROJECT_COLUMNS, f"Projects ({page.total})", as_json)
 
 
@@ -242,10 +241,9 @@ ACCOUNT_COLUMNS = ("id", "account_name", "platform", "status", "credits_availabl
 
 
 def account_row(view: accounts.AccountView) -> dict[str, Any]:
-    row = {key: value for key, value in row_to_dict(view.account).items() if key != "credentials_encrypted"}
-    return {**row, "status": view.status.value, "credits_available": view.remaining, "credits_used": view.used,
-            "credits_refresh_date": view.next_reset.isoformat(timespec="minutes"),
-            "has_credentials": view.account.credentials_encrypted is not None}
+    """The account as the API's ``data`` shows it (``services.views.AccountOut``)."""
+    row: dict[str, Any] = views.as_json(views.AccountOut.of(view))
+    return row
 
 
 @accounts_app.command("list")
@@ -297,8 +295,7 @@ def sessions_list(as_json: JsonFlag = False, limit: Limit = 50,
     with unit_of_work(write=False) as session:
         page = work_sessions.list_sessions(session, project_id=project, account_id=account, status=status,
                                            limit=limit)
-        rows = [{**row_to_dict(work), "project_name": project_name, "account_name": account_name}
-                for work, project_name, account_name in page.items]
+        rows = views.as_json(views.SessionOut.of(row) for row in page.items)
     print_rows(rows, SESSION_COLUMNS, f"Sessions ({page.total})", as_json)
 
 
@@ -344,8 +341,8 @@ def token_list(as_json: JsonFlag = False,
                all_tokens: Annotated[bool, typer.Option("--all", help="Include revoked tokens.")] = False) -> None:
     """List tokens (never their values)."""
     with unit_of_work(write=False) as session:
-        rows = [{key: value for key, value in row_to_dict(record).items() if key != "token_hash"}
-                for record in tokens.list_tokens(session, include_revoked=all_tokens)]
+        rows = views.as_json(views.TokenOut.model_validate(record)
+                             for record in tokens.list_tokens(session, include_revoked=all_tokens))
     print_rows(rows, ("id", "name", "role", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"),
                "API tokens", as_json)
 

@@ -3,7 +3,10 @@ one "no account matches" error (one line, the documented exit code, nothing chan
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from typer.testing import Result
 
@@ -51,3 +54,31 @@ def test_best_account_with_no_match_is_the_api_error(cli: Cli) -> None:
     ok(cli("accounts", "add", "small"))
     error = one_line_error(cli("accounts", "best", "--min-credits", "1000"), 3)
     assert "no available account matches" in error and "lower min_credits" in error
+
+
+def test_import_refuses_what_the_api_refuses_row_by_row(cli: Cli, client: Any, tmp_path: Path) -> None:
+    bad = {"long": "x" * 300, "mail": "not-an-email"}
+    assert client.post("/api/accounts", json={"account_name": bad["long"]}).status_code == 422
+    assert client.post("/api/accounts", json={"account_name": "m", "account_email": bad["mail"]}).status_code == 422
+    csv_file = tmp_path / "accounts.csv"
+    csv_file.write_text("account_name,account_email,quota,colour\n"
+                        "fine,a@b.c,100,\n"
+                        f"{bad['long']},a@b.c,100,\n"
+                        f"mail,{bad['mail']},100,\n"
+                        "quota,q@q.q,abc,\n"
+                        "typo,t@t.t,100,red\n", encoding="utf-8")
+    error = one_line_error(cli("accounts", "import", str(csv_file)), 2)
+    assert error.startswith("error: 4 of 5 rows are invalid; nothing was created: ")
+    for said in ("rows[1] account_name: String should have at most 200 characters",
+                 "rows[2] account_email: Value error, must be an e-mail address",
+                 "rows[3] quota: Input should be a valid integer", "rows[4] colour: Extra inputs are not permitted"):
+        assert said in error
+    assert "rows[0]" not in error
+    assert json.loads(ok(cli("accounts", "list", "--json"))) == []
+
+
+def test_add_refuses_what_the_api_refuses(cli: Cli) -> None:
+    error = one_line_error(cli("accounts", "add", "x" * 300), 2)
+    assert error == "error: account_name: String should have at most 200 characters\n"
+    error = one_line_error(cli("accounts", "add", "bad\x00name"), 2)
+    assert "NUL" in error

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paas.api.schemas import MAX_CREDITS, Id, RequestBody, ShortText
+from paas.api.schemas import RequestBody
 from paas.core.types import Platform, SessionType
+from paas.services.field_rules import MAX_CREDITS, Id, ShortText
 
 
 class SelectBest(RequestBody):

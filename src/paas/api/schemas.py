@@ -4,58 +4,36 @@ Responses keep the original's envelope: ``{"success": true, "data": ...}``; crea
 the original's top-level ``id``; lists add ``pagination``. Errors are
 ``{"success": false, "error": {"code", "message", "details"}}``. Request bodies refuse unknown
 fields and numbers sent as strings so a typo is a 422, not a silent no-op.
-Text fields refuse NUL characters and lone surrogates, which PostgreSQL cannot store.
+Field limits (``Name``, ``Email``, ...) and the account inputs are the services' own
+(``services.field_rules``, ``services.account_input``): every door refuses the same values.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from paas.core.types import (
-    AccountStatus,
     KnowledgeCategory,
-    Platform,
     ProjectStatus,
-    SessionStatus,
     SessionType,
 )
+from paas.services.field_rules import (
+    MAX_CREDITS,
+    Credits,
+    Id,
+    LongText,
+    Minutes,
+    Moment,
+    Name,
+    ShortText,
+    storable,
+)
+from paas.services.views import SessionOut
 
 T = TypeVar("T")
-MAX_ID = 2**31 - 1
-MAX_CREDITS = 1_000_000
 
-
-def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
-    return value
-
-
-def _utc(value: datetime) -> datetime:
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("date is outside the storable range once converted to UTC") from None
-
-
-Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
-Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
-SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                 AfterValidator(_storable)]
-ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(_storable)]
-LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(_storable)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320,
-                                         pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_storable)]
-Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS)]
-Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
 Level = Literal["low", "medium", "high"]
 
 
@@ -102,94 +80,6 @@ class Listing(BaseModel, Generic[T]):
 
 
 # ---- records ---------------------------------------------------------------------------------
-
-class ProjectOut(Response):
-    id: int
-    name: str
-    description: str | None
-    status: ProjectStatus
-    total_credits_used: int
-    total_sessions: int
-    rotate_threshold_percent: int | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class AccountOut(Response):
-    id: int
-    account_name: str
-    account_email: str | None
-    platform: Platform
-    credits_available: int = Field(description="Quota minus the ledger's credits in the current window (≥ 0).")
-    credits_used: int = Field(description="Credits used in the current window (the ledger's sum).")
-    overdrawn: int = Field(description="Credits used beyond the quota in this window (spent by the platform).")
-    credits_refresh_date: datetime = Field(description="When credits next come back (computed).")
-    status: AccountStatus
-    specialization: str | None
-    tags: str | None
-    notes: str | None
-    quota: int
-    window_kind: str
-    window_reset_at: str
-    window_timezone: str
-    window_hours: int
-    rotate_threshold: int = Field(description="Credits used at which work should rotate away.")
-    exhausted_until: datetime | None
-    throttled_until: datetime | None
-    disabled_reason: str | None
-    leased_session_id: int | None
-    last_used_at: datetime | None
-    has_credentials: bool = Field(description="Whether a credential is stored (it is never returned).")
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def of(cls, view: Any) -> AccountOut:
-        account = view.account
-        return cls.model_validate({
-            **{key: getattr(account, key) for key in (
-                "id", "account_name", "account_email", "platform", "specialization", "tags", "notes", "quota",
-                "window_kind", "window_reset_at", "window_timezone", "window_hours", "exhausted_until",
-                "throttled_until", "disabled_reason", "last_used_at", "created_at", "updated_at")},
-            "credits_available": view.remaining, "credits_used": view.used, "overdrawn": view.overdrawn,
-            "credits_refresh_date": view.next_reset, "status": view.status,
-            "rotate_threshold": view.quota.threshold, "leased_session_id": view.leased_session_id,
-            "has_credentials": account.credentials_encrypted is not None,
-        })
-
-
-class SessionOut(Response):
-    id: int
-    project_id: int
-    project_name: str
-    account_id: int
-    account_name: str
-    session_number: int
-    session_type: SessionType
-    credits_used: int
-    duration_minutes: int | None
-    objectives: str | None
-    accomplishments: str | None
-    blockers: str | None
-    handoff_notes: str | None
-    status: SessionStatus
-    started_at: datetime
-    completed_at: datetime | None
-    updated_at: datetime
-
-
-class KnowledgeOut(Response):
-    id: int
-    category: KnowledgeCategory
-    title: str
-    description: str | None
-    tags: str | None
-    usage_count: int
-    success_rate: float
-    source_session_id: int | None
-    created_at: datetime
-    updated_at: datetime
-
 
 class StatsOut(Response):
     active_projects: int = Field(description="Projects whose status is active.")
@@ -264,7 +154,7 @@ class SmartCompressEnvelope(BaseModel):
 
 class SmartCompress(RequestBody):
     project_id: Id
-    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(_storable)]
+    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(storable)]
     compress_level: Level = "medium"
     max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
     lines: bool = Field(False, description="The original's 25/15/5-line mode instead of token budgets.")
@@ -290,38 +180,6 @@ class ProjectPatch(RequestBody):
     status: ProjectStatus | None = None
     rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = Field(
         None, description="Rotate when an account has used this share of its quota (overrides the account's).")
-
-
-class QuotaFields(RequestBody):
-    quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
-    window_kind: Literal["daily", "rolling"] | None = None
-    window_reset_at: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
-    window_timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
-    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
-    tags: ShortText | None = None
-    credentials: Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(_storable)] \
-        | None = Field(None, description="API key or token: stored encrypted, never returned.")
-
-
-class AccountCreate(QuotaFields):
-    account_name: Name
-    account_email: Email | None = None
-    platform: Platform = Platform.GENSPARK
-    specialization: ShortText | None = None
-    notes: LongText | None = None
-    credits_available: Credits | None = Field(
-        None, description="Credits left right now, if fewer than the quota: the difference is recorded as used.")
-
-
-class AccountPatch(QuotaFields):
-    account_name: Name | None = None
-    account_email: Email | None = None
-    platform: Platform | None = None
-    specialization: ShortText | None = None
-    notes: LongText | None = None
-    status: Literal["available", "exhausted", "throttled", "disabled", "blocked"] | None = Field(
-        None, description="available clears platform reports; disabled (or blocked) takes it out of the pool.")
 
 
 class ReportLimit(RequestBody):
@@ -362,7 +220,7 @@ class SessionComplete(RequestBody):
 
 class HandoffCompress(RequestBody):
     project_id: Id
-    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(_storable)]
+    context: Annotated[str, StringConstraints(min_length=1), AfterValidator(storable)]
     credits_used: Credits | None = None
     from_account_id: Id | None = None
     compress_level: Level = "medium"
@@ -374,5 +232,5 @@ class KnowledgeCreate(RequestBody):
     category: KnowledgeCategory
     title: Name
     description: LongText | None = None
-    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)]] | None = None
+    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable)]] | None = None
     source_session_id: Id | None = None

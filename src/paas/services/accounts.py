@@ -19,8 +19,9 @@ from paas.core.errors import Conflict, InvalidInput
 from paas.core.events import AccountStateChanged
 from paas.core.quotas import AccountFacts, Quota, QuotaWindow, WindowKind, account_status
 from paas.core.types import AccountStatus, AdminState, Page, Platform
-from paas.services._fields import parse_enum, refuse_nulls, required_text
+from paas.services.account_input import account_changes, new_account_fields
 from paas.services.credentials import CredentialVault, remember_canary
+from paas.services.field_rules import parse_enum, refuse_nulls, required_text
 from paas.store import accounts as store
 from paas.store import ledger
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
@@ -149,7 +150,10 @@ def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[s
 def create_account(session: Session, *, now: datetime, vault: CredentialVault | None = None,
                    credits_available: int | None = None, **fields: Any) -> Account:
     """Add an account. ``credits_available`` below the quota records the difference as already used
-    in the current window (the ledger stays the only truth about what is left)."""
+    in the current window (the ledger stays the only truth about what is left). Every field is
+    checked against ``account_input.AccountCreate``, the API's own limits, whichever door called."""
+    fields = new_account_fields({**fields, "credits_available": credits_available})
+    credits_available = fields.pop("credits_available", None)
     row = account_row(fields, vault)
     _check_name_free(session, row["account_name"])
     account = Account(**row)
@@ -168,6 +172,7 @@ def create_account(session: Session, *, now: datetime, vault: CredentialVault | 
 def update_account(session: Session, account_id: int, changes: dict[str, Any], *, now: datetime,
                    vault: CredentialVault | None = None) -> Account:
     account = get_account(session, account_id, for_update=True)
+    changes = account_changes(changes)
     if "status" in changes and changes["status"] is None:
         raise InvalidInput("status cannot be null", {"fields": ["status"]})
     status = changes.pop("status", None)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
 from paas.core.events import AccountsImported
+from paas.services.account_input import new_account_fields, row_problems
 from paas.services.accounts import OPENING_NOTE, account_row, opening_credits
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.store import accounts as store
@@ -35,7 +36,9 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
                     on_conflict: Literal["error", "skip"] = "error", vault: CredentialVault | None = None,
                     row_errors: dict[int, Any] | None = None,
                     progress: Callable[[int], None] | None = None) -> BatchResult:
-    """Create ``rows``; ``row_errors`` are schema errors a door already found (index -> errors)."""
+    """Create ``rows``: each checked as ``account_input.AccountCreate`` (the API's limits), every bad
+    row listed with its reasons and nothing created if any is bad; ``row_errors`` are errors a
+    door already found (index -> errors)."""
     if len(rows) > MAX_BATCH:
         raise PayloadTooLarge(f"at most {MAX_BATCH} accounts per batch; got {len(rows)}",
                               {"max": MAX_BATCH, "got": len(rows)})
@@ -44,8 +47,13 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
     seen: dict[str, int] = {}
     skipped: list[str] = []
     for index, fields in enumerate(rows):
+        if index not in errors:
+            found = row_problems(fields)  # the API's limits, for every door (a CSV row as much as JSON)
+            if found:
+                errors[index] = found
         if index in errors:
             continue
+        fields = new_account_fields(fields)
         try:
             row = account_row(fields, vault)
             opening = opening_credits(row.get("quota", 100), fields.get("credits_available"))
@@ -72,7 +80,8 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
                     errors[index] = [{"msg": "an account with this name already exists", "field": "account_name"}]
     if errors:
         listed = [{"index": index, "errors": errors[index]} for index in sorted(errors)]
-        raise InvalidInput(f"{len(errors)} of {len(rows)} rows are invalid; nothing was created", {"rows": listed})
+        raise InvalidInput(f"{len(errors)} of {len(rows)} rows are invalid; nothing was created: "
+                           f"{_said(listed)}", {"rows": listed})
     created: list[tuple[int, str]] = []
     for start in range(0, len(checked), 1000):
         chunk = checked[start:start + 1000]
@@ -88,3 +97,19 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
     if created:
         publish(session, AccountsImported(account_ids=tuple(account_id for account_id, _ in created)))
     return BatchResult(created=created, skipped=skipped)
+
+
+SHOWN_ROWS = 5  # the message names this many bad rows; the details list every one
+
+
+def _said(listed: list[dict[str, Any]]) -> str:
+    """The bad rows in words: ``rows[2] account_email: ...``, counted from 0 like the details' index."""
+    parts = []
+    for row in listed[:SHOWN_ROWS]:
+        reasons = "; ".join(
+            (f"{'.'.join(map(str, item['loc']))}: " if item.get("loc") else
+             (f"{item['field']}: " if item.get("field") else "")) + str(item.get("msg", ""))
+            for item in row["errors"])
+        parts.append(f"rows[{row['index']}] {reasons}")
+    more = len(listed) - SHOWN_ROWS
+    return " | ".join(parts) + (f" | and {more} more" if more > 0 else "")

@@ -40,8 +40,8 @@ from paas.core.events import BriefingSaved
 from paas.core.rotation import RotationPlan
 from paas.core.transcripts import Transcript, read_transcript
 from paas.core.types import SnapshotType
-from paas.services._fields import required_text
 from paas.services.accounts import AccountView, get_account
+from paas.services.field_rules import required_text
 from paas.services.polish import Polisher, polish_briefing
 from paas.services.projects import get_project
 from paas.services.tokenizer import count_tokens

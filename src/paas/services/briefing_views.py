@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import NotFound
 from paas.core.types import Page, SnapshotType
-from paas.services._fields import parse_enum
+from paas.services.field_rules import parse_enum
 from paas.services.projects import get_project
 from paas.store import snapshots
 from paas.store.schema import ContextSnapshot

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Conflict
 from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
-from paas.services._fields import parse_enum, required_text
+from paas.services.field_rules import parse_enum, required_text
 from paas.store import knowledge as store
 from paas.store.records import get_or_raise
 from paas.store.schema import KnowledgeEntry, WorkSession

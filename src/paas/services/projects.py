@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.types import Page, ProjectStatus
-from paas.services._fields import parse_enum, refuse_nulls, required_text
+from paas.services.field_rules import parse_enum, refuse_nulls, required_text
 from paas.store import projects as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Project

@@ -11,8 +11,8 @@ from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
 from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
-from paas.services._fields import parse_enum
 from paas.services.accounts import AccountView, describe_account, describe_accounts
+from paas.services.field_rules import parse_enum
 from paas.services.projects import get_project
 from paas.store import accounts as store
 from paas.store.unit import publish

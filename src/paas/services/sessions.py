@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from paas.core import events
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
-from paas.services._fields import parse_enum, refuse_nulls
 from paas.services.accounts import describe_account
+from paas.services.field_rules import parse_enum, refuse_nulls
 from paas.services.projects import get_project
 from paas.store import ledger
 from paas.store import sessions as store

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Forbidden, NotFound, Unauthorized
 from paas.core.types import Role
-from paas.services._fields import parse_enum
+from paas.services.field_rules import parse_enum
 from paas.store import tokens as store
 from paas.store.schema import ApiToken
 

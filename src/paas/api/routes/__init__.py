@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import Query
 
-from paas.api.schemas import MAX_ID, ErrorEnvelope
+from paas.api.schemas import ErrorEnvelope
+from paas.services.field_rules import MAX_ID
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -12,20 +12,13 @@ from fastapi import APIRouter, Depends, Path
 
 from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import (
-    MAX_ID,
-    AccountCreate,
-    AccountOut,
-    AccountPatch,
-    Created,
-    Listing,
-    Ok,
-    PageInfo,
-    ReportLimit,
-)
+from paas.api.schemas import Created, Listing, Ok, PageInfo, ReportLimit
 from paas.core.types import Platform
 from paas.services import accounts as service
+from paas.services.account_input import AccountCreate, AccountPatch
+from paas.services.field_rules import MAX_ID
 from paas.services.selection import report_limit
+from paas.services.views import AccountOut
 
 router = APIRouter(tags=["accounts"])
 AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path
 from paas.api.briefing_schemas import BriefingOut
 from paas.api.deps import SessionDep, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import MAX_ID, Listing, Ok, PageInfo
+from paas.api.schemas import Listing, Ok, PageInfo
 from paas.core.types import SnapshotType
 from paas.services import briefing_views as service
+from paas.services.field_rules import MAX_ID
 
 router = APIRouter(tags=["briefings"])
 PageParams = Annotated[tuple[int, int], Depends(page_params(20))]

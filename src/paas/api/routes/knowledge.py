@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Query
 
 from paas.api.deps import Operator, SessionDep, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import Created, KnowledgeCreate, KnowledgeOut, Listing, PageInfo, SearchText
+from paas.api.schemas import Created, KnowledgeCreate, Listing, PageInfo
 from paas.core.types import KnowledgeCategory
 from paas.services import knowledge as service
+from paas.services.field_rules import SearchText
+from paas.services.views import KnowledgeOut
 
 router = APIRouter(tags=["knowledge"])
 PageParams = Annotated[tuple[int, int], Depends(page_params())]

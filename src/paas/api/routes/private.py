@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from paas.api.deps import Admin, Now, Operator, Reader, Runner, SessionDep, Vault, Viewer
 from paas.api.private_schemas import (
@@ -28,10 +27,8 @@ from paas.api.private_schemas import (
     SelectBestEnvelope,
 )
 from paas.api.routes import errors
-from paas.api.schemas import AccountCreate
-from paas.core.errors import PayloadTooLarge
 from paas.core.selection import Ranked
-from paas.services.batch import MAX_BATCH, create_accounts
+from paas.services.batch import create_accounts
 from paas.services.rotation import RotationResult, rotate_once
 from paas.services.selection import require_best_accounts
 
@@ -84,19 +81,7 @@ def rotate(body: AutoRotate, now: Now, read: Reader, run: Runner, _: Operator,
 @router.post("/api/private/batch-create-accounts", status_code=201, response_model=BatchEnvelope,
              responses=errors(400, 409, 413))
 def batch_create(body: BatchCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> BatchEnvelope:
-    if len(body.accounts) > MAX_BATCH:
-        raise PayloadTooLarge(f"at most {MAX_BATCH} accounts per batch; got {len(body.accounts)}",
-                              {"max": MAX_BATCH, "got": len(body.accounts)})
-    rows: list[dict[str, Any]] = []
-    row_errors: dict[int, Any] = {}
-    for index, raw in enumerate(body.accounts):
-        try:
-            rows.append(AccountCreate.model_validate(raw).model_dump(exclude_none=True))
-        except ValidationError as problem:
-            rows.append({})
-            row_errors[index] = [{"loc": list(item["loc"]), "msg": item["msg"]} for item in problem.errors()]
-    result = create_accounts(session, rows, now=now, on_conflict=body.on_conflict, vault=vault,
-                             row_errors=row_errors)
+    result = create_accounts(session, body.accounts, now=now, on_conflict=body.on_conflict, vault=vault)
     return BatchEnvelope(message=f"Created {len(result.created)} accounts",
                          accounts=[BatchCreatedItem(name=name, id=account_id) for account_id, name in result.created],
                          skipped=result.skipped)

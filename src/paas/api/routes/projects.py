@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Path
 
 from paas.api.deps import Admin, Operator, SessionDep, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import MAX_ID, Created, Listing, Ok, PageInfo, ProjectCreate, ProjectOut, ProjectPatch
+from paas.api.schemas import Created, Listing, Ok, PageInfo, ProjectCreate, ProjectPatch
 from paas.core.types import ProjectStatus
 from paas.services import projects as service
+from paas.services.field_rules import MAX_ID
+from paas.services.views import ProjectOut
 
 router = APIRouter(tags=["projects"])
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -9,21 +9,20 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from paas.api.deps import Now, Operator, SessionDep, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import (
-    MAX_ID,
     Listing,
     Ok,
     PageInfo,
     SessionComplete,
     SessionCreate,
     SessionCreated,
-    SessionOut,
     SessionPatch,
     UsageCreate,
     UsageOut,
 )
 from paas.core.types import SessionStatus
 from paas.services import sessions as service
-from paas.store.schema import row_to_dict
+from paas.services.field_rules import MAX_ID
+from paas.services.views import SessionOut
 
 router = APIRouter(tags=["sessions"])
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -33,9 +32,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_lengt
 
 
 def session_out(row: Any) -> SessionOut:
-    work, project_name, account_name = row
-    return SessionOut.model_validate(
-        {**row_to_dict(work), "project_name": project_name, "account_name": account_name})
+    return SessionOut.of(row)
 
 
 @router.get("/api/sessions", response_model=Listing[SessionOut], responses=errors())

@@ -1,0 +1,92 @@
+"""What an account accepts, whichever door it comes through: the API's request bodies are these
+models, and ``create_account`` / the batch import check every row against them, so a value the
+API answers with 422 (a 300-character name, ``not-an-email``, a quota of "abc", a misspelled
+column) is refused by `paas accounts add` and `paas accounts import` too, row by row.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from paas.core.types import Platform
+from paas.services.field_rules import MAX_CREDITS, Credits, Email, LongText, Name, Secret, ShortText, invalid, problems
+
+CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def clock_time(value: str) -> str:
+    if not CLOCK_TIME.match(value):
+        raise ValueError("must be a 24-hour time as HH:MM, e.g. 00:00 or 17:30")
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(clock_time), Field(json_schema_extra={"pattern": CLOCK_TIME.pattern})]
+
+
+class Input(BaseModel):
+    """Unknown fields and numbers sent as strings are refused: a typo is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuotaFields(Input):
+    quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    window_kind: Literal["daily", "rolling"] | None = None
+    window_reset_at: ClockTime | None = None
+    window_timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    tags: ShortText | None = None
+    credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.")
+
+
+class AccountCreate(QuotaFields):
+    account_name: Name
+    account_email: Email | None = None
+    platform: Platform = Platform.GENSPARK
+    specialization: ShortText | None = None
+    notes: LongText | None = None
+    credits_available: Credits | None = Field(
+        None, description="Credits left right now, if fewer than the quota: the difference is recorded as used.")
+
+
+class AccountPatch(QuotaFields):
+    account_name: Name | None = None
+    account_email: Email | None = None
+    platform: Platform | None = None
+    specialization: ShortText | None = None
+    notes: LongText | None = None
+    status: Literal["available", "exhausted", "throttled", "disabled", "blocked"] | None = Field(
+        None, description="available clears platform reports; disabled (or blocked) takes it out of the pool.")
+
+
+def new_account_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` checked as a new account (``InvalidInput`` naming each bad field), fields left out dropped."""
+    try:
+        return AccountCreate.model_validate(raw).model_dump(exclude_none=True, mode="json")
+    except ValidationError as error:
+        raise invalid(error) from None
+
+
+def account_changes(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` checked as a PATCH of an account; a field set to null stays (the service refuses the
+    ones an account cannot be without)."""
+    try:
+        return AccountPatch.model_validate(raw).model_dump(exclude_unset=True, mode="json")
+    except ValidationError as error:
+        raise invalid(error) from None
+
+
+def row_problems(raw: object) -> list[dict[str, Any]] | None:
+    """What is wrong with one row of a batch (None when it is a valid new account)."""
+    if not isinstance(raw, dict):
+        return [{"loc": [], "msg": "a row must be an object of account fields"}]
+    try:
+        AccountCreate.model_validate(raw)
+    except ValidationError as error:
+        return problems(error)
+    return None
+

@@ -1,0 +1,102 @@
+"""What a field may hold, for every door: the limit types and the checks services apply.
+
+The limit types (``Name``, ``Email``, ``ShortText``, ``Credits`` ...) are pydantic annotations:
+the API's request models are made of them, and so are the service-side input models
+(``services.account_input``), so a value the API refuses with 422 is refused by the CLI, the
+CSV import and the MCP door with the same words. Text refuses NUL characters and lone
+surrogates, which PostgreSQL cannot store. The functions are the checks a service applies to
+values already typed (an enum's name, a required text, a PATCH that clears a field).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, ValidationError
+
+from paas.core.errors import InvalidInput
+
+E = TypeVar("E", bound=StrEnum)
+MAX_ID = 2**31 - 1
+MAX_CREDITS = 1_000_000
+
+
+def storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date is outside the storable range once converted to UTC") from None
+
+
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
+SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(storable)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(storable)]
+ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable)]
+LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(storable)]
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(storable)]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError("must be an e-mail address (name@host)")
+    return value
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(storable),
+                  AfterValidator(email), Field(json_schema_extra={"pattern": EMAIL.pattern})]
+Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS)]
+Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+
+
+def problems(error: ValidationError) -> list[dict[str, Any]]:
+    """A validation error as the API shows it: one ``{"loc", "msg"}`` per field."""
+    return [{"loc": list(item["loc"]), "msg": item["msg"]} for item in error.errors()]
+
+
+def invalid(error: ValidationError) -> InvalidInput:
+    """A validation error as the one domain error, its message naming each field (no Python repr)."""
+    listed = problems(error)
+    said = "; ".join(f"{'.'.join(map(str, item['loc'])) or 'input'}: {item['msg']}" for item in listed)
+    return InvalidInput(said, {"fields": listed})
+
+
+def parse_enum(enum: type[E], value: str | E, field: str) -> E:
+    """``value`` as a member of ``enum``, or InvalidInput listing the allowed values."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = [member.value for member in enum]
+        raise InvalidInput(
+            f"{field} must be one of {', '.join(allowed)}", {"field": field, "allowed": allowed}
+        ) from None
+
+
+def required_text(value: str | None, field: str) -> str:
+    """A stripped, non-empty string, or InvalidInput naming the field."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise InvalidInput(f"{field} must not be empty", {"field": field})
+    return cleaned
+
+
+def refuse_nulls(changes: dict[str, object], fields: tuple[str, ...]) -> None:
+    """A PATCH may not clear a field the record cannot be without."""
+    cleared = [field for field in fields if field in changes and changes[field] is None]
+    if cleared:
+        raise InvalidInput(f"{', '.join(cleared)} cannot be null", {"fields": cleared})

@@ -1,0 +1,139 @@
+"""Views: what a door shows of a project, an account, a session, a knowledge entry or a token.
+
+One mapper per view (``AccountOut.of``, ``SessionOut.of`` ...), used by every door: the API's
+``data`` is ``view.model_dump(mode="json")`` through its response models, and the CLI's
+``--json`` is the very same call (``as_json``), so the same thing is the same JSON in every
+door. No view has a field for a secret (``credentials_encrypted``, ``token_hash``): a door
+cannot leak one by printing a view. ORM rows stay behind the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paas.core.types import AccountStatus, KnowledgeCategory, Platform, ProjectStatus, SessionStatus, SessionType
+
+
+class View(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ProjectOut(View):
+    id: int
+    name: str
+    description: str | None
+    status: ProjectStatus
+    total_credits_used: int
+    total_sessions: int
+    rotate_threshold_percent: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountOut(View):
+    id: int
+    account_name: str
+    account_email: str | None
+    platform: Platform
+    credits_available: int = Field(description="Quota minus the ledger's credits in the current window (≥ 0).")
+    credits_used: int = Field(description="Credits used in the current window (the ledger's sum).")
+    overdrawn: int = Field(description="Credits used beyond the quota in this window (spent by the platform).")
+    credits_refresh_date: datetime = Field(description="When credits next come back (computed).")
+    status: AccountStatus
+    specialization: str | None
+    tags: str | None
+    notes: str | None
+    quota: int
+    window_kind: str
+    window_reset_at: str
+    window_timezone: str
+    window_hours: int
+    rotate_threshold: int = Field(description="Credits used at which work should rotate away.")
+    exhausted_until: datetime | None
+    throttled_until: datetime | None
+    disabled_reason: str | None
+    leased_session_id: int | None
+    last_used_at: datetime | None
+    has_credentials: bool = Field(description="Whether a credential is stored (it is never returned).")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: Any) -> AccountOut:
+        """From ``services.accounts.AccountView`` (the row plus what is computed at the moment)."""
+        account = view.account
+        return cls.model_validate({
+            **{key: getattr(account, key) for key in (
+                "id", "account_name", "account_email", "platform", "specialization", "tags", "notes", "quota",
+                "window_kind", "window_reset_at", "window_timezone", "window_hours", "exhausted_until",
+                "throttled_until", "disabled_reason", "last_used_at", "created_at", "updated_at")},
+            "credits_available": view.remaining, "credits_used": view.used, "overdrawn": view.overdrawn,
+            "credits_refresh_date": view.next_reset, "status": view.status,
+            "rotate_threshold": view.quota.threshold, "leased_session_id": view.leased_session_id,
+            "has_credentials": account.credentials_encrypted is not None,
+        })
+
+
+class SessionOut(View):
+    id: int
+    project_id: int
+    project_name: str
+    account_id: int
+    account_name: str
+    session_number: int
+    session_type: SessionType
+    credits_used: int
+    duration_minutes: int | None
+    objectives: str | None
+    accomplishments: str | None
+    blockers: str | None
+    handoff_notes: str | None
+    status: SessionStatus
+    started_at: datetime
+    completed_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> SessionOut:
+        """From ``(session, project name, account name)`` as the session services list them."""
+        work, project_name, account_name = row
+        fields = {name: getattr(work, name) for name in cls.model_fields if name not in ("project_name",
+                                                                                          "account_name")}
+        return cls.model_validate({**fields, "project_name": project_name, "account_name": account_name})
+
+
+class KnowledgeOut(View):
+    id: int
+    category: KnowledgeCategory
+    title: str
+    description: str | None
+    tags: str | None
+    usage_count: int
+    success_rate: float
+    source_session_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TokenOut(View):
+    """A token as listed: never its value or hash."""
+
+    id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def as_json(views: View | Iterable[View]) -> Any:
+    """What a door prints or answers: the view (or views) as JSON values, like the API's ``data``."""
+    if isinstance(views, View):
+        return views.model_dump(mode="json")
+    return [view.model_dump(mode="json") for view in views]
