@@ -102,3 +102,36 @@ def test_modules_stay_readable() -> None:
                 if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
                 and "migrations" not in path.parts]
     assert too_long == []
+
+
+DOORS = ("api", "web", "mcp")
+
+
+def door_files() -> list[Path]:
+    files = [path for folder in DOORS for path in sorted((SRC / folder).rglob("*.py"))]
+    files += sorted(SRC.glob("cli*.py")) + sorted((SRC / "cli").rglob("*.py")) + sorted(SRC.glob("mcp*.py"))
+    return files
+
+
+def test_doors_never_import_the_store() -> None:
+    # A door opens services.database.Database (the one unit of work) and calls services; rows,
+    # queries and transactions stay behind them.
+    offenders = [f"{path.relative_to(SRC)} imports {module}" for path in door_files()
+                 for module in imported_modules(path) if module == "paas.store" or module.startswith("paas.store.")]
+    assert door_files(), "no door found: the convention would pass vacuously"
+    assert offenders == []
+
+
+def test_one_place_opens_a_transaction() -> None:
+    # Session(...) is built in store/unit.py only; everything else goes through it. The migrations
+    # run on a connection of their own (store/db.py's upgrade), outside any unit of work.
+    allowed = {("store/db.py", ".begin()")}
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path == SRC / "store" / "unit.py" or "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for call in ("Session(bind", "sessionmaker(", ".begin()", "session.commit()"):
+            if call in source and (str(path.relative_to(SRC)), call) not in allowed:
+                offenders.append(f"{path.relative_to(SRC)} calls {call}")
+    assert offenders == [], offenders

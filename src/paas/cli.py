@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -28,8 +27,7 @@ from paas.core import errors
 from paas.services import accounts, demo, projects, tokens, views
 from paas.services import sessions as work_sessions
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
-from paas.store import db
-from paas.store.unit import Database, Transaction
+from paas.services.database import Database, Transaction, display_url, migrate, open_database, schema_is_current
 
 app = typer.Typer(help="PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings.",
                   no_args_is_help=True, add_completion=False)
@@ -82,12 +80,11 @@ def settings_or_fail() -> Settings:
 def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Database]:
     """The configured database (``store.unit.Database``: the one way in); a domain error raised
     inside becomes one line and its exit code (``details``: the error's details follow its message)."""
-    settings = settings_or_fail()
-    engine = db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    store = open_database(settings_or_fail())
     try:
         if check_schema:
-            _require_current_schema(engine)
-        yield Database(engine)
+            _require_current_schema(store)
+        yield store
     except errors.PaasError as problem:
         code = next((c for kind, c in EXIT_CODES.items() if isinstance(problem, kind)), 1)
         shown = details and problem.details and not isinstance(problem, errors.NotFound)  # a 404's are its name
@@ -95,7 +92,7 @@ def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Da
     except OperationalError as problem:
         fail(f"database unavailable: {problem.orig}", 5)
     finally:
-        engine.dispose()
+        store.dispose()
 
 
 def details_text(details: dict[str, Any]) -> str:
@@ -119,9 +116,9 @@ def read_and_run(*, details: bool = False) -> Iterator[tuple[Transaction, Transa
         yield store.read, store.run
 
 
-def _require_current_schema(engine: Engine) -> None:
-    current = db.current_revision(engine)
-    if current != db.head_revision():
+def _require_current_schema(store: Database) -> None:
+    current_ok, current, _ = schema_is_current(store)
+    if not current_ok:
         state = "not initialised" if current is None else f"at revision {current}, not the latest"
         fail(f"the database is {state}: run `paas init` (or `paas db upgrade`)", 5)
 
@@ -148,8 +145,8 @@ def version() -> None:
 def init() -> None:
     """Create the database, or bring it to the latest schema."""
     settings = settings_or_fail()
-    db.upgrade(settings.effective_database_url)
-    out.print(f"database ready: {db.display_url(settings.effective_database_url)}")
+    migrate(settings)
+    out.print(f"database ready: {display_url(settings.effective_database_url)}")
 
 
 @db_app.command("upgrade")
@@ -184,7 +181,7 @@ def serve(
 
     overrides: dict[str, Any] = {"host": host, "port": port}
     settings = get_settings(**{key: value for key, value in overrides.items() if value is not None})
-    db.upgrade(settings.effective_database_url)
+    migrate(settings)
     _print_login(settings)
     uvicorn.run("paas.api.app:create_app_from_env", factory=True, host=settings.host, port=settings.port,
                 workers=workers, log_level="info")
@@ -192,11 +189,8 @@ def serve(
 
 def _print_login(settings: Settings) -> None:
     with unit_of_work() as session:
-        first_admin = None
-        if not tokens.has_admin_token(session):
-            first_admin = tokens.create_token(session, role="admin", name="first admin", now=now())
-        link = tokens.create_token(session, role="admin", name="login link", now=now(), single_use=True,
-                                   valid_for=timedelta(minutes=settings.login_link_minutes))
+        issued = tokens.login_tokens(session, now=now(), link_minutes=settings.login_link_minutes)
+    first_admin, link = issued.first_admin, issued.login_link
     if first_admin:
         out.print("[bold]Admin API token (shown once, keep it):[/bold]")
         out.print(first_admin.token, highlight=False, soft_wrap=True)

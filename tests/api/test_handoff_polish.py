@@ -81,5 +81,5 @@ def test_polish_must_be_a_boolean(client: TestClient) -> None:
     project = new_project(client)
     fails(client.post("/api/handoff/compress",
                       json={"project_id": project["id"], "context": TRANSCRIPT, "polish": "yes please"}), 422)
-    with transaction(client.app.state.engine, write=False) as session:  # type: ignore[attr-defined]
+    with transaction(client.app.state.db.engine, write=False) as session:  # type: ignore[attr-defined]
         assert session.scalar(select(func.count()).select_from(ContextSnapshot)) == 0

@@ -113,7 +113,8 @@ def _plugins() -> tuple[Any, ...]:
     """One instance of each enabled plugin (imported on first use: detect-secrets pulls in requests)."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    by_name = {plugin.__name__: plugin for plugin in get_mapping_from_secret_type_to_class().values()}
+    plugins: list[Any] = list(get_mapping_from_secret_type_to_class().values())
+    by_name = {plugin.__name__: plugin for plugin in plugins}
     return tuple(by_name[name]() for name in ENABLED if name in by_name)
 
 
@@ -121,4 +122,5 @@ def plugin_names() -> set[str]:
     """Every plugin this detect-secrets version ships (for the test that wants a decision on each)."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    return {plugin.__name__ for plugin in get_mapping_from_secret_type_to_class().values()}
+    plugins: list[Any] = list(get_mapping_from_secret_type_to_class().values())
+    return {plugin.__name__ for plugin in plugins}

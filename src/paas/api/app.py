@@ -19,8 +19,7 @@ from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
 from paas.config import Settings, get_settings
 from paas.services.credentials import check_keys, vault_from_settings
-from paas.store.db import make_engine
-from paas.store.unit import Database
+from paas.services.database import open_database
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
@@ -36,9 +35,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = FastAPI(title="PAAS AI Orchestrator", version=__version__,
                   description="AI account pool, credit ledger, sessions and handoff briefings.")
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.effective_database_url,
-                                             busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    app.state.db = Database(app.state.engine)  # the one way in; its bus carries the events after commit
+    app.state.db = open_database(settings, engine)  # the one way in; its bus carries the events after commit
     app.state.clock = clock
     errors.install(app)
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):

@@ -25,8 +25,8 @@ from paas.config import Settings
 from paas.core.types import Role
 from paas.services import tokens
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
-from paas.store.schema import ApiToken
-from paas.store.unit import Database, Transaction
+from paas.services.database import Database, Transaction
+from paas.services.views import TokenOut
 
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -76,14 +76,14 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(TOKEN_COOKIE)
 
 
-def require(role: Role) -> Callable[[Request], ApiToken]:
+def require(role: Role) -> Callable[[Request], TokenOut]:
     """A dependency that lets the request through only with a live token of ``role`` or above."""
 
-    def check(request: Request) -> ApiToken:
+    def check(request: Request) -> TokenOut:
         now = get_now(request)
         db = get_db(request)
-        record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
-                                                             required=role))
+        record = db.read(lambda session: TokenOut.model_validate(
+            tokens.authenticate(session, bearer_token(request), now=now, required=role)))
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
             with suppress(OperationalError), db.unit() as session:
@@ -119,6 +119,6 @@ def get_reader(request: Request) -> Transaction:
 Vault = Annotated[CredentialVault | None, Depends(get_vault)]
 Runner = Annotated[Transaction, Depends(get_runner)]
 Reader = Annotated[Transaction, Depends(get_reader)]
-Viewer = Annotated[ApiToken, Depends(require(Role.VIEWER))]
-Operator = Annotated[ApiToken, Depends(require(Role.OPERATOR))]
-Admin = Annotated[ApiToken, Depends(require(Role.ADMIN))]
+Viewer = Annotated[TokenOut, Depends(require(Role.VIEWER))]
+Operator = Annotated[TokenOut, Depends(require(Role.OPERATOR))]
+Admin = Annotated[TokenOut, Depends(require(Role.ADMIN))]

@@ -124,21 +124,21 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
                            "handoffs"), 0)
     project_rows = []
     for name, description in PROJECTS:
-        row = project_store.find_by_name(session, name)
-        if row is None:
-            row = projects.create_project(session, name=name, description=description)
+        project_row = project_store.find_by_name(session, name)
+        if project_row is None:
+            project_row = projects.create_project(session, name=name, description=description)
             added["projects"] += 1
-        project_rows.append(row)
+        project_rows.append(project_row)
     account_rows = []
     for name, credits, status, specialization, platform in ACCOUNTS:
-        row = account_store.find_by_name(session, name)
-        if row is None:
-            row = accounts.create_account(session, now=now, account_name=name, platform=platform,
-                                          specialization=specialization, credits_available=credits)
+        account_row = account_store.find_by_name(session, name)
+        if account_row is None:
+            account_row = accounts.create_account(session, now=now, account_name=name, platform=platform,
+                                                  specialization=specialization, credits_available=credits)
             if status == "exhausted":
-                accounts.update_account(session, row.id, {"status": "exhausted"}, now=now)
+                accounts.update_account(session, account_row.id, {"status": "exhausted"}, now=now)
             added["accounts"] += 1
-        account_rows.append(row)
+        account_rows.append(account_row)
     session_rows = []
     for project_index, account_index, number, kind, credits, minutes, days_ago in SESSIONS:
         project, account = project_rows[project_index], account_rows[account_index]
@@ -152,13 +152,14 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
                               objectives=f"Demo {kind} session {number}")
             session.add(row)
             session.flush()
+            ended = started + timedelta(minutes=minutes)
             ledger.append(session, CreditEvent(account_id=account.id, session_id=row.id,
                                                project_id=project.id, credits=credits,
-                                               occurred_at=row.completed_at, note="demo data"))
+                                               occurred_at=ended, note="demo data"))
             project.total_sessions += 1
             project.total_credits_used += credits
-            if account.last_used_at is None or account.last_used_at < row.completed_at:
-                account.last_used_at = row.completed_at
+            if account.last_used_at is None or account.last_used_at < ended:
+                account.last_used_at = ended
             added["sessions"] += 1
         session_rows.append(row)
     added["snapshots"] = _add_snapshots(session, project_rows[0].id, session_rows, now)

@@ -56,7 +56,8 @@ class RotationResult:
     def credit_savings(self) -> str:
         """The original's free-text field, now stating computed figures."""
         old = self.previous
-        state = (f"marked exhausted until {self.plan.exhausted_until.isoformat()}" if self.plan.mark_exhausted
+        until = self.plan.exhausted_until
+        state = (f"marked exhausted until {until.isoformat()}" if self.plan.mark_exhausted and until
                  else "left available")
         return (f"Rotated off {old.account.account_name} at {old.used}/{old.quota.credits} credits "
                 f"(threshold {self.plan.threshold}): {self.plan.credits_left_unused} credits left unused there, "

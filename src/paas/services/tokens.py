@@ -95,3 +95,20 @@ def revoke_token(session: Session, token_id: int, *, now: datetime) -> ApiToken:
 
 def has_admin_token(session: Session) -> bool:
     return store.count_usable_admins(session) > 0
+
+
+@dataclass(frozen=True)
+class LoginTokens:
+    login_link: IssuedToken
+    first_admin: IssuedToken | None  # only when no admin token existed: shown once
+
+
+def login_tokens(session: Session, *, now: datetime, link_minutes: int) -> LoginTokens:
+    """A one-time login link, and the first admin token when there is none yet (the bootstrap rule,
+    one place for every door that starts the service)."""
+    first_admin = None
+    if not has_admin_token(session):
+        first_admin = create_token(session, role="admin", name="first admin", now=now)
+    link = create_token(session, role="admin", name="login link", now=now, single_use=True,
+                        valid_for=timedelta(minutes=link_minutes))
+    return LoginTokens(login_link=link, first_admin=first_admin)

@@ -11,7 +11,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paas.core.quotas import Quota, QuotaWindow, WindowKind
@@ -54,7 +54,7 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     return [(ids[name], name) for name in names]
 
 
-def _by_name(statement: Select[Any], platform: str | None, enabled_only: bool) -> Select[Any]:
+def _by_name(statement: Any, platform: str | None, enabled_only: bool) -> Any:
     """Accounts in name order, of one platform and/or enabled only when asked."""
     statement = statement.order_by(Account.account_name, Account.id)
     if platform:
@@ -92,7 +92,8 @@ def quota_of(account: Account) -> Quota:
 def _window(kind: str, reset_at: str, timezone: str, hours: int | None) -> QuotaWindow:
     """Accounts mostly share a handful of window settings: one immutable window object each."""
     hour, minute = (int(part) for part in reset_at.split(":"))
-    return QuotaWindow(kind=WindowKind(kind), reset_at=time(hour, minute), timezone=timezone, hours=hours)
+    return QuotaWindow(kind=WindowKind(kind), reset_at=time(hour, minute), timezone=timezone,
+                       hours=hours if hours is not None else 24)  # the column's default
 
 
 def window_spec(account: Account) -> WindowSpec:

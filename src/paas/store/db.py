@@ -71,7 +71,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
     return engine
 
 
-def _unicode_lower(value: object) -> object:
+def _unicode_lower(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
     return value.lower() if isinstance(value, str) else value
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Column, Select, Table, func, select
+from sqlalchemy import Column, FromClause, Select, Table, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,11 @@ def paginate(session: Session, statement: Select[Any], limit: int, offset: int,
     """Run ``statement`` for one page and count all its rows in the same transaction."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     page_statement = statement.limit(limit).offset(offset)
-    items = list(session.scalars(page_statement)) if scalars else list(session.execute(page_statement))
+    items: list[Any]
+    if scalars:
+        items = list(session.scalars(page_statement))
+    else:
+        items = [tuple(row) for row in session.execute(page_statement)]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -55,11 +59,12 @@ def delete_unless_referenced(session: Session, row: Any, conflict: PaasError) ->
         raise conflict from None
 
 
-def driver_insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def driver_insert_many(session: Session, mapped: FromClause, rows: list[dict[str, Any]]) -> None:
     """Insert rows with the driver's own executemany: for bulk imports, where SQLAlchemy's per-row
     parameter processing costs more than the database. Missing columns get the column's scalar
     default (so NOT NULL columns with defaults stay valid); datetimes are stored as the UTCDateTime
     type stores them (naive UTC; on SQLite in SQLAlchemy's text format)."""
+    table = cast(Table, mapped)  # a mapped class's __table__
     if not rows:
         return
     connection = session.connection()
@@ -86,7 +91,7 @@ def driver_insert_many(session: Session, table: Table, rows: list[dict[str, Any]
 
 def _scalar_default(column: Column[Any]) -> Any:
     default = column.default
-    return default.arg if default is not None and getattr(default, "is_scalar", False) else None
+    return getattr(default, "arg", None) if default is not None and getattr(default, "is_scalar", False) else None
 
 
 def apply_changes(row: Any, changes: Mapping[str, Any]) -> None:

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from paas import __version__
 from paas.api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep, WriteSessionDep
 from paas.api.routes import errors
+from paas.services.database import backend
 from paas.services.tokens import redeem_login_link
-from paas.store.db import ping
 
 router = APIRouter(tags=["health"])
 
@@ -25,7 +25,7 @@ class Health(BaseModel):
 
 @router.get("/healthz", response_model=Health)
 def healthz(session: SessionDep) -> Health:
-    return Health(version=__version__, database=ping(session))
+    return Health(version=__version__, database=backend(session))
 
 
 @router.get("/login", response_class=RedirectResponse, status_code=303, responses=errors())

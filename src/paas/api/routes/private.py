@@ -28,6 +28,7 @@ from paas.api.private_schemas import (
 )
 from paas.api.routes import errors
 from paas.core.selection import Ranked
+from paas.core.types import Platform
 from paas.services.batch import create_accounts
 from paas.services.rotation import RotationResult, rotate_once
 from paas.services.selection import require_best_accounts
@@ -39,7 +40,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_lengt
 def ranked_out(item: Ranked) -> RankedOut:
     candidate = item.candidate
     return RankedOut(id=candidate.id, account_name=candidate.name, credits_available=candidate.remaining,
-                     specialization=candidate.specialization or None, platform=candidate.platform,
+                     specialization=candidate.specialization or None, platform=Platform(candidate.platform),
                      score=item.score, reasons=list(item.reasons), signals=item.signals)
 
 
