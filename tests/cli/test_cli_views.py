@@ -18,7 +18,7 @@ Cli = Callable[..., Result]
 
 @pytest.fixture
 def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.now", clock)  # credits left and resets are computed at the moment
+    monkeypatch.setattr("paas.cli.door.now", clock)  # credits left and resets are computed at the moment
 
 
 def printed(cli: Cli, *args: str) -> Any:

@@ -14,24 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic_core import to_jsonable_python
 
-from paas.cli import (
-    app,
-    briefing_app,
-    context_app,
-    err,
-    fail,
-    note,
-    now,
-    out,
-    read_and_run,
-    settings_or_fail,
-    unit_of_work,
-)
-from paas.core import errors
-from paas.services import briefing, briefing_views
-from paas.services.polish import polish_briefing, polisher_from_settings
+from paas.cli import door
+
+context_app = typer.Typer(help="Save a project's conversation and its briefing.", no_args_is_help=True)
+briefing_app = typer.Typer(help="Read saved briefings back.", no_args_is_help=True)
 
 Level = Annotated[str, typer.Option("--level", help="low (~2,500 tokens), medium (~1,200) or high (~400).")]
 
@@ -41,14 +28,13 @@ def read_input(file: str) -> tuple[str, str | None]:
         return sys.stdin.read(), None
     path = Path(file)
     if not path.is_file():
-        fail(f"{file}: no such file", 2)
+        door.fail(f"{file}: no such file", 2)
     try:
         return path.read_text(encoding="utf-8", errors="replace"), path.name
     except OSError as problem:
-        fail(f"{file}: {problem.strerror}", 2)
+        door.fail(f"{file}: {problem.strerror}", 2)
 
 
-@app.command("compress")
 def compress(
     file: Annotated[str, typer.Argument(help="Transcript file, or - for standard input.")],
     level: Level = "medium",
@@ -60,17 +46,21 @@ def compress(
     )] = False,
 ) -> None:
     """Turn a conversation into a handoff briefing (no database needed)."""
+    from paas.core import errors
+    from paas.services import briefing
+    from paas.services.polish import polish_briefing, polisher_from_settings
+
     text, name = read_input(file)
     try:
-        polisher = polisher_from_settings(settings_or_fail()) if polish else None
+        polisher = polisher_from_settings(door.settings_or_fail()) if polish else None
         result = briefing.compress_text(text, level=level, max_tokens=max_tokens, lines_mode=lines, filename=name)
     except errors.PaasError as problem:
-        fail(problem.message + (f" ({problem.details})" if problem.details else ""), 2)
+        door.fail(problem.message + (f" ({door.details_text(problem.details)})" if problem.details else ""), 2)
     if polisher is not None:
         result = polish_briefing(result, sources=text, polisher=polisher)
         outcome = result.stats["polish"]
         if not outcome["accepted"]:
-            note(f"kept the plain briefing: {'; '.join(outcome['problems'])}")
+            door.note(f"kept the plain briefing: {'; '.join(outcome['problems'])}")
     if as_json:
         sys.stdout.write(json.dumps({"briefing": result.markdown, "stats": result.stats}, default=str) + "\n")
     else:
@@ -83,15 +73,17 @@ def context_save(
     project: Annotated[int, typer.Option(min=1, help="Project id.")],
 ) -> None:
     """Keep a conversation for the project (the file itself, once) and save its briefing as a snapshot."""
+    from paas.services import briefing
+
     text, name = read_input(file)
-    with read_and_run() as (read, run):
-        saved = briefing.save_context(read, run, project_id=project, context=text, now=now(), filename=name)
+    with door.read_and_run() as (read, run):
+        saved = briefing.save_context(read, run, project_id=project, context=text, now=door.now(), filename=name)
     stats, source = saved.briefing.stats, saved.source
     assert source is not None
     kept = (f"source {source.id} kept ({source.format}, {source.size_bytes:,} bytes, "
             f"{len(source.content_zlib):,} compressed)" if saved.source_stored
             else f"source {source.id} already kept (same SHA-256)")
-    out.print(f"snapshot {saved.snapshot.id} saved: {stats['tokens_before']:,} → {stats['tokens_after']:,} tokens; "
+    door.say(f"snapshot {saved.snapshot.id} saved: {stats['tokens_before']:,} → {stats['tokens_after']:,} tokens; "
               f"{kept}", highlight=False, soft_wrap=True)
 
 
@@ -104,9 +96,13 @@ def briefing_show(
     = False,
 ) -> None:
     """Print a saved briefing: a project's latest handoff, or one by id."""
+    from pydantic_core import to_jsonable_python
+
+    from paas.services import briefing_views
+
     if project is None and briefing_id is None:
-        fail("give --project P (its latest handoff) or --id N", 2)
-    with unit_of_work(write=False) as session:
+        door.fail("give --project P (its latest handoff) or --id N", 2)
+    with door.unit_of_work(write=False) as session:
         if briefing_id is not None:
             view = briefing_views.get_briefing(session, briefing_id, project_id=project)
         else:
@@ -116,7 +112,8 @@ def briefing_show(
         fields = to_jsonable_python(briefing_views.briefing_fields(view))
         sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
         return
-    err.print(f"briefing {view.id} · project {view.project_id} · session {view.session_id or '-'} · "
+    door.console(stderr=True).print(
+        f"briefing {view.id} · project {view.project_id} · session {view.session_id or '-'} · "
               f"{view.snapshot_type} · {view.source_format or 'format unknown'} · {view.created_at.isoformat()}",
               highlight=False, soft_wrap=True, markup=False)
     sys.stdout.write(view.markdown if view.markdown.endswith("\n") else view.markdown + "\n")

@@ -1,0 +1,54 @@
+"""The `paas` command line: thin over the services, one unit of work per command, Rich output.
+
+One module per command group (``projects``, ``accounts``, ``sessions``, ``tokens``, ``keys``,
+``briefings``, ``rotate``, ``system``) and one small door helper (``door``: output, errors as
+one line and an exit code, the database). Exit codes: 0 ok; 1 unexpected failure; 2 bad usage
+or input; 3 not found; 4 conflict; 5 database not ready or unreachable. Commands import what
+they use when they run, so `paas --help` starts fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from paas import __version__
+from paas.cli import accounts, briefings, keys, projects, rotate, sessions, system, tokens
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+app = typer.Typer(help="PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings.",
+                  no_args_is_help=True)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings."""
+
+
+for command, name in ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"),
+                      (system.serve, "serve"), (system.login_link, "login-link"),
+                      (rotate.rotate_project, "rotate"), (briefings.compress, "compress")):
+    app.command(name)(command)
+for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"),
+                    (sessions.sessions_app, "sessions"), (tokens.token_app, "token"), (system.db_app, "db"),
+                    (keys.keys_app, "keys"), (briefings.context_app, "context"),
+                    (briefings.briefing_app, "briefing")):
+    app.add_typer(group, name=name)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    run: Callable[..., Any] = app
+    run(args=list(argv) if argv is not None else None, prog_name="paas")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""`paas keys new|rotate`: the credential encryption keys."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from paas.cli import door
+
+keys_app = typer.Typer(help="Credential encryption keys.", no_args_is_help=True)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored credential under a new key (key file) or the first PAAS_CREDENTIAL_KEYS key."""
+    from paas.services import credentials
+
+    settings = door.settings_or_fail()
+    if settings.credential_keys is None:
+        path = credentials.key_file(settings)
+        old = credentials.vault_from_settings(settings).keys
+        credentials.write_key_file(path, (credentials.new_key(), *old))
+        with door.unit_of_work() as session:
+            count = credentials.rotate_keys(session, credentials.vault_from_settings(settings))
+        credentials.write_key_file(path, credentials.vault_from_settings(settings).keys[:1])
+        door.say(f"re-encrypted {count} credential(s) under a new key in {path}")
+        return
+    with door.unit_of_work() as session:
+        count = credentials.rotate_keys(session, credentials.vault_from_settings(settings))
+    door.say(f"re-encrypted {count} credential(s) under the first key of PAAS_CREDENTIAL_KEYS; "
+             "older keys can now be removed")
+
+
+@keys_app.command("new")
+def keys_new() -> None:
+    """Print a fresh key to put first in PAAS_CREDENTIAL_KEYS before `paas keys rotate`."""
+    from paas.services import credentials
+
+    sys.stdout.write(credentials.new_key() + "\n")

@@ -1,0 +1,87 @@
+"""`paas version|init|db upgrade|demo|serve|login-link`: the service's own life."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from paas import __version__
+from paas.cli import door
+
+if TYPE_CHECKING:
+    from paas.config import Settings
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+
+
+def version() -> None:
+    """Print the version."""
+    door.say(__version__)
+
+
+def init() -> None:
+    """Create the database, or bring it to the latest schema."""
+    from paas.services.database import display_url, migrate
+
+    settings = door.settings_or_fail()
+    migrate(settings)
+    door.say(f"database ready: {display_url(settings.effective_database_url)}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    init()
+
+
+def load_demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only into a database with no projects or accounts.")]
+    = False,
+) -> None:
+    """Load the original system's demo data (idempotent)."""
+    from paas.services import demo
+
+    with door.unit_of_work() as session:
+        if if_empty and not demo.is_empty(session):
+            door.say("database already has data; demo not loaded")
+            return
+        loaded = demo.load_demo(session, door.now())
+    summary = ", ".join(f"{count} {kind}" for kind, count in loaded.added.items())
+    door.say(f"demo data added: {summary}" if loaded.changed else "demo data already present; nothing added")
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default from PAAS_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default from PAAS_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Migrate, make sure an admin token exists, print the login URL, and serve the API."""
+    import uvicorn
+
+    from paas.config import get_settings
+    from paas.services.database import migrate
+
+    overrides: dict[str, Any] = {"host": host, "port": port}
+    settings = get_settings(**{key: value for key, value in overrides.items() if value is not None})
+    migrate(settings)
+    print_login(settings)
+    uvicorn.run("paas.api.app:create_app_from_env", factory=True, host=settings.host, port=settings.port,
+                workers=workers, log_level="info")
+
+
+def print_login(settings: Settings) -> None:
+    from paas.services import tokens
+
+    with door.unit_of_work() as session:
+        issued = tokens.login_tokens(session, now=door.now(), link_minutes=settings.login_link_minutes)
+    if issued.first_admin:
+        door.say("[bold]Admin API token (shown once, keep it):[/bold]")
+        door.say(issued.first_admin.token, highlight=False, soft_wrap=True)
+    door.say(f"[bold]Login URL[/bold] (one use, {settings.login_link_minutes} min): "
+             f"{settings.base_url}/login?code={issued.login_link.token}", highlight=False, soft_wrap=True)
+
+
+def login_link() -> None:
+    """Print a fresh one-time login URL for the browser."""
+    print_login(door.settings_or_fail())
