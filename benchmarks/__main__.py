@@ -1,5 +1,5 @@
-"""``python -m benchmarks [--quick] [--only accounts|briefing]``: every benchmark, in order, each printing its table(s)
-and writing ``benchmarks/results/<name>.json``."""
+"""``python -m benchmarks [--quick] [--only accounts|briefing|startup]``: every benchmark, in order, each
+printing its table(s) and writing ``benchmarks/results/<name>.json``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing")
+ORDER = ("accounts", "briefing", "startup")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,5 @@
+"""``python -m paas.cli``: the same as ``paas``."""
+
+from paas.cli import main
+
+main()
