@@ -34,8 +34,9 @@ def _service_run(url: str, rows: list[dict[str, Any]], statements: list[int] | N
     from sqlalchemy import event, func, select, text
 
     from paas.services.batch import create_accounts
-    from paas.store.db import make_engine, transaction
+    from paas.store.db import make_engine
     from paas.store.schema import Account, CreditEvent
+    from paas.store.unit import transaction
 
     engine = make_engine(url)
     try:

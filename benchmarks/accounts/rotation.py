@@ -59,7 +59,8 @@ def seed(url: str) -> list[tuple[int, int]]:
     from paas.services.batch import create_accounts
     from paas.services.projects import create_project
     from paas.services.sessions import start_session
-    from paas.store.db import make_engine, transaction
+    from paas.store.db import make_engine
+    from paas.store.unit import transaction
 
     now = datetime.now(UTC)
     rng = random.Random(23)

@@ -149,7 +149,8 @@ def in_process(quick: bool, table: Table, data: dict[str, Any], count: int) -> N
 def end_to_end(quick: bool, table: Table, data: dict[str, Any], count: int) -> None:
     from paas.services.batch import create_accounts
     from paas.services.selection import select_best_accounts
-    from paas.store.db import make_engine, transaction, upgrade
+    from paas.store.db import make_engine, upgrade
+    from paas.store.unit import transaction
 
     calls = 10 if quick else 50
     asked = requests(calls, seed=17)

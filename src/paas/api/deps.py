@@ -95,15 +95,12 @@ def require(role: Role) -> Callable[[Request], TokenOut]:
 
 
 def get_vault(request: Request) -> CredentialVault | None:
-    """The credential vault, built on first use (in development it may create a key file)."""
-    state = request.app.state
-    if getattr(state, "vault", None) is None:
-        try:
-            state.vault = vault_from_settings(state.settings)
-        except CredentialKeyError:
-            return None
-    vault: CredentialVault = state.vault
-    return vault
+    """The credential vault now (a key file is re-read when it changes: ``paas keys rotate`` may run
+    while this server does; in development the file is created on first use)."""
+    try:
+        return vault_from_settings(request.app.state.settings)
+    except CredentialKeyError:
+        return None
 
 
 def get_runner(request: Request) -> Transaction:

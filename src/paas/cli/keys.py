@@ -18,13 +18,10 @@ def keys_rotate() -> None:
 
     settings = door.settings_or_fail()
     if settings.credential_keys is None:
-        path = credentials.key_file(settings)
-        old = credentials.vault_from_settings(settings).keys
-        credentials.write_key_file(path, (credentials.new_key(), *old))
-        with door.unit_of_work() as session:
-            count = credentials.rotate_keys(session, credentials.vault_from_settings(settings))
-        credentials.write_key_file(path, credentials.vault_from_settings(settings).keys[:1])
-        door.say(f"re-encrypted {count} credential(s) under a new key in {path}")
+        with door.read_and_run() as (_, run):
+            count, path = credentials.rotate_key_file(settings, run)
+        door.say(f"re-encrypted {count} credential(s) under a new key in {path} (the previous key is kept "
+                 "for writes in flight; the next rotation retires it)")
         return
     with door.unit_of_work() as session:
         count = credentials.rotate_keys(session, credentials.vault_from_settings(settings))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -81,7 +82,11 @@ def key_file(settings: Settings) -> Path:
 
 
 def vault_from_settings(settings: Settings) -> CredentialVault:
-    """The vault for these settings; in development a key file is created on first use."""
+    """The vault for these settings; in development a key file is created on first use.
+
+    The key file is read again whenever it changes (its size and modification time are checked
+    on each call, the parsed vault cached per version), so a running server encrypts with the key
+    ``paas keys rotate`` just added, never with one it has since dropped."""
     if settings.credential_keys is not None:
         keys = tuple(key.strip() for key in settings.credential_keys.get_secret_value().split(",") if key.strip())
         return CredentialVault(keys)
@@ -89,16 +94,56 @@ def vault_from_settings(settings: Settings) -> CredentialVault:
         raise CredentialKeyError("PAAS_CREDENTIAL_KEYS must be set outside development")
     path = key_file(settings)
     if not path.exists():
-        write_key_file(path, (new_key(),))
-    keys = tuple(line.strip() for line in path.read_text(encoding="ascii").splitlines() if line.strip())
+        write_key_file(path, (new_key(),), exclusive=True)
+    version = path.stat()
+    return _file_vault(str(path), version.st_mtime_ns, version.st_size)
+
+
+@lru_cache(maxsize=16)
+def _file_vault(path: str, mtime_ns: int, size: int) -> CredentialVault:
+    keys = tuple(line.strip() for line in Path(path).read_text(encoding="ascii").splitlines() if line.strip())
     return CredentialVault(keys)
 
 
-def write_key_file(path: Path, keys: tuple[str, ...]) -> None:
+def write_key_file(path: Path, keys: tuple[str, ...], *, exclusive: bool = False) -> None:
+    """Write the key file (mode 0600) whole: a temporary file moved into place, so a process
+    reading it never sees half of it. ``exclusive``: only if no file exists yet (two processes
+    starting at once agree on one first key)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write("\n".join(keys) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    if exclusive:
+        try:
+            os.link(temporary, path)  # fails if another process created it first: theirs wins
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+        return
+    os.replace(temporary, path)
+
+
+def rotate_key_file(settings: Settings, run: Callable[[Callable[[Session], int]], int]) -> tuple[int, Path]:
+    """Rotate the development key file with servers running; (credentials re-encrypted, the file).
+
+    1. the new key goes first, every old key stays: every process encrypts with the new key from
+       its next use on, and still reads everything;
+    2. every stored credential (and the canary) is re-encrypted under the new key (``run``: one
+       retried write transaction);
+    3. the file keeps the new key and the one before it: a write that was in flight with the
+       previous key stays readable, and the next rotation re-encrypts it before that key goes.
+    """
+    path = key_file(settings)
+    old = vault_from_settings(settings).keys
+    fresh = new_key()
+    write_key_file(path, (fresh, *old))
+    count = run(lambda session: rotate_keys(session, vault_from_settings(settings)))
+    write_key_file(path, (fresh, old[0]))
+    return count, path
 
 
 def remember_canary(session: Session, vault: CredentialVault) -> None:
