@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only accounts|briefing|startup]``: every benchmark, in order, each
+"""``python -m benchmarks [--quick] [--only NAME]``: every benchmark, in order, each
 printing its table(s) and writing ``benchmarks/results/<name>.json``."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup")
+ORDER = ("accounts", "briefing", "startup", "scaling")
 
 
 def main(argv: list[str] | None = None) -> int:

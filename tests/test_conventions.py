@@ -92,12 +92,30 @@ def test_every_api_route_declares_its_response_model(tmp_path: Path) -> None:
     assert undeclared == []
 
 
+MODULE_LINES = 300
+# Longer today, each with a reason, none past 400; a module leaves this list when it is split.
+LONGER_MODULES = {
+    "core/briefing/actions.py": "one reader of tool calls per agent's tool vocabulary",
+    "core/briefing/evidence.py": "the evidence rules of the mechanical facts, one table",
+    "core/briefing/prose.py": "the sentence cues of prose facts",
+    "core/briefing/prose_errors.py": "errors told in prose, with their cue lists",
+    "core/briefing/render.py": "one render function per briefing section",
+    "core/briefing/secret_rules.py": "the secret patterns, one per kind",
+    "core/transcripts/aider.py": "aider's chat-history grammar",
+    "core/transcripts/specstory.py": "SpecStory's export variants",
+    "services/briefing.py": "build / save / brief-and-save in one place (issue 7)",
+    "store/schema.py": "every table in one file, as the migrations see them",
+}
+
+
 def test_modules_stay_readable() -> None:
-    too_long = [f"{path.relative_to(SRC)}: {lines} lines"
-                for path in sorted(SRC.rglob("*.py"))
-                if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
-                and "migrations" not in path.parts]
+    lengths = {str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
+               for path in sorted(SRC.rglob("*.py")) if "migrations" not in path.parts}
+    too_long = [f"{name}: {lines} lines" for name, lines in lengths.items()
+                if lines > (400 if name in LONGER_MODULES else MODULE_LINES)]
     assert too_long == []
+    stale = [name for name in LONGER_MODULES if lengths.get(name, 0) <= MODULE_LINES]
+    assert stale == [], "these are short now (or gone): take them off LONGER_MODULES"
 
 
 DOORS = ("api", "web", "mcp")  # and cli/
@@ -131,3 +149,12 @@ def test_one_place_opens_a_transaction() -> None:
             if call in source and (str(path.relative_to(SRC)), call) not in allowed:
                 offenders.append(f"{path.relative_to(SRC)} calls {call}")
     assert offenders == [], offenders
+
+
+def test_every_setting_is_read_somewhere() -> None:
+    # A setting nothing reads is a promise the code does not keep.
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py") if path.name != "config.py")
+    config = (SRC / "config.py").read_text(encoding="utf-8")
+    unread = [name for name in Settings.model_fields
+              if f".{name}" not in sources and f"self.{name}" not in config]
+    assert unread == []

@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None,
         description=(
-            "Server secret (cookie signing, credential encryption). "
-            "At least 32 characters outside development."
+            "Server secret, refused outside development unless it is at least 32 random characters. "
+            "Nothing signs with it yet (tokens are random and stored hashed; credentials use "
+            "PAAS_CREDENTIAL_KEYS); the dashboard's sessions and CSRF tokens will."
         ),
     )
     credential_keys: SecretStr | None = Field(
@@ -67,7 +68,6 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         15000, ge=0, description="How long a SQLite writer waits for the lock before failing."
     )
-    page_size_max: int = Field(500, ge=1, description="Largest page a list endpoint returns.")
     login_link_minutes: int = Field(
         15, ge=1, description="How long a one-time login link printed by `paas serve` stays valid."
     )

@@ -46,7 +46,7 @@ def test_concurrent_usage_on_one_session_loses_nothing(
         events = session.scalar(select(func.count()).where(CreditEvent.session_id == work.id))
         ledger = session.scalar(select(func.sum(CreditEvent.credits)).where(CreditEvent.session_id == work.id))
         assert (events, ledger) == (THREADS, spent)
-        assert work_sessions.get_session(session, work.id).credits_used == spent
+        assert work_sessions.get_work_session(session, work.id).credits_used == spent
         view = accounts.describe_account(session, work.account_id, clock())
         assert (view.used, view.remaining, view.overdrawn) == (spent, 1000 - spent, 0)
         assert projects.get_project(session, work.project_id).total_credits_used == spent
@@ -67,7 +67,7 @@ def test_concurrent_retries_with_one_idempotency_key_record_once(
     assert sorted(value for _, value in outcomes) == [False] + [True] * (THREADS - 1)
     with transaction(engine, write=False) as session:
         assert session.scalar(select(func.count()).select_from(CreditEvent)) == 1
-        assert work_sessions.get_session(session, work.id).credits_used == 9
+        assert work_sessions.get_work_session(session, work.id).credits_used == 9
 
 
 def test_concurrent_starts_on_one_account_lease_it_once(

@@ -60,14 +60,14 @@ def test_rotation_moves_to_the_best_matching_account(engine: Engine, clock: Any,
     assert result.plan.credits_left_unused == 5
     assert "95/100" in result.credit_savings
     with transaction(engine, write=False) as session:
-        ended = work_sessions.get_session(session, work.id)
+        ended = work_sessions.get_work_session(session, work.id)
         assert ended.status == SessionStatus.HANDED_OFF.value
         assert ended.credits_used == 95
         assert ended.completed_at == clock()
         final = session.scalars(select(CreditEvent).where(CreditEvent.session_id == work.id)
                                 .order_by(CreditEvent.id.desc())).first()
         assert final is not None and final.credits == 10 and final.note == "final usage before rotation"
-        new = work_sessions.get_session(session, result.new_session.id)
+        new = work_sessions.get_work_session(session, result.new_session.id)
         assert (new.account_id, new.status) == (target.id, SessionStatus.IN_PROGRESS.value)
         old_view = accounts.describe_account(session, old.id, clock())
         assert old_view.status is AccountStatus.EXHAUSTED

@@ -133,7 +133,7 @@ def test_concurrent_usage_on_one_session_is_never_lost(engine: Engine, clock: An
         assert len(events) == threads
         assert sum(event.credits for event in events) == spent
         assert sum(event.overdrawn for event in events) == spent - 20
-        assert work_sessions.get_session(session, session_id).credits_used == spent
+        assert work_sessions.get_work_session(session, session_id).credits_used == spent
         assert session.get(Project, project_id).total_credits_used == spent  # type: ignore[union-attr]
         view = accounts.describe_account(session, account_id, clock())
         assert (view.used, view.remaining, view.overdrawn) == (spent, 0, spent - 20)

@@ -24,7 +24,7 @@ def test_start_leases_the_account_and_counts_the_session(
     project, account = add_project("p"), add_account("a")
     work = start(project.id, account.id, session_type="bugfix", objectives="fix login")
     with transaction(engine, write=False) as session:
-        stored = work_sessions.get_session(session, work.id)
+        stored = work_sessions.get_work_session(session, work.id)
         assert (stored.status, stored.session_number, stored.session_type, stored.objectives) == (
             "in_progress", 1, "bugfix", "fix login")
         assert stored.started_at == clock()
@@ -104,7 +104,7 @@ def test_complete_frees_the_account_and_computes_the_duration(
     with transaction(engine) as session:
         work_sessions.complete_session(session, work.id, now=finished, accomplishments="done", blockers="none")
     with transaction(engine, write=False) as session:
-        stored = work_sessions.get_session(session, work.id)
+        stored = work_sessions.get_work_session(session, work.id)
         assert (stored.status, stored.duration_minutes, stored.completed_at) == ("completed", 47, finished)
         assert (stored.accomplishments, stored.blockers) == ("done", "none")
         view = accounts.describe_account(session, account.id, finished)
@@ -158,7 +158,7 @@ def test_update_changes_only_editable_fields(
     with transaction(engine) as session:
         work_sessions.update_session(session, work.id, {"objectives": "new", "credits_used": 500, "status": "failed"})
     with transaction(engine, write=False) as session:
-        stored = work_sessions.get_session(session, work.id)
+        stored = work_sessions.get_work_session(session, work.id)
         assert (stored.objectives, stored.credits_used, stored.status) == ("new", 0, "in_progress")
 
 

@@ -179,7 +179,7 @@ def test_ledger_invariant_holds_over_any_sequence_of_usages(
             CreditEvent.account_id == account.id, CreditEvent.occurred_at >= window_start,
             CreditEvent.occurred_at <= clock())) or 0)
         project = projects.get_project(session, work.project_id)
-        stored = work_sessions.get_session(session, work.id)
+        stored = work_sessions.get_work_session(session, work.id)
         overdrawn = session.scalar(select(func.sum(CreditEvent.overdrawn)).where(
             CreditEvent.account_id == account.id)) or 0
         events = session.scalar(select(func.count()).where(CreditEvent.session_id == work.id))

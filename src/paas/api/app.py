@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Engine
 
 from paas import __version__
-from paas.api import errors
+from paas.api import error_answers
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.db = open_database(settings, engine)  # the one way in; its bus carries the events after commit
     app.state.clock = clock
-    errors.install(app)
+    error_answers.install(app)
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
         app.include_router(module.router)
 

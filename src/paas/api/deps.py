@@ -41,12 +41,12 @@ def get_db(request: Request) -> Database:
     return db
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def request_session(request: Request) -> Iterator[Session]:
     with get_db(request).unit(write=request.method not in ("GET", "HEAD")) as session:
         yield session
 
 
-def get_write_session(request: Request) -> Iterator[Session]:
+def request_write_session(request: Request) -> Iterator[Session]:
     """For the few GETs that write (the login link exchange)."""
     with get_db(request).unit(write=True) as session:
         yield session
@@ -62,8 +62,8 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]
+WriteSessionDep = Annotated[Session, Depends(request_write_session, scope="function")]
 Now = Annotated[datetime, Depends(get_now)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 

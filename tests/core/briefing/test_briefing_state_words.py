@@ -10,8 +10,8 @@ from tests.core.briefing.steps import session as steps_session
 from paas.core.briefing import extract_facts
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.prose import open_items
-from paas.core.briefing.ranking import Salience
 from paas.core.briefing.render import items_for
+from paas.core.briefing.salience import Salience
 from paas.core.briefing.state import in_progress
 from paas.core.transcripts.model import ToolCall, Transcript, Turn
 

@@ -54,7 +54,7 @@ def start_session(body: SessionCreate, session: SessionDep, now: Now, _: Operato
 
 
 @router.get("/api/sessions/{session_id}", response_model=Ok[SessionOut], responses=errors(404))
-def get_session(session_id: SessionId, session: SessionDep, _: Viewer) -> Ok[SessionOut]:
+def show_session(session_id: SessionId, session: SessionDep, _: Viewer) -> Ok[SessionOut]:
     return Ok(data=session_out(service.get_session_with_names(session, session_id)))
 
 

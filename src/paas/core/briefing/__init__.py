@@ -11,7 +11,7 @@ index), the ``Facts`` it was built from and its figures (``stats``). The pipelin
   turn;
 * ``previous``: carry-over of open items from the previous briefing, done items not repeated,
   knowledge entries linked, past terms made salient;
-* ``render`` (with ``state`` and ``ranking``) -> prioritised items; ``budget`` -> what fits the
+* ``render`` (with ``state`` and ``salience``) -> prioritised items; ``budget`` -> what fits the
   level's token budget (``LEVEL_BUDGETS``; ``max_tokens`` overrides; ``lines_mode`` uses
   ``LINE_BUDGETS``). The latest request, unresolved errors, edited files and the next step are
   never cut;

@@ -39,10 +39,10 @@ from paas.core.briefing.model import (
 )
 from paas.core.briefing.paths import file_name
 from paas.core.briefing.previous import carry_over, link_knowledge, parse_previous, transcript_terms
-from paas.core.briefing.ranking import Salience
 from paas.core.briefing.redact import Redactor
 from paas.core.briefing.render import items_for
 from paas.core.briefing.render_ask import quote
+from paas.core.briefing.salience import Salience
 from paas.core.transcripts.model import Transcript
 
 _NON_EMPTY_LINE_RE = re.compile(r"^[ \t]*\S", re.MULTILINE)

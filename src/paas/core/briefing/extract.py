@@ -19,7 +19,7 @@ from paas.core.briefing.actions import ActionLog, read_actions
 from paas.core.briefing.agent_rules import rules_file_constraints
 from paas.core.briefing.closing import closing_words
 from paas.core.briefing.decisions import decisions
-from paas.core.briefing.errors import collect_errors
+from paas.core.briefing.failures import collect_errors
 from paas.core.briefing.files import file_facts
 from paas.core.briefing.intents import (
     intents,

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from paas.core.briefing.digest import balanced_spans, summarise_pastes
-from paas.core.briefing.errors import is_pre_existing, open_errors
+from paas.core.briefing.failures import is_pre_existing, open_errors
 from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import tail
 from paas.core.briefing.previous import Carried
-from paas.core.briefing.ranking import turn_ref
+from paas.core.briefing.salience import turn_ref
 from paas.core.briefing.state import PROBE_RE, verification
 from paas.core.briefing.text import clip, code
 

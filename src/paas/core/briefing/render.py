@@ -29,14 +29,14 @@ import re
 from paas.core.briefing.agent_rules import RULES_FILE
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans
-from paas.core.briefing.errors import error_label, is_pre_existing, open_errors
+from paas.core.briefing.failures import error_label, is_pre_existing, open_errors
 from paas.core.briefing.files import current_since
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.next_step import next_step
 from paas.core.briefing.paths import file_name, tail
 from paas.core.briefing.previous import Carried
-from paas.core.briefing.ranking import NEVER, Salience, few_per_turn, top_keys, turn_ref
 from paas.core.briefing.render_ask import goal_items, quote_inline, request_items
+from paas.core.briefing.salience import NEVER, Salience, few_per_turn, top_keys, turn_ref
 from paas.core.briefing.state import state_items
 from paas.core.briefing.text import clip, code, normalise
 

@@ -16,7 +16,7 @@ from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, request_digest
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import tail
-from paas.core.briefing.ranking import NEVER, Salience, turn_ref
+from paas.core.briefing.salience import NEVER, Salience, turn_ref
 from paas.core.briefing.text import clip, code
 
 

@@ -24,13 +24,13 @@ from dataclasses import replace
 
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import summarise_pastes
-from paas.core.briefing.errors import is_pre_existing
+from paas.core.briefing.failures import is_pre_existing
 from paas.core.briefing.file_ops import shown_command
 from paas.core.briefing.model import Fact, Facts
 from paas.core.briefing.paths import distinct_tails
 from paas.core.briefing.previous import Carried
 from paas.core.briefing.prose_errors import confirmation
-from paas.core.briefing.ranking import NEVER, Salience, turn_ref
+from paas.core.briefing.salience import NEVER, Salience, turn_ref
 from paas.core.briefing.text import clip, code, looks_like_code
 
 RECENT_TESTS = 3  # test commands whose latest result ranks high; older ones are history

@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from paas.core.transcripts._common import CallDraft, TurnDraft, build_transcript
 from paas.core.transcripts.aider_architect import Handover, repeats_reply
+from paas.core.transcripts.drafts import CallDraft, TurnDraft, build_transcript
 from paas.core.transcripts.model import Transcript
 
 FORMAT = "aider"

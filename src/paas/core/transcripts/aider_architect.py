@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paas.core.transcripts._common import TurnDraft
+from paas.core.transcripts.drafts import TurnDraft
 
 
 @dataclass

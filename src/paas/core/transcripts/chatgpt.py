@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from paas.core.errors import TranscriptFormatError
-from paas.core.transcripts._common import (
+from paas.core.transcripts.drafts import (
     CallDraft,
     TurnDraft,
     as_dict,

@@ -31,7 +31,7 @@ from collections import deque
 from typing import Any
 
 from paas.core.errors import TranscriptFormatError
-from paas.core.transcripts._common import (
+from paas.core.transcripts.drafts import (
     CallDraft,
     TurnDraft,
     as_dict,

@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from paas.core.transcripts._common import (
+from paas.core.transcripts.drafts import (
     CallDraft,
     TurnDraft,
     as_dict,

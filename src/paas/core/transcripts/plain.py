@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from paas.core.transcripts._common import TurnDraft, build_transcript
+from paas.core.transcripts.drafts import TurnDraft, build_transcript
 from paas.core.transcripts.model import Transcript
 
 FORMAT = "plain"

@@ -50,7 +50,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from paas.core.transcripts._common import CallDraft, TurnDraft, build_transcript
+from paas.core.transcripts.drafts import CallDraft, TurnDraft, build_transcript
 from paas.core.transcripts.model import Transcript
 from paas.core.transcripts.specstory_tools import FENCE_RE, SHELL_LANGUAGES, ToolSource, calls_from, fence_after
 

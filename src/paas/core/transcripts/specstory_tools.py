@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from paas.core.transcripts._common import CallDraft, exit_code_in_text
+from paas.core.transcripts.drafts import CallDraft, exit_code_in_text
 
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,}|(?:\\`){3,})\s*([^`\s]*)")  # also \`\`\` (escaped by exports)
 SHELL_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh", "powershell", "pwsh", "cmd", "console", "terminal"})

@@ -1,8 +1,5 @@
-"""Speed: briefing a 1 MB transcript, token counting included, is fast and the cost grows linearly.
-
-Targets (measured on one core): 1 MB <= 0.5 s, 10 MB <= 5 s. CPU time is measured (not wall
-time) so a busy machine does not fail the test; the bounds leave room for slower CI hardware.
-"""
+"""The cost of briefing an aider history of a given size, in CPU seconds (token counting included;
+a fresh encoder, so no warm token cache). CPU time, not wall time, so a busy machine counts less."""
 
 from __future__ import annotations
 
@@ -50,16 +47,3 @@ def cpu_seconds_to_brief(text: str) -> float:
     assert briefing.stats["tokens_before"] > len(text) // 8
     return elapsed
 
-
-def test_one_megabyte_is_briefed_quickly() -> None:
-    # A guard against super-linear cost, not the speed target (0.5 s/MB lives in benchmarks/).
-    assert cpu_seconds_to_brief(aider_history(1_000_000)) < 5.0
-
-
-def test_cost_grows_linearly() -> None:
-    # The fastest of three runs per size: a busy machine slows CPU time too (shared caches), and
-    # one noisy 0.08 s sample once pushed the ratio to 12.8. Linear is 8x (6.2x measured here);
-    # quadratic would be 64x, so 16x still tells them apart.
-    small = min(cpu_seconds_to_brief(aider_history(400_000)) for _ in range(3))
-    large = min(cpu_seconds_to_brief(aider_history(3_200_000)) for _ in range(3))
-    assert large < 8 * small * 2.0
