@@ -158,3 +158,16 @@ def test_every_setting_is_read_somewhere() -> None:
     unread = [name for name in Settings.model_fields
               if f".{name}" not in sources and f"self.{name}" not in config]
     assert unread == []
+
+
+def test_briefing_priorities_come_from_the_table() -> None:
+    # One table (core/briefing/priorities.py) beside the description of its bands: no Item is
+    # given a bare number as its priority.
+    offenders = []
+    for path in sorted((SRC / "core" / "briefing").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Item"
+                    and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)
+                    and isinstance(node.args[2].value, int | float)):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

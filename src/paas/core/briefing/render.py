@@ -5,16 +5,10 @@ keeps the best that fit, item by item. The bands encode one judgement: what a su
 not recover from the repository (what the user asked and insisted on, where the work stopped,
 what is broken) outranks what it could (``git log``), and what is current outranks history.
 
-* never cut: the latest request (pastes summarised, at most a quarter of the budget), what the
-  user typed after it, the "since the latest request" line, unresolved errors, edited files,
-  the next step;
-* 90+: the project and the first request, the assistant's last report, interruptions and
-  refusals, the agent's plan in progress, the user's strong rules that name something exact;
-* 80-90: later changes of intent, commits, recent test results, the user's other rules,
-  decisions the user made, the assistant's unanswered question, the most recent user messages;
-* 70-90: what each changed file gained (the names its edits added, quoted from the edits);
-* 55-80: older user messages (most recent first), decisions, resolved errors, files read;
-* below: commands run (one inline list), anchors (capped), status markers.
+The bands and every starting value are one table, ``priorities`` (read as ``P.NAME``): never
+cut, then 90+ (the ask, where the work stopped, the strongest rules), 80-90 (what changed the
+work, recent results, the user's other rules), 55-80 (history that still helps), and below
+(what the repository or a search tells as well).
 
 Within a band, later evidence ranks higher (``recency``) and a text naming a term past
 briefings named (``past_terms``) gains up to 6 points. Texts are quoted from facts (user
@@ -26,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from paas.core.briefing import priorities as P
 from paas.core.briefing.agent_rules import RULES_FILE
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans
@@ -68,7 +63,8 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
     specific = top_keys((f for f in spread if f.score >= 1.5), SPECIFIC_CONSTRAINT_TOP[compact])
     others = top_keys((f for f in spread if f.key not in specific), OTHER_CONSTRAINT_TOP)
     for fact in facts.constraints:
-        band = 90.0 if fact.key in specific else 74.0 if fact.key in others else 58.0
+        band = (P.CONSTRAINT_SPECIFIC if fact.key in specific else P.CONSTRAINT_OTHER if fact.key in others
+                else P.CONSTRAINT_WEAK)
         priority = band + 4 * min(fact.score, 2.5) + 3 * salience.recency(fact.turn) + salience.past(fact.text)
         where = f"in {code(file_name(fact.detail))}, " if fact.source == RULES_FILE else ""
         items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({where}{turn_ref(fact.turn)})", priority,
@@ -118,20 +114,20 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
                               group="changed" if compact else None, turn=fact.turn,
                               order=(0 if fact.turn >= since else 1) + fact.first_turn / 1e6, never_cut=True))
         elif fact.status == "proposed":
-            priority = 76 + 4 * salience.recency(fact.turn) + salience.past(fact.text)
+            priority = P.FILE_WRITTEN_FOR + 4 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="code written for",
                               turn=fact.turn, order=1.5 + fact.first_turn / 1e6))
         elif fact.status == "read":
-            priority = 46 + 6 * salience.recency(fact.turn) + salience.past(fact.text)
+            priority = P.FILE_READ + 6 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="read", turn=fact.turn,
                               order=2 + fact.first_turn / 1e6))
         elif fact.source == "user":
-            base = 89.0 if fact.key in user_top else 66.0
+            base = P.FILE_USER_TOP if fact.key in user_top else P.FILE_USER
             priority = base + 2 * fact.score + 3 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="named by the user",
                               turn=fact.turn, order=3 + fact.first_turn / 1e6))
         else:
-            priority = 34 + 6 * salience.recency(fact.turn) + salience.past(fact.text)
+            priority = P.FILE_MENTIONED + 6 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="mentioned by the assistant",
                               turn=fact.turn, order=4 + fact.first_turn / 1e6))
     return items
@@ -142,7 +138,8 @@ def _names_item(fact: Fact, salience: Salience, since: int, compact: bool, group
     shown = fact.names[:NAMES_SHOWN_COMPACT if compact else NAMES_SHOWN]
     where = tail(fact.text, 2)  # the file and its folder, verbatim
     current = fact.turn >= since
-    priority = (82.0 if current else 70.0) if compact else (76.0 if current else 64.0)
+    priority = ((P.FILE_GAINED_CURRENT_COMPACT if current else P.FILE_GAINED_OLDER_COMPACT) if compact
+                else (P.FILE_GAINED_CURRENT if current else P.FILE_GAINED_OLDER))
     priority += 6 * salience.recency(fact.turn) + salience.past(" ".join(shown))
     parts = [("gained: " + ", ".join(code(name) for name in shown)) if shown else ""]
     if fact.dropped:
@@ -242,13 +239,14 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             continue
         label = error_label(fact)
         if fact.key in shown_open:  # an unchecked fix still counts as open
-            priority = 88 + 4 * salience.recency(fact.turn)
+            priority = P.ERROR_OPEN_BEYOND_CAP + 4 * salience.recency(fact.turn)
         elif fact.status == "unresolved":  # beyond the cap of open errors
-            priority = 80 + 4 * salience.recency(fact.turn)
+            priority = P.ERROR_UNRESOLVED_BEYOND_CAP + 4 * salience.recency(fact.turn)
         elif fact.status in ("resolved", "worked_around"):
-            priority = (76 if compact else 68 + _named(fact)) + 6 * salience.recency(fact.turn)
+            priority = ((P.ERROR_RESOLVED_COMPACT if compact else P.ERROR_RESOLVED + _named(fact))
+                        + 6 * salience.recency(fact.turn))
         else:
-            priority = 60 + 6 * salience.recency(fact.turn)
+            priority = P.ERROR_OTHER + 6 * salience.recency(fact.turn)
         items.append(Item("Errors", f"{label}: {what}{line} {cite}", priority + salience.past(fact.text),
                           category="error", turn=fact.turn, order=1e6 + fact.turn))
     return items
@@ -267,10 +265,10 @@ def _decision_items(facts: Facts, salience: Salience, compact: bool = False, sai
     promoted = {f.key for f in with_alternative[:DECISIONS_PROMOTED]}
     for fact in decisions:
         who = "user" if fact.source == "user" else "assistant"
-        priority = (56 + 8 * min(fact.score, DECISION_SCORE_CAP) + 6 * salience.recency(fact.turn)
+        priority = (P.DECISION + 8 * min(fact.score, DECISION_SCORE_CAP) + 6 * salience.recency(fact.turn)
                     + salience.past(fact.text))
         if fact.key in promoted:
-            priority = max(priority, 88 + 2 * salience.recency(fact.turn) + salience.past(fact.text))
+            priority = max(priority, P.DECISION_PROMOTED + 2 * salience.recency(fact.turn) + salience.past(fact.text))
         text = balanced_spans(clip(fact.text, 140)) if compact else balanced_spans(fact.text)
         items.append(Item("Decisions", f"{text} ({turn_ref(fact.turn)}, {who})", priority,
                           category="decision",
@@ -287,7 +285,7 @@ def _open_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item
         if fact.status == "completed":
             continue
         label = fact.status.replace("_", " ")
-        priority = 92.0 if fact.status == "in_progress" else 89.0 - fact.score / 10
+        priority = P.PLAN_IN_PROGRESS if fact.status == "in_progress" else P.PLAN_ITEM - fact.score / 10
         items.append(Item("Open work", f"[ ] {label} (the agent's plan, {turn_ref(fact.turn)}): {fact.text}",
                           priority, category="plan", turn=fact.turn, order=fact.score / 1e3))
     for fact in facts.open_items:
@@ -295,17 +293,17 @@ def _open_items(facts: Facts, carried: Carried, salience: Salience) -> list[Item
             continue
         if fact.status == "asked":
             text = f"[ ] the assistant asked, no answer yet ({turn_ref(fact.turn)}): \"{fact.text}\""
-            priority = 90.0
+            priority = P.OPEN_QUESTION
         else:
             text = f"[ ] {fact.text} ({turn_ref(fact.turn)})"
-            base = {"next": 62, "unchecked": 60, "todo": 58}.get(fact.status, 55)
+            base = {"next": P.OPEN_NEXT, "unchecked": P.OPEN_UNCHECKED, "todo": P.OPEN_TODO}.get(fact.status,
+                                                                                              P.OPEN_OTHER)
             priority = base + 14 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("Open work", text, priority, category="open_item", turn=fact.turn, order=fact.turn))
     return items
 
 
 ANCHORS_SHOWN = 10  # identifier lists are capped: an anchor index is a pointer, not a copy
-ANCHOR_BAND = 10.0  # below every other item: readers call the index noise, so only leftover room shows it
 
 
 def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
@@ -318,9 +316,9 @@ def _anchor_items(facts: Facts, salience: Salience) -> list[Item]:
     ranked = []
     for fact in offered:
         if fact.key in top:
-            priority = 91 + 2 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
+            priority = P.ANCHOR_USER_TOP + 2 * salience.recency(fact.turn) + 2 * salience.past(fact.text)
         else:
-            priority = (ANCHOR_BAND + 5 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn)
+            priority = (P.ANCHOR_BAND + 5 * min(fact.score, 6.0) + 4 * salience.recency(fact.turn)
                         + 2 * salience.past(fact.text))
         ranked.append((priority, fact))
     ranked.sort(key=lambda pair: -pair[0])
@@ -339,12 +337,12 @@ def _message_items(facts: Facts, salience: Salience, compact: bool) -> list[Item
     for rank, fact in enumerate(reversed(earlier)):
         if fact.status == "reply" and len(fact.text) < 12:
             continue  # "yes", "ok": nothing a successor needs beyond the request it answered
-        priority = 82 - 1.5 * rank + salience.past(fact.text)
+        priority = P.MESSAGE_LATEST - 1.5 * rank + salience.past(fact.text)
         said = normalise(fact.text)
         if any(said in rule or (rule in said and len(said) < len(rule) + 40) for rule in rules):
             priority -= RULE_REPEATED  # the message is one of the rules above: said there, ranked after
         items.append(Item("What the user said", f"{turn_ref(fact.turn)}: {quote_inline(clip(fact.text, width))}",
-                          max(priority, 52), category="message", turn=fact.turn, order=-fact.turn))
+                          max(priority, P.MESSAGE_FLOOR), category="message", turn=fact.turn, order=-fact.turn))
     return items
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from paas.core.briefing import priorities as P
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans, request_digest
 from paas.core.briefing.model import Fact, Facts
@@ -34,13 +35,14 @@ def request_items(facts: Facts, compact: bool) -> list[Item]:
                           order=1.5))
         if context is not None:
             items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                              f"\"{clip(context.text, 160)}\"{_it_being(context)}", 98, raw=True, order=2))
+                              f"\"{clip(context.text, 160)}\"{_it_being(context)}", P.REQUEST_CONTEXT_COMPACT, raw=True,
+                              order=2))
         return items
     items.append(Item("Latest request", f"\n(the user's words, {turn_ref(request.turn)}; pastes summarised)", NEVER,
                       raw=True, never_cut=True, order=1.5))
     if context is not None:
         items.append(Item("Latest request", f"In reply to the assistant ({turn_ref(context.turn)}): "
-                          f"\"{context.text}\"{_it_being(context)}", 95, raw=True, order=2))
+                          f"\"{context.text}\"{_it_being(context)}", P.REQUEST_CONTEXT, raw=True, order=2))
     if facts.later_inputs:
         typed = ", ".join(f"{code(f.text)} ({turn_ref(f.turn)})" for f in facts.later_inputs[-4:])
         items.append(Item("Latest request", f"Typed afterwards: {typed}", NEVER, raw=True, never_cut=True, order=3))
@@ -77,7 +79,6 @@ def quote(text: str) -> str:
     return f"{fence}text\n{text.strip(chr(10))}\n{fence}"
 
 
-FIRST_ASK_PRIORITY = 95.0
 _LIST_ITEM_RE = re.compile(r"(?:^|\s)(?:\d{1,2}[.)]|[-*•])\s+\S")
 FIRST_ASK_WIDTH = {False: 420, True: 150}  # characters of the first ask the Goal quotes (compact: True)
 
@@ -90,9 +91,10 @@ def goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     width = 150 if compact else 240
     for rank, fact in enumerate(reversed(shown)):
         if fact.status == "first":
-            label, priority = f"Asked first ({turn_ref(fact.turn)})", FIRST_ASK_PRIORITY
+            label, priority = f"Asked first ({turn_ref(fact.turn)})", P.FIRST_ASK
         else:  # small budgets: the latest change of intent only competes with the report and the rules
-            label, priority = f"Then ({turn_ref(fact.turn)})", (86 - 3 * rank if compact else 88 - rank)
+            label, priority = f"Then ({turn_ref(fact.turn)})", (P.INTENT_CHANGE_COMPACT - 3 * rank if compact
+                                                                 else P.INTENT_CHANGE - rank)
             if fact.status == "taken back":
                 label = f"Then ({turn_ref(fact.turn)}; taken back by the user at {turn_ref(int(fact.detail))})"
             priority += 4 * salience.recency(fact.turn)
@@ -103,7 +105,7 @@ def goal_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
         items.append(Item("Goal", f"{label}: {quote_inline(clip(fact_text, limit))}",
                           priority + salience.past(fact.text), category="goal", turn=fact.turn, order=1 + fact.turn))
     if not shown and facts.goal is not None and facts.goal.source == "title" and not facts.project:
-        items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", 87, category="goal"))
+        items.append(Item("Goal", f"Session title: \"{facts.goal.text}\"", P.SESSION_TITLE, category="goal"))
     return items
 
 

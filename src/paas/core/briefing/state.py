@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from paas.core.briefing import priorities as P
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import summarise_pastes
 from paas.core.briefing.failures import is_pre_existing
@@ -55,17 +56,17 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
     undone = {f.key for f in facts.interruptions if f.status == "undone"}
     if request is not None:
         # never cut at roomy budgets; at small ones (and in line mode) only the first thing after them
-        items.append(Item("Where it stands", in_progress(facts), 99.0 if compact else NEVER, never_cut=not compact,
-                          order=0))
+        items.append(Item("Where it stands", in_progress(facts), P.SINCE_REQUEST_COMPACT if compact else NEVER,
+                          never_cut=not compact, order=0))
         items += _parts(facts, request)
     check = verification(facts)
     if check:
-        items.append(Item("Where it stands", check, 92.5, category=None, order=1.5))
+        items.append(Item("Where it stands", check, P.VERIFICATION, category=None, order=1.5))
     report = facts.last_report
     if report is not None:
         text = clip(report.text, 240 if compact else 480)
         items.append(Item("Where it stands", f"the assistant's last report ({turn_ref(report.turn)}): \"{text}\"",
-                          93, category="report", turn=report.turn, order=2))
+                          P.LAST_REPORT, category="report", turn=report.turn, order=2))
     for fact in facts.interruptions:
         if request is not None and fact.turn < request.turn and fact.status != "undone":
             continue
@@ -75,19 +76,20 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
             continue
         else:
             text = f"interrupted ({turn_ref(fact.turn)}): {fact.text}"
-        items.append(Item("Where it stands", text, 94 + salience.recency(fact.turn), category="interruption",
-                          turn=fact.turn, order=3 + fact.turn / 1e6))
+        items.append(Item("Where it stands", text, P.INTERRUPTION + salience.recency(fact.turn),
+                          category="interruption", turn=fact.turn, order=3 + fact.turn / 1e6))
     for fact in facts.refusals:  # ``step``: the next step's text, when the caller has it
         if code(fact.text) in step:
             continue  # the next step names what was declined: once is enough
         # a command declined before the current request is history; a declined new file may still be missing
         before = request is not None and fact.turn < request.turn and fact.status in ("command", "tool use")
-        items.append(Item("Where it stands", code(fact.text), (78 if before else 90) + 3 * salience.recency(fact.turn),
+        priority = (P.REFUSAL_EARLIER if before else P.REFUSAL) + 3 * salience.recency(fact.turn)
+        items.append(Item("Where it stands", code(fact.text), priority,
                           category="refusal", group=f"declined by the user ({fact.status})", turn=fact.turn,
                           order=4 + fact.turn / 1e6, separator="; "))
     done_plan = [f for f in facts.plan if f.status == "completed"]
     for fact in done_plan:
-        items.append(Item("Where it stands", fact.text, 84, category="plan", group="done (the agent's plan)",
+        items.append(Item("Where it stands", fact.text, P.PLAN_DONE, category="plan", group="done (the agent's plan)",
                           turn=fact.turn, order=5 + fact.score / 1e3, separator="; "))
     commits = [f for f in facts.commits if f.key not in carried.done_keys]
     for rank, fact in enumerate(reversed(commits)):
@@ -98,9 +100,10 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         text = f"{code(fact.key)} {clip(message, 28 if compact else 60)}".rstrip() + (" (undone)" if gone else "")
         # a sha costs a few tokens and lets a successor read the rest in git: kept whole above small budgets
         if compact:
-            priority = 84 + 4 * salience.recency(fact.turn)
+            priority = P.COMMIT_COMPACT + 4 * salience.recency(fact.turn)
         else:  # the newest few with their message; older ones by sha, fading with age (no raw commit flood)
-            priority = 95 + salience.recency(fact.turn) if rank < COMMIT_MESSAGES else 92.5 - 0.1 * rank
+            priority = (P.COMMIT_RECENT + salience.recency(fact.turn) if rank < COMMIT_MESSAGES
+                        else P.COMMIT_OLDER - 0.1 * rank)
         priority += salience.past(fact.text)
         items.append(Item("Where it stands", text, priority, category="commit", group="commits", turn=fact.turn,
                           order=10 + fact.turn / 1e6, separator="; "))
@@ -115,12 +118,13 @@ def state_items(facts: Facts, carried: Carried, salience: Salience, compact: boo
         text = f"{label}: {subject}{fact.text} ({turn_ref(fact.turn)})"
         if fact.source == "user":
             text += ", pasted by the user"
-        base = (86 if fact.status == "failed" else 82) if fact.key in recent_tests else 50
+        base = ((P.TEST_FAILED if fact.status == "failed" else P.TEST_PASSED) if fact.key in recent_tests
+                else P.TEST_OLDER)
         priority = base + 3 * salience.recency(fact.turn) + salience.past(fact.text)
         items.append(Item("Where it stands", text, priority, category="test", turn=fact.turn,
                           order=20 + fact.turn / 1e6))
     for text, evidence in carried.now_done:
-        items.append(Item("Where it stands", f"done: {text} (carried over) — {evidence}", 72, order=15))
+        items.append(Item("Where it stands", f"done: {text} (carried over) — {evidence}", P.CARRIED_DONE, order=15))
     items += _command_items(facts, salience)
     return items
 
@@ -170,7 +174,7 @@ def _command_items(facts: Facts, salience: Salience) -> list[Item]:
     for fact in merged.values():
         failed = 4 if fact.status == "failed" else 0
         probe = PROBE_PENALTY if _LOOK_RE.match(fact.key) and fact.status != "failed" else 0.0
-        priority = 68 + 10 * salience.recency(fact.turn) + failed - probe + salience.past(fact.text)
+        priority = P.COMMAND + 10 * salience.recency(fact.turn) + failed - probe + salience.past(fact.text)
         note = " (failed)" if fact.status == "failed" else ""
         count = f" ×{fact.count}" if fact.count > 1 else ""
         items.append(Item("Where it stands", code(clip(shown_command(fact.text), 48)) + note + count, priority,
@@ -198,7 +202,7 @@ def _parts(facts: Facts, request: Fact) -> list[Item]:
         return []  # the request is quoted whole above: its parts again, with nothing to add, repeat it
     more = f" (+{len(parts) - MAX_PARTS} more)" if len(parts) > MAX_PARTS else ""
     text = f"the request has {len(parts)} parts{more}: " + "; ".join(lines)
-    return [Item("Where it stands", text, 91, category=None, order=1)]
+    return [Item("Where it stands", text, P.MULTI_PART, category=None, order=1)]
 
 
 def _stem(path: str) -> str:
