@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from paas.adapters.secrets import find_secrets
 from paas.core.briefing import LEVEL_BUDGETS, Briefing, BriefingOptions, KnowledgeRef, build_briefing
 from paas.core.briefing.budget import split_briefing
+from paas.core.briefing.model import BriefingStats
 from paas.core.errors import InvalidInput
 from paas.core.events import BriefingSaved
 from paas.core.rotation import RotationPlan
@@ -140,7 +141,7 @@ class RotationBody:
 
     basis: tuple[int | None, int | None]
     markdown: str = ""  # "" when the project has nothing saved yet
-    stats: dict[str, Any] | None = None
+    stats: BriefingStats | dict[str, Any] | None = None  # a stored snapshot's may predate a key
     source_format: str | None = None
     source_id: int | None = None  # the stored transcript it was built from
     source_filename: str | None = None

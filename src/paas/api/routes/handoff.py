@@ -8,6 +8,7 @@ transcript (or a polishing model, when asked) never holds the database's write l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
@@ -28,7 +29,7 @@ from paas.services.polish import polisher_from_settings
 router = APIRouter(tags=["handoff"])
 
 
-def briefing_stats(stats: dict[str, Any]) -> BriefingStats:
+def briefing_stats(stats: Mapping[str, Any]) -> BriefingStats:
     return BriefingStats(original_lines=stats["lines_before"], compressed_lines=stats["lines_after"],
                          compression_ratio=stats["ratio_lines"], **stats)
 

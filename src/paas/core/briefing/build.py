@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from paas.core.briefing.budget import Fit, Item, assemble, elide_middle, fit
 from paas.core.briefing.digest import request_digest
@@ -34,6 +33,7 @@ from paas.core.briefing.model import (
     TOKENIZER,
     Briefing,
     BriefingOptions,
+    BriefingStats,
     Facts,
     KnowledgeRef,
 )
@@ -226,7 +226,7 @@ def _stats(
     tokens_before: int,
     lines_before: int,
     linked: list[KnowledgeRef],
-) -> dict[str, Any]:
+) -> BriefingStats:
     total = dict.fromkeys(CATEGORIES, 0)
     kept = dict.fromkeys(CATEGORIES, 0)
     for item in items:

@@ -19,7 +19,7 @@ Design: frozen dataclasses and constants only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypedDict
 
 from paas.core.briefing.redact import SecretFinder
 
@@ -172,8 +172,32 @@ def _fact_dict(fact: Fact) -> dict[str, Any]:
     return {name: list(value) if isinstance(value, tuple) else value for name, value in values}
 
 
+class BriefingStats(TypedDict, total=False):
+    """A briefing's figures (``build._stats``), as the API's ``stats`` object shows them."""
+
+    tokens_before: int
+    tokens_after: int
+    ratio_tokens: float  # percent saved
+    lines_before: int
+    lines_after: int
+    ratio_lines: float
+    facts_kept: dict[str, int]  # per category, of facts_total
+    facts_total: dict[str, int]
+    budget: int
+    budget_unit: str  # "tokens" or "lines"
+    body_lines: int
+    level: str
+    tokenizer: str
+    truncated_request: bool
+    over_budget: bool
+    knowledge_linked: list[int]
+    tokens_counted_from: str
+    never_cut_tokens: int  # only when over budget: what the never-cut items alone take
+    polish: dict[str, Any]  # only when polishing was asked for: accepted, problems, figures
+
+
 @dataclass(frozen=True)
 class Briefing:
     markdown: str
     facts: Facts
-    stats: dict[str, Any]
+    stats: BriefingStats

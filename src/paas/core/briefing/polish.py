@@ -26,7 +26,7 @@ from typing import Any
 from paas.core.briefing.budget import split_briefing
 from paas.core.briefing.build import count_lines, percent_saved
 from paas.core.briefing.faithfulness import bare_anchor, stated_anchors, unfaithful_anchors
-from paas.core.briefing.model import Briefing
+from paas.core.briefing.model import Briefing, BriefingStats
 
 HEADING_RE = re.compile(r"^## .+$", re.MULTILINE)
 PROTECTED_SECTIONS = ("## Latest request", "## Where it stands")
@@ -123,8 +123,9 @@ def apply_polish(briefing: Briefing, polished_body: str, count_tokens: Callable[
         after = counted
     lines_after = count_lines(markdown)
     lines_before = int(briefing.stats["lines_before"])
-    stats = {**briefing.stats, "tokens_after": after, "ratio_tokens": percent_saved(before, after),
-             "lines_after": lines_after, "ratio_lines": percent_saved(lines_before, lines_after), "polish": outcome}
+    stats: BriefingStats = {**briefing.stats, "tokens_after": after, "ratio_tokens": percent_saved(before, after),
+                            "lines_after": lines_after, "ratio_lines": percent_saved(lines_before, lines_after),
+                            "polish": outcome}
     return replace(briefing, markdown=markdown, stats=stats)
 
 
