@@ -49,3 +49,12 @@ def test_no_secret_field_in_any_listing(cli: Cli, client: TestClient, same_clock
             assert secret not in text
     accounts = printed(cli, "accounts", "list")
     assert accounts[0]["has_credentials"] is True
+
+
+def test_best_accounts_json_is_the_api_ranked_list(cli: Cli, client: TestClient, same_clock: None) -> None:
+    new_account(client, "python-box", specialization="Python, Django")
+    new_account(client, "ui-box", specialization="React, UI")
+    api = client.post("/api/private/select-best-account", json={"specialization": "React", "limit": 2})
+    assert api.status_code == 200, api.text
+    assert printed(cli, "accounts", "best", "React", "--limit", "2") == api.json()["ranked"]
+    assert isinstance(api.json()["ranked"][0]["reasons"], list)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from paas.api.schemas import RequestBody
 from paas.core.types import Platform, SessionType
 from paas.services.field_rules import MAX_CREDITS, Id, ShortText
+from paas.services.views import RankedOut
 
 
 class SelectBest(RequestBody):
@@ -20,17 +21,6 @@ class SelectBest(RequestBody):
     project_id: Id | None = None
     session_type: SessionType | None = None
     limit: Annotated[int, Field(strict=True, ge=1, le=100)] = 1
-
-
-class RankedOut(BaseModel):
-    id: int
-    account_name: str
-    credits_available: int
-    specialization: str | None
-    platform: Platform
-    score: float
-    reasons: list[str]
-    signals: dict[str, float]
 
 
 class SelectBestEnvelope(BaseModel):

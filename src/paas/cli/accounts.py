@@ -59,14 +59,15 @@ def accounts_best(
     as_json: door.JsonFlag = False,
 ) -> None:
     """Rank the accounts that can take a job now, with the reasons."""
-    from paas.services import selection
+    from paas.services import selection, views
 
     with door.unit_of_work(write=False) as session:
         ranked = selection.require_best_accounts(session, now=door.now(), specialization=specialization,
                                                  platform=platform, min_credits=min_credits, project_id=project,
                                                  limit=limit)
-    rows = [{"id": item.candidate.id, "account_name": item.candidate.name, "score": item.score,
-             "credits_available": item.candidate.remaining, "reasons": "; ".join(item.reasons)} for item in ranked]
+    rows = views.as_json(views.RankedOut.of(item) for item in ranked)  # the API's ranked list, exactly
+    if not as_json:
+        rows = [{**row, "reasons": "; ".join(row["reasons"])} for row in rows]
     door.print_rows(rows, ("id", "account_name", "score", "credits_available", "reasons"), "Best accounts", as_json)
 
 

@@ -132,8 +132,29 @@ class TokenOut(View):
     revoked_at: datetime | None
 
 
-def as_json(views: View | Iterable[View]) -> Any:
+class RankedOut(BaseModel):
+    """An account ranked for a job: select-best's answer, and `paas accounts best`."""
+
+    id: int
+    account_name: str
+    credits_available: int
+    specialization: str | None
+    platform: Platform
+    score: float
+    reasons: list[str]
+    signals: dict[str, float]
+
+    @classmethod
+    def of(cls, item: Any) -> RankedOut:
+        """From ``core.selection.Ranked``."""
+        candidate = item.candidate
+        return cls(id=candidate.id, account_name=candidate.name, credits_available=candidate.remaining,
+                   specialization=candidate.specialization or None, platform=Platform(candidate.platform),
+                   score=item.score, reasons=list(item.reasons), signals=item.signals)
+
+
+def as_json(views: BaseModel | Iterable[BaseModel]) -> Any:
     """What a door prints or answers: the view (or views) as JSON values, like the API's ``data``."""
-    if isinstance(views, View):
+    if isinstance(views, BaseModel):
         return views.model_dump(mode="json")
     return [view.model_dump(mode="json") for view in views]

@@ -21,27 +21,23 @@ from paas.api.private_schemas import (
     BatchCreatedItem,
     BatchEnvelope,
     NextAccountOut,
-    RankedOut,
     RotationOut,
     SelectBest,
     SelectBestEnvelope,
 )
 from paas.api.routes import errors
 from paas.core.selection import Ranked
-from paas.core.types import Platform
 from paas.services.batch import create_accounts
 from paas.services.rotation import RotationResult, rotate_once
 from paas.services.selection import require_best_accounts
+from paas.services.views import RankedOut
 
 router = APIRouter(tags=["private"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
 def ranked_out(item: Ranked) -> RankedOut:
-    candidate = item.candidate
-    return RankedOut(id=candidate.id, account_name=candidate.name, credits_available=candidate.remaining,
-                     specialization=candidate.specialization or None, platform=Platform(candidate.platform),
-                     score=item.score, reasons=list(item.reasons), signals=item.signals)
+    return RankedOut.of(item)
 
 
 @router.post("/api/private/select-best-account", response_model=SelectBestEnvelope,
