@@ -70,7 +70,7 @@ def _constraint_items(facts: Facts, carried: Carried, salience: Salience, compac
         items.append(Item("Constraints", f"{balanced_spans(fact.text)} ({where}{turn_ref(fact.turn)})", priority,
                           category="constraint", turn=fact.turn, order=fact.turn))
     for text in carried.constraints:
-        items.append(Item("Constraints", f"{text} (carried over)", 74 + salience.past(text), order=-1))
+        items.append(Item("Constraints", f"{text} (carried over)", P.CONSTRAINT_OTHER + salience.past(text), order=-1))
     return items
 
 
