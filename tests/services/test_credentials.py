@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,30 @@ def test_vault_rejects_bad_keys() -> None:
         vault.check_canary(vault.encrypt("not the canary"))
     vault.check_canary(vault.canary())
     assert vault.encrypt("x") != vault.encrypt("x")  # random IV: equal secrets do not look equal
+
+
+def test_the_key_file_is_written_whole_and_first_writer_wins(tmp_path: Path) -> None:
+    from paas.services.credentials import new_key, write_key_file
+
+    path = tmp_path / "keys" / "credential.keys"
+    first, second = new_key(), new_key()
+    write_key_file(path, (first,), exclusive=True)
+    write_key_file(path, (second,), exclusive=True)  # a second process starting at once: the first file stays
+    assert path.read_text(encoding="ascii").split() == [first]
+    write_key_file(path, (second, first))  # a rotation replaces it whole
+    assert path.read_text(encoding="ascii").split() == [second, first]
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["credential.keys"]  # no temporary file left behind
+
+
+def test_a_changed_key_file_is_read_again(tmp_path: Path) -> None:
+    from paas.config import Settings
+    from paas.services.credentials import key_file, new_key, vault_from_settings, write_key_file
+
+    settings = Settings(data_dir=tmp_path, env="development")
+    before = vault_from_settings(settings)  # creates the file
+    fresh = new_key()
+    write_key_file(key_file(settings), (fresh, *before.keys))
+    after = vault_from_settings(settings)
+    assert after.keys == (fresh, *before.keys)
+    assert after.decrypt(before.encrypt("sk-x")) == "sk-x"

@@ -121,8 +121,11 @@ def write_key_file(path: Path, keys: tuple[str, ...], *, exclusive: bool = False
             os.link(temporary, path)  # fails if another process created it first: theirs wins
         except FileExistsError:
             pass
+        except OSError:  # a file system without hard links: the plain move, unless one appeared meanwhile
+            if not path.exists():
+                os.replace(temporary, path)
         finally:
-            temporary.unlink()
+            temporary.unlink(missing_ok=True)
         return
     os.replace(temporary, path)
 
