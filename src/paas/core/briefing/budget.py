@@ -22,6 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from paas.core.briefing.model import FactCategory
 
 SECTIONS: tuple[str, ...] = (
     "Goal",
@@ -45,7 +49,7 @@ class Item:
     section: str
     text: str
     priority: float
-    category: str | None = None  # fact category counted in stats (None: structure, not a fact)
+    category: FactCategory | None = None  # fact category counted in stats (None: structure, not a fact)
     group: str | None = None  # inline list label; None: its own bullet (or raw block)
     turn: int | None = None
     order: float = 0.0  # display order inside its section or list

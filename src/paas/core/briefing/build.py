@@ -227,8 +227,8 @@ def _stats(
     lines_before: int,
     linked: list[KnowledgeRef],
 ) -> BriefingStats:
-    total = dict.fromkeys(CATEGORIES, 0)
-    kept = dict.fromkeys(CATEGORIES, 0)
+    total: dict[str, int] = dict.fromkeys(CATEGORIES, 0)
+    kept: dict[str, int] = dict.fromkeys(CATEGORIES, 0)
     for item in items:
         if item.category in total:
             total[item.category] += item.weight

@@ -19,7 +19,7 @@ Design: frozen dataclasses and constants only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from paas.core.briefing.redact import SecretFinder
 
@@ -27,8 +27,12 @@ LEVEL_BUDGETS: dict[str, int] = {"low": 2500, "medium": 1200, "high": 400}  # to
 LINE_BUDGETS: dict[str, int] = {"low": 25, "medium": 15, "high": 5}  # the original's --lines mode
 TOKENIZER = "cl100k_base"
 
+# What a fact is (``Fact.category``); "intent" and "closing" are facts a section reads, not counted in stats.
+FactCategory = Literal["request", "goal", "constraint", "file", "command", "error", "test", "commit", "decision",
+                       "open_item", "anchor", "marker", "message", "plan", "refusal", "interruption", "report",
+                       "intent", "closing"]
 # Fact categories, in the order stats report them.
-CATEGORIES: tuple[str, ...] = (
+CATEGORIES: tuple[FactCategory, ...] = (
     "request",
     "goal",
     "constraint",
@@ -78,7 +82,7 @@ class BriefingOptions:
 class Fact:
     """One observed fact, verbatim, with the turn that is its latest evidence."""
 
-    category: str
+    category: FactCategory
     text: str
     turn: int
     status: str = ""  # category-specific: edited/created/read/mentioned, unresolved/resolved, ok/failed...
