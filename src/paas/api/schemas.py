@@ -19,6 +19,7 @@ from paas.core.types import (
     ProjectStatus,
     SessionType,
 )
+from paas.services.account_input import Input
 from paas.services.field_rules import (
     MAX_CREDITS,
     Credits,
@@ -37,8 +38,7 @@ T = TypeVar("T")
 Level = Literal["low", "medium", "high"]
 
 
-class RequestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+RequestBody = Input  # the services' own: unknown fields and numbers sent as strings are refused
 
 
 class Response(BaseModel):

@@ -147,8 +147,3 @@ class EventBus:
                     subscriber(event)
                 except Exception:  # noqa: BLE001 - see the class docstring
                     log.exception("event subscriber failed on %s", event.kind)
-
-
-def as_dicts(events: Iterable[Event]) -> list[dict[str, Any]]:
-    return [event.as_dict() for event in events]
-

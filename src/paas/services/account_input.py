@@ -80,13 +80,13 @@ def account_changes(raw: dict[str, Any]) -> dict[str, Any]:
         raise invalid(error) from None
 
 
-def row_problems(raw: object) -> list[dict[str, Any]] | None:
-    """What is wrong with one row of a batch (None when it is a valid new account)."""
+def row_fields(raw: object) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """One row of a batch, checked once: ``(fields, [])`` for a valid new account (as
+    ``new_account_fields`` gives them), ``(None, problems)`` for a bad one."""
     if not isinstance(raw, dict):
-        return [{"loc": [], "msg": "a row must be an object of account fields"}]
+        return None, [{"loc": [], "msg": "a row must be an object of account fields"}]
     try:
-        AccountCreate.model_validate(raw)
+        return AccountCreate.model_validate(raw).model_dump(exclude_none=True, mode="json"), []
     except ValidationError as error:
-        return problems(error)
-    return None
+        return None, problems(error)
 

@@ -74,9 +74,10 @@ def describe_one(account: Account, usage: tuple[int, datetime | None], leased_se
                          exhausted_until=account.exhausted_until)
     if oldest is not None:
         next_reset = quota.window.next_reset(now, [(oldest, used)])
+    elif quota.window in resets:
+        next_reset = resets[quota.window]
     else:
-        cached = resets.get(quota.window)
-        next_reset = cached if cached is not None else resets.setdefault(quota.window, quota.window.next_reset(now))
+        next_reset = resets[quota.window] = quota.window.next_reset(now)
     return AccountView(account=account, used=used, remaining=max(0, quota.credits - used),
                        overdrawn=max(0, used - quota.credits), status=account_status(facts, quota, used, now),
                        next_reset=next_reset, leased_session_id=leased_session_id, quota=quota)

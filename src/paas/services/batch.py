@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
 from paas.core.events import AccountsImported
-from paas.services.account_input import new_account_fields, row_problems
+from paas.services.account_input import row_fields
 from paas.services.accounts import OPENING_NOTE, account_row, opening_credits
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.store import accounts as store
@@ -46,14 +46,13 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
     checked: list[tuple[int, dict[str, Any], int | None]] = []  # (index, row, opening credits)
     seen: dict[str, int] = {}
     skipped: list[str] = []
-    for index, fields in enumerate(rows):
-        if index not in errors:
-            found = row_problems(fields)  # the API's limits, for every door (a CSV row as much as JSON)
-            if found:
-                errors[index] = found
+    for index, raw in enumerate(rows):
         if index in errors:
             continue
-        fields = new_account_fields(fields)
+        fields, found = row_fields(raw)  # the API's limits, for every door (a CSV row as much as JSON)
+        if fields is None:
+            errors[index] = found
+            continue
         try:
             row = account_row(fields, vault)
             opening = opening_credits(row.get("quota", 100), fields.get("credits_available"))

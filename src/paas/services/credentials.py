@@ -89,7 +89,7 @@ def vault_from_settings(settings: Settings) -> CredentialVault:
     ``paas keys rotate`` just added, never with one it has since dropped."""
     if settings.credential_keys is not None:
         keys = tuple(key.strip() for key in settings.credential_keys.get_secret_value().split(",") if key.strip())
-        return CredentialVault(keys)
+        return _vault(keys)
     if settings.env != "development":
         raise CredentialKeyError("PAAS_CREDENTIAL_KEYS must be set outside development")
     path = key_file(settings)
@@ -102,6 +102,12 @@ def vault_from_settings(settings: Settings) -> CredentialVault:
 @lru_cache(maxsize=16)
 def _file_vault(path: str, mtime_ns: int, size: int) -> CredentialVault:
     keys = tuple(line.strip() for line in Path(path).read_text(encoding="ascii").splitlines() if line.strip())
+    return _vault(keys)
+
+
+@lru_cache(maxsize=16)
+def _vault(keys: tuple[str, ...]) -> CredentialVault:
+    """One vault per key list: a request asks for the vault each time, and checking keys costs."""
     return CredentialVault(keys)
 
 

@@ -26,7 +26,6 @@ from paas.api.private_schemas import (
     SelectBestEnvelope,
 )
 from paas.api.routes import errors
-from paas.core.selection import Ranked
 from paas.services.batch import create_accounts
 from paas.services.rotation import RotationResult, rotate_once
 from paas.services.selection import require_best_accounts
@@ -36,17 +35,13 @@ router = APIRouter(tags=["private"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
-def ranked_out(item: Ranked) -> RankedOut:
-    return RankedOut.of(item)
-
-
 @router.post("/api/private/select-best-account", response_model=SelectBestEnvelope,
              responses=errors(400, 404, 413))
 def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> SelectBestEnvelope:
     ranked = require_best_accounts(session, now=now, specialization=body.specialization or "",
                                    platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
                                    limit=body.limit, session_type=body.session_type)
-    items = [ranked_out(item) for item in ranked]
+    items = [RankedOut.of(item) for item in ranked]
     return SelectBestEnvelope(data=items[0], ranked=items)
 
 
