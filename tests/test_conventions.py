@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+import importlib
+import inspect
+import typing
 from pathlib import Path
 
 import click
@@ -171,3 +175,65 @@ def test_briefing_priorities_come_from_the_table() -> None:
                     and isinstance(node.args[2].value, int | float)):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def services_called_by_doors() -> set[tuple[str, str]]:
+    """(services module, function name) for every service function a door file names."""
+    called: set[tuple[str, str]] = set()
+    for path in door_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: dict[str, str] = {}  # local name -> services module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "paas.services":
+                modules.update({alias.asname or alias.name: f"paas.services.{alias.name}" for alias in node.names})
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("paas.services."):
+                called.update((node.module, alias.name) for alias in node.names)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                called.add((modules[node.value.id], node.attr))
+    return called
+
+
+def rows_in(kind: object, seen: set[int]) -> list[str]:
+    """ORM classes reachable from a type: itself, its type arguments, a dataclass's fields."""
+    from paas.store.schema import Base
+
+    if id(kind) in seen:
+        return []
+    seen.add(id(kind))
+    if isinstance(kind, type) and issubclass(kind, Base):
+        return [kind.__name__]
+    found = [row for arg in typing.get_args(kind) for row in rows_in(arg, seen)]
+    origin = typing.get_origin(kind)
+    if origin is not None:
+        found += rows_in(origin, seen)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        found += [row for hint in typing.get_type_hints(kind).values() for row in rows_in(hint, seen)]
+    return found
+
+
+def test_what_services_give_doors_is_views_not_rows() -> None:
+    """A door gets views: no service function a door calls returns an ORM row, or a dataclass or page
+    holding one (rows stay behind the services, so a secret column cannot reach a door)."""
+    called = services_called_by_doors()
+    assert ("paas.services.accounts", "list_accounts") in called, "the door scan found nothing to check"
+    offenders = []
+    for module_name, name in sorted(called):
+        thing = getattr(importlib.import_module(module_name), name)
+        if not inspect.isfunction(thing):
+            continue
+        returned = typing.get_type_hints(thing).get("return")
+        rows = rows_in(returned, set())
+        if rows:
+            offenders.append(f"{module_name}.{name} returns {', '.join(sorted(set(rows)))}")
+    assert offenders == []
+
+
+def test_no_view_has_a_secret_field() -> None:
+    from paas.services import views
+
+    secret = {"credentials_encrypted", "credentials", "token_hash", "token"}
+    classes = [thing for thing in vars(views).values()
+               if isinstance(thing, type) and issubclass(thing, views.BaseModel) and thing.__module__ == views.__name__]
+    assert len(classes) >= 10
+    assert [f"{cls.__name__}.{field}" for cls in classes for field in cls.model_fields if field in secret] == []

@@ -41,8 +41,8 @@ def test_usage_appends_to_the_ledger_and_moves_every_figure(client: TestClient, 
     response = client.post(f"/api/sessions/{running['session']}/usage", json={"credits": 30, "note": "step 1"})
     data = ok(response, 201)["data"]
     assert data == {"credit_event_id": data["credit_event_id"], "session_id": running["session"], "credits": 30,
-                    "overdrawn": 0, "session_credits_used": 30, "account_credits_available": 70,
-                    "replayed": False}
+                    "note": "step 1", "occurred_at": "2026-11-25T12:00:00Z", "overdrawn": 0,
+                    "session_credits_used": 30, "account_credits_available": 70, "replayed": False}
     assert figures(client, running) == (30, 70, 30, 30)
     second = use(client, running["session"], 12)
     assert second["credit_event_id"] > data["credit_event_id"]

@@ -46,7 +46,7 @@ def test_rotate_after_context_save_states_the_edits_errors_and_next_step_of_comp
     assert "snapshot 1 saved" in saved and "source 1 kept" in saved
     compressed = json.loads(ok(cli("compress", str(transcript), "--json")))["briefing"]
     rotated = json.loads(ok(cli("rotate", "--project", "1", "--json")))
-    assert rotated["next_account"] == "second"
+    assert rotated["next_account"]["account_name"] == "second"
     for name in ("Files", "Errors", "Next step"):
         assert section(compressed, name), name
         assert section(rotated["briefing"], name) == section(compressed, name), name

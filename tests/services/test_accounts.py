@@ -89,7 +89,7 @@ def test_list_is_ordered_by_name_and_filters(engine: Engine, add_account: Callab
 
     def names(**filters: Any) -> list[str]:
         with transaction(engine, write=False) as session:
-            return [v.account.account_name for v in accounts.list_accounts(session, now=now, **filters).items]
+            return [v.account_name for v in accounts.list_accounts(session, now=now, **filters).items]
 
     assert names() == ["a", "b", "c", "d"]
     assert names(status="disabled") == ["c"]
@@ -99,7 +99,7 @@ def test_list_is_ordered_by_name_and_filters(engine: Engine, add_account: Callab
     assert names(platform="claude") == ["b"]
     with transaction(engine, write=False) as session:
         page = accounts.list_accounts(session, now=now, limit=2, offset=1)
-        assert ([v.account.account_name for v in page.items], page.total) == (["b", "c"], 4)
+        assert ([v.account_name for v in page.items], page.total) == (["b", "c"], 4)
         with pytest.raises(InvalidInput):
             accounts.list_accounts(session, now=now, platform="nope")
 

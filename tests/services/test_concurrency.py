@@ -37,7 +37,7 @@ def test_concurrent_usage_on_one_session_loses_nothing(
 
     def use(index: int) -> int:
         with transaction(engine) as session:
-            return work_sessions.record_usage(session, work.id, credits=index + 1, now=clock()).event.id
+            return work_sessions.record_usage(session, work.id, credits=index + 1, now=clock()).credit_event_id
 
     outcomes = race(use)
     assert errors_of(outcomes) == []

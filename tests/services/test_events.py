@@ -22,6 +22,7 @@ from paas.core.events import (
 )
 from paas.services import accounts, batch, briefing, knowledge, projects, rotation, selection
 from paas.services import sessions as work_sessions
+from paas.services.views import RotationAnswer
 from paas.store.unit import Database
 
 TRANSCRIPT = "user: fix the login bug in app.py\nassistant: Done: edited app.py.\n"
@@ -61,7 +62,7 @@ def test_session_start_usage_and_end(database: Database, clock: Any, heard: list
     database.run(lambda s: work_sessions.complete_session(s, work.id, now=clock()))
     assert heard == [
         SessionStarted(session_id=work.id, project_id=project_id, account_id=account_id, session_number=1),
-        UsageRecorded(credit_event_id=used.event.id, account_id=account_id, session_id=work.id,
+        UsageRecorded(credit_event_id=used.credit_event_id, account_id=account_id, session_id=work.id,
                       project_id=project_id, credits=7, overdrawn=0, occurred_at=clock()),
         # the replayed key is not a second usage
         SessionEnded(session_id=work.id, project_id=project_id, account_id=account_id, status="completed"),
@@ -130,8 +131,8 @@ def test_rotation_tells_each_step_once(database: Database, clock: Any, heard: li
                                     status="handed_off")
     assert heard[1] == AccountStateChanged(account_id=account_id, change="exhausted by rotation")
     assert heard[-1] == ProjectRotated(project_id=project_id, from_account_id=account_id, to_account_id=other_id,
-                                       ended_session_id=work.id, new_session_id=result.new_session.id,
-                                       snapshot_id=result.snapshot_id, marked_exhausted=True)
+                                       ended_session_id=work.id, new_session_id=result.data.new_session_id,
+                                       snapshot_id=result.data.snapshot_id, marked_exhausted=True)
     heard.clear()
     with pytest.raises(Conflict):  # a second rotation from the old account loses: nothing told
         rotation.rotate(database.read, database.run, project_id=project_id, current_account_id=account_id,
@@ -146,15 +147,13 @@ def test_an_idempotent_rotation_replays_without_rotating_or_telling(database: Da
                                                        now=clock()))
     request = {"project_id": project_id, "current_account_id": account_id}
 
-    def once() -> tuple[int, dict[str, Any]]:
-        return rotation.rotate_once(database.read, database.run, key="k", request=request, now=clock(),
-                                    answer=lambda result: {"new_session_id": result.new_session.id},
-                                    project_id=project_id, current_account_id=account_id)
+    def once() -> RotationAnswer:
+        return rotation.rotate(database.read, database.run, key="k", request=request, now=clock(),
+                               project_id=project_id, current_account_id=account_id)
 
     first = once()
     told = len(heard)
     assert once() == first and len(heard) == told  # the same answer, nothing rotated, nothing told
     with pytest.raises(Conflict):  # the same key for another request
-        rotation.rotate_once(database.read, database.run, key="k", request={**request, "note": "x"},
-                             answer=lambda result: {}, now=clock(), project_id=project_id,
-                             current_account_id=account_id)
+        rotation.rotate(database.read, database.run, key="k", request={**request, "note": "x"}, now=clock(),
+                        project_id=project_id, current_account_id=account_id)

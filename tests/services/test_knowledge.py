@@ -114,8 +114,8 @@ def test_search_filters_by_category_and_orders_most_used_first(
 ) -> None:
     with transaction(engine) as session:
         for title, usage, rate in (("rare", 1, 1.0), ("popular", 9, 0.5), ("popular but better", 9, 0.9)):
-            entry = knowledge.add_knowledge(session, category="pattern", title=title)
-            entry.usage_count, entry.success_rate = usage, rate
+            row = session.get(KnowledgeEntry, knowledge.add_knowledge(session, category="pattern", title=title).id)
+            row.usage_count, row.success_rate = usage, rate
     add_entry("a tip")
     assert search(engine, category="pattern") == ["popular but better", "popular", "rare"]
     with transaction(engine, write=False) as session:

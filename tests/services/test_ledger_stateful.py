@@ -100,8 +100,8 @@ class LedgerMachine(RuleBasedStateMachine):
             before = accounts.describe_account(session, work.account_id, self.now)
             recorded = work_sessions.record_usage(session, work.id, credits=credits, now=self.now)
         # Never dropped; beyond what was left is flagged.
-        assert recorded.event.credits == credits
-        assert recorded.event.overdrawn == max(0, credits - before.remaining)
+        assert recorded.credits == credits
+        assert recorded.overdrawn == max(0, credits - before.remaining)
 
     @rule(project=st.integers(0, len(PROJECTS) - 1), fallback=st.integers(0, len(ACCOUNTS) - 1),
           final=st.one_of(st.none(), st.integers(1, 40)))

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 from paas.core.briefing import LEVEL_BUDGETS
 from paas.core.errors import NotFound
 from paas.services import briefing, projects
-from paas.services.rotation import RotationResult, auto_rotate, rotate
+from paas.services.rotation import auto_rotate, rotate
+from paas.services.views import RotationAnswer
 from paas.services.tokenizer import count_tokens
 from paas.store.schema import ContextSnapshot
 from paas.store.unit import transaction
@@ -31,7 +32,7 @@ def section(markdown: str, name: str) -> str:
     return (rest if end < 0 else rest[:end]).strip()
 
 
-def rotate_from(engine: Engine, clock: Any, project_id: int, account_id: int) -> RotationResult:
+def rotate_from(engine: Engine, clock: Any, project_id: int, account_id: int) -> RotationAnswer:
     read, run = doors(engine)
     return rotate(read, run, project_id=project_id, current_account_id=account_id, now=clock())
 
@@ -72,10 +73,10 @@ def test_the_rotation_briefing_keeps_the_edits_errors_and_next_step_of_a_claude_
         "# 🔄 AUTO-ROTATION HANDOFF"]
     assert "source #1, claude_code_jsonl" in result.briefing
     with transaction(engine, write=False) as session:
-        snapshot = session.get(ContextSnapshot, result.snapshot_id)
+        snapshot = session.get(ContextSnapshot, result.data.snapshot_id)
         assert snapshot is not None
         assert (snapshot.source_id, snapshot.source_format) == (1, "claude_code_jsonl")
-        assert snapshot.stats is not None and snapshot.stats["rotation_tokens"] == result.briefing_tokens
+        assert snapshot.stats is not None and snapshot.stats["rotation_tokens"] == result.data.briefing_tokens
 
 
 def test_the_rotation_briefing_with_its_header_fits_the_medium_budget(engine: Engine, clock: Any, add_project: Any,
@@ -85,8 +86,8 @@ def test_the_rotation_briefing_with_its_header_fits_the_medium_budget(engine: En
     long_session = AIDER.read_text(encoding="utf-8")
     save(engine, clock, project.id, long_session, AIDER.name)
     result = rotate_from(engine, clock, project.id, pool[0])
-    assert result.briefing_tokens <= LEVEL_BUDGETS["medium"]
-    assert result.briefing_tokens == count_tokens(result.briefing)
+    assert result.data.briefing_tokens <= LEVEL_BUDGETS["medium"]
+    assert result.data.briefing_tokens == count_tokens(result.briefing)
 
 
 def test_five_rotations_with_nothing_saved_since_carry_one_body_under_one_header(
@@ -100,7 +101,7 @@ def test_five_rotations_with_nothing_saved_since_carry_one_body_under_one_header
     current, handed = pool[0], []
     for _ in range(5):
         result = rotate_from(engine, clock, project.id, current)
-        current = result.next_view.account.id
+        current = result.next_account.id
         handed.append(result)
     for result in handed:
         assert result.briefing.count("AUTO-ROTATION HANDOFF") == 1
@@ -108,7 +109,7 @@ def test_five_rotations_with_nothing_saved_since_carry_one_body_under_one_header
             "# 🔄 AUTO-ROTATION HANDOFF"]
         assert result.briefing.count("## Files") == 1
         assert result.briefing.rstrip().endswith(body)
-    tokens = [result.briefing_tokens for result in handed]
+    tokens = [result.data.briefing_tokens for result in handed]
     assert max(tokens) - min(tokens) <= 10, tokens
 
 
@@ -119,8 +120,8 @@ def test_five_rotations_with_nothing_ever_saved_stay_one_header(engine: Engine, 
     current, tokens = pool[0], []
     for _ in range(5):
         result = rotate_from(engine, clock, project.id, current)
-        current = result.next_view.account.id
-        tokens.append(result.briefing_tokens)
+        current = result.next_account.id
+        tokens.append(result.data.briefing_tokens)
         assert result.briefing.count("AUTO-ROTATION HANDOFF") == 1
         assert "nothing saved yet" in result.briefing
     assert max(tokens) - min(tokens) <= 10, tokens
@@ -136,8 +137,8 @@ def test_five_rotations_after_context_save_rebuild_from_the_source(engine: Engin
     current, tokens = pool[0], []
     for _ in range(5):
         result = rotate_from(engine, clock, project.id, current)
-        current = result.next_view.account.id
-        tokens.append(result.briefing_tokens)
+        current = result.next_account.id
+        tokens.append(result.data.briefing_tokens)
         assert result.briefing.count("AUTO-ROTATION HANDOFF") == 1
         assert section(result.briefing, "Files") == files
     assert max(tokens) - min(tokens) <= 10, tokens

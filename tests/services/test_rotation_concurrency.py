@@ -122,7 +122,7 @@ def test_concurrent_usage_on_one_session_is_never_lost(engine: Engine, clock: An
 
     def use(index: int) -> int:
         return run_in_transaction(engine, lambda session: work_sessions.record_usage(
-            session, session_id, credits=index + 1, now=clock()).event.id)
+            session, session_id, credits=index + 1, now=clock()).credit_event_id)
 
     outcomes = race(threads, use)
 

@@ -66,14 +66,14 @@ def test_report_limit_reasons(engine: Engine, clock: Any, add_account: Any) -> N
     with transaction(engine) as session:
         view = report_limit(session, account.id, reason="throttled", now=now, cooldown_seconds=120)
         assert view.status is AccountStatus.THROTTLED
-        assert view.account.throttled_until == now + timedelta(seconds=120)
+        assert view.throttled_until == now + timedelta(seconds=120)
     assert status_of(engine, account.id, now + timedelta(seconds=119)) is AccountStatus.THROTTLED
     assert status_of(engine, account.id, now + timedelta(seconds=120)) is AccountStatus.AVAILABLE
 
     with transaction(engine) as session:
         view = report_limit(session, account.id, reason="window_exhausted", now=now)
         assert view.status is AccountStatus.THROTTLED  # throttled beats exhausted while it lasts
-        assert view.account.exhausted_until == datetime(2026, 11, 25, 18, tzinfo=UTC)
+        assert view.exhausted_until == datetime(2026, 11, 25, 18, tzinfo=UTC)
     assert status_of(engine, account.id, now + timedelta(seconds=120)) is AccountStatus.EXHAUSTED
     after = datetime(2026, 11, 25, 18, tzinfo=UTC)
     assert status_of(engine, account.id, after) is AccountStatus.AVAILABLE
@@ -81,7 +81,7 @@ def test_report_limit_reasons(engine: Engine, clock: Any, add_account: Any) -> N
     explicit = now + timedelta(hours=30)
     with transaction(engine) as session:
         assert report_limit(session, account.id, reason="window_exhausted", now=now,
-                            resets_at=explicit).account.exhausted_until == explicit
+                            resets_at=explicit).exhausted_until == explicit
     assert status_of(engine, account.id, after) is AccountStatus.EXHAUSTED
     with transaction(engine) as session, pytest.raises(InvalidInput):
         report_limit(session, account.id, reason="window_exhausted", now=now, resets_at=now)
@@ -101,7 +101,7 @@ def test_report_limit_throttled_default_cooldown_is_60s(engine: Engine, clock: A
     account = add_account("A")
     with transaction(engine) as session:
         view = report_limit(session, account.id, reason="throttled", now=clock())
-    assert view.account.throttled_until == clock() + timedelta(seconds=60)
+    assert view.throttled_until == clock() + timedelta(seconds=60)
 
 
 def test_used_up_account_is_chosen_again_after_its_window_resets(engine: Engine, clock: Any,

@@ -144,9 +144,10 @@ def test_list_joins_names_and_filters(
         work_sessions.complete_session(session, 1, now=clock())
     with transaction(engine, write=False) as session:
         page = work_sessions.list_sessions(session)
-        assert [(w.session_number, pn, an) for w, pn, an in page.items] == [(2, "p", "b"), (1, "p", "a")]
-        assert [w.id for w, *_ in work_sessions.list_sessions(session, status="completed").items] == [1]
-        assert [w.id for w, *_ in work_sessions.list_sessions(session, account_id=b.id).items] == [2]
+        assert [(w.session_number, w.project_name, w.account_name) for w in page.items] == [(2, "p", "b"),
+                                                                                              (1, "p", "a")]
+        assert [w.id for w in work_sessions.list_sessions(session, status="completed").items] == [1]
+        assert [w.id for w in work_sessions.list_sessions(session, account_id=b.id).items] == [2]
         with pytest.raises(InvalidInput):
             work_sessions.list_sessions(session, status="paused")
 

@@ -119,7 +119,8 @@ def test_login_link_redeems_once_for_a_browser_token_of_the_same_role(
         browser = tokens.redeem_login_link(session, link.token, now=clock(), browser_days=30)
     assert browser.record.role == "operator"
     assert browser.record.expires_at == clock() + timedelta(days=30)
-    assert not browser.record.single_use
+    with transaction(engine, write=False) as session:
+        assert not session.get(ApiToken, browser.record.id).single_use
     assert authenticate(engine, clock, browser.token, Role.OPERATOR).id == browser.record.id
     with pytest.raises(Unauthorized, match="already used"), transaction(engine) as session:
         tokens.redeem_login_link(session, link.token, now=clock(), browser_days=30)

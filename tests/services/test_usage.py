@@ -50,9 +50,9 @@ def test_usage_moves_session_account_and_project_together(
 ) -> None:
     work = open_session(credits_available=100)
     result = record(engine, clock, work.id, 30, note="first")
-    assert (result.replayed, result.credits_available, result.work_session.credits_used) == (False, 70, 30)
-    assert (result.event.credits, result.event.overdrawn, result.event.note) == (30, 0, "first")
-    assert result.event.occurred_at == clock()
+    assert (result.replayed, result.account_credits_available, result.session_credits_used) == (False, 70, 30)
+    assert (result.credits, result.overdrawn, result.note) == (30, 0, "first")
+    assert result.occurred_at == clock()
     with transaction(engine, write=False) as session:
         view = accounts.describe_account(session, work.account_id, clock())
         assert (view.used, view.remaining, view.overdrawn) == (30, 70, 0)
@@ -69,10 +69,10 @@ def test_usage_beyond_what_is_left_is_recorded_and_flagged_overdrawn(
     work = open_session(credits_available=10)
     first = record(engine, clock, work.id, 25)
     second = record(engine, clock, work.id, 5)
-    assert (first.event.credits, first.event.overdrawn, first.credits_available) == (25, 15, 0)
-    assert (second.event.credits, second.event.overdrawn, second.credits_available) == (5, 5, 0)
+    assert (first.credits, first.overdrawn, first.account_credits_available) == (25, 15, 0)
+    assert (second.credits, second.overdrawn, second.account_credits_available) == (5, 5, 0)
     assert ledger_sum(engine, session_id=work.id) == 30
-    assert second.work_session.credits_used == 30
+    assert second.session_credits_used == 30
     with transaction(engine, write=False) as session:
         view = accounts.describe_account(session, work.account_id, clock())
     # 90 used before it was added + 30 now, against a quota of 100.
@@ -108,8 +108,8 @@ def test_same_idempotency_key_replays_the_first_record(
     work = open_session(credits_available=100)
     first = record(engine, clock, work.id, 12, note="n", idempotency_key="retry-1")
     again = record(engine, clock, work.id, 12, note="n", idempotency_key="retry-1")
-    assert (again.replayed, again.event.id, again.credits_available) == (True, first.event.id, 88)
-    assert again.work_session.credits_used == 12
+    assert (again.replayed, again.credit_event_id, again.account_credits_available) == (True, first.credit_event_id, 88)
+    assert again.session_credits_used == 12
     assert rows(CreditEvent) == 1
 
 
@@ -166,10 +166,10 @@ def test_ledger_invariant_holds_over_any_sequence_of_usages(
             continue
         if key is not None:
             by_key[key] = credits
-        assert result.event.overdrawn == max(0, credits - expected_left)
+        assert result.overdrawn == max(0, credits - expected_left)
         expected_left = max(0, expected_left - credits)
         expected_events.append(credits)
-        assert result.credits_available == expected_left
+        assert result.account_credits_available == expected_left
 
     with transaction(engine, write=False) as session:
         view = accounts.describe_account(session, work.account_id, clock())

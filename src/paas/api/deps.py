@@ -82,8 +82,8 @@ def require(role: Role) -> Callable[[Request], TokenOut]:
     def check(request: Request) -> TokenOut:
         now = get_now(request)
         db = get_db(request)
-        record = db.read(lambda session: TokenOut.model_validate(
-            tokens.authenticate(session, bearer_token(request), now=now, required=role)))
+        record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
+                                                             required=role))
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
             with suppress(OperationalError), db.unit() as session:

@@ -3,7 +3,6 @@ auto-rotate, batch-create-accounts); the envelopes and field types come from ``s
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from paas.api.schemas import RequestBody
 from paas.core.types import Platform, SessionType
 from paas.services.field_rules import MAX_CREDITS, Id, ShortText
-from paas.services.views import RankedOut
+from paas.services.views import RankedOut, RotationAnswer
 
 
 class SelectBest(RequestBody):
@@ -40,37 +39,8 @@ class AutoRotate(RequestBody):
     session_type: SessionType | None = None
 
 
-class NextAccountOut(BaseModel):
-    id: int
-    account_name: str
-    credits_available: int
-    specialization: str | None
-
-
-class RotationOut(BaseModel):
-    previous_account_id: int
-    previous_credits_used: int
-    previous_quota: int
-    credits_left_unused: int
-    rotate_threshold: int
-    marked_exhausted: bool
-    exhausted_until: datetime | None
-    ended_session_id: int | None
-    new_session_id: int
-    new_session_number: int
-    snapshot_id: int
-    handoff_id: int
-    briefing_tokens: int
-    score: float
-    reasons: list[str]
-
-
-class AutoRotateEnvelope(BaseModel):
+class AutoRotateEnvelope(RotationAnswer):
     success: Literal[True] = True
-    next_account: NextAccountOut
-    briefing: str
-    credit_savings: str
-    data: RotationOut
 
 
 class BatchCreate(BaseModel):

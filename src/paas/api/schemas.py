@@ -96,16 +96,6 @@ class StatsOut(Response):
     avg_credits_per_completed_session: float | None
 
 
-class UsageOut(Response):
-    credit_event_id: int
-    session_id: int
-    credits: int
-    overdrawn: int = Field(description="Credits beyond what the account had left (recorded anyway).")
-    session_credits_used: int
-    account_credits_available: int
-    replayed: bool = Field(description="True when an Idempotency-Key repeated an earlier record.")
-
-
 class HandoffOut(Response):
     snapshot_id: int
     session_id: int | None

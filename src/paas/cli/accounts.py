@@ -26,7 +26,7 @@ def accounts_list(as_json: door.JsonFlag = False, limit: door.Limit = 100,
 
     with door.unit_of_work(write=False) as session:
         page = accounts.list_accounts(session, now=door.now(), status=status, limit=limit)
-        rows = views.as_json(views.AccountOut.of(view) for view in page.items)  # the API's data, exactly
+        rows = views.as_json(page.items)  # the API's data, exactly
     door.print_rows(rows, ACCOUNT_COLUMNS, f"Accounts ({page.total})", as_json)
 
 
@@ -65,7 +65,7 @@ def accounts_best(
         ranked = selection.require_best_accounts(session, now=door.now(), specialization=specialization,
                                                  platform=platform, min_credits=min_credits, project_id=project,
                                                  limit=limit)
-    rows = views.as_json(views.RankedOut.of(item) for item in ranked)  # the API's ranked list, exactly
+    rows = views.as_json(ranked)  # the API's ranked list, exactly
     if not as_json:
         rows = [{**row, "reasons": "; ".join(row["reasons"])} for row in rows]
     door.print_rows(rows, ("id", "account_name", "score", "credits_available", "reasons"), "Best accounts", as_json)

@@ -81,7 +81,7 @@ def context_save(
     stats, source = saved.briefing.stats, saved.source
     assert source is not None
     kept = (f"source {source.id} kept ({source.format}, {source.size_bytes:,} bytes, "
-            f"{len(source.content_zlib):,} compressed)" if saved.source_stored
+            f"{source.compressed_bytes:,} compressed)" if saved.source_stored
             else f"source {source.id} already kept (same SHA-256)")
     door.say(f"snapshot {saved.snapshot.id} saved: {stats['tokens_before']:,} → {stats['tokens_after']:,} tokens; "
               f"{kept}", highlight=False, soft_wrap=True)

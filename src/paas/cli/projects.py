@@ -19,7 +19,7 @@ def projects_list(as_json: door.JsonFlag = False, limit: door.Limit = 100) -> No
 
     with door.unit_of_work(write=False) as session:
         page = projects.list_projects(session, limit=limit)
-        rows = views.as_json(views.ProjectOut.model_validate(project) for project in page.items)
+    rows = views.as_json(page.items)
     door.print_rows(rows, PROJECT_COLUMNS, f"Projects ({page.total})", as_json)
 
 

@@ -19,18 +19,18 @@ def rotate_project(
     as_json: door.JsonFlag = False,
 ) -> None:
     """Move a project to the best next account, atomically, and print the handoff briefing."""
-    from paas.services import rotation, sessions
+    from paas.services import rotation, sessions, views
 
     with door.read_and_run(details=True) as (read, run):
         current = account or read(lambda session: sessions.current_account(session, project))
-        result = rotation.rotate(read, run, project_id=project, current_account_id=current, now=door.now(),
+        answer = rotation.rotate(read, run, project_id=project, current_account_id=current, now=door.now(),
                                  final_credits=final_credits)
     if as_json:
-        door.console().print_json(json.dumps({"next_account": result.next_view.account.account_name,
-                                              "briefing": result.briefing,
-                                              "credit_savings": result.credit_savings}))
+        door.console().print_json(json.dumps(views.as_json(answer)))  # the API's answer, without its envelope
         return
-    door.say(f"[bold]next account:[/bold] {result.next_view.account.account_name} "
-             f"({result.next_view.remaining} credits), session {result.new_session.session_number}")
-    door.say(result.credit_savings, highlight=False)
-    sys.stdout.write(result.briefing)
+    nxt = answer.next_account
+    door.say(f"[bold]next account:[/bold] {nxt.account_name} ({nxt.credits_available} credits), "
+             f"session {answer.data.new_session_id} (number {answer.data.new_session_number})")
+    door.say(f"chosen because: {'; '.join(answer.data.reasons)}", highlight=False)
+    door.say(answer.credit_savings, highlight=False)
+    sys.stdout.write(answer.briefing)

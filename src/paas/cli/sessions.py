@@ -23,7 +23,7 @@ def sessions_list(as_json: door.JsonFlag = False, limit: door.Limit = 50,
 
     with door.unit_of_work(write=False) as session:
         page = sessions.list_sessions(session, project_id=project, account_id=account, status=status, limit=limit)
-        rows = views.as_json(views.SessionOut.of(row) for row in page.items)
+    rows = views.as_json(page.items)
     door.print_rows(rows, SESSION_COLUMNS, f"Sessions ({page.total})", as_json)
 
 

@@ -41,8 +41,7 @@ def token_list(as_json: door.JsonFlag = False,
     from paas.services import tokens, views
 
     with door.unit_of_work(write=False) as session:
-        rows = views.as_json(views.TokenOut.model_validate(record)
-                             for record in tokens.list_tokens(session, include_revoked=all_tokens))
+        rows = views.as_json(tokens.list_tokens(session, include_revoked=all_tokens))
     door.print_rows(rows, ("id", "name", "role", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"),
                     "API tokens", as_json)
 

@@ -22,6 +22,7 @@ from paas.core.types import AccountStatus, AdminState, Page, Platform
 from paas.services.account_input import account_changes, new_account_fields
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.services.field_rules import parse_enum, refuse_nulls, required_text
+from paas.services.views import AccountOut
 from paas.store import accounts as store
 from paas.store import ledger
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
@@ -87,15 +88,21 @@ def describe_account(session: Session, account_id: int, now: datetime, *, for_up
     return describe_accounts(session, [get_account(session, account_id, for_update=for_update)], now)[0]
 
 
+def show_account(session: Session, account_id: int, now: datetime) -> AccountOut:
+    """An account as a door shows it (404 when there is none)."""
+    return AccountOut.of(describe_account(session, account_id, now))
+
+
 def list_accounts(session: Session, *, now: datetime, status: str | None = None, platform: str | None = None,
-                  limit: int = 100, offset: int = 0) -> Page[AccountView]:
+                  limit: int = 100, offset: int = 0) -> Page[AccountOut]:
     if platform:
         parse_enum(Platform, platform, "platform")
     wanted = parse_enum(AccountStatus, STATUS_ALIASES.get(status, status), "status") if status else None
     views = describe_accounts(session, store.all_accounts(session, platform=platform), now)
     if wanted is not None:
         views = [view for view in views if view.status is wanted]
-    return Page(items=views[offset:offset + limit], total=len(views), limit=limit, offset=offset)
+    return Page(items=[AccountOut.of(view) for view in views[offset:offset + limit]], total=len(views), limit=limit,
+                offset=offset)
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
@@ -150,7 +157,7 @@ def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[s
 
 
 def create_account(session: Session, *, now: datetime, vault: CredentialVault | None = None,
-                   credits_available: int | None = None, **fields: Any) -> Account:
+                   credits_available: int | None = None, **fields: Any) -> AccountOut:
     """Add an account. ``credits_available`` below the quota records the difference as already used
     in the current window (the ledger stays the only truth about what is left). Every field is
     checked against ``account_input.AccountCreate``, the API's own limits, whichever door called."""
@@ -168,11 +175,11 @@ def create_account(session: Session, *, now: datetime, vault: CredentialVault | 
     if "credentials_encrypted" in row and vault is not None:
         remember_canary(session, vault)
     publish(session, AccountStateChanged(account_id=account.id, change="created"))
-    return account
+    return show_account(session, account.id, now)
 
 
 def update_account(session: Session, account_id: int, changes: dict[str, Any], *, now: datetime,
-                   vault: CredentialVault | None = None) -> Account:
+                   vault: CredentialVault | None = None) -> AccountOut:
     account = get_account(session, account_id, for_update=True)
     changes = account_changes(changes)
     if "status" in changes and changes["status"] is None:
@@ -201,7 +208,7 @@ def update_account(session: Session, account_id: int, changes: dict[str, Any], *
     session.flush()
     change = f"status set to {status}" if status is not None else "edited"
     publish(session, AccountStateChanged(account_id=account.id, change=change))
-    return account
+    return show_account(session, account.id, now)
 
 
 def _set_status(session: Session, account: Account, status: str, now: datetime) -> None:

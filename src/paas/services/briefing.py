@@ -46,10 +46,11 @@ from paas.services.field_rules import required_text
 from paas.services.polish import Polisher, polish_briefing
 from paas.services.projects import get_project
 from paas.services.tokenizer import count_tokens
+from paas.services.views import SnapshotRef, SourceRef
 from paas.store import knowledge as knowledge_store
 from paas.store import sessions as session_store
 from paas.store import snapshots, sources
-from paas.store.schema import ContextSnapshot, ConversationTurn, Project, TranscriptSource, WorkSession
+from paas.store.schema import ContextSnapshot, ConversationTurn, Project, WorkSession
 from paas.store.unit import Transaction, build_then_save, publish
 
 LEVELS = ("low", "medium", "high")
@@ -63,8 +64,8 @@ LEGACY_CARRY_HEADING = "## Last Work ("  # how rotations before revision 0003 ne
 @dataclass(frozen=True)
 class SavedBriefing:
     briefing: Briefing
-    snapshot: ContextSnapshot
-    source: TranscriptSource | None = None
+    snapshot: SnapshotRef
+    source: SourceRef | None = None
     source_stored: bool = False  # False when the same text was already kept for the project
 
 
@@ -272,8 +273,8 @@ def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | 
 
     def save(session: Session, built: tuple[Briefing, str]) -> SavedBriefing:
         briefing, source_format = built
-        return SavedBriefing(briefing=briefing, snapshot=save_briefing(
-            session, project_id=project_id, briefing=briefing, now=now, source_format=source_format))
+        return SavedBriefing(briefing=briefing, snapshot=SnapshotRef.model_validate(save_briefing(
+            session, project_id=project_id, briefing=briefing, now=now, source_format=source_format)))
 
     if polisher is None:
         return build_then_save(read, run, build, save)
@@ -306,7 +307,8 @@ def save_context(read: Transaction, run: Transaction, *, project_id: int, contex
             _store_turns(session, latest.id, transcript, now)
         snapshot = save_briefing(session, project_id=project_id, briefing=briefing, now=now,
                                  source_format=transcript.format, source_id=source.id)
-        return SavedBriefing(briefing=briefing, snapshot=snapshot, source=source, source_stored=stored)
+        return SavedBriefing(briefing=briefing, snapshot=SnapshotRef.model_validate(snapshot),
+                             source=SourceRef.of(source), source_stored=stored)
 
     return build_then_save(read, run, build, save)
 

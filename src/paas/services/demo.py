@@ -23,6 +23,7 @@ from paas.store import ledger
 from paas.store import projects as project_store
 from paas.store import sessions as session_store
 from paas.store import snapshots as snapshot_store
+from paas.store.records import get_or_raise
 from paas.store.schema import (
     ContextSnapshot,
     CreditEvent,
@@ -126,15 +127,17 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
     for name, description in PROJECTS:
         project_row = project_store.find_by_name(session, name)
         if project_row is None:
-            project_row = projects.create_project(session, name=name, description=description)
+            created = projects.create_project(session, name=name, description=description)
+            project_row = projects.get_project(session, created.id)
             added["projects"] += 1
         project_rows.append(project_row)
     account_rows = []
     for name, credits, status, specialization, platform in ACCOUNTS:
         account_row = account_store.find_by_name(session, name)
         if account_row is None:
-            account_row = accounts.create_account(session, now=now, account_name=name, platform=platform,
-                                                  specialization=specialization, credits_available=credits)
+            account_id = accounts.create_account(session, now=now, account_name=name, platform=platform,
+                                                 specialization=specialization, credits_available=credits).id
+            account_row = accounts.get_account(session, account_id)
             if status == "exhausted":
                 accounts.update_account(session, account_row.id, {"status": "exhausted"}, now=now)
             added["accounts"] += 1
@@ -165,8 +168,9 @@ def load_demo(session: Session, now: datetime) -> DemoLoaded:
     added["snapshots"] = _add_snapshots(session, project_rows[0].id, session_rows, now)
     for category, title, description, tags, usage, success in KNOWLEDGE:
         if knowledge_store.find_same(session, category, title) is None:
-            entry: KnowledgeEntry = knowledge.add_knowledge(session, category=category, title=title,
-                                                            description=description, tags=tags)
+            added_id = knowledge.add_knowledge(session, category=category, title=title, description=description,
+                                               tags=tags).id
+            entry = get_or_raise(session, KnowledgeEntry, added_id, "knowledge entry")
             entry.usage_count, entry.success_rate = usage, success
             added["knowledge"] += 1
     added["files"] = _add_files(session, project_rows[0].id, now)

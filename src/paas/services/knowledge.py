@@ -8,6 +8,7 @@ from paas.core.errors import Conflict
 from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
 from paas.services.field_rules import parse_enum, required_text
+from paas.services.views import KnowledgeOut
 from paas.store import knowledge as store
 from paas.store.records import get_or_raise
 from paas.store.schema import KnowledgeEntry, WorkSession
@@ -28,14 +29,15 @@ def normalise_tags(tags: str | list[str] | None) -> str | None:
 
 
 def search_knowledge(session: Session, *, category: str | None = None, query: str | None = None,
-                     limit: int = 100, offset: int = 0) -> Page[KnowledgeEntry]:
+                     limit: int = 100, offset: int = 0) -> Page[KnowledgeOut]:
     if category:
         parse_enum(KnowledgeCategory, category, "category")
-    return store.search(session, category=category, query=query, limit=limit, offset=offset)
+    return store.search(session, category=category, query=query, limit=limit, offset=offset).map(
+        KnowledgeOut.model_validate)
 
 
 def add_knowledge(session: Session, *, category: str, title: str, description: str | None = None,
-                  tags: str | list[str] | None = None, source_session_id: int | None = None) -> KnowledgeEntry:
+                  tags: str | list[str] | None = None, source_session_id: int | None = None) -> KnowledgeOut:
     kind = parse_enum(KnowledgeCategory, category, "category")
     title = required_text(title, "title")
     if source_session_id is not None:
@@ -49,4 +51,4 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
     session.add(entry)
     session.flush()
     publish(session, KnowledgeChanged(entry_id=entry.id, change="added"))
-    return entry
+    return KnowledgeOut.model_validate(entry)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Conflict
 from paas.core.types import Page, ProjectStatus
 from paas.services.field_rules import parse_enum, refuse_nulls, required_text
+from paas.services.views import ProjectOut
 from paas.store import projects as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Project
@@ -17,14 +18,19 @@ EDITABLE = ("name", "description", "status", "rotate_threshold_percent")
 
 
 def get_project(session: Session, project_id: int, *, for_update: bool = False) -> Project:
+    """The row, for other services (doors call ``show_project``)."""
     return get_or_raise(session, Project, project_id, "project", for_update=for_update)
 
 
+def show_project(session: Session, project_id: int) -> ProjectOut:
+    return ProjectOut.model_validate(get_project(session, project_id))
+
+
 def list_projects(session: Session, *, status: str | None = None, limit: int = 100,
-                  offset: int = 0) -> Page[Project]:
+                  offset: int = 0) -> Page[ProjectOut]:
     if status:
         parse_enum(ProjectStatus, status, "status")
-    return store.list_newest_first(session, status=status, limit=limit, offset=offset)
+    return store.list_newest_first(session, status=status, limit=limit, offset=offset).map(ProjectOut.model_validate)
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
@@ -34,17 +40,17 @@ def _check_name_free(session: Session, name: str, own_id: int | None = None) -> 
 
 
 def create_project(session: Session, *, name: str, description: str | None = None,
-                   status: str = ProjectStatus.ACTIVE.value) -> Project:
+                   status: str = ProjectStatus.ACTIVE.value) -> ProjectOut:
     name = required_text(name, "name")
     _check_name_free(session, name)
     project = Project(name=name, description=description,
                       status=parse_enum(ProjectStatus, status, "status").value)
     session.add(project)
     session.flush()
-    return project
+    return ProjectOut.model_validate(project)
 
 
-def update_project(session: Session, project_id: int, changes: dict[str, Any]) -> Project:
+def update_project(session: Session, project_id: int, changes: dict[str, Any]) -> ProjectOut:
     project = get_project(session, project_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
     refuse_nulls(changes, ("name", "status"))
@@ -55,7 +61,7 @@ def update_project(session: Session, project_id: int, changes: dict[str, Any]) -
         changes["status"] = parse_enum(ProjectStatus, changes["status"], "status").value
     apply_changes(project, changes)
     session.flush()
-    return project
+    return ProjectOut.model_validate(project)
 
 
 def delete_project(session: Session, project_id: int) -> None:

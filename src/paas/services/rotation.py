@@ -17,7 +17,6 @@ what it was built on is still the latest (else rebuilds it there). Called withou
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +34,7 @@ from paas.services.briefing import RotationBody, build_rotation_body, keep_snaps
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_work_session, spend
+from paas.services.views import RotationAnswer
 from paas.store import sessions as session_store
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
 from paas.store.unit import Transaction, build_then_save, publish
@@ -64,41 +64,33 @@ class RotationResult:
                 f"{state}. Handoff briefing: {self.briefing_tokens} tokens.")
 
 
-def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime,
-           **options: Any) -> RotationResult:
-    """``auto_rotate`` with its briefing body built first, in a read transaction (``read``), so the
-    write transaction (``run``, retried on a lost race) holds the lock only to decide and save."""
-    return build_then_save(
-        read, run, lambda session: build_rotation_body(session, project_id=project_id, now=now),
-        lambda session, body: auto_rotate(session, project_id=project_id, now=now, body=body, **options))
-
-
 ROTATE_SCOPE = "auto-rotate"
 
 
-def rotate_once(read: Transaction, run: Transaction, *, key: str | None, request: dict[str, Any],
-                answer: Callable[[RotationResult], dict[str, Any]], project_id: int, now: datetime,
-                **options: Any) -> tuple[int, dict[str, Any]]:
-    """``rotate`` made idempotent by ``key`` (``services.idempotency``): the first call with a key
-    keeps ``answer(result)`` in the rotation's own transaction; a retry with the same key and
-    ``request`` gets that answer back (status, body) and rotates nothing, builds no briefing;
-    the same key with another request is a conflict. Without a key, every call rotates."""
-    digest = idempotency.request_hash(request)
+def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime, key: str | None = None,
+           request: dict[str, Any] | None = None, **options: Any) -> RotationAnswer:
+    """``auto_rotate`` as every door answers it, with its briefing body built first in a read
+    transaction (``read``), so the write transaction (``run``, retried on a lost race) holds the
+    lock only to decide and save. Made idempotent by ``key`` (``services.idempotency``): the first
+    call with a key keeps its answer in the rotation's own transaction; a retry with the same key
+    and ``request`` gets that answer back and rotates nothing, builds no briefing; the same key
+    with another request is a conflict. Without a key, every call rotates."""
+    digest = idempotency.request_hash(request if request is not None else {"project_id": project_id, **options})
 
     def build(session: Session) -> RotationBody | None:
         if key and idempotency.earlier_answer(session, ROTATE_SCOPE, key, digest):
             return None  # a replay needs no briefing
         return build_rotation_body(session, project_id=project_id, now=now)
 
-    def save(session: Session, body: RotationBody | None) -> tuple[int, dict[str, Any]]:
+    def save(session: Session, body: RotationBody | None) -> RotationAnswer:
         if key:
             earlier = idempotency.earlier_answer(session, ROTATE_SCOPE, key, digest)
             if earlier is not None:
-                return earlier.status_code, earlier.body
-        reply = answer(auto_rotate(session, project_id=project_id, now=now, body=body, **options))
+                return RotationAnswer.model_validate(earlier.body)
+        answer = RotationAnswer.of(auto_rotate(session, project_id=project_id, now=now, body=body, **options))
         if key:
-            idempotency.remember_answer(session, ROTATE_SCOPE, key, digest, 200, reply)
-        return 200, reply
+            idempotency.remember_answer(session, ROTATE_SCOPE, key, digest, 200, answer.model_dump(mode="json"))
+        return answer
 
     return build_then_save(read, run, build, save)
 

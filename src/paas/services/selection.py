@@ -11,9 +11,10 @@ from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
 from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
-from paas.services.accounts import AccountView, describe_account, describe_accounts
+from paas.services.accounts import AccountView, describe_account, describe_accounts, show_account
 from paas.services.field_rules import parse_enum
 from paas.services.projects import get_project
+from paas.services.views import AccountOut, RankedOut
 from paas.store import accounts as store
 from paas.store.unit import publish
 
@@ -59,12 +60,12 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
 NO_MATCH_SUGGESTION = "lower min_credits, drop the platform filter, or wait for a window to reset"
 
 
-def require_best_accounts(session: Session, **request: Any) -> list[Ranked]:
-    """``select_best_accounts``, or the one "no account matches" error every door shows."""
+def require_best_accounts(session: Session, **request: Any) -> list[RankedOut]:
+    """``select_best_accounts`` as every door shows it, or the one "no account matches" error."""
     ranked = select_best_accounts(session, **request)
     if not ranked:
         raise NotFound(f"no available account matches; {NO_MATCH_SUGGESTION}", {"suggestion": NO_MATCH_SUGGESTION})
-    return ranked
+    return [RankedOut.of(item) for item in ranked]
 
 
 def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:
@@ -82,7 +83,7 @@ def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = 
 
 
 def report_limit(session: Session, account_id: int, *, reason: str, now: datetime,
-                 resets_at: datetime | None = None, cooldown_seconds: int | None = None) -> AccountView:
+                 resets_at: datetime | None = None, cooldown_seconds: int | None = None) -> AccountOut:
     """What a platform said: exhausted until a time, throttled for a while, or credentials refused."""
     kind = parse_enum(LimitReason, reason, "reason")
     view = describe_account(session, account_id, now, for_update=True)
@@ -99,5 +100,5 @@ def report_limit(session: Session, account_id: int, *, reason: str, now: datetim
         account.disabled_reason = "the platform refused its credentials"
     session.flush()
     publish(session, AccountStateChanged(account_id=account_id, change=f"limit reported: {kind.value}"))
-    return describe_account(session, account_id, now)
+    return show_account(session, account_id, now)
 

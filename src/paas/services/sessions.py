@@ -26,6 +26,7 @@ from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services.accounts import describe_account
 from paas.services.field_rules import parse_enum, refuse_nulls
 from paas.services.projects import get_project
+from paas.services.views import SessionOut, UsageOut
 from paas.store import ledger
 from paas.store import sessions as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
@@ -51,22 +52,23 @@ def get_work_session(session: Session, session_id: int, *, for_update: bool = Fa
     return get_or_raise(session, WorkSession, session_id, "session", for_update=for_update)
 
 
-def get_session_with_names(session: Session, session_id: int) -> Any:
+def show_session(session: Session, session_id: int) -> SessionOut:
+    """A session as a door shows it, with its project's and account's names (404 when there is none)."""
     get_work_session(session, session_id)
-    return store.with_names(session, session_id)
+    return SessionOut.of(store.with_names(session, session_id))
 
 
 def list_sessions(session: Session, *, project_id: int | None = None, account_id: int | None = None,
-                  status: str | None = None, limit: int = 50, offset: int = 0) -> Page[Any]:
+                  status: str | None = None, limit: int = 50, offset: int = 0) -> Page[SessionOut]:
     if status:
         parse_enum(SessionStatus, status, "status")
     where = store.SessionFilter(project_id=project_id, account_id=account_id, status=status)
-    return store.list_newest_first(session, where, limit=limit, offset=offset)
+    return store.list_newest_first(session, where, limit=limit, offset=offset).map(SessionOut.of)
 
 
 def start_session(session: Session, *, project_id: int, account_id: int, now: datetime,
                   session_type: str = SessionType.DEVELOPMENT.value,
-                  objectives: str | None = None) -> WorkSession:
+                  objectives: str | None = None) -> SessionOut:
     kind = parse_enum(SessionType, session_type, "session_type")
     # Lock the project first: concurrent starts on one project then take numbers in turn.
     project = get_project(session, project_id, for_update=True)
@@ -96,7 +98,7 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
     session.flush()
     publish(session, events.SessionStarted(session_id=work.id, project_id=project.id, account_id=account.id,
                                            session_number=work.session_number))
-    return work
+    return show_session(session, work.id)
 
 
 def lock_session_and_project(session: Session, session_id: int) -> WorkSession:
@@ -106,7 +108,7 @@ def lock_session_and_project(session: Session, session_id: int) -> WorkSession:
     return get_work_session(session, session_id, for_update=True)
 
 
-def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> WorkSession:
+def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> SessionOut:
     work = get_work_session(session, session_id, for_update=True)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
     refuse_nulls(changes, ("session_type",))
@@ -114,11 +116,11 @@ def update_session(session: Session, session_id: int, changes: dict[str, Any]) -
         changes["session_type"] = parse_enum(SessionType, changes["session_type"], "session_type").value
     apply_changes(work, changes)
     session.flush()
-    return work
+    return show_session(session, session_id)
 
 
 def record_usage(session: Session, session_id: int, *, credits: int, now: datetime,
-                 note: str | None = None, idempotency_key: str | None = None) -> UsageRecorded:
+                 note: str | None = None, idempotency_key: str | None = None) -> UsageOut:
     if credits <= 0:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
     # Lock first: concurrent retries of one key then queue here and the later ones replay. Every
@@ -127,13 +129,13 @@ def record_usage(session: Session, session_id: int, *, credits: int, now: dateti
     if idempotency_key:
         earlier = ledger.find_by_key(session, idempotency_key)
         if earlier is not None:
-            return _replay(session, earlier, session_id, credits, note)
+            return UsageOut.of(_replay(session, earlier, session_id, credits, note))
     if work.status != SessionStatus.IN_PROGRESS.value:
         raise Conflict(
             f"session {session_id} is {work.status}; usage goes to a session in progress",
             {"status": work.status},
         )
-    return spend(session, work, credits=credits, now=now, note=note, idempotency_key=idempotency_key)
+    return UsageOut.of(spend(session, work, credits=credits, now=now, note=note, idempotency_key=idempotency_key))
 
 
 def spend(session: Session, work: WorkSession, *, credits: int, now: datetime, note: str | None = None,
@@ -172,7 +174,7 @@ def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: in
 def complete_session(session: Session, session_id: int, *, now: datetime,
                      status: str = SessionStatus.COMPLETED.value, accomplishments: str | None = None,
                      blockers: str | None = None, handoff_notes: str | None = None,
-                     duration_minutes: int | None = None) -> WorkSession:
+                     duration_minutes: int | None = None) -> SessionOut:
     ending = parse_enum(SessionStatus, status, "status")
     if ending not in ENDING_STATUSES:
         raise InvalidInput("status must be completed, failed or handed_off", {"field": "status"})
@@ -187,7 +189,7 @@ def complete_session(session: Session, session_id: int, *, now: datetime,
     session.flush()
     publish(session, events.SessionEnded(session_id=work.id, project_id=work.project_id, account_id=work.account_id,
                                          status=work.status))
-    return work
+    return show_session(session, session_id)
 
 
 def end_session(work: WorkSession, ending: SessionStatus, *, now: datetime,

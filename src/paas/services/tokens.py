@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Forbidden, NotFound, Unauthorized
 from paas.core.types import Role
 from paas.services.field_rules import parse_enum
+from paas.services.views import TokenOut
 from paas.store import tokens as store
 from paas.store.schema import ApiToken
 
@@ -24,8 +25,10 @@ TOKEN_PREFIX = "paas_"
 
 @dataclass(frozen=True)
 class IssuedToken:
+    """A token just made: its value (shown once) and how it is listed."""
+
     token: str
-    record: ApiToken
+    record: TokenOut
 
 
 def hash_token(token: str) -> str:
@@ -42,10 +45,10 @@ def create_token(session: Session, *, role: str, name: str, now: datetime,
     )
     session.add(record)
     session.flush()
-    return IssuedToken(token=token, record=record)
+    return IssuedToken(token=token, record=TokenOut.model_validate(record))
 
 
-def authenticate(session: Session, token: str | None, *, now: datetime, required: Role) -> ApiToken:
+def authenticate(session: Session, token: str | None, *, now: datetime, required: Role) -> TokenOut:
     """The token's record if it is live and its role covers ``required``; else Unauthorized/Forbidden."""
     if not token:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
@@ -57,7 +60,7 @@ def authenticate(session: Session, token: str | None, *, now: datetime, required
     if not Role(record.role).allows(required):
         raise Forbidden(f"this action needs the {required.value} role; the token has {record.role}",
                         {"required": required.value, "role": record.role})
-    return record
+    return TokenOut.model_validate(record)
 
 
 def note_use(session: Session, token_id: int, *, now: datetime) -> None:
@@ -79,18 +82,18 @@ def redeem_login_link(session: Session, code: str, *, now: datetime, browser_day
                         valid_for=timedelta(days=browser_days))
 
 
-def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:
-    return store.list_all(session, include_revoked=include_revoked)
+def list_tokens(session: Session, *, include_revoked: bool = False) -> list[TokenOut]:
+    return [TokenOut.model_validate(record) for record in store.list_all(session, include_revoked=include_revoked)]
 
 
-def revoke_token(session: Session, token_id: int, *, now: datetime) -> ApiToken:
+def revoke_token(session: Session, token_id: int, *, now: datetime) -> TokenOut:
     record = session.get(ApiToken, token_id)
     if record is None or record.single_use:
         raise NotFound(f"token {token_id} does not exist", {"id": token_id})
     if record.revoked_at is None:
         record.revoked_at = now
     session.flush()
-    return record
+    return TokenOut.model_validate(record)
 
 
 def has_admin_token(session: Session) -> bool:

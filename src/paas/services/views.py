@@ -19,7 +19,7 @@ from paas.core.types import AccountStatus, KnowledgeCategory, Platform, ProjectS
 
 
 class View(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, frozen=True)
 
 
 class ProjectOut(View):
@@ -132,7 +132,7 @@ class TokenOut(View):
     revoked_at: datetime | None
 
 
-class RankedOut(BaseModel):
+class RankedOut(View):
     """An account ranked for a job: select-best's answer, and `paas accounts best`."""
 
     id: int
@@ -151,6 +151,103 @@ class RankedOut(BaseModel):
         return cls(id=candidate.id, account_name=candidate.name, credits_available=candidate.remaining,
                    specialization=candidate.specialization or None, platform=Platform(candidate.platform),
                    score=item.score, reasons=list(item.reasons), signals=item.signals)
+
+
+class SnapshotRef(View):
+    """A briefing just saved, as a door refers to it."""
+
+    id: int
+    project_id: int
+    session_id: int | None
+    snapshot_type: str
+
+
+class SourceRef(View):
+    """A transcript kept for a project: which, what format, how big."""
+
+    id: int
+    format: str
+    size_bytes: int
+    compressed_bytes: int
+
+    @classmethod
+    def of(cls, source: Any) -> SourceRef:
+        return cls(id=source.id, format=source.format, size_bytes=source.size_bytes,
+                   compressed_bytes=len(source.content_zlib))
+
+
+class UsageOut(View):
+    """What recording usage answers."""
+
+    credit_event_id: int
+    session_id: int
+    credits: int
+    note: str | None
+    occurred_at: datetime
+    overdrawn: int = Field(description="Credits beyond what the account had left (recorded anyway).")
+    session_credits_used: int
+    account_credits_available: int
+    replayed: bool = Field(description="True when an Idempotency-Key repeated an earlier record.")
+
+    @classmethod
+    def of(cls, recorded: Any) -> UsageOut:
+        """From ``services.sessions.UsageRecorded`` (the ledger row, the session, credits left)."""
+        event = recorded.event
+        return cls(credit_event_id=event.id, session_id=event.session_id, credits=event.credits, note=event.note,
+                   occurred_at=event.occurred_at, overdrawn=event.overdrawn,
+                   session_credits_used=recorded.work_session.credits_used,
+                   account_credits_available=recorded.credits_available, replayed=recorded.replayed)
+
+
+class NextAccountOut(View):
+    id: int
+    account_name: str
+    credits_available: int
+    specialization: str | None
+
+
+class RotationOut(View):
+    previous_account_id: int
+    previous_credits_used: int
+    previous_quota: int
+    credits_left_unused: int
+    rotate_threshold: int
+    marked_exhausted: bool
+    exhausted_until: datetime | None
+    ended_session_id: int | None
+    new_session_id: int
+    new_session_number: int
+    snapshot_id: int
+    handoff_id: int
+    briefing_tokens: int
+    score: float
+    reasons: list[str]
+
+
+class RotationAnswer(View):
+    """A rotation done: the next account, the briefing to paste, the figures (auto-rotate's answer)."""
+
+    next_account: NextAccountOut
+    briefing: str
+    credit_savings: str
+    data: RotationOut
+
+    @classmethod
+    def of(cls, result: Any) -> RotationAnswer:
+        """From ``services.rotation.RotationResult``."""
+        nxt, previous, plan = result.next_view, result.previous, result.plan
+        return cls(
+            next_account=NextAccountOut(id=nxt.account.id, account_name=nxt.account.account_name,
+                                        credits_available=nxt.remaining, specialization=nxt.account.specialization),
+            briefing=result.briefing, credit_savings=result.credit_savings,
+            data=RotationOut(
+                previous_account_id=previous.account.id, previous_credits_used=previous.used,
+                previous_quota=previous.quota.credits, credits_left_unused=plan.credits_left_unused,
+                rotate_threshold=plan.threshold, marked_exhausted=plan.mark_exhausted,
+                exhausted_until=plan.exhausted_until, ended_session_id=result.ended_session_id,
+                new_session_id=result.new_session.id, new_session_number=result.new_session.session_number,
+                snapshot_id=result.snapshot_id, handoff_id=result.handoff_id, briefing_tokens=result.briefing_tokens,
+                score=plan.next.score, reasons=list(plan.next.reasons)))
 
 
 def as_json(views: BaseModel | Iterable[BaseModel]) -> Any:

@@ -31,7 +31,7 @@ def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams,
                   platform: Platform | None = None) -> Listing[AccountOut]:
     limit, offset = page
     result = service.list_accounts(session, now=now, status=status, platform=platform, limit=limit, offset=offset)
-    return Listing(data=[AccountOut.of(view) for view in result.items],
+    return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
@@ -39,19 +39,19 @@ def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams,
              responses=errors(400, 409, 413))
 def create_account(body: AccountCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> Created[AccountOut]:
     account = service.create_account(session, now=now, vault=vault, **body.model_dump(exclude_none=True))
-    return Created(id=account.id, data=AccountOut.of(service.describe_account(session, account.id, now)))
+    return Created(id=account.id, data=account)
 
 
 @router.get("/api/accounts/{account_id}", response_model=Ok[AccountOut], responses=errors(404))
 def get_account(account_id: AccountId, session: SessionDep, now: Now, _: Viewer) -> Ok[AccountOut]:
-    return Ok(data=AccountOut.of(service.describe_account(session, account_id, now)))
+    return Ok(data=service.show_account(session, account_id, now))
 
 
 @router.patch("/api/accounts/{account_id}", response_model=Ok[AccountOut], responses=errors(400, 404, 409, 413))
 def patch_account(account_id: AccountId, body: AccountPatch, session: SessionDep, now: Now, vault: Vault,
                   _: Admin) -> Ok[AccountOut]:
-    service.update_account(session, account_id, body.model_dump(exclude_unset=True), now=now, vault=vault)
-    return Ok(data=AccountOut.of(service.describe_account(session, account_id, now)))
+    return Ok(data=service.update_account(session, account_id, body.model_dump(exclude_unset=True), now=now,
+                                          vault=vault))
 
 
 @router.delete("/api/accounts/{account_id}", response_model=Ok[None], responses=errors(404, 409))
@@ -64,6 +64,5 @@ def delete_account(account_id: AccountId, session: SessionDep, _: Admin) -> Ok[N
              responses=errors(400, 404, 413))
 def report_account_limit(account_id: AccountId, body: ReportLimit, session: SessionDep, now: Now,
                          _: Operator) -> Ok[AccountOut]:
-    view = report_limit(session, account_id, reason=body.reason, now=now, resets_at=body.resets_at,
-                        cooldown_seconds=body.cooldown_seconds)
-    return Ok(data=AccountOut.of(view))
+    return Ok(data=report_limit(session, account_id, reason=body.reason, now=now, resets_at=body.resets_at,
+                                cooldown_seconds=body.cooldown_seconds))

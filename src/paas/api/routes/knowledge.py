@@ -25,7 +25,7 @@ def search_knowledge(session: SessionDep, _: Viewer, page: PageParams, category:
                      ) -> Listing[KnowledgeOut]:
     limit, offset = page
     result = service.search_knowledge(session, category=category, query=q, limit=limit, offset=offset)
-    return Listing(data=[KnowledgeOut.model_validate(row) for row in result.items],
+    return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
@@ -33,4 +33,4 @@ def search_knowledge(session: SessionDep, _: Viewer, page: PageParams, category:
              responses=errors(400, 404, 409, 413))
 def add_knowledge(body: KnowledgeCreate, session: SessionDep, _: Operator) -> Created[KnowledgeOut]:
     entry = service.add_knowledge(session, **body.model_dump())
-    return Created(id=entry.id, data=KnowledgeOut.model_validate(entry))
+    return Created(id=entry.id, data=entry)

@@ -24,25 +24,24 @@ def list_projects(session: SessionDep, _: Viewer, page: PageParams,
                   status: ProjectStatus | None = None) -> Listing[ProjectOut]:
     limit, offset = page
     result = service.list_projects(session, status=status, limit=limit, offset=offset)
-    return Listing(data=[ProjectOut.model_validate(row) for row in result.items],
+    return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
 @router.post("/api/projects", status_code=201, response_model=Created[ProjectOut], responses=errors(400, 409, 413))
 def create_project(body: ProjectCreate, session: SessionDep, _: Operator) -> Created[ProjectOut]:
     project = service.create_project(session, name=body.name, description=body.description, status=body.status)
-    return Created(id=project.id, data=ProjectOut.model_validate(project))
+    return Created(id=project.id, data=project)
 
 
 @router.get("/api/projects/{project_id}", response_model=Ok[ProjectOut], responses=errors(404))
 def get_project(project_id: ProjectId, session: SessionDep, _: Viewer) -> Ok[ProjectOut]:
-    return Ok(data=ProjectOut.model_validate(service.get_project(session, project_id)))
+    return Ok(data=service.show_project(session, project_id))
 
 
 @router.patch("/api/projects/{project_id}", response_model=Ok[ProjectOut], responses=errors(400, 404, 409, 413))
 def patch_project(project_id: ProjectId, body: ProjectPatch, session: SessionDep, _: Operator) -> Ok[ProjectOut]:
-    project = service.update_project(session, project_id, body.model_dump(exclude_unset=True))
-    return Ok(data=ProjectOut.model_validate(project))
+    return Ok(data=service.update_project(session, project_id, body.model_dump(exclude_unset=True)))
 
 
 @router.delete("/api/projects/{project_id}", response_model=Ok[None], responses=errors(404, 409))

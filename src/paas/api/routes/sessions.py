@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query
 
@@ -17,12 +17,11 @@ from paas.api.schemas import (
     SessionCreated,
     SessionPatch,
     UsageCreate,
-    UsageOut,
 )
 from paas.core.types import SessionStatus
 from paas.services import sessions as service
 from paas.services.field_rules import MAX_ID
-from paas.services.views import SessionOut
+from paas.services.views import SessionOut, UsageOut
 
 router = APIRouter(tags=["sessions"])
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -31,17 +30,13 @@ PageParams = Annotated[tuple[int, int], Depends(page_params(default_limit=50))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=200)]
 
 
-def session_out(row: Any) -> SessionOut:
-    return SessionOut.of(row)
-
-
 @router.get("/api/sessions", response_model=Listing[SessionOut], responses=errors())
 def list_sessions(session: SessionDep, _: Viewer, page: PageParams, project_id: FilterId = None,
                   account_id: FilterId = None, status: SessionStatus | None = None) -> Listing[SessionOut]:
     limit, offset = page
     result = service.list_sessions(session, project_id=project_id, account_id=account_id, status=status,
                                    limit=limit, offset=offset)
-    return Listing(data=[session_out(row) for row in result.items],
+    return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
@@ -49,19 +44,17 @@ def list_sessions(session: SessionDep, _: Viewer, page: PageParams, project_id: 
 def start_session(body: SessionCreate, session: SessionDep, now: Now, _: Operator) -> SessionCreated:
     work = service.start_session(session, project_id=body.project_id, account_id=body.account_id, now=now,
                                  session_type=body.session_type, objectives=body.objectives)
-    return SessionCreated(id=work.id, session_number=work.session_number,
-                          data=session_out(service.get_session_with_names(session, work.id)))
+    return SessionCreated(id=work.id, session_number=work.session_number, data=work)
 
 
 @router.get("/api/sessions/{session_id}", response_model=Ok[SessionOut], responses=errors(404))
 def show_session(session_id: SessionId, session: SessionDep, _: Viewer) -> Ok[SessionOut]:
-    return Ok(data=session_out(service.get_session_with_names(session, session_id)))
+    return Ok(data=service.show_session(session, session_id))
 
 
 @router.patch("/api/sessions/{session_id}", response_model=Ok[SessionOut], responses=errors(400, 404, 413))
 def patch_session(session_id: SessionId, body: SessionPatch, session: SessionDep, _: Operator) -> Ok[SessionOut]:
-    service.update_session(session, session_id, body.model_dump(exclude_unset=True))
-    return Ok(data=session_out(service.get_session_with_names(session, session_id)))
+    return Ok(data=service.update_session(session, session_id, body.model_dump(exclude_unset=True)))
 
 
 @router.delete("/api/sessions/{session_id}", response_model=Ok[None], responses=errors(404, 409))
@@ -74,13 +67,8 @@ def delete_session(session_id: SessionId, session: SessionDep, _: Operator) -> O
              responses=errors(400, 404, 409, 413))
 def record_usage(session_id: SessionId, body: UsageCreate, session: SessionDep, now: Now, _: Operator,
                  idempotency_key: IdempotencyKey = None) -> Ok[UsageOut]:
-    recorded = service.record_usage(session, session_id, credits=body.credits, note=body.note, now=now,
-                                    idempotency_key=idempotency_key)
-    return Ok(data=UsageOut(
-        credit_event_id=recorded.event.id, session_id=session_id, credits=recorded.event.credits,
-        overdrawn=recorded.event.overdrawn, session_credits_used=recorded.work_session.credits_used,
-        account_credits_available=recorded.credits_available, replayed=recorded.replayed,
-    ))
+    return Ok(data=service.record_usage(session, session_id, credits=body.credits, note=body.note, now=now,
+                                        idempotency_key=idempotency_key))
 
 
 @router.post("/api/sessions/{session_id}/complete", response_model=Ok[SessionOut],
@@ -88,5 +76,4 @@ def record_usage(session_id: SessionId, body: UsageCreate, session: SessionDep, 
 def complete_session(session_id: SessionId, session: SessionDep, now: Now, _: Operator,
                      body: SessionComplete | None = None) -> Ok[SessionOut]:
     body = body or SessionComplete()
-    service.complete_session(session, session_id, now=now, **body.model_dump())
-    return Ok(data=session_out(service.get_session_with_names(session, session_id)))
+    return Ok(data=service.complete_session(session, session_id, now=now, **body.model_dump()))
