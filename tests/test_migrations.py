@@ -41,7 +41,7 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
     original = {"projects", "accounts", "sessions", "context_snapshots", "conversation_history", "project_files",
                 "handoff_queue", "knowledge_base"}
     assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "transcript_sources",
-                       "alembic_version"} == tables
+                       "project_links", "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
@@ -72,6 +72,35 @@ def test_keeping_transcript_sources_goes_down_and_up_again(blank_url: str) -> No
     engine = make_engine(blank_url)
     try:
         with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_rotation_settings_and_git_state_go_down_and_up_again(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO projects (name) VALUES ('kept')")
+        with engine.begin() as connection:
+            config = alembic_config(blank_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+        inspector = inspect(engine)
+        assert "project_links" not in inspector.get_table_names()
+        assert {"auto_rotate", "rotation_strategy", "repo_path", "auto_commit"}.isdisjoint(
+            column["name"] for column in inspector.get_columns("projects"))
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            row = connection.exec_driver_sql(
+                "SELECT name, auto_rotate, rotation_strategy, repo_path FROM projects").one()
+            assert (row[0], bool(row[1]), row[2], row[3]) == ("kept", False, "best", None)
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
     finally:

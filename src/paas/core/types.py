@@ -75,6 +75,14 @@ class SessionStatus(StrEnum):
         return self is SessionStatus.IN_PROGRESS
 
 
+class RotationStrategy(StrEnum):
+    """How a project picks the next account when it rotates."""
+
+    BEST = "best"  # the ranking: credits left, specialization, history (core.selection)
+    NEXT_AVAILABLE = "next_available"  # the next eligible account by name after the current one
+    USE_FIRST_TO_RESET = "use_first_to_reset"  # the eligible account whose window resets soonest
+
+
 class SnapshotType(StrEnum):
     HANDOFF = "handoff"
     CHECKPOINT = "checkpoint"

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -50,6 +52,7 @@ from paas.core.types import (
     Platform,
     ProjectStatus,
     Role,
+    RotationStrategy,
     SessionStatus,
     SessionType,
     SnapshotType,
@@ -107,6 +110,7 @@ class Project(Timestamped, Base):
     __tablename__ = "projects"
     __table_args__ = (
         one_of("status", ProjectStatus),
+        one_of("rotation_strategy", RotationStrategy),
         CheckConstraint("rotate_threshold_percent IS NULL OR rotate_threshold_percent BETWEEN 1 AND 100",
                         name="rotate_threshold_percent_range"),
         CheckConstraint("total_credits_used >= 0", name="total_credits_used_not_negative"),
@@ -123,6 +127,13 @@ class Project(Timestamped, Base):
     total_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Rotate when an account has used this share of its quota (overrides the account's threshold).
     rotate_threshold_percent: Mapped[int | None] = mapped_column(Integer)
+    # Added: the usage that crosses the threshold rotates by itself; how the next account is chosen.
+    auto_rotate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rotation_strategy: Mapped[str] = mapped_column(String(30), default=RotationStrategy.BEST.value,
+                                                   server_default=RotationStrategy.BEST.value)
+    # Added: the project's git working tree (briefings carry its state); commit pending work at handoff.
+    repo_path: Mapped[str | None] = mapped_column(String(1000))
+    auto_commit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Account(Timestamped, Base):
@@ -202,6 +213,9 @@ class WorkSession(Base):
                                         server_default=SessionStatus.IN_PROGRESS.value)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Added: the project's git HEAD and branch when the session started (briefings count commits since).
+    git_head: Mapped[str | None] = mapped_column(String(64))
+    git_branch: Mapped[str | None] = mapped_column(String(255))
     # Added: the original had no change tracking on sessions.
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
@@ -229,6 +243,19 @@ class ContextSnapshot(Base):
     # Added: the transcript's format, and the stored source the briefing was built from (if any).
     source_format: Mapped[str | None] = mapped_column(String(30))
     source_id: Mapped[int | None] = mapped_column(ForeignKey("transcript_sources.id"), index=True)
+    # Added: the git state the briefing described (branch, commits since, diff stat, uncommitted files).
+    git_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ProjectLink(Base):
+    """A working directory mapped to a project: an agent running there works on it (MCP, hooks)."""
+
+    __tablename__ = "project_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
 
 
 class TranscriptSource(Base):
