@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     browser_session_days: int = Field(
         30, ge=1, description="How long the browser token made from a login link stays valid."
     )
+    rotation_margin_percent: int = Field(
+        5, ge=0, le=50,
+        description="Hysteresis of rotations: the next account must be at least this share of its quota "
+                    "below its own threshold, so work never rotates onto an account that is due again at once.",
+    )
     polish_url: str | None = Field(
         None, pattern=r"^https?://\S+$",
         description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1) that may polish "

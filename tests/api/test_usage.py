@@ -42,7 +42,10 @@ def test_usage_appends_to_the_ledger_and_moves_every_figure(client: TestClient, 
     data = ok(response, 201)["data"]
     assert data == {"credit_event_id": data["credit_event_id"], "session_id": running["session"], "credits": 30,
                     "note": "step 1", "occurred_at": "2026-11-25T12:00:00Z", "overdrawn": 0,
-                    "session_credits_used": 30, "account_credits_available": 70, "replayed": False}
+                    "session_credits_used": 30, "account_id": running["account"], "account_credits_available": 70,
+                    "account_credits_used": 30, "account_quota": 100, "rotate_threshold": 90, "rotate_due": False,
+                    "next_reset_at": "2026-11-26T00:00:00Z", "replayed": False, "rotation": None,
+                    "rotation_error": None}
     assert figures(client, running) == (30, 70, 30, 30)
     second = use(client, running["session"], 12)
     assert second["credit_event_id"] > data["credit_event_id"]

@@ -13,8 +13,8 @@ from paas.core.briefing import LEVEL_BUDGETS
 from paas.core.errors import NotFound
 from paas.services import briefing, projects
 from paas.services.rotation import auto_rotate, rotate
-from paas.services.views import RotationAnswer
 from paas.services.tokenizer import count_tokens
+from paas.services.views import RotationAnswer
 from paas.store.schema import ContextSnapshot
 from paas.store.unit import transaction
 from tests.services.test_context_save import CLAUDE, FIXTURES, doors, engine_spy, save

@@ -19,6 +19,7 @@ from datetime import datetime
 from paas.core.errors import NoAccountAvailable
 from paas.core.quotas import Quota
 from paas.core.selection import Ranked
+from paas.core.types import RotationStrategy
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,21 @@ def project_threshold(quota: Quota, project_percent: int | None) -> int:
     if project_percent is None:
         return quota.threshold
     return max(1, quota.credits * project_percent // 100)
+
+
+def order_by_strategy(ranked: Sequence[Ranked], strategy: RotationStrategy, current_name: str) -> list[Ranked]:
+    """The eligible accounts (best first) in the order ``strategy`` picks them, the reason added:
+    ``best`` keeps the ranking; ``next_available`` takes names in turn after the current account's
+    (round robin); ``use_first_to_reset`` takes the account whose window resets soonest, so its
+    credits are spent before they would come back unused."""
+    if strategy is RotationStrategy.BEST or not ranked:
+        return list(ranked)
+    if strategy is RotationStrategy.NEXT_AVAILABLE:
+        chosen = sorted(ranked, key=lambda item: (item.candidate.name <= current_name, item.candidate.name))
+        reason = f"next by name after {current_name} (strategy next_available)"
+    else:
+        chosen = sorted(ranked, key=lambda item: (item.candidate.seconds_to_reset, -item.score))
+        reason = "its window resets soonest (strategy use_first_to_reset)"
+    first = chosen[0]
+    return [Ranked(candidate=first.candidate, score=first.score, reasons=(reason, *first.reasons),
+                   signals=first.signals), *chosen[1:]]

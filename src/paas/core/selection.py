@@ -66,6 +66,7 @@ class Candidate:
     seconds_to_reset: float
     idle_hours: float | None
     efficiency: float | None = None
+    threshold: int | None = None  # credits used at which work should rotate off it
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class SelectionRequest:
     min_credits: int = 0
     limit: int = 1
     exclude: frozenset[int] = frozenset()
+    # Hysteresis for rotations: a candidate must be this share of its quota below its own threshold,
+    # so work does not rotate onto an account only to be due again at once (and back and forth).
+    margin_percent: int = 0
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,16 @@ def eligible(candidate: Candidate, request: SelectionRequest) -> bool:
         and candidate.remaining > 0
         and (request.platform is None or candidate.platform == request.platform)
         and candidate.id not in request.exclude
+        and headroom_ok(candidate, request.margin_percent)
     )
+
+
+def headroom_ok(candidate: Candidate, margin_percent: int) -> bool:
+    """At least ``margin_percent`` of the quota between what the account has used and its threshold."""
+    if margin_percent <= 0 or candidate.threshold is None:
+        return True
+    used = candidate.quota - candidate.remaining
+    return candidate.threshold - used >= -(-candidate.quota * margin_percent // 100)
 
 
 def _ranked(candidate: Candidate, score: float, signals: dict[str, float], request: SelectionRequest) -> Ranked:

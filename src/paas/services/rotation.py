@@ -25,15 +25,16 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.events import AccountStateChanged, ProjectRotated, SessionEnded, SessionStarted
-from paas.core.rotation import CurrentAccount, RotationPlan, plan_rotation, project_threshold
+from paas.core.rotation import CurrentAccount, RotationPlan, order_by_strategy, plan_rotation, project_threshold
 from paas.core.selection import SelectionRequest, eligible
-from paas.core.types import HandoffStatus, SessionStatus, SessionType, SnapshotType
+from paas.core.types import HandoffStatus, RotationStrategy, SessionStatus, SessionType, SnapshotType
 from paas.services import idempotency
 from paas.services.accounts import AccountView, describe_account
 from paas.services.briefing import RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_work_session, spend
+from paas.services.tokenizer import count_tokens
 from paas.services.views import RotationAnswer
 from paas.store import sessions as session_store
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
@@ -65,6 +66,8 @@ class RotationResult:
 
 
 ROTATE_SCOPE = "auto-rotate"
+DEFAULT_MARGIN_PERCENT = 5  # Settings.rotation_margin_percent's default; doors pass the setting
+ALL = 100_000  # rank every eligible account when a strategy other than the ranking chooses
 
 
 def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime, key: str | None = None,
@@ -98,7 +101,11 @@ def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetim
 def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,
                 final_credits: int | None = None, note: str | None = None, specialization: str | None = None,
                 platform: str | None = None, min_credits: int = 1, session_type: str | None = None,
-                body: RotationBody | None = None) -> RotationResult:
+                body: RotationBody | None = None, own_words: str | None = None,
+                margin_percent: int = DEFAULT_MARGIN_PERCENT) -> RotationResult:
+    """Rotate the project off ``current_account_id`` now, in the caller's transaction: end its
+    session there, choose the next account by the project's strategy (with the hysteresis margin),
+    start the next session and save the briefing (``own_words``: the session's own section)."""
     project = get_project(session, project_id, for_update=True)
     current = describe_account(session, current_account_id, now, for_update=True)
     open_sessions = session_store.open_sessions_of_project(session, project.id)
@@ -125,12 +132,14 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         spend(session, work, credits=final_credits, now=now, note=note or "final usage before rotation")
         current = describe_account(session, current_account_id, now)
     threshold = project_threshold(current.quota, project.rotate_threshold_percent)
+    strategy = RotationStrategy(project.rotation_strategy)
     excluded = {current_account_id}
     while True:
-        ranked = select_best_accounts(
+        ranked = order_by_strategy(select_best_accounts(
             session, now=now, specialization=specialization or project.description or project.name,
-            platform=platform, min_credits=min_credits, project_id=project.id, limit=1,
-            exclude=frozenset(excluded), session_type=session_type)
+            platform=platform, min_credits=min_credits, project_id=project.id,
+            limit=1 if strategy is RotationStrategy.BEST else ALL, exclude=frozenset(excluded),
+            session_type=session_type, margin_percent=margin_percent), strategy, current.account.account_name)[:1]
         plan = plan_rotation(
             current=CurrentAccount(id=current.account.id, name=current.account.account_name, quota=current.quota,
                                    used_in_window=current.used, next_reset=current.next_reset),
@@ -140,7 +149,8 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         # Lock the choice and look again: the ranking read rows statement by statement, and another
         # rotation may have leased this account, or rotated off it and marked it exhausted, since.
         next_view = describe_account(session, plan.next.candidate.id, now, for_update=True)
-        if eligible(candidate_of(next_view, now), SelectionRequest(platform=platform, min_credits=min_credits)):
+        if eligible(candidate_of(next_view, now), SelectionRequest(platform=platform, min_credits=min_credits,
+                                                                   margin_percent=margin_percent)):
             break
         excluded.add(next_view.account.id)
     if work is not None:
@@ -160,6 +170,9 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
     session.flush()
     text, tokens, used = rotation_briefing(session, project=project, previous=current, next_view=next_view,
                                            ended=work, plan=plan, now=now, body=body)
+    if own_words and own_words.strip():
+        text = f"{text.rstrip()}\n\n{own_words.strip()}\n"
+        tokens = count_tokens(text)
     publish(session, SessionStarted(session_id=new_session.id, project_id=project.id,
                                     account_id=next_view.account.id, session_number=new_session.session_number))
     snapshot = keep_snapshot(session, ContextSnapshot(

@@ -29,7 +29,7 @@ def candidate_of(view: AccountView, now: datetime, efficiency: float | None = No
         specialization=account.specialization or "", tags=account.tags or "", status=view.status,
         remaining=view.remaining, quota=view.quota.credits,
         seconds_to_reset=max(0.0, (view.next_reset - now).total_seconds()),
-        idle_hours=idle_hours(account.last_used_at, now), efficiency=efficiency,
+        idle_hours=idle_hours(account.last_used_at, now), efficiency=efficiency, threshold=view.quota.threshold,
     )
 
 
@@ -46,7 +46,8 @@ def candidates(session: Session, now: datetime, *, platform: str | None = None, 
 
 def select_best_accounts(session: Session, *, now: datetime, specialization: str = "", platform: str | None = None,
                          min_credits: int = 0, project_id: int | None = None, limit: int = 1,
-                         exclude: frozenset[int] = frozenset(), session_type: str | None = None) -> list[Ranked]:
+                         exclude: frozenset[int] = frozenset(), session_type: str | None = None,
+                         margin_percent: int = 0) -> list[Ranked]:
     if platform:
         parse_enum(Platform, platform, "platform")
     if project_id is not None:
@@ -54,7 +55,7 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
     pool = SelectionPool(candidates(session, now, platform=platform, project_id=project_id,
                                     session_type=session_type))
     return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
-                                      limit=limit, exclude=exclude))
+                                      limit=limit, exclude=exclude, margin_percent=margin_percent))
 
 
 NO_MATCH_SUGGESTION = "lower min_credits, drop the platform filter, or wait for a window to reset"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from paas.core import events
 from paas.core.errors import Conflict, InvalidInput
+from paas.core.rotation import project_threshold
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services.accounts import describe_account
 from paas.services.field_rules import parse_enum, refuse_nulls
@@ -46,6 +47,14 @@ class UsageRecorded:
     work_session: WorkSession
     credits_available: int
     replayed: bool
+    account_used: int  # credits used in the account's window, this usage included
+    quota: int
+    threshold: int  # credits used at which the project should rotate (its override applied)
+    next_reset: datetime
+
+    @property
+    def rotate_due(self) -> bool:
+        return self.account_used >= self.threshold
 
 
 def get_work_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkSession:
@@ -156,7 +165,9 @@ def spend(session: Session, work: WorkSession, *, credits: int, now: datetime, n
         credit_event_id=event.id, account_id=view.account.id, session_id=work.id, project_id=project.id,
         credits=credits, overdrawn=overdrawn, occurred_at=now))
     return UsageRecorded(event=event, work_session=work, credits_available=max(0, view.remaining - credits),
-                         replayed=False)
+                         replayed=False, account_used=view.used + credits, quota=view.quota.credits,
+                         threshold=project_threshold(view.quota, project.rotate_threshold_percent),
+                         next_reset=view.next_reset)
 
 
 def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: int,
@@ -168,7 +179,11 @@ def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: in
         )
     work = get_work_session(session, session_id)
     view = describe_account(session, work.account_id, earlier.occurred_at)
-    return UsageRecorded(event=earlier, work_session=work, credits_available=view.remaining, replayed=True)
+    project = get_project(session, work.project_id)
+    return UsageRecorded(event=earlier, work_session=work, credits_available=view.remaining, replayed=True,
+                         account_used=view.used, quota=view.quota.credits,
+                         threshold=project_threshold(view.quota, project.rotate_threshold_percent),
+                         next_reset=view.next_reset)
 
 
 def complete_session(session: Session, session_id: int, *, now: datetime,

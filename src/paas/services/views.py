@@ -176,29 +176,6 @@ class SourceRef(View):
                    compressed_bytes=len(source.content_zlib))
 
 
-class UsageOut(View):
-    """What recording usage answers."""
-
-    credit_event_id: int
-    session_id: int
-    credits: int
-    note: str | None
-    occurred_at: datetime
-    overdrawn: int = Field(description="Credits beyond what the account had left (recorded anyway).")
-    session_credits_used: int
-    account_credits_available: int
-    replayed: bool = Field(description="True when an Idempotency-Key repeated an earlier record.")
-
-    @classmethod
-    def of(cls, recorded: Any) -> UsageOut:
-        """From ``services.sessions.UsageRecorded`` (the ledger row, the session, credits left)."""
-        event = recorded.event
-        return cls(credit_event_id=event.id, session_id=event.session_id, credits=event.credits, note=event.note,
-                   occurred_at=event.occurred_at, overdrawn=event.overdrawn,
-                   session_credits_used=recorded.work_session.credits_used,
-                   account_credits_available=recorded.credits_available, replayed=recorded.replayed)
-
-
 class NextAccountOut(View):
     id: int
     account_name: str
@@ -248,6 +225,41 @@ class RotationAnswer(View):
                 new_session_id=result.new_session.id, new_session_number=result.new_session.session_number,
                 snapshot_id=result.snapshot_id, handoff_id=result.handoff_id, briefing_tokens=result.briefing_tokens,
                 score=plan.next.score, reasons=list(plan.next.reasons)))
+
+
+class UsageOut(View):
+    """What recording usage answers."""
+
+    credit_event_id: int
+    session_id: int
+    credits: int
+    note: str | None
+    occurred_at: datetime
+    overdrawn: int = Field(description="Credits beyond what the account had left (recorded anyway).")
+    session_credits_used: int
+    account_id: int
+    account_credits_available: int
+    account_credits_used: int = Field(description="Credits used in the account's current window.")
+    account_quota: int
+    rotate_threshold: int = Field(description="Credits used at which the project should rotate.")
+    rotate_due: bool = Field(description="The account has reached the threshold: hand off now.")
+    next_reset_at: datetime = Field(description="When the account's credits next come back.")
+    replayed: bool = Field(description="True when an Idempotency-Key repeated an earlier record.")
+    rotation: RotationAnswer | None = Field(
+        default=None, description="The rotation this usage made (projects with auto_rotate), else null.")
+    rotation_error: str | None = Field(
+        default=None, description="Why an automatic rotation could not happen (the usage is recorded).")
+
+    @classmethod
+    def of(cls, recorded: Any) -> UsageOut:
+        """From ``services.sessions.UsageRecorded`` (the ledger row, the session, the account's figures)."""
+        event = recorded.event
+        return cls(credit_event_id=event.id, session_id=event.session_id, credits=event.credits, note=event.note,
+                   occurred_at=event.occurred_at, overdrawn=event.overdrawn,
+                   session_credits_used=recorded.work_session.credits_used, account_id=event.account_id,
+                   account_credits_available=recorded.credits_available, account_credits_used=recorded.account_used,
+                   account_quota=recorded.quota, rotate_threshold=recorded.threshold,
+                   rotate_due=recorded.rotate_due, next_reset_at=recorded.next_reset, replayed=recorded.replayed)
 
 
 def as_json(views: BaseModel | Iterable[BaseModel]) -> Any:

@@ -53,6 +53,21 @@ def pending_events(session: Session) -> list[Event]:
 
 
 @contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A step that may fail without failing the unit: on an error, what it wrote is rolled back
+    to a savepoint and the events it published are dropped; the error goes on to the caller."""
+    mark = len(session.info.get(EVENTS, ()))
+    nested = session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        nested.rollback()
+        del session.info.setdefault(EVENTS, [])[mark:]
+        raise
+    nested.commit()
+
+
+@contextmanager
 def transaction(engine: Engine, *, write: bool = True, bus: EventBus | None = None) -> Iterator[Session]:
     bind = engine if write else engine.execution_options(paas_write=False)
     session = Session(bind=bind, expire_on_commit=False, autoflush=True, info={EVENTS: []})

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header
 
-from paas.api.deps import Admin, Now, Operator, Reader, Runner, SessionDep, Vault, Viewer
+from paas.api.deps import Admin, Now, Operator, Reader, Runner, SessionDep, SettingsDep, Vault, Viewer
 from paas.api.private_schemas import (
     AutoRotate,
     AutoRotateEnvelope,
@@ -41,10 +41,10 @@ def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> S
 
 
 @router.post("/api/private/auto-rotate", response_model=AutoRotateEnvelope, responses=errors(400, 404, 409, 413))
-def rotate(body: AutoRotate, now: Now, read: Reader, run: Runner, _: Operator,
+def rotate(body: AutoRotate, now: Now, read: Reader, run: Runner, settings: SettingsDep, _: Operator,
            idempotency_key: IdempotencyKey = None) -> AutoRotateEnvelope:
     answer = rotation.rotate(read, run, key=idempotency_key, request=body.model_dump(mode="json"), now=now,
-                             **body.model_dump(exclude_none=True))
+                             margin_percent=settings.rotation_margin_percent, **body.model_dump(exclude_none=True))
     return AutoRotateEnvelope.model_validate(answer.model_dump())
 
 

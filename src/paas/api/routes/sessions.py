@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query
 
-from paas.api.deps import Now, Operator, SessionDep, Viewer
+from paas.api.deps import Now, Operator, Reader, Runner, SessionDep, SettingsDep, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import (
     Listing,
@@ -20,6 +20,7 @@ from paas.api.schemas import (
 )
 from paas.core.types import SessionStatus
 from paas.services import sessions as service
+from paas.services import usage
 from paas.services.field_rules import MAX_ID
 from paas.services.views import SessionOut, UsageOut
 
@@ -65,10 +66,12 @@ def delete_session(session_id: SessionId, session: SessionDep, _: Operator) -> O
 
 @router.post("/api/sessions/{session_id}/usage", status_code=201, response_model=Ok[UsageOut],
              responses=errors(400, 404, 409, 413))
-def record_usage(session_id: SessionId, body: UsageCreate, session: SessionDep, now: Now, _: Operator,
-                 idempotency_key: IdempotencyKey = None) -> Ok[UsageOut]:
-    return Ok(data=service.record_usage(session, session_id, credits=body.credits, note=body.note, now=now,
-                                        idempotency_key=idempotency_key))
+def record_usage(session_id: SessionId, body: UsageCreate, read: Reader, run: Runner, now: Now,
+                 settings: SettingsDep, _: Operator, idempotency_key: IdempotencyKey = None) -> Ok[UsageOut]:
+    """Record usage; the answer says `rotate_due`. A project with `auto_rotate` rotates here when due."""
+    return Ok(data=usage.report_usage(read, run, now=now, credits=body.credits, note=body.note,
+                                      session_id=session_id, idempotency_key=idempotency_key,
+                                      margin_percent=settings.rotation_margin_percent))
 
 
 @router.post("/api/sessions/{session_id}/complete", response_model=Ok[SessionOut],

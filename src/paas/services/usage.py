@@ -1,0 +1,74 @@
+"""Reporting usage the way every door does: to a session, or to a project's session in progress,
+with the answer saying whether rotation is due — and, for a project with ``auto_rotate``, the
+usage that reaches the threshold rotating it in the same unit of work.
+
+The rotation's briefing body is built first in a read transaction (``build_then_save``), so the
+write holds its lock only to record and decide. A rotation that cannot happen (no account free)
+never costs the usage: it runs in a savepoint, and the answer says why it did not rotate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from paas.core.errors import Conflict, InvalidInput, NoAccountAvailable
+from paas.services import sessions
+from paas.services.briefing import RotationBody, build_rotation_body
+from paas.services.projects import get_project
+from paas.services.rotation import DEFAULT_MARGIN_PERCENT, auto_rotate
+from paas.services.views import RotationAnswer, UsageOut
+from paas.store.unit import Transaction, build_then_save, savepoint
+
+
+@dataclass(frozen=True)
+class _Planned:
+    session_id: int
+    body: RotationBody | None  # built only for a project that rotates by itself
+
+
+def session_in_progress(session: Session, project_id: int) -> int:
+    """The project's session in progress (the newest, when people work in parallel)."""
+    get_project(session, project_id)
+    working = sessions.open_sessions(session, project_id)
+    if not working:
+        raise InvalidInput(f"project {project_id} has no session in progress; start one "
+                           "(`paas session start`, POST /api/sessions)", {"project_id": project_id})
+    return max(working, key=lambda work: (work.started_at, work.id)).id
+
+
+def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits: int, note: str | None = None,
+                 session_id: int | None = None, project_id: int | None = None, idempotency_key: str | None = None,
+                 margin_percent: int = DEFAULT_MARGIN_PERCENT) -> UsageOut:
+    """Record ``credits`` on ``session_id`` (or the project's session in progress) and answer the
+    figures, ``rotate_due`` among them; rotate when the project has ``auto_rotate`` and it is due."""
+    if (session_id is None) == (project_id is None):
+        raise InvalidInput("name the session or the project (one of them)", {"fields": ["session_id", "project_id"]})
+    if credits <= 0:
+        raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
+
+    def build(session: Session) -> _Planned:
+        target = session_id if session_id is not None else session_in_progress(session, project_id or 0)
+        work = sessions.get_work_session(session, target)
+        project = get_project(session, work.project_id)
+        body = build_rotation_body(session, project_id=project.id, now=now) if project.auto_rotate else None
+        return _Planned(session_id=target, body=body)
+
+    def save(session: Session, planned: _Planned) -> UsageOut:
+        used = sessions.record_usage(session, planned.session_id, credits=credits, now=now, note=note,
+                                     idempotency_key=idempotency_key)
+        work = sessions.get_work_session(session, planned.session_id)
+        project = get_project(session, work.project_id)
+        if not (used.rotate_due and project.auto_rotate and not used.replayed):
+            return used
+        try:
+            with savepoint(session):
+                result = auto_rotate(session, project_id=project.id, current_account_id=used.account_id, now=now,
+                                     body=planned.body, margin_percent=margin_percent)
+        except (NoAccountAvailable, Conflict) as refused:
+            return used.model_copy(update={"rotation_error": str(refused)})
+        return used.model_copy(update={"rotation": RotationAnswer.of(result)})
+
+    return build_then_save(read, run, build, save)
