@@ -40,7 +40,8 @@ def test_usage_appends_to_the_ledger_and_moves_every_figure(client: TestClient, 
                                                             running: dict[str, int]) -> None:
     response = client.post(f"/api/sessions/{running['session']}/usage", json={"credits": 30, "note": "step 1"})
     data = ok(response, 201)["data"]
-    assert data == {"credit_event_id": data["credit_event_id"], "session_id": running["session"], "credits": 30,
+    assert data == {"credit_event_id": data["credit_event_id"], "session_id": running["session"],
+                    "project_id": running["project"], "credits": 30,
                     "note": "step 1", "occurred_at": "2026-11-25T12:00:00Z", "overdrawn": 0,
                     "session_credits_used": 30, "account_id": running["account"], "account_credits_available": 70,
                     "account_credits_used": 30, "account_quota": 100, "rotate_threshold": 90, "rotate_due": False,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from paas import __version__
-from paas.cli import accounts, briefings, keys, projects, rotate, sessions, system, tokens
+from paas.cli import accounts, briefings, keys, projects, rotate, sessions, status, system, tokens
 
 
 def _version(value: bool) -> None:
@@ -36,13 +36,15 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 for command, name in ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"),
                       (system.serve, "serve"), (system.login_link, "login-link"),
-                      (rotate.rotate_project, "rotate"), (briefings.compress, "compress")):
+                      (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (status.status, "status"),
+                      (briefings.compress, "compress")):
     app.command(name)(command)
 for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"),
-                    (sessions.sessions_app, "sessions"), (tokens.token_app, "token"), (system.db_app, "db"),
+                    (sessions.sessions_app, "session"), (tokens.token_app, "token"), (system.db_app, "db"),
                     (keys.keys_app, "keys"), (briefings.context_app, "context"),
                     (briefings.briefing_app, "briefing")):
     app.add_typer(group, name=name)
+app.add_typer(sessions.sessions_app, name="sessions", hidden=True)  # the earlier name of `session`
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -70,14 +70,16 @@ def compress(
 @context_app.command("save")
 def context_save(
     file: Annotated[str, typer.Argument(help="Transcript file, or - for standard input.")],
-    project: Annotated[int, typer.Option(min=1, help="Project id.")],
+    project: Annotated[str, typer.Option(help="Project name or id.")],
 ) -> None:
     """Keep a conversation for the project (the file itself, once) and save its briefing as a snapshot."""
-    from paas.services import briefing
+    from paas.services import briefing, lookup
 
     text, name = read_input(file)
     with door.read_and_run() as (read, run):
-        saved = briefing.save_context(read, run, project_id=project, context=text, now=door.now(), filename=name)
+        project_id = read(lambda session: lookup.project_id(session, project))
+        saved = briefing.save_context(read, run, project_id=project_id, context=text, now=door.now(),
+                                      filename=name)
     stats, source = saved.briefing.stats, saved.source
     assert source is not None
     kept = (f"source {source.id} kept ({source.format}, {source.size_bytes:,} bytes, "
@@ -89,7 +91,7 @@ def context_save(
 
 @briefing_app.command("show")
 def briefing_show(
-    project: Annotated[int | None, typer.Option(min=1, help="Project id: its latest handoff briefing.")] = None,
+    project: Annotated[str | None, typer.Option(help="Project name or id: its latest handoff briefing.")] = None,
     briefing_id: Annotated[int | None, typer.Option("--id", min=1, help="Briefing id (see the API's list).")]
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON object for the briefing.")]
@@ -98,16 +100,17 @@ def briefing_show(
     """Print a saved briefing: a project's latest handoff, or one by id."""
     from pydantic_core import to_jsonable_python
 
-    from paas.services import briefing_views
+    from paas.services import briefing_views, lookup
 
     if project is None and briefing_id is None:
         door.fail("give --project P (its latest handoff) or --id N", 2)
     with door.unit_of_work(write=False) as session:
+        project_id = lookup.project_id(session, project) if project is not None else None
         if briefing_id is not None:
-            view = briefing_views.get_briefing(session, briefing_id, project_id=project)
+            view = briefing_views.get_briefing(session, briefing_id, project_id=project_id)
         else:
-            assert project is not None
-            view = briefing_views.latest_handoff(session, project)
+            assert project_id is not None
+            view = briefing_views.latest_handoff(session, project_id)
     if as_json:
         fields = to_jsonable_python(briefing_views.briefing_fields(view))
         sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")

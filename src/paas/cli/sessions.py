@@ -1,45 +1,188 @@
-"""`paas sessions list|add`."""
+"""`paas session start|usage|end|show|list`: a working day from the terminal.
+
+A session is named by its id, or by its project (``--project``: the project's session in
+progress); projects and accounts by name or id. Usage answers say when rotation is due, and a
+project with auto_rotate rotates on the usage that makes it due (the new account is printed).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from paas.cli import door
 
-sessions_app = typer.Typer(help="List and start working sessions.", no_args_is_help=True)
+sessions_app = typer.Typer(help="Start, record usage on, end, show and list working sessions.",
+                           no_args_is_help=True)
 SESSION_COLUMNS = ("id", "project_name", "session_number", "account_name", "session_type", "status",
                    "credits_used", "started_at")
+ProjectRef = Annotated[str | None, typer.Option("--project", "-p", help="Project name or id.")]
+SessionId = Annotated[int | None, typer.Argument(help="Session id (or name the project with --project).")]
+
+
+def _session_of(session: Any, session_id: int | None, project: str | None, *, open_only: bool = True) -> int:
+    """The session named by id, or the project's session in progress (its newest, for ``show``)."""
+    from paas.core.errors import InvalidInput
+    from paas.services import lookup, sessions, usage
+
+    if (session_id is None) == (project is None):
+        raise InvalidInput("name the session (its id) or the project (--project), one of them")
+    if session_id is not None:
+        return session_id
+    project_id = lookup.project_id(session, project or "")
+    if open_only:
+        return usage.session_in_progress(session, project_id)
+    newest = sessions.list_sessions(session, project_id=project_id, limit=1).items
+    if not newest:
+        raise InvalidInput(f"project {project} has no sessions yet; start one with `paas session start`")
+    return newest[0].id
 
 
 @sessions_app.command("list")
 def sessions_list(as_json: door.JsonFlag = False, limit: door.Limit = 50,
-                  project: Annotated[int | None, typer.Option(help="Only this project id.")] = None,
-                  account: Annotated[int | None, typer.Option(help="Only this account id.")] = None,
+                  project: ProjectRef = None,
+                  account: Annotated[str | None, typer.Option(help="Only this account (name or id).")] = None,
                   status: Annotated[str | None, typer.Option(help="Only this status.")] = None) -> None:
     """List sessions, newest first."""
-    from paas.services import sessions, views
+    from paas.services import lookup, sessions, views
 
     with door.unit_of_work(write=False) as session:
-        page = sessions.list_sessions(session, project_id=project, account_id=account, status=status, limit=limit)
+        project_id = lookup.project_id(session, project) if project else None
+        account_id = lookup.account_id(session, account) if account else None
+        page = sessions.list_sessions(session, project_id=project_id, account_id=account_id, status=status,
+                                      limit=limit)
     rows = views.as_json(page.items)
-    door.print_rows(rows, SESSION_COLUMNS, f"Sessions ({page.total})", as_json)
+    door.print_rows(rows, SESSION_COLUMNS, f"Sessions (showing {len(rows)} of {page.total})", as_json)
 
 
-@sessions_app.command("add")
+@sessions_app.command("start")
+def session_start(
+    project: Annotated[str, typer.Option("--project", "-p", help="Project name or id.")],
+    account: Annotated[str, typer.Option(help="Account name or id, or `best` for the best account now.")]
+    = "best",
+    session_type: Annotated[str, typer.Option("--type", help="development, bugfix, feature, refactor, deployment.")]
+    = "development",
+    objective: Annotated[str | None, typer.Option("--objective", "--objectives", help="What this session is for.")]
+    = None,
+    as_json: door.JsonFlag = False,
+) -> None:
+    """Start a session: lease an account (named, or the best one now) to a project."""
+    from paas.services import lookup, selection, sessions, views
+
+    with door.unit_of_work() as session:
+        project_id = lookup.project_id(session, project)
+        if account.strip().lower() == "best":
+            best = selection.best_for_project(session, project_id, now=door.now(), session_type=session_type)
+            account_id, why = best.id, "; ".join(best.reasons)
+        else:
+            account_id, why = lookup.account_id(session, account), ""
+        started = sessions.start_session(session, project_id=project_id, account_id=account_id, now=door.now(),
+                                         session_type=session_type, objectives=objective)
+    if as_json:
+        door.console().print_json(data=views.as_json(started))
+        return
+    door.say(f"session {started.id} started: {started.project_name} #{started.session_number} on "
+             f"{started.account_name}", highlight=False)
+    if why:
+        door.say(f"chosen because: {why}", highlight=False)
+
+
+@sessions_app.command("add", hidden=True)
 def sessions_add(
-    project: Annotated[int, typer.Option(help="Project id.")],
-    account: Annotated[int, typer.Option(help="Account id to lease.")],
+    project: Annotated[str, typer.Option(help="Project name or id.")],
+    account: Annotated[str, typer.Option(help="Account name or id.")],
     session_type: Annotated[str, typer.Option("--type", help="development, bugfix, feature, refactor, deployment.")]
     = "development",
     objectives: Annotated[str | None, typer.Option(help="What this session is for.")] = None,
 ) -> None:
-    """Start a session: lease an account to a project."""
-    from paas.services import sessions
+    """Start a session (the earlier name of `session start`)."""
+    from paas.services import lookup, sessions
 
     with door.unit_of_work() as session:
-        work = sessions.start_session(session, project_id=project, account_id=account, now=door.now(),
-                                      session_type=session_type, objectives=objectives)
-        work_id, number = work.id, work.session_number
-    door.say(f"session {work_id} started (number {number} of project {project})")
+        started = sessions.start_session(session, project_id=lookup.project_id(session, project),
+                                         account_id=lookup.account_id(session, account), now=door.now(),
+                                         session_type=session_type, objectives=objectives)
+    door.say(f"session {started.id} started (number {started.session_number} of project {started.project_id})")
+
+
+@sessions_app.command("usage")
+def session_usage(
+    credits: Annotated[int, typer.Option("--credits", "-c", min=1, help="Credits used since the last report.")],
+    session_id: SessionId = None,
+    project: ProjectRef = None,
+    note: Annotated[str | None, typer.Option(help="What they were spent on.")] = None,
+    as_json: door.JsonFlag = False,
+) -> None:
+    """Record credits used; says when rotation is due (and rotates, for a project with auto_rotate)."""
+    from paas.services import usage, views
+
+    settings = door.settings_or_fail()
+    with door.read_and_run() as (read, run):
+        target = read(lambda session: _session_of(session, session_id, project))
+        answer = usage.report_usage(read, run, now=door.now(), credits=credits, note=note, session_id=target,
+                                    margin_percent=settings.rotation_margin_percent)
+    if as_json:
+        door.console().print_json(data=views.as_json(answer))
+        return
+    door.say(f"{answer.credits} credits recorded on session {answer.session_id}: the account has used "
+             f"{answer.account_credits_used} of {answer.account_quota} ({answer.account_credits_available} left, "
+             f"rotate at {answer.rotate_threshold})", highlight=False)
+    if answer.overdrawn:
+        door.note(f"{answer.overdrawn} credits beyond what the account had left (recorded anyway)")
+    if answer.rotation is not None:
+        nxt = answer.rotation.next_account
+        door.say(f"[bold]rotated[/bold] to {nxt.account_name} ({nxt.credits_available} credits): session "
+                 f"{answer.rotation.data.new_session_id}; `paas briefing show --id {answer.rotation.data.snapshot_id}`"
+                 " prints the briefing", highlight=False)
+    elif answer.rotate_due:
+        resets = answer.next_reset_at.strftime("%Y-%m-%d %H:%M UTC")
+        door.note(f"rotation due: {answer.account_credits_used} of {answer.rotate_threshold} credits used; run "
+                  f"`paas handoff --project {project or answer.project_id}` (the account resets {resets})"
+                  + (f"; {answer.rotation_error}" if answer.rotation_error else ""))
+
+
+@sessions_app.command("end")
+def session_end(
+    session_id: SessionId = None,
+    project: ProjectRef = None,
+    status: Annotated[str, typer.Option(help="completed, failed or handed_off.")] = "completed",
+    notes: Annotated[str | None, typer.Option(help="Handoff notes for whoever continues.")] = None,
+    accomplishments: Annotated[str | None, typer.Option(help="What was done.")] = None,
+    blockers: Annotated[str | None, typer.Option(help="What stands in the way.")] = None,
+    as_json: door.JsonFlag = False,
+) -> None:
+    """End a session; its account is free again."""
+    from paas.services import sessions, views
+
+    with door.unit_of_work() as session:
+        ended = sessions.complete_session(session, _session_of(session, session_id, project), now=door.now(),
+                                          status=status, handoff_notes=notes, accomplishments=accomplishments,
+                                          blockers=blockers)
+    if as_json:
+        door.console().print_json(data=views.as_json(ended))
+        return
+    door.say(f"session {ended.id} {ended.status}: {ended.project_name} #{ended.session_number} on "
+             f"{ended.account_name}, {ended.credits_used} credits, {ended.duration_minutes} min", highlight=False)
+
+
+@sessions_app.command("show")
+def session_show(session_id: SessionId = None, project: ProjectRef = None, as_json: door.JsonFlag = False) -> None:
+    """Show a session (by id, or the project's session in progress, else its newest)."""
+    from paas.core.errors import InvalidInput
+    from paas.services import sessions, views
+
+    with door.unit_of_work(write=False) as session:
+        try:
+            target = _session_of(session, session_id, project)
+        except InvalidInput:  # the project has no session in progress: its newest one
+            if project is None:
+                raise
+            target = _session_of(session, None, project, open_only=False)
+        shown = views.as_json(sessions.show_session(session, target))
+    if as_json:
+        door.console().print_json(data=shown)
+        return
+    width = max(len(key) for key in shown)
+    for key, value in shown.items():
+        door.say(f"{key:<{width}}  {'' if value is None else value}", highlight=False, soft_wrap=True)

@@ -44,4 +44,6 @@ def _resolve(session: Session, model: Any, name_column: Any, what: str, ref: str
         return folded[0]
     close = difflib.get_close_matches(text, store.all_names(session, name_column), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(name) for name in close)}?" if close else ""
-    raise NotFound(f"no {what} named or numbered {text!r}{hint}", {what: text, "suggestions": close})
+    if text.isdigit():  # the words every door uses for a missing id
+        raise NotFound(f"{what} {text} does not exist{hint}", {what: text, "suggestions": close})
+    raise NotFound(f"no {what} named {text!r}{hint}", {what: text, "suggestions": close})

@@ -23,14 +23,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from paas.core.errors import Conflict
+from paas.core.errors import Conflict, InvalidInput
 from paas.core.events import AccountStateChanged, ProjectRotated, SessionEnded, SessionStarted
 from paas.core.rotation import CurrentAccount, RotationPlan, order_by_strategy, plan_rotation, project_threshold
 from paas.core.selection import SelectionRequest, eligible
 from paas.core.types import HandoffStatus, RotationStrategy, SessionStatus, SessionType, SnapshotType
 from paas.services import idempotency
 from paas.services.accounts import AccountView, describe_account
-from paas.services.briefing import RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
+from paas.services.briefing import LEVELS, RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_work_session, spend
@@ -71,7 +71,7 @@ ALL = 100_000  # rank every eligible account when a strategy other than the rank
 
 
 def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime, key: str | None = None,
-           request: dict[str, Any] | None = None, **options: Any) -> RotationAnswer:
+           request: dict[str, Any] | None = None, level: str = "medium", **options: Any) -> RotationAnswer:
     """``auto_rotate`` as every door answers it, with its briefing body built first in a read
     transaction (``read``), so the write transaction (``run``, retried on a lost race) holds the
     lock only to decide and save. Made idempotent by ``key`` (``services.idempotency``): the first
@@ -79,11 +79,13 @@ def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetim
     and ``request`` gets that answer back and rotates nothing, builds no briefing; the same key
     with another request is a conflict. Without a key, every call rotates."""
     digest = idempotency.request_hash(request if request is not None else {"project_id": project_id, **options})
+    if level not in LEVELS:
+        raise InvalidInput("level must be low, medium or high", {"field": "level"})
 
     def build(session: Session) -> RotationBody | None:
         if key and idempotency.earlier_answer(session, ROTATE_SCOPE, key, digest):
             return None  # a replay needs no briefing
-        return build_rotation_body(session, project_id=project_id, now=now)
+        return build_rotation_body(session, project_id=project_id, now=now, level=level)
 
     def save(session: Session, body: RotationBody | None) -> RotationAnswer:
         if key:

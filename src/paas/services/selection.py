@@ -69,6 +69,16 @@ def require_best_accounts(session: Session, **request: Any) -> list[RankedOut]:
     return [RankedOut.of(item) for item in ranked]
 
 
+def best_for_project(session: Session, project_id: int, *, now: datetime, session_type: str | None = None,
+                     min_credits: int = 1) -> RankedOut:
+    """The account to start a project's session on now: ranked for what the project is (its
+    description, else its name), the way a rotation chooses; the one "no account matches" error."""
+    project = get_project(session, project_id)
+    return require_best_accounts(session, now=now, specialization=project.description or project.name,
+                                 project_id=project_id, min_credits=min_credits, session_type=session_type,
+                                 limit=1)[0]
+
+
 def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:
     """When the first enabled account that is not free now comes back (for 'try again at' answers)."""
     moments = []

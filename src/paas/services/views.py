@@ -15,7 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paas.core.types import AccountStatus, KnowledgeCategory, Platform, ProjectStatus, SessionStatus, SessionType
+from paas.core.types import (
+    AccountStatus,
+    KnowledgeCategory,
+    Platform,
+    ProjectStatus,
+    RotationStrategy,
+    SessionStatus,
+    SessionType,
+)
 
 
 class View(BaseModel):
@@ -30,6 +38,10 @@ class ProjectOut(View):
     total_credits_used: int
     total_sessions: int
     rotate_threshold_percent: int | None
+    auto_rotate: bool = Field(description="The usage that reaches the threshold rotates the project by itself.")
+    rotation_strategy: RotationStrategy
+    repo_path: str | None = Field(description="The project's git work tree (briefings carry its state).")
+    auto_commit: bool = Field(description="A handoff first commits what is pending in repo_path.")
     created_at: datetime
     updated_at: datetime
 
@@ -95,6 +107,8 @@ class SessionOut(View):
     status: SessionStatus
     started_at: datetime
     completed_at: datetime | None
+    git_head: str | None = Field(description="The project's git HEAD when the session started.")
+    git_branch: str | None
     updated_at: datetime
 
     @classmethod
@@ -232,6 +246,7 @@ class UsageOut(View):
 
     credit_event_id: int
     session_id: int
+    project_id: int
     credits: int
     note: str | None
     occurred_at: datetime
@@ -254,7 +269,8 @@ class UsageOut(View):
     def of(cls, recorded: Any) -> UsageOut:
         """From ``services.sessions.UsageRecorded`` (the ledger row, the session, the account's figures)."""
         event = recorded.event
-        return cls(credit_event_id=event.id, session_id=event.session_id, credits=event.credits, note=event.note,
+        return cls(credit_event_id=event.id, session_id=event.session_id, project_id=event.project_id,
+                   credits=event.credits, note=event.note,
                    occurred_at=event.occurred_at, overdrawn=event.overdrawn,
                    session_credits_used=recorded.work_session.credits_used, account_id=event.account_id,
                    account_credits_available=recorded.credits_available, account_credits_used=recorded.account_used,
