@@ -16,22 +16,18 @@ Contract:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -39,8 +35,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
 from paas.core.quotas import WindowKind
 from paas.core.types import (
@@ -56,54 +51,8 @@ from paas.core.types import (
     SessionStatus,
     SessionType,
     SnapshotType,
-    enum_values,
 )
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in, aware UTC datetimes out; stored naive so both databases agree."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-def one_of(column: str, enum: type[StrEnum]) -> CheckConstraint:
-    """CHECK that ``column`` holds one of the enum's values (NULL allowed where the column is)."""
-    allowed = ", ".join(f"'{value}'" for value in enum_values(enum))
-    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
-    )
+from paas.store.base import Base, Timestamped, UTCDateTime, one_of, utcnow
 
 
 class Project(Timestamped, Base):
@@ -413,8 +362,3 @@ class AppMeta(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-
-
-def row_to_dict(row: Any) -> dict[str, Any]:
-    """A mapped row's columns as a plain dict (for the doors' schemas)."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
