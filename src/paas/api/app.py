@@ -11,6 +11,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Engine
+from starlette.routing import Route
 
 from paas import __version__
 from paas.api import error_answers
@@ -18,6 +19,8 @@ from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
 from paas.config import Settings, get_settings
+from paas.mcp.http import PATH as MCP_PATH
+from paas.mcp.http import McpHttp
 from paas.services.credentials import check_keys, vault_from_settings
 from paas.services.database import open_database
 
@@ -32,11 +35,14 @@ Every <code>/api</code> call needs <code>Authorization: Bearer &lt;token&gt;</co
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
                clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="PAAS AI Orchestrator", version=__version__,
+    db = open_database(settings, engine)  # the one way in; its bus carries the events after commit
+    mcp = McpHttp(db, clock, margin_percent=settings.rotation_margin_percent)  # the MCP tools, at /mcp
+    app = FastAPI(title="PAAS AI Orchestrator", version=__version__, lifespan=mcp.lifespan,
                   description="AI account pool, credit ledger, sessions and handoff briefings.")
     app.state.settings = settings
-    app.state.db = open_database(settings, engine)  # the one way in; its bus carries the events after commit
+    app.state.db = db
     app.state.clock = clock
+    app.router.routes.append(Route(MCP_PATH, mcp))  # an ASGI app: every method, no OpenAPI entry
     error_answers.install(app)
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
         app.include_router(module.router)

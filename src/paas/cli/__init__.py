@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from paas import __version__
-from paas.cli import accounts, briefings, keys, projects, rotate, sessions, status, system, tokens
+from paas.cli import accounts, briefings, keys, mcp, projects, rotate, sessions, status, system, tokens
 
 
 def _version(value: bool) -> None:
@@ -37,7 +37,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 for command, name in ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"),
                       (system.serve, "serve"), (system.login_link, "login-link"),
                       (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (status.status, "status"),
-                      (briefings.compress, "compress")):
+                      (briefings.compress, "compress"), (mcp.serve_mcp, "mcp")):
     app.command(name)(command)
 for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"),
                     (sessions.sessions_app, "session"), (tokens.token_app, "token"), (system.db_app, "db"),

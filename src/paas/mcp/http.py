@@ -1,0 +1,110 @@
+"""The MCP tools over streamable HTTP at ``/mcp``, behind the API's bearer tokens and roles.
+
+``McpHttp`` is an ASGI app the API mounts (``api.app.create_app``). Every request needs
+``Authorization: Bearer <token>`` (a header only: a browser's cookie must not drive the tools)
+of a live token; without one the answer is 401 in the API's error envelope, before the MCP
+SDK sees the request. Inside, each tool checks the role it needs again
+(``services.tokens.authenticate``: viewer for the reads, operator for the writes), so a viewer
+token lists and reads but a write is a tool error naming the role it lacks.
+
+Stateless and JSON answers (no session kept between requests, no event stream): any worker of
+`paas serve --workers N` can answer any request, and no tool streams. The SDK's session manager
+runs once per lifespan, so ``lifespan`` builds a fresh server each time the app starts (a test
+client may start one app several times). DNS-rebinding protection (a Host check) is off: it
+guards servers a browser page can reach without credentials, and this one takes no cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from sqlalchemy.exc import OperationalError
+
+from paas.core import errors
+from paas.core.types import Role
+from paas.mcp.server import build_server
+from paas.mcp.tools import McpDoor
+from paas.services import tokens
+from paas.services.database import Database
+
+PATH = "/mcp"
+LAST_USED_RESOLUTION = timedelta(minutes=5)  # as the API: note a token's use at most this often
+Scope = dict[str, Any]
+
+
+def bearer(headers: Any) -> str | None:
+    """The token of an ``Authorization: Bearer`` header (``headers``: a mapping, lower-case keys)."""
+    scheme, _, value = (headers.get("authorization") or "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+class McpHttp:
+    """The ASGI app at ``/mcp``: token check, then the SDK's streamable-HTTP handler."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime], *, margin_percent: int) -> None:
+        self.db = db
+        self.clock = clock
+        self.margin_percent = margin_percent
+        self._running: list[StreamableHTTPSessionManager] = []
+
+    def guard(self, ctx: Context, role: Role) -> None:
+        """A tool's check: the request's token must be live and its role cover ``role``."""
+        request = ctx.request_context.request
+        token = bearer(request.headers) if request is not None else None
+        now = self.clock()
+        self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=role))
+
+    @asynccontextmanager
+    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
+        door = McpDoor(self.db, self.clock, self.margin_percent)  # no directory: the project is named
+        server = build_server(door, self.guard)
+        server.streamable_http_app(streamable_http_path=PATH, stateless_http=True, json_response=True,
+                                   transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
+        manager = server.session_manager
+        async with manager.run():
+            self._running.append(manager)
+            try:
+                yield
+            finally:
+                self._running.remove(manager)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        try:
+            await anyio.to_thread.run_sync(self._authenticate, bearer(headers))
+        except errors.Unauthorized as problem:
+            await _answer(send, 401, problem.code, problem.message, {"WWW-Authenticate": "Bearer"})
+            return
+        except OperationalError:
+            await _answer(send, 503, "unavailable", "the database is busy or unreachable; retry shortly")
+            return
+        if not self._running:
+            await _answer(send, 503, "unavailable", "the MCP server is not started (the app's lifespan did not run)")
+            return
+        await self._running[-1].handle_request(scope, receive, send)
+
+    def _authenticate(self, token: str | None) -> None:
+        now = self.clock()
+        record = self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=Role.VIEWER))
+        if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+            # Bookkeeping only: never fail or queue a request behind the write lock for it.
+            with suppress(OperationalError), self.db.unit() as session:
+                tokens.note_use(session, record.id, now=now)
+
+
+async def _answer(send: Any, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"success": False, "error": {"code": code, "message": message, "details": None}}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(key.lower().encode(), value.encode()) for key, value in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
