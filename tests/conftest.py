@@ -31,7 +31,7 @@ from paas.store.db import make_engine, upgrade
 from paas.store.schema import Base
 from paas.store.unit import transaction
 
-pytest_plugins = ["tests.polish_stub"]
+pytest_plugins = ["tests.polish_stub", "tests.git_helpers"]
 
 PG_URL = os.environ.get("PAAS_TEST_DATABASE_URL", "")
 PG_SCHEMA = f"paas_test_{os.getpid()}"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from paas.core.types import (
     KnowledgeCategory,
     ProjectStatus,
+    RotationStrategy,
     SessionType,
 )
 from paas.services.account_input import Input
@@ -158,10 +159,18 @@ class SessionCreated(Created[SessionOut]):
 
 # ---- requests --------------------------------------------------------------------------------
 
+RepoPath = Annotated[str, StringConstraints(max_length=1000), AfterValidator(storable),
+                     Field(description="The project's git work tree: an absolute path (checked by git).")]
+
+
 class ProjectCreate(RequestBody):
     name: Name
     description: LongText | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
+    repo_path: RepoPath | None = None
+    auto_commit: StrictBool = Field(False, description="A handoff first commits what is pending in repo_path.")
+    auto_rotate: StrictBool = Field(False, description="The usage that reaches the threshold rotates by itself.")
+    rotation_strategy: RotationStrategy = RotationStrategy.BEST
 
 
 class ProjectPatch(RequestBody):
@@ -170,6 +179,10 @@ class ProjectPatch(RequestBody):
     status: ProjectStatus | None = None
     rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = Field(
         None, description="Rotate when an account has used this share of its quota (overrides the account's).")
+    repo_path: RepoPath | None = Field(None, description="The project's git work tree; null clears it.")
+    auto_commit: StrictBool | None = None
+    auto_rotate: StrictBool | None = None
+    rotation_strategy: RotationStrategy | None = None
 
 
 class ReportLimit(RequestBody):

@@ -13,6 +13,10 @@ as a context snapshot with its stats and source format.
   (`paas context save`: keeps the transcript itself, then its briefing). Each builds in a read
   transaction and saves in a short write one, so neither a long transcript nor a slow model
   holds the database's write lock.
+- Git (projects with a ``repo_path``, ``services.git_state``): a "## Git" section after the
+  briefing, in a share of its budget, and the state kept on the snapshot; git runs between the
+  read and the write (a rotation reads it in its read transaction), a handoff's auto-commit too.
+  A project without one gets the very briefing it got before.
 
 A briefing built from a stored source merges the newest briefing *not* built from that source:
 one built from the same text already says everything the text says. A rotation re-reads the
@@ -38,9 +42,11 @@ from paas.core.briefing.budget import split_briefing
 from paas.core.briefing.model import BriefingStats
 from paas.core.errors import InvalidInput
 from paas.core.events import BriefingSaved
+from paas.core.git_briefing import with_git_section, without_git_section
 from paas.core.rotation import RotationPlan
 from paas.core.transcripts import Transcript, read_transcript
 from paas.core.types import SnapshotType
+from paas.services import git_state
 from paas.services.accounts import AccountView, get_account
 from paas.services.field_rules import required_text
 from paas.services.polish import Polisher, polish_briefing
@@ -51,7 +57,7 @@ from paas.store import knowledge as knowledge_store
 from paas.store import sessions as session_store
 from paas.store import snapshots, sources
 from paas.store.schema import ContextSnapshot, ConversationTurn, Project, WorkSession
-from paas.store.unit import Transaction, build_then_save, publish
+from paas.store.unit import Transaction, publish
 
 LEVELS = ("low", "medium", "high")
 PAST_BRIEFINGS = 20
@@ -67,6 +73,7 @@ class SavedBriefing:
     snapshot: SnapshotRef
     source: SourceRef | None = None
     source_stored: bool = False  # False when the same text was already kept for the project
+    git: git_state.HandoffGit | None = None  # the git state told (projects with a repo_path)
 
 
 # ---- build --------------------------------------------------------------------------------------
@@ -102,12 +109,13 @@ def past_terms(previous: list[str]) -> dict[str, int]:
 def _brief(session: Session, project: Project, transcript: Transcript, *, level: str = "medium",
            not_from_source: int | None = None, **fields: Any) -> Briefing:
     """The engine on ``transcript`` with what the project learned before (its earlier briefings)."""
-    earlier = snapshots.recent_of_project(session, project.id, PAST_BRIEFINGS, not_from_source=not_from_source)
+    earlier = [without_git_section(item.compressed_context) for item in
+               snapshots.recent_of_project(session, project.id, PAST_BRIEFINGS, not_from_source=not_from_source)]
     knowledge = tuple(KnowledgeRef(id=entry.id, title=entry.title, tags=entry.tags or "")
                       for entry in knowledge_store.most_used(session, 500))
     options = _options(level, project_name=project.name, source_format=transcript.format,
-                       previous_briefing=earlier[0].compressed_context if earlier else None,
-                       knowledge=knowledge, past_terms=past_terms([item.compressed_context for item in earlier]),
+                       previous_briefing=earlier[0] if earlier else None,
+                       knowledge=knowledge, past_terms=past_terms(earlier),
                        **fields)
     return build_briefing(transcript, options, count_tokens)
 
@@ -148,39 +156,50 @@ class RotationBody:
     source_filename: str | None = None
     carried_from_id: int | None = None  # the briefing whose body was carried over
     carried_from_at: datetime | None = None
+    git: git_state.HandoffGit | None = None  # the project's git state (projects with a repo_path)
+    git_tokens: int = 0  # of the level's budget, kept for the "## Git" section
 
 
 def rotation_basis(session: Session, project_id: int) -> tuple[int | None, int | None]:
     return sources.latest_id_of_project(session, project_id), snapshots.latest_handoff_id(session, project_id)
 
 
-def build_rotation_body(session: Session, *, project_id: int, now: datetime, level: str = "medium") -> RotationBody:
+def build_rotation_body(session: Session, *, project_id: int, now: datetime, level: str = "medium",
+                        with_git: bool = True) -> RotationBody:
     """The rotation's briefing body: the latest `context save` transcript, re-read exactly with its
-    format, unless a briefing saved after it says more; else the newest briefing's engine body."""
+    format, unless a briefing saved after it says more; else the newest briefing's engine body.
+    With a repo_path, the git state too (git runs in this read transaction; ``with_git=False``
+    inside a write one)."""
     project = get_project(session, project_id)
     basis = rotation_basis(session, project.id)
+    git_basis = git_state.handoff_basis(session, project)
+    reserve = git_state.reserve_for(git_basis, LEVEL_BUDGETS[level] - ROTATION_HEADER_TOKENS)
+    git = git_state.read_git(git_basis) if git_basis and with_git else None
     source = sources.latest_of_project(session, project.id)
     other = snapshots.recent_of_project(session, project.id, 1, not_from_source=source.id if source else None)
     if source is not None and (not other or other[0].created_at <= source.last_saved_at):
         transcript = _read(sources.text_of(source), source.filename, source.format)
         # the rotation header (accounts, credits, source: about 120 tokens) fits inside the level's budget
         built = _brief(session, project, transcript, level=level, not_from_source=source.id,
-                       max_tokens=LEVEL_BUDGETS[level] - ROTATION_HEADER_TOKENS)
+                       max_tokens=LEVEL_BUDGETS[level] - ROTATION_HEADER_TOKENS - reserve)
         return RotationBody(basis=basis, markdown=built.markdown, stats=built.stats, source_format=source.format,
-                            source_id=source.id, source_filename=source.filename)
+                            source_id=source.id, source_filename=source.filename, git=git,
+                            git_tokens=reserve)
     latest = snapshots.latest_handoff_of_project(session, project.id)
     carried = engine_body(latest.compressed_context) if latest is not None else ""
     if latest is None or not carried:
-        return RotationBody(basis=basis)
+        return RotationBody(basis=basis, git=git, git_tokens=reserve)
     return RotationBody(basis=basis, markdown=carried,
                         stats={"carried_over_from": latest.id}, source_format=latest.source_format,
-                        carried_from_id=latest.id, carried_from_at=latest.created_at)
+                        carried_from_id=latest.id, carried_from_at=latest.created_at, git=git,
+                        git_tokens=reserve)
 
 
 def engine_body(markdown: str) -> str:
     """A saved briefing without its header(s): its sections from the first ``## `` heading, with the
-    wrappers older rotations nested around the previous briefing unwrapped."""
-    text = markdown
+    wrappers older rotations nested around the previous briefing unwrapped, and no "## Git" section
+    (the next handoff reads the state afresh)."""
+    text = without_git_section(markdown)
     while True:  # each pass removes one nesting, so this ends
         body = split_briefing(text)[1]
         if not body and text.lstrip().startswith(ROTATION_TITLE):  # a rotation with nothing to hand over
@@ -198,7 +217,8 @@ def engine_body(markdown: str) -> str:
 
 def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now: datetime,
                   snapshot_type: SnapshotType = SnapshotType.HANDOFF, session_id: int | None = None,
-                  source_format: str | None = None, source_id: int | None = None) -> ContextSnapshot:
+                  source_format: str | None = None, source_id: int | None = None,
+                  git: git_state.HandoffGit | None = None) -> ContextSnapshot:
     # Locked (and so known to exist): the briefing may have been built in an earlier transaction.
     get_project(session, project_id, for_update=True)
     latest = session_store.latest_of_project(session, project_id)
@@ -208,7 +228,7 @@ def save_briefing(session: Session, *, project_id: int, briefing: Briefing, now:
         snapshot_type=snapshot_type.value, compressed_context=briefing.markdown,
         context_summary=f"{briefing.stats.get('tokens_before')} -> {briefing.stats.get('tokens_after')} tokens",
         file_count=facts.get("files_edited") if isinstance(facts, dict) else None, created_at=now,
-        stats=briefing.stats, source_format=source_format, source_id=source_id))
+        stats=briefing.stats, source_format=source_format, source_id=source_id, **git_state.snapshot_fields(git)))
 
 
 def keep_snapshot(session: Session, snapshot: ContextSnapshot) -> ContextSnapshot:
@@ -226,7 +246,9 @@ def rotation_briefing(session: Session, *, project: Project, previous: AccountVi
     rotation's write transaction: ``body`` (built before it) is used if what it was built on is
     still the latest, else the body is rebuilt here (rare: a save raced the rotation)."""
     if body is None or body.basis != rotation_basis(session, project.id):
-        body = build_rotation_body(session, project_id=project.id, now=now)
+        # git is not asked inside this write transaction: the git state read before it stands
+        body = replace(build_rotation_body(session, project_id=project.id, now=now, with_git=False),
+                       git=body.git if body else None)
     old = previous.account
     state = (f"exhausted until {plan.exhausted_until.isoformat()}" if plan.mark_exhausted and plan.exhausted_until
              else f"{plan.credits_left_unused} credits left, still available")
@@ -255,6 +277,8 @@ def rotation_briefing(session: Session, *, project: Project, previous: AccountVi
         lines.append(f"**Briefing**: nothing saved yet (`paas context save --project {project.id} FILE` "
                      "keeps the conversation for the next rotation)")
     text = "\n".join(lines) + "\n"
+    if body.git is not None:
+        text = with_git_section(text, git_state.section(body.git, body.git_tokens))
     return text, count_tokens(text), body
 
 
@@ -264,24 +288,28 @@ def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | 
                    project_id: int, context: str, now: datetime, filename: str | None = None,
                    **options: Any) -> SavedBriefing:
     """A project's handoff briefing, built in a read transaction (``read``), polished if a polisher
-    is given (outside any transaction), and saved in a short write one (``run``)."""
+    is given, with a repo_path its git state (and with auto_commit a commit first), both outside
+    any transaction, and saved in a short write one (``run``)."""
 
-    def build(session: Session) -> tuple[Briefing, str]:
+    def build(session: Session) -> tuple[Briefing, str, git_state.GitBasis | None]:
         project = get_project(session, project_id)
         transcript = _read(context, filename)
-        return _handoff(session, project, transcript, **options), transcript.format
+        basis = git_state.handoff_basis(session, project)
+        briefing = _handoff(session, project, transcript, **git_state.budget_options(basis, options))
+        return briefing, transcript.format, basis
 
-    def save(session: Session, built: tuple[Briefing, str]) -> SavedBriefing:
-        briefing, source_format = built
+    def save(session: Session, briefing: Briefing, source_format: str,
+             git: git_state.HandoffGit | None) -> SavedBriefing:
         return SavedBriefing(briefing=briefing, snapshot=SnapshotRef.model_validate(save_briefing(
-            session, project_id=project_id, briefing=briefing, now=now, source_format=source_format)))
+            session, project_id=project_id, briefing=briefing, now=now, source_format=source_format, git=git)),
+            git=git)
 
-    if polisher is None:
-        return build_then_save(read, run, build, save)
-    # The model call sits between the two transactions: neither holds a lock while it runs.
-    briefing, source_format = read(build)
-    polished = polish_briefing(briefing, sources=context, polisher=polisher)
-    return run(lambda session: save(session, (polished, source_format)))
+    briefing, source_format, basis = read(build)
+    if polisher is not None:
+        # The model call sits between the two transactions: neither holds a lock while it runs.
+        briefing = polish_briefing(briefing, sources=context, polisher=polisher)
+    briefing, git = git_state.hand_off(basis, briefing, options=options, commit=True)  # git: here, in none
+    return run(lambda session: save(session, briefing, source_format, git))
 
 
 def save_context(read: Transaction, run: Transaction, *, project_id: int, context: str, now: datetime,
@@ -291,14 +319,16 @@ def save_context(read: Transaction, run: Transaction, *, project_id: int, contex
 
     packed = sources.pack(context)  # the very text received, as it will be kept
 
-    def build(session: Session) -> tuple[Briefing, Transcript]:
+    def build(session: Session) -> tuple[Briefing, Transcript, git_state.GitBasis | None]:
         project = get_project(session, project_id)
         transcript = _read(context, filename)
         kept = sources.find(session, project.id, packed.sha256)
-        return _handoff(session, project, transcript, not_from_source=kept.id if kept else None), transcript
+        basis = git_state.handoff_basis(session, project)
+        options = git_state.budget_options(basis, {"not_from_source": kept.id if kept else None})
+        return _handoff(session, project, transcript, **options), transcript, basis
 
-    def save(session: Session, built: tuple[Briefing, Transcript]) -> SavedBriefing:
-        briefing, transcript = built
+    def save(session: Session, briefing: Briefing, transcript: Transcript,
+             git: git_state.HandoffGit | None) -> SavedBriefing:
         get_project(session, project_id, for_update=True)
         latest = session_store.latest_of_project(session, project_id)
         source, stored = sources.keep(session, project_id=project_id, session_id=latest.id if latest else None,
@@ -306,11 +336,14 @@ def save_context(read: Transaction, run: Transaction, *, project_id: int, contex
         if stored and latest is not None:
             _store_turns(session, latest.id, transcript, now)
         snapshot = save_briefing(session, project_id=project_id, briefing=briefing, now=now,
-                                 source_format=transcript.format, source_id=source.id)
+                                 source_format=transcript.format, source_id=source.id, git=git)
         return SavedBriefing(briefing=briefing, snapshot=SnapshotRef.model_validate(snapshot),
-                             source=SourceRef.of(source), source_stored=stored)
+                             source=SourceRef.of(source), source_stored=stored, git=git)
 
-    return build_then_save(read, run, build, save)
+    briefing, transcript, basis = read(build)
+    # The git state (no commit: keeping a transcript is no handoff) is read between the two.
+    briefing, git = git_state.hand_off(basis, briefing, options={}, commit=False)
+    return run(lambda session: save(session, briefing, transcript, git))
 
 
 def _store_turns(session: Session, session_id: int, transcript: Transcript, now: datetime) -> None:

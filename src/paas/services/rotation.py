@@ -17,7 +17,7 @@ what it was built on is still the latest (else rebuilds it there). Called withou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from paas.core.events import AccountStateChanged, ProjectRotated, SessionEnded, 
 from paas.core.rotation import CurrentAccount, RotationPlan, order_by_strategy, plan_rotation, project_threshold
 from paas.core.selection import SelectionRequest, eligible
 from paas.core.types import HandoffStatus, RotationStrategy, SessionStatus, SessionType, SnapshotType
-from paas.services import idempotency
+from paas.services import git_state, idempotency
 from paas.services.accounts import AccountView, describe_account
 from paas.services.briefing import LEVELS, RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
@@ -38,7 +38,7 @@ from paas.services.tokenizer import count_tokens
 from paas.services.views import RotationAnswer
 from paas.store import sessions as session_store
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, WorkSession
-from paas.store.unit import Transaction, build_then_save, publish
+from paas.store.unit import Transaction, publish
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,11 @@ def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetim
             idempotency.remember_answer(session, ROTATE_SCOPE, key, digest, 200, answer.model_dump(mode="json"))
         return answer
 
-    return build_then_save(read, run, build, save)
+    built = read(build)
+    if built is not None and built.git is not None:
+        # auto_commit: the handoff's commit runs here, between the read and the write, in no transaction
+        built = replace(built, git=git_state.commit_at_handoff(built.git, built.markdown))
+    return run(lambda session: save(session, built))
 
 
 def auto_rotate(session: Session, *, project_id: int, current_account_id: int, now: datetime,
@@ -172,6 +176,9 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
     session.flush()
     text, tokens, used = rotation_briefing(session, project=project, previous=current, next_view=next_view,
                                            ended=work, plan=plan, now=now, body=body)
+    head = git_state.session_head(used.git)  # the next session starts at HEAD after the handoff (and its commit)
+    if head is not None:
+        new_session.git_head, new_session.git_branch = head.sha, head.branch
     if own_words and own_words.strip():
         text = f"{text.rstrip()}\n\n{own_words.strip()}\n"
         tokens = count_tokens(text)
@@ -182,7 +189,7 @@ def auto_rotate(session: Session, *, project_id: int, current_account_id: int, n
         snapshot_type=SnapshotType.HANDOFF.value, compressed_context=text,
         context_summary=f"rotation {current.account.account_name} -> {next_view.account.account_name}",
         created_at=now, stats={**(used.stats or {}), "rotation_tokens": tokens},
-        source_format=used.source_format, source_id=used.source_id))
+        source_format=used.source_format, source_id=used.source_id, **git_state.snapshot_fields(used.git)))
     handoff = HandoffQueueItem(
         session_id=work.id if work else new_session.id, from_account_id=current.account.id,
         to_account_id=next_view.account.id, priority=8 if plan.mark_exhausted else 5, handoff_context=text,

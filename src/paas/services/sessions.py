@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from paas.core import events
 from paas.core.errors import Conflict, InvalidInput
+from paas.core.git_state import Head
 from paas.core.rotation import project_threshold
 from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services.accounts import describe_account
@@ -77,7 +78,9 @@ def list_sessions(session: Session, *, project_id: int | None = None, account_id
 
 def start_session(session: Session, *, project_id: int, account_id: int, now: datetime,
                   session_type: str = SessionType.DEVELOPMENT.value,
-                  objectives: str | None = None) -> SessionOut:
+                  objectives: str | None = None, git_head: Head | None = None) -> SessionOut:
+    """Start a session; ``git_head``: the project's HEAD, read by the caller before this write
+    (``services.git_state.start_session_at_head``: git never runs in the write lock)."""
     kind = parse_enum(SessionType, session_type, "session_type")
     # Lock the project first: concurrent starts on one project then take numbers in turn.
     project = get_project(session, project_id, for_update=True)
@@ -100,6 +103,8 @@ def start_session(session: Session, *, project_id: int, account_id: int, now: da
         objectives=objectives,
         status=SessionStatus.IN_PROGRESS.value,
         started_at=now,
+        git_head=git_head.sha if git_head else None,
+        git_branch=git_head.branch if git_head else None,
     )
     session.add(work)
     account.last_used_at = now

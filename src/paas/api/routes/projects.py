@@ -30,7 +30,9 @@ def list_projects(session: SessionDep, _: Viewer, page: PageParams,
 
 @router.post("/api/projects", status_code=201, response_model=Created[ProjectOut], responses=errors(400, 409, 413))
 def create_project(body: ProjectCreate, session: SessionDep, _: Operator) -> Created[ProjectOut]:
-    project = service.create_project(session, name=body.name, description=body.description, status=body.status)
+    project = service.create_project(session, name=body.name, description=body.description, status=body.status,
+                                     repo_path=body.repo_path, auto_commit=body.auto_commit,
+                                     auto_rotate=body.auto_rotate, rotation_strategy=body.rotation_strategy)
     return Created(id=project.id, data=project)
 
 

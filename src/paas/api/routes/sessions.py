@@ -19,8 +19,8 @@ from paas.api.schemas import (
     UsageCreate,
 )
 from paas.core.types import SessionStatus
+from paas.services import git_state, usage
 from paas.services import sessions as service
-from paas.services import usage
 from paas.services.field_rules import MAX_ID
 from paas.services.views import SessionOut, UsageOut
 
@@ -42,9 +42,10 @@ def list_sessions(session: SessionDep, _: Viewer, page: PageParams, project_id: 
 
 
 @router.post("/api/sessions", status_code=201, response_model=SessionCreated, responses=errors(400, 404, 409, 413))
-def start_session(body: SessionCreate, session: SessionDep, now: Now, _: Operator) -> SessionCreated:
-    work = service.start_session(session, project_id=body.project_id, account_id=body.account_id, now=now,
-                                 session_type=body.session_type, objectives=body.objectives)
+def start_session(body: SessionCreate, read: Reader, run: Runner, now: Now, _: Operator) -> SessionCreated:
+    # The project's git HEAD is read between a read transaction and the write that starts the session.
+    work = git_state.start_session_at_head(read, run, project_id=body.project_id, account_id=body.account_id,
+                                           now=now, session_type=body.session_type, objectives=body.objectives)
     return SessionCreated(id=work.id, session_number=work.session_number, data=work)
 
 
