@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from paas.core.briefing.own_words import HEADING
@@ -109,3 +110,17 @@ def test_a_project_that_rotates_by_itself_says_so_in_the_usage_answer(engine: En
             assert used["rotation"]["data"]["ended_session_id"] == day.session_id
 
     asyncio.run(scenario())
+
+
+def test_the_app_may_start_again_and_mcp_answers_each_time(app: Any, make_token: MakeToken) -> None:
+    # The SDK's session manager runs once; each start of the app makes its own (TestClient starts it).
+    token = make_token("viewer")
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
+    for _ in range(2):
+        with TestClient(app) as client:
+            response = client.post("/mcp", headers=headers,
+                                   json={"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}})
+            assert response.status_code == 200, response.text
+            assert {tool["name"] for tool in response.json()["result"]["tools"]} == TOOLS
+    with TestClient(app) as client:  # and a refusal stays a 401 at every start
+        assert client.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).status_code == 401

@@ -1,4 +1,4 @@
-"""`paas projects list|add|edit`."""
+"""`paas projects list|add|edit|link|unlink`."""
 
 from __future__ import annotations
 
@@ -91,3 +91,26 @@ def projects_edit(
              f"auto-rotate {'on' if changed.auto_rotate else 'off'} · strategy {changed.rotation_strategy.value} · "
              f"threshold {f'{changed.rotate_threshold_percent}%' if changed.rotate_threshold_percent else '-'}",
              highlight=False, soft_wrap=True)
+
+
+@projects_app.command("link")
+def projects_link(
+    directory: Annotated[str, typer.Argument(help="Working directory (it and everything below it).")],
+    project: Annotated[str, typer.Option("--project", "-p", help="Project name or id.")],
+) -> None:
+    """Link a working directory to a project: `paas mcp` (and tools run there) then need no project."""
+    from paas.services import project_links
+
+    with door.unit_of_work() as session:
+        path, project_id = project_links.link(session, directory, project, now=door.now())
+    door.say(f"{path} -> project {project_id}", highlight=False, soft_wrap=True)
+
+
+@projects_app.command("unlink")
+def projects_unlink(directory: Annotated[str, typer.Argument(help="A linked working directory.")]) -> None:
+    """Forget a working directory's link to its project."""
+    from paas.services import project_links
+
+    with door.unit_of_work() as session:
+        path = project_links.unlink(session, directory)
+    door.say(f"{path} unlinked", highlight=False, soft_wrap=True)

@@ -9,8 +9,8 @@ token lists and reads but a write is a tool error naming the role it lacks.
 
 Stateless and JSON answers (no session kept between requests, no event stream): any worker of
 `paas serve --workers N` can answer any request, and no tool streams. The SDK's session manager
-runs once per lifespan, so ``lifespan`` builds a fresh server each time the app starts (a test
-client may start one app several times). DNS-rebinding protection (a Host check) is off: it
+runs once, so ``lifespan`` makes a fresh one each time the app starts (a test client may start
+one app several times); the tools are registered once. DNS-rebinding protection (a Host check) is off: it
 guards servers a browser page can reach without credentials, and this one takes no cookie.
 """
 
@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from paas.core import errors
 from paas.core.types import Role
-from paas.mcp.server import build_server
+from paas.mcp.server import PaasMCPServer, build_server
 from paas.mcp.tools import McpDoor
 from paas.services import tokens
 from paas.services.database import Database
@@ -53,6 +53,7 @@ class McpHttp:
         self.db = db
         self.clock = clock
         self.margin_percent = margin_percent
+        self._server: PaasMCPServer | None = None
         self._running: list[StreamableHTTPSessionManager] = []
 
     def guard(self, ctx: Context, role: Role) -> None:
@@ -64,8 +65,10 @@ class McpHttp:
 
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:
-        door = McpDoor(self.db, self.clock, self.margin_percent)  # no directory: the project is named
-        server = build_server(door, self.guard)
+        if self._server is None:  # built once (~15 ms: each tool's argument model), on the first start
+            door = McpDoor(self.db, self.clock, self.margin_percent)  # no directory: the project is named
+            self._server = build_server(door, self.guard)
+        server = self._server
         server.streamable_http_app(streamable_http_path=PATH, stateless_http=True, json_response=True,
                                    transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
         manager = server.session_manager
