@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from paas.core.quotas import Quota, QuotaWindow, WindowKind
 from paas.core.types import SessionStatus
+from paas.store.base import utcnow
 from paas.store.records import driver_insert_many
-from paas.store.schema import Account, CreditEvent, HandoffQueueItem, WorkSession, utcnow
+from paas.store.schema import Account, CreditEvent, HandoffQueueItem, WorkSession
 
 WindowSpec = tuple[str, str, str, int]
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from paas.store import schema as _tables  # noqa: F401  (the tables register on Base)
+from paas.store.base import Base
 from paas.store.db import make_engine
-from paas.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata
