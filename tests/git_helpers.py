@@ -77,8 +77,11 @@ class GitWatch:
         self.in_write: list[tuple[str, ...]] = []
         self.open_writes = 0
         self.sqlite_files: list[str] = []
+        self.engines = 0  # how many engines are watched (the test's, and each one a door made)
 
     def engine(self, engine: Engine) -> Engine:
+        self.engines += 1
+
         @event.listens_for(engine, "begin")
         def began(connection: Any) -> None:
             if connection.get_execution_options().get("paas_write", True):

@@ -11,7 +11,7 @@ from tests.api.api_helpers import bearer, fails, new_account, new_project, ok, s
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIELDS = {"id", "project_id", "session_id", "snapshot_type", "source_format", "source_id", "markdown", "summary",
-          "stats", "created_at"}
+          "stats", "created_at", "git_state", "git_commit_hash"}
 
 
 def compress(client: TestClient, project_id: int, context: str, **fields: Any) -> dict[str, Any]:

@@ -22,3 +22,7 @@ class BriefingOut(BaseModel):
     stats: dict[str, Any] | None = Field(
         description="The engine's figures (tokens, facts kept per category, budget...); null before they were kept.")
     created_at: datetime
+    git_state: dict[str, Any] | None = Field(
+        None, description="The project's git state the briefing told (branch, head, commits since the session "
+                          "started, diff, uncommitted files, problem); null for a project without a repo_path.")
+    git_commit_hash: str | None = Field(None, description="The commit the handoff made (auto_commit), if any.")

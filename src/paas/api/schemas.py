@@ -103,6 +103,8 @@ class HandoffOut(Response):
     original_lines: int
     compressed_lines: int
     compression_ratio: float = Field(description="Percent of lines left out (the original's figure).")
+    git_commit_hash: str | None = Field(None, description="The commit made first (projects with auto_commit).")
+    git_problem: str | None = Field(None, description="Why git could not be read or the commit was not made.")
 
 
 class BriefingStats(BaseModel):

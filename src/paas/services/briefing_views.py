@@ -34,13 +34,16 @@ class BriefingView:
     summary: str | None
     stats: dict[str, Any] | None
     created_at: datetime
+    git_state: dict[str, Any] | None = None  # projects with a repo_path: what the "## Git" section told
+    git_commit_hash: str | None = None  # the handoff's auto-commit
 
 
 def briefing_view(snapshot: ContextSnapshot) -> BriefingView:
     return BriefingView(id=snapshot.id, project_id=snapshot.project_id, session_id=snapshot.session_id,
                         snapshot_type=snapshot.snapshot_type, source_format=snapshot.source_format,
                         source_id=snapshot.source_id, markdown=snapshot.compressed_context,
-                        summary=snapshot.context_summary, stats=snapshot.stats, created_at=snapshot.created_at)
+                        summary=snapshot.context_summary, stats=snapshot.stats, created_at=snapshot.created_at,
+                        git_state=snapshot.git_state, git_commit_hash=snapshot.git_commit_hash)
 
 
 def briefing_fields(view: BriefingView) -> dict[str, Any]:

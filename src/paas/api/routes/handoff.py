@@ -42,9 +42,11 @@ def compress(body: HandoffCompress, read: Reader, run: Runner, settings: Setting
                            now=now, level=body.compress_level, max_tokens=body.max_tokens,
                            from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
+    git = saved.git.state if saved.git else None
     return HandoffEnvelope(briefing=saved.briefing.markdown, stats=stats, data=HandoffOut(
         snapshot_id=saved.snapshot.id, session_id=saved.snapshot.session_id, original_lines=stats.original_lines,
-        compressed_lines=stats.compressed_lines, compression_ratio=stats.compression_ratio))
+        compressed_lines=stats.compressed_lines, compression_ratio=stats.compression_ratio,
+        git_commit_hash=git.committed if git else None, git_problem=git.problem if git else None))
 
 
 @router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
