@@ -86,6 +86,7 @@ def test_inside_the_git_directory_is_not_a_work_tree(tmp_path: Path) -> None:
     with pytest.raises(git.GitError) as raised:
         git.work_tree(str(repo / ".git"))
     assert raised.value.kind == git.GitError.NOT_A_REPOSITORY
+    assert raised.value.message == f"{repo / '.git'} is inside a git directory, not a work tree"
     assert git.work_tree(str(repo / ".git" / "..")) == str(repo)
 
 

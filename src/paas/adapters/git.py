@@ -76,12 +76,12 @@ def _first_line(text: str) -> str:
 def work_tree(path: str) -> str:
     """The top of the work tree ``path`` is in, or ``GitError(NOT_A_REPOSITORY)``."""
     inside = run(path, "rev-parse", "--is-inside-work-tree", check=False)
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        said = _first_line(inside.stderr)
-        if "not a git repository" in inside.stderr or inside.returncode == 0:
-            said = "not a git repository (no work tree here or above)"
-        raise GitError(GitError.NOT_A_REPOSITORY, f"{path} is {said}" if said.startswith("not ")
-                       else f"{path}: {said or 'not a git work tree'}")
+    if inside.returncode == 0 and inside.stdout.strip() == "false":
+        raise GitError(GitError.NOT_A_REPOSITORY, f"{path} is inside a git directory, not a work tree")
+    if inside.returncode != 0:
+        said = ("is not a git repository (no work tree here or above)" if "not a git repository" in inside.stderr
+                else f"cannot be used: {_first_line(inside.stderr) or 'git refused it'}")  # e.g. dubious ownership
+        raise GitError(GitError.NOT_A_REPOSITORY, f"{path} {said}")
     return run(path, "rev-parse", "--show-toplevel").stdout.strip()
 
 
