@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner, Result
 
 from paas.cli import app
 from tests.cli.test_cli_briefing import one_line_error
+from tests.git_helpers import commit_file, git, make_repo
 from tests.services.test_context_save import CLAUDE
 
 Cli = Callable[..., Result]
@@ -117,3 +119,20 @@ def test_auto_rotate_happens_on_the_usage_that_makes_it_due(cli: Cli, pool: None
     rotated = cli("session", "usage", "--project", "Shop", "--credits", "90")
     assert "rotated to beta (100 credits): session 2" in ok(rotated)
     assert json.loads(ok(cli("session", "show", "--project", "Shop", "--json")))["account_name"] == "beta"
+
+
+@pytest.mark.usefixtures("isolated_git")
+def test_a_session_started_from_the_terminal_records_the_head_and_the_handoff_shows_git(
+        cli: Cli, pool: None, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "shop")
+    start_sha = git(repo, "rev-parse", "HEAD")
+    ok(cli("projects", "edit", "Shop", "--repo", str(repo)))
+    started = json.loads(ok(cli("session", "start", "--project", "Shop", "--account", "alpha", "--json")))
+    commit_file(repo, "src/checkout.py", "TOTAL = 19.99\n", "fix(checkout): round the total half up")
+    (repo / "notes.txt").write_text("left to do\n")
+    ok(cli("session", "usage", "--project", "Shop", "--credits", "92"))
+    handed = ok(cli("handoff", "--project", "Shop"))
+    git_part = handed[handed.index("## Git"):]
+    assert "fix(checkout): round the total half up" in git_part and "notes.txt" in git_part
+    assert start_sha[:7] in git_part  # counted from the HEAD recorded when the session started
+    assert started["id"] == 1

@@ -68,17 +68,20 @@ def session_start(
     as_json: door.JsonFlag = False,
 ) -> None:
     """Start a session: lease an account (named, or the best one now) to a project."""
-    from paas.services import lookup, selection, sessions, views
+    from paas.services import git_state, lookup, selection, views
 
-    with door.unit_of_work() as session:
+    def choose(session: Any) -> tuple[int, int, str]:
         project_id = lookup.project_id(session, project)
         if account.strip().lower() == "best":
             best = selection.best_for_project(session, project_id, now=door.now(), session_type=session_type)
-            account_id, why = best.id, "; ".join(best.reasons)
-        else:
-            account_id, why = lookup.account_id(session, account), ""
-        started = sessions.start_session(session, project_id=project_id, account_id=account_id, now=door.now(),
-                                         session_type=session_type, objectives=objective)
+            return project_id, best.id, "; ".join(best.reasons)
+        return project_id, lookup.account_id(session, account), ""
+
+    with door.read_and_run() as (read, run):
+        project_id, account_id, why = read(choose)
+        # the project's git HEAD is read between the read and the short write that starts the session
+        started = git_state.start_session_at_head(read, run, project_id=project_id, account_id=account_id,
+                                                  now=door.now(), session_type=session_type, objectives=objective)
     if as_json:
         door.console().print_json(data=views.as_json(started))
         return
@@ -97,12 +100,13 @@ def sessions_add(
     objectives: Annotated[str | None, typer.Option(help="What this session is for.")] = None,
 ) -> None:
     """Start a session (the earlier name of `session start`)."""
-    from paas.services import lookup, sessions
+    from paas.services import git_state, lookup
 
-    with door.unit_of_work() as session:
-        started = sessions.start_session(session, project_id=lookup.project_id(session, project),
-                                         account_id=lookup.account_id(session, account), now=door.now(),
-                                         session_type=session_type, objectives=objectives)
+    with door.read_and_run() as (read, run):
+        project_id = read(lambda session: lookup.project_id(session, project))
+        account_id = read(lambda session: lookup.account_id(session, account))
+        started = git_state.start_session_at_head(read, run, project_id=project_id, account_id=account_id,
+                                                  now=door.now(), session_type=session_type, objectives=objectives)
     door.say(f"session {started.id} started (number {started.session_number} of project {started.project_id})")
 
 

@@ -2,31 +2,35 @@
 with the answer saying whether rotation is due — and, for a project with ``auto_rotate``, the
 usage that reaches the threshold rotating it in the same unit of work.
 
-The rotation's briefing body is built first in a read transaction (``build_then_save``), so the
-write holds its lock only to record and decide. A rotation that cannot happen (no account free)
-never costs the usage: it runs in a savepoint, and the answer says why it did not rotate.
+The rotation's briefing body is built first in a read transaction, then (``auto_commit``) git
+commits pending work in no transaction, and the write holds its lock only to record and decide.
+A rotation that cannot happen (no account free) never costs the usage: it runs in a savepoint,
+and the answer says why it did not rotate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict, InvalidInput, NoAccountAvailable
-from paas.services import sessions
+from paas.core.rotation import project_threshold
+from paas.services import git_state, sessions
+from paas.services.accounts import describe_account
 from paas.services.briefing import RotationBody, build_rotation_body
 from paas.services.projects import get_project
 from paas.services.rotation import DEFAULT_MARGIN_PERCENT, auto_rotate
 from paas.services.views import RotationAnswer, UsageOut
-from paas.store.unit import Transaction, build_then_save, savepoint
+from paas.store.unit import Transaction, savepoint
 
 
 @dataclass(frozen=True)
 class _Planned:
     session_id: int
     body: RotationBody | None  # built only for a project that rotates by itself
+    commit: bool = False  # this usage will make the rotation due: commit pending work first (auto_commit)
 
 
 def session_in_progress(session: Session, project_id: int) -> int:
@@ -53,8 +57,12 @@ def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits:
         target = session_id if session_id is not None else session_in_progress(session, project_id or 0)
         work = sessions.get_work_session(session, target)
         project = get_project(session, work.project_id)
-        body = build_rotation_body(session, project_id=project.id, now=now) if project.auto_rotate else None
-        return _Planned(session_id=target, body=body)
+        if not project.auto_rotate:
+            return _Planned(session_id=target, body=None)
+        account = describe_account(session, work.account_id, now)
+        due = account.used + credits >= project_threshold(account.quota, project.rotate_threshold_percent)
+        return _Planned(session_id=target, body=build_rotation_body(session, project_id=project.id, now=now),
+                        commit=due)
 
     def save(session: Session, planned: _Planned) -> UsageOut:
         used = sessions.record_usage(session, planned.session_id, credits=credits, now=now, note=note,
@@ -71,4 +79,9 @@ def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits:
             return used.model_copy(update={"rotation_error": str(refused)})
         return used.model_copy(update={"rotation": RotationAnswer.of(result)})
 
-    return build_then_save(read, run, build, save)
+    planned = read(build)
+    if planned.commit and planned.body is not None and planned.body.git is not None:
+        # auto_commit before the rotation this usage will make: git runs here, in no transaction
+        planned = replace(planned, body=replace(planned.body, git=git_state.commit_at_handoff(
+            planned.body.git, planned.body.markdown)))
+    return run(lambda session: save(session, planned))
