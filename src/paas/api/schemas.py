@@ -27,7 +27,6 @@ from paas.services.field_rules import (
     Id,
     LongText,
     Minutes,
-    Moment,
     Name,
     ShortText,
     storable,
@@ -185,12 +184,6 @@ class ProjectPatch(RequestBody):
     auto_commit: StrictBool | None = None
     auto_rotate: StrictBool | None = None
     rotation_strategy: RotationStrategy | None = None
-
-
-class ReportLimit(RequestBody):
-    reason: Literal["window_exhausted", "throttled", "invalid_credentials"]
-    resets_at: Moment | None = None
-    cooldown_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400)] | None = None
 
 
 class SessionCreate(RequestBody):

@@ -1,7 +1,7 @@
 """What every `paas` command shares: output, errors as one line and an exit code, the database.
 
-Exit codes: 0 ok; 1 unexpected failure; 2 bad usage or input; 3 not found; 4 conflict;
-5 database not ready (run `paas init`) or unreachable.
+Exit codes: 0 ok; 1 unexpected failure; 2 bad usage or input (a bad ``PAAS_*`` setting too);
+3 not found; 4 conflict; 5 database not ready (run `paas init`) or unreachable.
 
 Start-up is kept short (`paas --help` imports Typer and these modules only): the settings,
 SQLAlchemy and the services are imported inside the functions that need them.
@@ -10,6 +10,7 @@ SQLAlchemy and the services are imported inside the functions that need them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -45,11 +46,16 @@ def say(text: str, **options: Any) -> None:
     console().print(text, **options)
 
 
+def one_line(text: str) -> str:
+    """``text`` with its line breaks (a driver's two-line message, say) turned into spaces."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     from rich.markup import escape
 
     # One line however long (a path, a list of rows), and the message's own brackets are text, not markup.
-    console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    console(stderr=True).print(f"[red]error:[/red] {escape(one_line(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -60,13 +66,15 @@ def note(message: str) -> None:
     console(stderr=True).print(f"[yellow]note:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
-def settings_or_fail() -> Settings:
+def settings_or_fail(**overrides: Any) -> Settings:
+    """The settings (``overrides`` win over the environment), or one line naming each bad
+    ``PAAS_*`` variable and exit code 2."""
     from pydantic import ValidationError
 
     from paas.config import get_settings, settings_problem
 
     try:
-        return get_settings()
+        return get_settings(**{key: value for key, value in overrides.items() if value is not None})
     except ValidationError as problem:
         fail(settings_problem(problem), 2)
     except ValueError as problem:
@@ -76,35 +84,76 @@ def settings_or_fail() -> Settings:
 def exit_code(problem: Exception) -> int:
     from paas.core import errors
 
-    codes = {errors.InvalidInput: 2, errors.NotFound: 3, errors.Conflict: 4}
+    codes = {errors.InvalidInput: 2, errors.PayloadTooLarge: 2, errors.NotFound: 3, errors.Conflict: 4}
     return next((code for kind, code in codes.items() if isinstance(problem, kind)), 1)
 
 
+# Details every message already says in words: the field it names, the values allowed, the names
+# suggested, the bad rows of a batch.
+SAID_IN_THE_MESSAGE = frozenset({"field", "fields", "allowed", "suggestion", "suggestions", "rows"})
+
+
 def details_text(details: dict[str, Any]) -> str:
-    """An error's details as text a person reads: ``key: value`` pairs, nested values as JSON."""
-    return ", ".join(f"{key}: {value if isinstance(value, str | int | float) else json.dumps(value)}"
-                     for key, value in details.items())
+    """An error's details as text a person reads: ``key: value`` pairs, lists joined with commas,
+    nothing that looks like Python or JSON; what the message already says is left out."""
+    return ", ".join(f"{key}: {_readable(value)}" for key, value in details.items()
+                     if key not in SAID_IN_THE_MESSAGE and value not in (None, "", [], {}))
+
+
+def _readable(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{key} {_readable(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_readable(item) for item in value)
+    return str(value)
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """A database that cannot be reached (or a URL no driver reads) as one line and its exit code:
+    5 unreachable, 2 a bad ``PAAS_DATABASE_URL``."""
+    from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError) as problem:
+        fail(f"PAAS_DATABASE_URL: {problem}", 2)
+    except (OperationalError, InterfaceError) as problem:
+        fail(f"database unavailable ({_where(url)}): {problem.orig}", 5)
+    except OSError as problem:  # a SQLite file's folder that cannot be made
+        fail(f"database unavailable ({_where(url)}): {problem.strerror or problem}", 5)
+
+
+def _where(url: str) -> str:
+    from sqlalchemy.exc import ArgumentError
+
+    from paas.services.database import display_url
+
+    try:
+        return display_url(url)
+    except ArgumentError:
+        return "PAAS_DATABASE_URL"
 
 
 @contextmanager
 def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Database]:
     """The configured database (``services.database.Database``: the one way in); a domain error
     raised inside becomes one line and its exit code (``details``: the error's details follow)."""
-    from sqlalchemy.exc import OperationalError
-
     from paas.core import errors
     from paas.services.database import open_database
 
-    store = open_database(settings_or_fail())
+    settings = settings_or_fail()
+    url = settings.effective_database_url
+    with database_errors(url):
+        store = open_database(settings)
     try:
-        if check_schema:
-            _require_current_schema(store)
-        yield store
+        with database_errors(url):
+            if check_schema:
+                _require_current_schema(store)
+            yield store
     except errors.PaasError as problem:
-        shown = details and problem.details and not isinstance(problem, errors.NotFound)  # a 404's are its name
-        fail(problem.message + (f" ({details_text(problem.details)})" if shown else ""), exit_code(problem))
-    except OperationalError as problem:
-        fail(f"database unavailable: {problem.orig}", 5)
+        said = details_text(problem.details) if details and not isinstance(problem, errors.NotFound) else ""
+        fail(problem.message + (f" ({said})" if said else ""), exit_code(problem))  # a 404's details are its name
     finally:
         store.dispose()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+import signal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +11,8 @@ from paas import __version__
 from paas.cli import door
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from paas.config import Settings
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -25,7 +28,8 @@ def init() -> None:
     from paas.services.database import display_url, migrate
 
     settings = door.settings_or_fail()
-    migrate(settings)
+    with door.database_errors(settings.effective_database_url):
+        migrate(settings)
     door.say(f"database ready: {display_url(settings.effective_database_url)}")
 
 
@@ -56,18 +60,33 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default from PAAS_PORT).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
-    """Migrate, make sure an admin token exists, print the login URL, and serve the API."""
+    """Migrate, make sure an admin token exists, print the login URL, and serve the API (its address
+    is kept in the data dir while it runs, for `paas login-link`)."""
     import uvicorn
 
-    from paas.config import get_settings
+    from paas.cli import running_server
     from paas.services.database import migrate
 
-    overrides: dict[str, Any] = {"host": host, "port": port}
-    settings = get_settings(**{key: value for key, value in overrides.items() if value is not None})
-    migrate(settings)
+    settings = door.settings_or_fail(host=host, port=port)
+    with door.database_errors(settings.effective_database_url):
+        migrate(settings)
     print_login(settings)
-    uvicorn.run("paas.api.app:create_app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=workers, log_level="info")
+    recorded, remark = running_server.record_server(settings)
+    if remark:
+        door.note(remark)
+    # uvicorn stops gracefully on SIGTERM, then passes the signal on to the handler it found: this
+    # one ends the process through the `finally` below, so the address file goes with the server.
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        uvicorn.run("paas.api.app:create_app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=workers, log_level="info")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        running_server.forget_server(recorded)
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 def print_login(settings: Settings) -> None:
@@ -82,6 +101,20 @@ def print_login(settings: Settings) -> None:
              f"{settings.base_url}/login?code={issued.login_link.token}", highlight=False, soft_wrap=True)
 
 
-def login_link() -> None:
-    """Print a fresh one-time login URL for the browser."""
-    print_login(door.settings_or_fail())
+def login_link(
+    host: Annotated[str | None, typer.Option(help="The server's address (default: the running `paas serve`'s).")]
+    = None,
+    port: Annotated[int | None, typer.Option(
+        min=1, max=65535, help="The server's port (default: the running `paas serve`'s, else PAAS_PORT).")] = None,
+) -> None:
+    """Print a fresh one-time login URL for the browser, naming the running server."""
+    from paas.cli import running_server
+
+    settings = door.settings_or_fail(host=host, port=port)
+    if host is None and port is None:
+        server, remark = running_server.server_for(settings)
+        if server is not None:
+            settings = door.settings_or_fail(host=server.host, port=server.port)
+        elif remark:
+            door.note(remark)
+    print_login(settings)

@@ -6,13 +6,27 @@ column) is refused by `paas accounts add` and `paas accounts import` too, row by
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import PydanticCustomError
 
 from paas.core.types import Platform
-from paas.services.field_rules import MAX_CREDITS, Credits, Email, LongText, Name, Secret, ShortText, invalid, problems
+from paas.services.field_rules import (
+    MAX_CREDITS,
+    Credits,
+    Email,
+    LongText,
+    Moment,
+    Name,
+    Secret,
+    ShortText,
+    invalid,
+    problems,
+)
 
 CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -26,6 +40,19 @@ def clock_time(value: str) -> str:
 ClockTime = Annotated[str, AfterValidator(clock_time), Field(json_schema_extra={"pattern": CLOCK_TIME.pattern})]
 
 
+def known_zone(value: str) -> str:
+    """An IANA time zone this machine knows (``Europe/Paris``), named in the error by its field."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("time_zone", "unknown time zone {zone}; use an IANA name such as Europe/Paris",
+                                  {"zone": repr(value)}) from None
+    return value
+
+
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(known_zone)]
+
+
 class Input(BaseModel):
     """Unknown fields and numbers sent as strings are refused: a typo is an error, not a no-op."""
 
@@ -36,7 +63,7 @@ class QuotaFields(Input):
     quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
     window_kind: Literal["daily", "rolling"] | None = None
     window_reset_at: ClockTime | None = None
-    window_timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    window_timezone: TimeZone | None = None
     window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
     rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
     tags: ShortText | None = None
@@ -61,6 +88,23 @@ class AccountPatch(QuotaFields):
     notes: LongText | None = None
     status: Literal["available", "exhausted", "throttled", "disabled", "blocked"] | None = Field(
         None, description="available clears platform reports; disabled (or blocked) takes it out of the pool.")
+
+
+class ReportLimit(Input):
+    """What a platform said when it refused work (``POST /api/accounts/{id}/report-limit``,
+    `paas accounts limit`)."""
+
+    reason: Literal["window_exhausted", "throttled", "invalid_credentials"]
+    resets_at: Moment | None = None
+    cooldown_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400)] | None = None
+
+
+def limit_report(raw: dict[str, Any]) -> ReportLimit:
+    """``raw`` checked as a limit report (a text ``resets_at`` is read as ISO 8601 with its zone)."""
+    try:
+        return ReportLimit.model_validate(raw)
+    except ValidationError as error:
+        raise invalid(error) from None
 
 
 def new_account_fields(raw: dict[str, Any]) -> dict[str, Any]:
@@ -90,3 +134,36 @@ def row_fields(raw: object) -> tuple[dict[str, Any] | None, list[dict[str, Any]]
     except ValidationError as error:
         return None, problems(error)
 
+
+
+# A file's columns are the fields of a new account; these hold whole numbers (a CSV cell is text).
+IMPORT_COLUMNS = tuple(AccountCreate.model_fields)
+INTEGER_COLUMNS = ("quota", "window_hours", "rotate_threshold", "credits_available")
+
+
+def close_column(name: str) -> str | None:
+    """The documented column ``name`` was probably meant to be: a close spelling (``acount_name``),
+    else the one it is the last word of (``email`` -> ``account_email``)."""
+    close = difflib.get_close_matches(name.lower(), IMPORT_COLUMNS, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    ending = [column for column in IMPORT_COLUMNS if column.endswith("_" + name.lower())]
+    return ending[0] if len(ending) == 1 else None
+
+
+def column_problems(names: list[str], *, kind: str = "column", required: bool = True) -> list[str]:
+    """What is wrong with a file's columns (or a JSON row's keys: ``kind="field"``), one clause each,
+    empty when they are fine: unknown ones (with the documented one each was probably meant to be),
+    repeated ones, and (``required``) no ``account_name`` where no unknown one was meant to be it."""
+    said = []
+    meant_name = False
+    for name in dict.fromkeys(names):
+        if name not in IMPORT_COLUMNS:
+            meant = close_column(name)
+            meant_name = meant_name or meant == "account_name"
+            said.append(f"unknown {kind} {name!r}" + (f" (did you mean {meant!r}?)" if meant else ""))
+        elif names.count(name) > 1:
+            said.append(f"{kind} {name!r} appears {names.count(name)} times")
+    if required and "account_name" not in names and not meant_name:
+        said.append(f"no 'account_name' {kind}")
+    return said

@@ -94,11 +94,19 @@ def show_account(session: Session, account_id: int, now: datetime) -> AccountOut
 
 
 def list_accounts(session: Session, *, now: datetime, status: str | None = None, platform: str | None = None,
-                  limit: int = 100, offset: int = 0) -> Page[AccountOut]:
+                  search: str | None = None, limit: int = 100, offset: int = 0) -> Page[AccountOut]:
+    """Accounts by name; ``search`` keeps those whose name, e-mail, specialization or tags contain it
+    (any case)."""
     if platform:
         parse_enum(Platform, platform, "platform")
     wanted = parse_enum(AccountStatus, STATUS_ALIASES.get(status, status), "status") if status else None
-    views = describe_accounts(session, store.all_accounts(session, platform=platform), now)
+    found = store.all_accounts(session, platform=platform)
+    if search and search.strip():
+        needle = search.strip().casefold()
+        found = [account for account in found if any(
+            needle in (text or "").casefold()
+            for text in (account.account_name, account.account_email, account.specialization, account.tags))]
+    views = describe_accounts(session, found, now)
     if wanted is not None:
         views = [view for view in views if view.status is wanted]
     return Page(items=[AccountOut.of(view) for view in views[offset:offset + limit]], total=len(views), limit=limit,

@@ -101,14 +101,16 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
 SHOWN_ROWS = 5  # the message names this many bad rows; the details list every one
 
 
+def row_reasons(errors: list[dict[str, Any]]) -> str:
+    """One bad row's errors in words: ``account_email: must be an e-mail address; quota: ...``."""
+    return "; ".join(
+        (f"{'.'.join(map(str, item['loc']))}: " if item.get("loc") else
+         (f"{item['field']}: " if item.get("field") else "")) + str(item.get("msg", "")).removeprefix("Value error, ")
+        for item in errors)
+
+
 def _said(listed: list[dict[str, Any]]) -> str:
     """The bad rows in words: ``rows[2] account_email: ...``, counted from 0 like the details' index."""
-    parts = []
-    for row in listed[:SHOWN_ROWS]:
-        reasons = "; ".join(
-            (f"{'.'.join(map(str, item['loc']))}: " if item.get("loc") else
-             (f"{item['field']}: " if item.get("field") else "")) + str(item.get("msg", ""))
-            for item in row["errors"])
-        parts.append(f"rows[{row['index']}] {reasons}")
+    parts = [f"rows[{row['index']}] {row_reasons(row['errors'])}" for row in listed[:SHOWN_ROWS]]
     more = len(listed) - SHOWN_ROWS
     return " | ".join(parts) + (f" | and {more} more" if more > 0 else "")

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
 from paas.api.routes import errors, page_params
-from paas.api.schemas import Created, Listing, Ok, PageInfo, ReportLimit
+from paas.api.schemas import Created, Listing, Ok, PageInfo
 from paas.core.types import Platform
 from paas.services import accounts as service
-from paas.services.account_input import AccountCreate, AccountPatch
-from paas.services.field_rules import MAX_ID
+from paas.services.account_input import AccountCreate, AccountPatch, ReportLimit
+from paas.services.field_rules import MAX_ID, SearchText
 from paas.services.selection import report_limit
 from paas.services.views import AccountOut
 
@@ -28,9 +28,13 @@ PageParams = Annotated[tuple[int, int], Depends(page_params())]
 @router.get("/api/accounts", response_model=Listing[AccountOut], responses=errors())
 def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams,
                   status: Literal["available", "active", "exhausted", "throttled", "disabled", "blocked"] | None = None,
-                  platform: Platform | None = None) -> Listing[AccountOut]:
+                  platform: Platform | None = None,
+                  search: Annotated[SearchText | None, Query(description="Text to find in the name, e-mail, "
+                                                         "specialization or tags (any case).")] = None,
+                  ) -> Listing[AccountOut]:
     limit, offset = page
-    result = service.list_accounts(session, now=now, status=status, platform=platform, limit=limit, offset=offset)
+    result = service.list_accounts(session, now=now, status=status, platform=platform, search=search, limit=limit,
+                                   offset=offset)
     return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
