@@ -52,8 +52,10 @@ def accounts_import(
     from paas.services import batch
 
     rows, labels, row_errors = read_account_rows(file)
+    shown_on = door.console(stderr=True)  # standard output stays the answer alone; no bar when not a terminal
     try:
-        with Progress(transient=True) as progress, door.unit_of_work() as session:
+        with Progress(console=shown_on, transient=True, disable=not shown_on.is_terminal) as progress, \
+                door.unit_of_work() as session:
             task = progress.add_task("importing", total=len(rows))
             try:
                 result = batch.create_accounts(session, rows, now=door.now(), vault=door.vault_or_none(),

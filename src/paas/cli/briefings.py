@@ -55,7 +55,7 @@ def compress(
         polisher = polisher_from_settings(door.settings_or_fail()) if polish else None
         result = briefing.compress_text(text, level=level, max_tokens=max_tokens, lines_mode=lines, filename=name)
     except errors.PaasError as problem:
-        door.fail(problem.message + (f" ({door.details_text(problem.details)})" if problem.details else ""), 2)
+        door.fail(door.problem_text(problem), 2)
     if polisher is not None:
         result = polish_briefing(result, sources=text, polisher=polisher)
         outcome = result.stats["polish"]

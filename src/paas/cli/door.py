@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from paas.config import Settings
+    from paas.core.errors import PaasError
     from paas.services.credentials import CredentialVault
     from paas.services.database import Database, Transaction
 
@@ -100,6 +101,12 @@ def details_text(details: dict[str, Any]) -> str:
                      if key not in SAID_IN_THE_MESSAGE and value not in (None, "", [], {}))
 
 
+def problem_text(problem: PaasError, *, details: bool = True) -> str:
+    """A domain error's message, and (``details``) what its details add, in words."""
+    said = details_text(problem.details) if details else ""
+    return problem.message + (f" ({said})" if said else "")
+
+
 def _readable(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{key} {_readable(item)}" for key, item in value.items())
@@ -151,9 +158,8 @@ def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Da
             if check_schema:
                 _require_current_schema(store)
             yield store
-    except errors.PaasError as problem:
-        said = details_text(problem.details) if details and not isinstance(problem, errors.NotFound) else ""
-        fail(problem.message + (f" ({said})" if said else ""), exit_code(problem))  # a 404's details are its name
+    except errors.PaasError as problem:  # a 404's details are its name
+        fail(problem_text(problem, details=details and not isinstance(problem, errors.NotFound)), exit_code(problem))
     finally:
         store.dispose()
 

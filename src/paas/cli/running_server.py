@@ -82,10 +82,13 @@ def record_server(settings: Settings) -> tuple[Path | None, str | None]:
         return None, f"{path} names another live server (pid {other.pid}, {other.url}); left as it is"
     entry = {"pid": os.getpid(), "host": settings.host, "port": settings.port, "url": settings.base_url,
              "database": _database(settings)}
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{FILE_NAME}.{os.getpid()}")
-    partial.write_text(json.dumps(entry) + "\n", encoding="utf-8")
-    os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+        os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
+    except OSError as problem:  # the server still serves; only login-link loses its address
+        return None, f"cannot record the server's address in {path}: {problem.strerror or problem}"
     return path, None
 
 
@@ -115,5 +118,5 @@ def server_for(settings: Settings) -> tuple[RunningServer | None, str | None]:
 def _remove(path: Path) -> None:
     try:
         path.unlink()
-    except FileNotFoundError:
+    except OSError:  # gone already, or not ours to remove: a reader checks the pid anyway
         return

@@ -111,10 +111,11 @@ def login_link(
     from paas.cli import running_server
 
     settings = door.settings_or_fail(host=host, port=port)
+    remark = None
     if host is None and port is None:
         server, remark = running_server.server_for(settings)
         if server is not None:
             settings = door.settings_or_fail(host=server.host, port=server.port)
-        elif remark:
-            door.note(remark)
     print_login(settings)
+    if remark:
+        door.note(remark)
