@@ -20,8 +20,6 @@ import typer
 
 from paas.cli import door
 
-COLUMNS = ("account_name (required), platform, account_email, specialization, tags, notes, quota, window_kind, "
-           "window_reset_at, window_timezone, window_hours, rotate_threshold, credits_available, credentials")
 DELIMITERS = (",", ";", "\t")
 WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,12}$")
 
@@ -137,7 +135,7 @@ def _csv_rows(file: Path, text: str) -> tuple[list[Any], list[str], dict[int, An
         if unnamed:
             said.append(f"column {', '.join(unnamed)} of the header has no name")
         if said:
-            door.fail(f"{file}: {'; '.join(said)} (the first line is the header; the columns are {COLUMNS})", 2)
+            door.fail(f"{file}: {'; '.join(said)} (the first line is the header; the columns are {_columns()})", 2)
         rows: list[Any] = []
         labels: list[str] = []
         errors: dict[int, Any] = {}
@@ -157,7 +155,13 @@ def _csv_rows(file: Path, text: str) -> tuple[list[Any], list[str], dict[int, An
     except csv.Error as problem:
         door.fail(f"{file} line {reader.line_num}: not CSV ({problem})", 2)
     except StopIteration:  # nothing but delimiters
-        door.fail(f"{file}: no header; the first line names the columns ({COLUMNS})", 2)
+        door.fail(f"{file}: no header; the first line names the columns ({_columns()})", 2)
     if not rows:
         door.fail(f"{file}: a header and no accounts", 2)
     return rows, labels, errors
+
+
+def _columns() -> str:
+    from paas.services.account_input import IMPORT_COLUMNS
+
+    return ", ".join(["account_name (required)"] + [name for name in IMPORT_COLUMNS if name != "account_name"])

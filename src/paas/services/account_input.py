@@ -136,8 +136,11 @@ def row_fields(raw: object) -> tuple[dict[str, Any] | None, list[dict[str, Any]]
 
 
 
-# A file's columns are the fields of a new account; these hold whole numbers (a CSV cell is text).
-IMPORT_COLUMNS = tuple(AccountCreate.model_fields)
+# A file's columns are the fields of a new account (in the order a reader meets them; a test holds
+# them equal to AccountCreate's); these hold whole numbers (a CSV cell is text).
+IMPORT_COLUMNS = ("account_name", "platform", "account_email", "specialization", "tags", "notes", "quota",
+                  "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold",
+                  "credits_available", "credentials")
 INTEGER_COLUMNS = ("quota", "window_hours", "rotate_threshold", "credits_available")
 
 
