@@ -47,6 +47,19 @@ def test_an_invalid_setting_is_one_line_naming_it_with_exit_2(database_url: str,
     assert "errors.pydantic.dev" not in error and "input_value" not in error
 
 
+def test_serve_refuses_credential_keys_that_cannot_serve_in_one_line(database_url: str, client: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from paas.services.credentials import new_key
+    from tests.api.api_helpers import new_account
+
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("paas serve started serving"))
+    error = one_line(run({"PAAS_DATABASE_URL": database_url, "PAAS_CREDENTIAL_KEYS": "bad"}, "serve"), 2)
+    assert "not a valid Fernet key" in error
+    new_account(client, "keyed", credentials="sk-secret-value")  # encrypted with the data dir's key
+    error = one_line(run({"PAAS_DATABASE_URL": database_url, "PAAS_CREDENTIAL_KEYS": new_key()}, "serve"), 2)
+    assert error == "error: stored credentials cannot be decrypted with the configured keys\n"
+
+
 UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
 
 

@@ -84,8 +84,10 @@ def settings_or_fail(**overrides: Any) -> Settings:
 
 def exit_code(problem: Exception) -> int:
     from paas.core import errors
+    from paas.services.credentials import CredentialKeyError  # a bad PAAS_CREDENTIAL_KEYS
 
-    codes = {errors.InvalidInput: 2, errors.PayloadTooLarge: 2, errors.NotFound: 3, errors.Conflict: 4}
+    codes = {errors.InvalidInput: 2, errors.PayloadTooLarge: 2, CredentialKeyError: 2, errors.NotFound: 3,
+             errors.Conflict: 4}
     return next((code for kind, code in codes.items() if isinstance(problem, kind)), 1)
 
 

@@ -70,6 +70,7 @@ def serve(
     settings = door.settings_or_fail(host=host, port=port)
     with door.database_errors(settings.effective_database_url):
         migrate(settings)
+    _check_credential_keys(settings)
     print_login(settings)
     recorded, remark = running_server.record_server(settings)
     if remark:
@@ -83,6 +84,17 @@ def serve(
     finally:
         signal.signal(signal.SIGTERM, previous)
         running_server.forget_server(recorded)
+
+
+def _check_credential_keys(settings: Settings) -> None:
+    """What each worker checks as it starts (keys that read the stored credentials), here first:
+    one line and exit 2 instead of a traceback per worker; a malformed PAAS_CREDENTIAL_KEYS too."""
+    from paas.services import credentials
+
+    with door.unit_of_work(write=False) as session:
+        if settings.credential_keys is not None:
+            credentials.vault_from_settings(settings)
+        credentials.check_keys(session, lambda: credentials.vault_from_settings(settings))
 
 
 def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
