@@ -47,9 +47,38 @@ for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app,
 app.add_typer(sessions.sessions_app, name="sessions", hidden=True)  # the earlier name of `session`
 
 
+def _click_exceptions() -> Any:
+    """The exceptions of the click that typer runs on (typer ≥ 0.20 vendors its own copy)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # an older typer, on click itself
+        from click import exceptions
+    return exceptions
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    """The `paas` command. A usage mistake (unknown option or command, a value of the wrong type)
+    is one line on stderr and exit code 2, like every other error; help is printed as usual."""
+    import sys
+
+    click = _click_exceptions()
     run: Callable[..., Any] = app
-    run(args=list(argv) if argv is not None else None, prog_name="paas")
+    try:
+        code = run(args=list(argv) if argv is not None else None, prog_name="paas", standalone_mode=False)
+    except click.NoArgsIsHelpError as shown:  # a group named alone: its help
+        assert shown.ctx is not None
+        click.echo(shown.ctx.get_help())
+        code = 2
+    except click.UsageError as problem:
+        from paas.cli import door
+
+        where = f"; see `{problem.ctx.command_path} --help`" if problem.ctx is not None else ""
+        door.console(stderr=True).print(f"[red]error:[/red] {problem.format_message()}{where}", markup=True,
+                                        highlight=False, soft_wrap=True)
+        code = 2
+    except typer.Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

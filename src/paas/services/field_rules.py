@@ -72,7 +72,8 @@ def problems(error: ValidationError) -> list[dict[str, Any]]:
 def invalid(error: ValidationError) -> InvalidInput:
     """A validation error as the one domain error, its message naming each field (no Python repr)."""
     listed = problems(error)
-    said = "; ".join(f"{'.'.join(map(str, item['loc'])) or 'input'}: {item['msg']}" for item in listed)
+    said = "; ".join(f"{'.'.join(map(str, item['loc'])) or 'input'}: {item['msg'].removeprefix('Value error, ')}"
+                     for item in listed)
     return InvalidInput(said, {"fields": listed})
 
 
