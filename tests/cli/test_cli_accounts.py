@@ -61,10 +61,10 @@ def test_add_a_daily_window_in_a_zone_and_the_line_it_prints(cli: Cli, client: T
     (("--timezone", "Mars/Base"), "window_timezone: unknown time zone 'Mars/Base'"),
     (("--quota", "0"), "quota: Input should be greater than or equal to 1"),
     (("--quota", "10", "--threshold", "11"), "rotate_threshold must be between 1 and the quota"),
-    (("--reset-at", "25:00"), "window_reset_at: Value error, must be a 24-hour time as HH:MM"),
+    (("--reset-at", "25:00"), "window_reset_at: must be a 24-hour time as HH:MM"),
     (("--window", "weekly"), "window_kind: Input should be 'daily' or 'rolling'"),
     (("--window", "rolling", "--hours", "745"), "window_hours: Input should be less than or equal to 744"),
-    (("--email", "not-an-email"), "account_email: Value error, must be an e-mail address"),
+    (("--email", "not-an-email"), "account_email: must be an e-mail address"),
 ], ids=["zone", "quota", "threshold", "reset", "window", "hours", "email"])
 def test_add_refuses_what_the_api_refuses_and_stores_nothing(cli: Cli, client: TestClient, engine: Engine,
                                                              options: tuple[str, ...], said: str) -> None:

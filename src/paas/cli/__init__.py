@@ -49,11 +49,12 @@ app.add_typer(sessions.sessions_app, name="sessions", hidden=True)  # the earlie
 
 def _click_exceptions() -> Any:
     """The exceptions of the click that typer runs on (typer ≥ 0.20 vendors its own copy)."""
+    import importlib
+
     try:
-        from typer._click import exceptions
+        return importlib.import_module("typer._click.exceptions")
     except ImportError:  # an older typer, on click itself
-        from click import exceptions
-    return exceptions
+        return importlib.import_module("click.exceptions")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
