@@ -1,10 +1,10 @@
 """The `paas` command line: thin over the services, one unit of work per command, Rich output.
 
-One module per command group (``projects``, ``accounts``, ``sessions``, ``tokens``, ``keys``,
-``briefings``, ``rotate``, ``system``) and one small door helper (``door``: output, errors as
-one line and an exit code, the database). Exit codes: 0 ok; 1 unexpected failure; 2 bad usage
-or input; 3 not found; 4 conflict; 5 database not ready or unreachable. Commands import what
-they use when they run, so `paas --help` starts fast.
+One module per command group (``projects``, ``accounts``, ``sessions``, ``status``, ``tokens``,
+``keys``, ``briefings``, ``rotate``, ``hook``, ``mcp``, ``system``) and one small door helper
+(``door``: output, errors as one line and an exit code, the database). Exit codes: 0 ok;
+1 unexpected failure; 2 bad usage or input; 3 not found; 4 conflict; 5 database not ready or
+unreachable. Commands import what they use when they run, so `paas --help` starts fast.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from paas import __version__
-from paas.cli import accounts, briefings, keys, mcp, projects, rotate, sessions, status, system, tokens
+from paas.cli import accounts, briefings, hook, keys, mcp, projects, rotate, sessions, status, system, tokens
 
 
 def _version(value: bool) -> None:
@@ -41,7 +41,7 @@ for command, name in ((system.version, "version"), (system.init, "init"), (syste
     app.command(name)(command)
 for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"),
                     (sessions.sessions_app, "session"), (tokens.token_app, "token"), (system.db_app, "db"),
-                    (keys.keys_app, "keys"), (briefings.context_app, "context"),
+                    (keys.keys_app, "keys"), (hook.hook_app, "hook"), (briefings.context_app, "context"),
                     (briefings.briefing_app, "briefing")):
     app.add_typer(group, name=name)
 app.add_typer(sessions.sessions_app, name="sessions", hidden=True)  # the earlier name of `session`

@@ -118,6 +118,15 @@ class KnowledgeChanged(Event):
 Subscriber = Callable[[Event], None]
 
 
+@dataclass(frozen=True)
+class HandoffDelivered(Event):
+    """A pending handoff briefing went into a new session (the Claude Code SessionStart hook)."""
+
+    kind: ClassVar[str] = "handoff_delivered"
+    handoff_id: int
+    project_id: int
+
+
 class EventBus:
     """In-process publish/subscribe. A subscriber that raises is logged and skipped: the work it
     hears of is already committed, so its failure must not turn the caller's answer into an error."""
