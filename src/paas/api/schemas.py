@@ -15,7 +15,6 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from paas.core.types import (
-    KnowledgeCategory,
     ProjectStatus,
     RotationStrategy,
     SessionType,
@@ -31,6 +30,7 @@ from paas.services.field_rules import (
     ShortText,
     storable,
 )
+from paas.services.knowledge import KnowledgeInput
 from paas.services.views import SessionOut
 
 T = TypeVar("T")
@@ -80,21 +80,6 @@ class Listing(BaseModel, Generic[T]):
 
 
 # ---- records ---------------------------------------------------------------------------------
-
-class StatsOut(Response):
-    active_projects: int = Field(description="Projects whose status is active.")
-    active_accounts: int = Field(description="Accounts that can work now (available or active).")
-    total_credits: int = Field(description="Credits used, all time: the ledger's sum.")
-    total_sessions: int
-    projects_total: int
-    accounts_total: int
-    accounts_by_status: dict[str, int]
-    credits_used_today: int = Field(description="Credits used since 00:00 UTC.")
-    credits_used_total: int
-    sessions_active: int
-    sessions_completed: int
-    avg_credits_per_completed_session: float | None
-
 
 class HandoffOut(Response):
     snapshot_id: int
@@ -226,9 +211,4 @@ class HandoffCompress(RequestBody):
     polish: bool = Field(False, description=POLISH_HELP)
 
 
-class KnowledgeCreate(RequestBody):
-    category: KnowledgeCategory
-    title: Name
-    description: LongText | None = None
-    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable)]] | None = None
-    source_session_id: Id | None = None
+KnowledgeCreate = KnowledgeInput  # the services' own: the CLI checks the same limits

@@ -15,7 +15,21 @@ from typing import Annotated, Any
 import typer
 
 from paas import __version__
-from paas.cli import accounts, briefings, hook, keys, mcp, projects, rotate, sessions, status, system, tokens
+from paas.cli import (
+    accounts,
+    briefings,
+    hook,
+    keys,
+    knowledge,
+    mcp,
+    projects,
+    rotate,
+    sessions,
+    stats,
+    status,
+    system,
+    tokens,
+)
 
 
 def _version(value: bool) -> None:
@@ -34,15 +48,17 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """PAAS AI Orchestrator: AI accounts, credits, sessions and handoff briefings."""
 
 
-for command, name in ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"),
-                      (system.serve, "serve"), (system.login_link, "login-link"),
-                      (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (status.status, "status"),
-                      (briefings.compress, "compress"), (mcp.serve_mcp, "mcp")):
+COMMANDS = ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"), (system.serve, "serve"),
+            (system.login_link, "login-link"), (status.status, "status"), (stats.stats, "stats"),
+            (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (briefings.compress, "compress"),
+            (mcp.serve_mcp, "mcp"))
+GROUPS = ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"), (sessions.sessions_app, "session"),
+          (knowledge.knowledge_app, "knowledge"), (briefings.context_app, "context"),
+          (briefings.briefing_app, "briefing"), (hook.hook_app, "hook"), (tokens.token_app, "token"),
+          (keys.keys_app, "keys"), (system.db_app, "db"))
+for command, name in COMMANDS:
     app.command(name)(command)
-for group, name in ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"),
-                    (sessions.sessions_app, "session"), (tokens.token_app, "token"), (system.db_app, "db"),
-                    (keys.keys_app, "keys"), (hook.hook_app, "hook"), (briefings.context_app, "context"),
-                    (briefings.briefing_app, "briefing")):
+for group, name in GROUPS:
     app.add_typer(group, name=name)
 app.add_typer(sessions.sessions_app, name="sessions", hidden=True)  # the earlier name of `session`
 

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, StringConstraints, ValidationError
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict
 from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
-from paas.services.field_rules import parse_enum, required_text
+from paas.services.account_input import Input
+from paas.services.field_rules import Id, LongText, Name, ShortText, invalid, parse_enum, required_text, storable
 from paas.services.views import KnowledgeOut
 from paas.store import knowledge as store
 from paas.store.records import get_or_raise
 from paas.store.schema import KnowledgeEntry, WorkSession
 from paas.store.unit import publish
+
+
+class KnowledgeInput(Input):
+    """A new entry's fields and their limits, for every door (POST /api/knowledge, `paas knowledge add`)."""
+
+    category: KnowledgeCategory
+    title: Name
+    description: LongText | None = None
+    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable)]] | None = None
+    source_session_id: Id | None = None
+
+
+def checked_entry(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` checked against ``KnowledgeInput`` (InvalidInput naming each bad field)."""
+    try:
+        return KnowledgeInput.model_validate(fields).model_dump()
+    except ValidationError as error:
+        raise invalid(error) from None
 
 
 def normalise_tags(tags: str | list[str] | None) -> str | None:

@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from paas.core.stats import build_stats, day_start
 from paas.core.types import Stats
 from paas.services.accounts import describe_accounts
+from paas.services.views import View
 from paas.store import accounts as account_store
 from paas.store import ledger
 from paas.store import stats as store_stats
+
+
+class StatsOut(View):
+    """The dashboard's figures as every door shows them (GET /api/stats, `paas stats`)."""
+
+    active_projects: int = Field(description="Projects whose status is active.")
+    active_accounts: int = Field(description="Accounts that can work now (available or active).")
+    total_credits: int = Field(description="Credits used, all time: the ledger's sum.")
+    total_sessions: int
+    projects_total: int
+    accounts_total: int
+    accounts_by_status: dict[str, int]
+    credits_used_today: int = Field(description="Credits used since 00:00 UTC.")
+    credits_used_total: int
+    sessions_active: int
+    sessions_completed: int
+    avg_credits_per_completed_session: float | None
+
+
+def show_stats(session: Session, now: datetime) -> StatsOut:
+    stats = compute_stats(session, now)
+    figures = asdict(stats)
+    return StatsOut(active_accounts=stats.usable_accounts, total_credits=stats.credits_used_total,
+                    total_sessions=stats.sessions_total,
+                    **{key: value for key, value in figures.items() if key != "usable_accounts"})
 
 
 def compute_stats(session: Session, now: datetime) -> Stats:
