@@ -24,7 +24,7 @@ SessionId = Annotated[int | None, typer.Argument(help="Session id (or name the p
 def _session_of(session: Any, session_id: int | None, project: str | None, *, open_only: bool = True) -> int:
     """The session named by id, or the project's session in progress (its newest, for ``show``)."""
     from paas.core.errors import InvalidInput
-    from paas.services import lookup, sessions, usage
+    from paas.services import lookup, sessions
 
     if (session_id is None) == (project is None):
         raise InvalidInput("name the session (its id) or the project (--project), one of them")
@@ -32,7 +32,7 @@ def _session_of(session: Any, session_id: int | None, project: str | None, *, op
         return session_id
     project_id = lookup.project_id(session, project or "")
     if open_only:
-        return usage.session_in_progress(session, project_id)
+        return sessions.session_in_progress(session, project_id).id
     newest = sessions.list_sessions(session, project_id=project_id, limit=1).items
     if not newest:
         raise InvalidInput(f"project {project} has no sessions yet; start one with `paas session start`")

@@ -37,6 +37,7 @@ from paas.store.unit import publish
 
 EDITABLE = ("session_type", "objectives", "accomplishments", "blockers", "handoff_notes", "checkpoint_data",
             "duration_minutes")
+NO_SESSION_HINT = "start one (`paas session start`, POST /api/sessions)"
 ENDING_STATUSES = (SessionStatus.COMPLETED, SessionStatus.FAILED, SessionStatus.HANDED_OFF)
 
 
@@ -242,12 +243,17 @@ def open_sessions(session: Session, project_id: int) -> list[WorkSession]:
     return store.open_sessions_of_project(session, project_id)
 
 
-def current_account(session: Session, project_id: int) -> int:
-    """The account the project works on now: its session in progress's (the newest, when people work
-    in parallel). A project with none gives a clear error, and a project that does not exist a 404."""
+def session_in_progress(session: Session, project_id: int, *, hint: str = NO_SESSION_HINT) -> WorkSession:
+    """The project's session in progress (the newest, when people work in parallel). A project with
+    none gives a clear error ending in ``hint``, and a project that does not exist a 404."""
     get_project(session, project_id)
     working = store.open_sessions_of_project(session, project_id)
     if not working:
-        raise InvalidInput(f"project {project_id} has no session in progress; name the current account "
-                           "(--account, current_account_id)", {"project_id": project_id})
-    return max(working, key=lambda work: (work.started_at, work.id)).account_id
+        raise InvalidInput(f"project {project_id} has no session in progress; {hint}", {"project_id": project_id})
+    return max(working, key=lambda work: (work.started_at, work.id))
+
+
+def current_account(session: Session, project_id: int) -> int:
+    """The account the project works on now: its session in progress's."""
+    return session_in_progress(session, project_id,
+                               hint="name the current account (--account, current_account_id)").account_id

@@ -33,16 +33,6 @@ class _Planned:
     commit: bool = False  # this usage will make the rotation due: commit pending work first (auto_commit)
 
 
-def session_in_progress(session: Session, project_id: int) -> int:
-    """The project's session in progress (the newest, when people work in parallel)."""
-    get_project(session, project_id)
-    working = sessions.open_sessions(session, project_id)
-    if not working:
-        raise InvalidInput(f"project {project_id} has no session in progress; start one "
-                           "(`paas session start`, POST /api/sessions)", {"project_id": project_id})
-    return max(working, key=lambda work: (work.started_at, work.id)).id
-
-
 def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits: int, note: str | None = None,
                  session_id: int | None = None, project_id: int | None = None, idempotency_key: str | None = None,
                  margin_percent: int = DEFAULT_MARGIN_PERCENT) -> UsageOut:
@@ -54,7 +44,7 @@ def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
 
     def build(session: Session) -> _Planned:
-        target = session_id if session_id is not None else session_in_progress(session, project_id or 0)
+        target = session_id if session_id is not None else sessions.session_in_progress(session, project_id or 0).id
         work = sessions.get_work_session(session, target)
         project = get_project(session, work.project_id)
         if not project.auto_rotate:
