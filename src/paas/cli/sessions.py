@@ -32,7 +32,7 @@ def _session_of(session: Any, session_id: int | None, project: str | None, *, op
         return session_id
     project_id = lookup.project_id(session, project or "")
     if open_only:
-        return sessions.session_in_progress(session, project_id).id
+        return sessions.in_progress_id(session, project_id)
     newest = sessions.list_sessions(session, project_id=project_id, limit=1).items
     if not newest:
         raise InvalidInput(f"project {project} has no sessions yet; start one with `paas session start`")

@@ -253,6 +253,11 @@ def session_in_progress(session: Session, project_id: int, *, hint: str = NO_SES
     return max(working, key=lambda work: (work.started_at, work.id))
 
 
+def in_progress_id(session: Session, project_id: int) -> int:
+    """The id of the project's session in progress (for doors: ``session_in_progress`` gives the row)."""
+    return session_in_progress(session, project_id).id
+
+
 def current_account(session: Session, project_id: int) -> int:
     """The account the project works on now: its session in progress's."""
     return session_in_progress(session, project_id,

@@ -44,7 +44,7 @@ def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
 
     def build(session: Session) -> _Planned:
-        target = session_id if session_id is not None else sessions.session_in_progress(session, project_id or 0).id
+        target = session_id if session_id is not None else sessions.in_progress_id(session, project_id or 0)
         work = sessions.get_work_session(session, target)
         project = get_project(session, work.project_id)
         if not project.auto_rotate:
