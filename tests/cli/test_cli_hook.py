@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner, Result
 
-from paas.cli import app
+from paas.cli import app, main
 from paas.store.schema import ContextSnapshot, HandoffQueueItem, TranscriptSource
 from paas.store.unit import transaction
 from tests.services.test_context_save import CLAUDE
@@ -69,6 +69,8 @@ def test_session_start_gives_the_pending_briefing_once(hook: Hook, folder: Path,
     assert "AUTO-ROTATION HANDOFF" in context and "**New**: beta" in context and "http_client.py" in context
     assert count(engine, HandoffQueueItem, status="pending") == 0
     assert count(engine, HandoffQueueItem, status="completed") == 1
+    with transaction(engine, write=False) as session:
+        assert session.scalar(select(HandoffQueueItem.processed_at)) is not None
     again = hook(recorded("session_start.json", cwd=str(folder)))
     assert (again.exit_code, again.stdout) == (0, "")  # delivered once
 
@@ -117,3 +119,43 @@ def test_a_project_named_on_the_command_line_needs_no_link(hook: Hook, folder: P
     (tmp_path / "unlinked").mkdir()
     result = hook(recorded("session_start.json", cwd=str(tmp_path / "unlinked")), "--project", "shop")
     assert result.exit_code == 0 and "AUTO-ROTATION HANDOFF" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["resume", "compact"])
+def test_a_resumed_or_compacted_session_leaves_the_briefing_for_the_next_one(hook: Hook, folder: Path,
+                                                                            engine: Engine, source: str) -> None:
+    payload = recorded("session_start.json", cwd=str(folder)).replace('"startup"', f'"{source}"')
+    result = hook(payload)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert count(engine, HandoffQueueItem, status="pending") == 1
+    assert "AUTO-ROTATION HANDOFF" in hook(recorded("session_start.json", cwd=str(folder))).stdout  # then startup
+
+
+@pytest.mark.parametrize("broken", ["not initialised", "bad setting", "unexpected"])
+def test_a_broken_install_is_one_line_and_a_non_blocking_exit_1(folder: Path, tmp_path: Path, engine: Engine,
+                                                               database_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                               broken: str) -> None:
+    env = {"PAAS_DATABASE_URL": database_url, "COLUMNS": "200"}
+    if broken == "not initialised":
+        env["PAAS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.db'}"
+    elif broken == "bad setting":  # the CLI's exit 2 elsewhere; Claude Code would read 2 as "block"
+        env["PAAS_SQLITE_BUSY_TIMEOUT_MS"] = "soon"
+    else:
+        def fails(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("disk on fire\nsecond line")
+
+        monkeypatch.setattr("paas.services.hooks.claude_code", fails)
+    payload = recorded("pre_compact.json", cwd=str(folder), transcript=str(CLAUDE))
+    before = count(engine, ContextSnapshot)
+    result = CliRunner().invoke(app, ["hook", "claude-code"], input=payload, env=env)
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert {"not initialised": "paas init", "bad setting": "PAAS_SQLITE_BUSY_TIMEOUT_MS",
+            "unexpected": "RuntimeError: disk on fire second line"}[broken] in result.stderr
+    assert count(engine, ContextSnapshot) == before
+
+
+def test_a_mistake_in_the_hook_command_is_not_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["hook", "claude-code", "--bogus"])
+    assert done.value.code == 1 and "No such option: --bogus" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,3 +36,19 @@ def test_link_refuses_what_is_not_there(cli: Callable[..., Result], tmp_path: Pa
     assert (unknown.exit_code, "did you mean 'Shop'?" in unknown.output) == (3, True)
     never = cli("projects", "unlink", str(tmp_path))
     assert (never.exit_code, "is not linked to a project" in never.output) == (3, True)
+
+
+def test_links_lists_every_link_or_one_projects_as_the_same_json(cli: Callable[..., Result], tmp_path: Path) -> None:
+    for name in ("Shop", "Blog"):
+        assert cli("projects", "add", name).exit_code == 0
+        (tmp_path / name.lower()).mkdir()
+        assert cli("projects", "link", str(tmp_path / name.lower()), "--project", name).exit_code == 0
+    every = cli("projects", "links", "--json")
+    assert every.exit_code == 0, every.output
+    assert json.loads(every.stdout) == [
+        {"path": str((tmp_path / "blog").resolve()), "project_id": 2, "project_name": "Blog"},
+        {"path": str((tmp_path / "shop").resolve()), "project_id": 1, "project_name": "Shop"}]
+    only = cli("projects", "links", "--project", "shop", "--json")
+    assert [link["project_name"] for link in json.loads(only.stdout)] == ["Shop"]
+    unknown = cli("projects", "links", "--project", "Shopp")
+    assert (unknown.exit_code, "did you mean 'Shop'?" in unknown.output) == (3, True)

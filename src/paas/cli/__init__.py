@@ -92,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         where = f"; see `{problem.ctx.command_path} --help`" if problem.ctx is not None else ""
         door.console(stderr=True).print(f"[red]error:[/red] {problem.format_message()}{where}", markup=True,
                                         highlight=False, soft_wrap=True)
-        code = 2
+        # An agent runs `paas hook ...`: Claude Code reads 2 as "block" (a PreCompact's 2 stops compaction).
+        hooked = problem.ctx is not None and problem.ctx.command_path.startswith("paas hook ")
+        code = 1 if hooked else 2
     except typer.Abort:
         code = 130
     sys.exit(code if isinstance(code, int) else 0)

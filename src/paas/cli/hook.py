@@ -1,10 +1,12 @@
 """`paas hook claude-code`: Claude Code's hooks call it with their JSON on stdin.
 
 A hook must never break the session it serves: bad input, an unlinked folder or a missing
-transcript print one note on stderr and exit 0 (nothing changed); only a broken install (no
-database) exits 1, which Claude Code shows without blocking. On SessionStart a pending handoff
-briefing is printed as ``hookSpecificOutput.additionalContext`` (Claude Code adds it to the new
-session's context).
+transcript print one note on stderr and exit 0 (nothing changed). A broken install (no database
+or one not initialised, a bad ``PAAS_*`` setting) or an unexpected failure is one line on stderr
+and exit 1, which Claude Code shows as a non-blocking error — never 2, the other CLI commands'
+code for bad input, which Claude Code reads as "block" (a PreCompact hook's 2 stops the compaction).
+On SessionStart a pending handoff briefing is printed as ``hookSpecificOutput.additionalContext``
+(Claude Code adds it to the new session's context); nothing else is ever printed on stdout.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from paas.cli import door
 
 hook_app = typer.Typer(help="Hooks that agents call: the next session starts briefed.", no_args_is_help=True)
 MAX_PAYLOAD = 1024 * 1024
+NON_BLOCKING = 1  # Claude Code: shown to the user, the session goes on (2 would block)
 
 
 def _payload() -> dict[str, Any] | None:
@@ -47,12 +50,19 @@ def claude_code(project: Annotated[str | None, typer.Option(
     payload = _payload()
     if payload is None:
         return
-    with door.database() as database:
-        try:
-            answer = hooks.claude_code(database.read, database.run, payload, now=door.now(), project=project)
-        except PaasError as problem:
-            door.note(f"paas hook: {problem.message}")
-            return
+    try:
+        with door.database() as database:
+            try:
+                answer = hooks.claude_code(database.read, database.run, payload, now=door.now(), project=project)
+            except PaasError as problem:
+                door.note(f"paas hook: {problem.message}")
+                return
+    except typer.Exit as stopped:  # door.database said why on stderr already
+        raise typer.Exit(NON_BLOCKING if stopped.exit_code else 0) from None
+    except Exception as problem:  # a bug here must not break the session either
+        door.console(stderr=True).print(f"paas hook failed: {type(problem).__name__}: {door.one_line(str(problem))}",
+                                        markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(NON_BLOCKING) from None
     output = hooks.session_start_output(answer)
     if output is not None:
         sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")

@@ -1,4 +1,4 @@
-"""`paas projects list|add|edit|link|unlink`."""
+"""`paas projects list|add|edit|link|unlink|links`."""
 
 from __future__ import annotations
 
@@ -114,3 +114,16 @@ def projects_unlink(directory: Annotated[str, typer.Argument(help="A linked work
     with door.unit_of_work() as session:
         path = project_links.unlink(session, directory)
     door.say(f"{path} unlinked", highlight=False, soft_wrap=True)
+
+
+@projects_app.command("links")
+def projects_links(
+    project: Annotated[str | None, typer.Option("--project", "-p", help="Only this project's (name or id).")] = None,
+    as_json: door.JsonFlag = False,
+) -> None:
+    """List linked working directories and their projects."""
+    from paas.services import project_links, views
+
+    with door.unit_of_work(write=False) as session:
+        links = project_links.list_links(session, project)
+    door.print_rows(views.as_json(links), ("path", "project_id", "project_name"), f"Links ({len(links)})", as_json)

@@ -4,7 +4,10 @@ the transcript is kept before the agent compacts or ends it.
 - SessionStart: the project's newest pending handoff briefing (left by a rotation) is handed to
   the new session as context, and every pending handoff of the project is marked completed in
   the same unit of work, so a second session start does not deliver it again. No pending
-  handoff: nothing is added (an old briefing is not pressed on every session).
+  handoff: nothing is added (an old briefing is not pressed on every session). Only a session
+  that starts afresh (``source`` startup or clear, or none given) takes it: a conversation resumed
+  or just compacted already has its own history, and taking the briefing there would use it up
+  before the session it was left for starts.
 - PreCompact, SessionEnd: the transcript at ``transcript_path`` is saved for the project
   (``briefing.save_context``: kept once, its briefing saved as a snapshot).
 - Stop (after every reply) and any other event: nothing; saving each reply would be noise.
@@ -30,6 +33,7 @@ from paas.store.unit import Transaction, publish
 
 MAX_TRANSCRIPT_BYTES = 32 * 1024 * 1024
 SAVES_ON = ("PreCompact", "SessionEnd")
+FRESH_STARTS = ("startup", "clear")
 
 
 class Delivered(View):
@@ -81,6 +85,9 @@ def claude_code(read: Transaction, run: Transaction, payload: dict[str, Any], *,
         raise InvalidInput("the hook payload has no hook_event_name", {"field": "hook_event_name"})
     if event != "SessionStart" and event not in SAVES_ON:
         return HookAnswer(event=event, note=f"nothing to do on {event}")
+    source = payload.get("source")
+    if event == "SessionStart" and source is not None and source not in FRESH_STARTS:
+        return HookAnswer(event=event, note=f"nothing to do on a SessionStart from {source}")
     cwd = payload.get("cwd")
     directory = cwd if isinstance(cwd, str) and cwd.strip() else None
     project_id = read(lambda session: require_project(session, project, directory))

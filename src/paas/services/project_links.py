@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, NotFound
 from paas.services.lookup import project_id as find_project
+from paas.services.views import View
 from paas.store import links as store
 from paas.store.schema import ProjectLink
 
@@ -76,3 +77,18 @@ def require_project(session: Session, project: str | int | None, directory: str 
 
 def links_of(session: Session, project: str | int) -> list[str]:
     return store.of_project(session, find_project(session, project))
+
+
+class LinkOut(View):
+    """A linked working directory and its project."""
+
+    path: str
+    project_id: int
+    project_name: str
+
+
+def list_links(session: Session, project: str | int | None = None) -> list[LinkOut]:
+    """Every link by path, or (``project``) that project's only (an unknown project is NotFound)."""
+    wanted = find_project(session, project) if project is not None else None
+    return [LinkOut(path=path, project_id=project_id, project_name=name)
+            for path, project_id, name in store.with_projects(session, wanted)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from paas.store.schema import ProjectLink
+from paas.store.schema import Project, ProjectLink
 
 
 def find(session: Session, path: str) -> ProjectLink | None:
@@ -25,3 +25,12 @@ def remove(session: Session, path: str) -> bool:
 def of_project(session: Session, project_id: int) -> list[str]:
     return list(session.scalars(select(ProjectLink.path).where(ProjectLink.project_id == project_id)
                                 .order_by(ProjectLink.path)))
+
+
+def with_projects(session: Session, project_id: int | None = None) -> list[tuple[str, int, str]]:
+    """Links as (path, project id, project name), by path: every one, or ``project_id``'s."""
+    statement = (select(ProjectLink.path, Project.id, Project.name)
+                 .join(Project, Project.id == ProjectLink.project_id).order_by(ProjectLink.path))
+    if project_id is not None:
+        statement = statement.where(ProjectLink.project_id == project_id)
+    return [(path, linked, name) for path, linked, name in session.execute(statement)]
