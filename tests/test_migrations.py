@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from paas.store.db import alembic_config, current_revision, head_revision, make_engine, upgrade
+from paas.store.db import current_revision, downgrade, head_revision, make_engine, upgrade
 from paas.store.schema import Base
 from tests.conftest import BACKENDS, drop_pg_schema, pg_url_in_schema, reset_pg_schema
 
@@ -41,7 +40,8 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
     original = {"projects", "accounts", "sessions", "context_snapshots", "conversation_history", "project_files",
                 "handoff_queue", "knowledge_base"}
     assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "transcript_sources",
-                       "project_links", "alembic_version"} == tables
+                       "project_links", "usage_import_files", "platform_readings", "alerts", "webhooks",
+                       "webhook_deliveries", "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
@@ -58,10 +58,7 @@ def test_keeping_transcript_sources_goes_down_and_up_again(blank_url: str) -> No
     upgrade(blank_url)
     engine = make_engine(blank_url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(blank_url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
+        downgrade(blank_url, "0002")
         inspector = inspect(engine)
         assert "transcript_sources" not in inspector.get_table_names()
         assert {"stats", "source_format", "source_id"}.isdisjoint(
@@ -84,10 +81,7 @@ def test_rotation_settings_and_git_state_go_down_and_up_again(blank_url: str) ->
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("INSERT INTO projects (name) VALUES ('kept')")
-        with engine.begin() as connection:
-            config = alembic_config(blank_url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0003")
+        downgrade(blank_url, "0003")
         inspector = inspect(engine)
         assert "project_links" not in inspector.get_table_names()
         assert {"auto_rotate", "rotation_strategy", "repo_path", "auto_commit"}.isdisjoint(
@@ -103,6 +97,66 @@ def test_rotation_settings_and_git_state_go_down_and_up_again(blank_url: str) ->
             assert (row[0], bool(row[1]), row[2], row[3]) == ("kept", False, "best", None)
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_usage_sources_units_and_alerts_go_down_and_up_again_keeping_typed_usage(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, quota, quota_unit) "
+                                       "VALUES ('tok', 5000000000, 'tokens')")
+            connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at) "
+                                       "VALUES (1, 7, CURRENT_TIMESTAMP)")
+            connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at, source, "
+                                       "message_id) VALUES (1, 0, CURRENT_TIMESTAMP, 'claude_code', 'msg_1')")
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE accounts SET quota = 100")  # back into 32 bits
+        downgrade(blank_url, "0004")
+        inspector = inspect(engine)
+        assert {"alerts", "webhooks", "webhook_deliveries", "usage_import_files", "platform_readings"}.isdisjoint(
+            inspector.get_table_names())
+        assert "quota_unit" not in {column["name"] for column in inspector.get_columns("accounts")}
+        with engine.connect() as connection:  # typed-in usage stays; imported usage goes with its columns
+            assert connection.exec_driver_sql("SELECT credits FROM credit_events").all() == [(7,)]
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT quota_unit FROM accounts").one()[0] == "credits"
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_database_in_use_keeps_its_rows(blank_url: str) -> None:
+    """Altering a table other rows point at (accounts, under sessions and the ledger) keeps them all."""
+    upgrade(blank_url, "0004")
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, quota) VALUES ('a', 100)")
+            connection.exec_driver_sql("INSERT INTO projects (name) VALUES ('p')")
+            connection.exec_driver_sql("INSERT INTO sessions (project_id, account_id, session_number, credits_used) "
+                                       "VALUES (1, 1, 1, 7)")
+            connection.exec_driver_sql("INSERT INTO credit_events (account_id, session_id, project_id, credits, "
+                                       "occurred_at) VALUES (1, 1, 1, 7, CURRENT_TIMESTAMP)")
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql(
+                "SELECT a.account_name, a.quota_unit, s.credits_used, e.credits, e.source FROM credit_events e "
+                "JOIN sessions s ON s.id = e.session_id JOIN accounts a ON a.id = e.account_id").all() == [
+                ("a", "credits", 7, 7, None)]
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
 

@@ -117,6 +117,32 @@ class KnowledgeCategory(StrEnum):
     TIP = "tip"
 
 
+class QuotaUnit(StrEnum):
+    """What an account's quota counts. ``usd`` counts US cents (a quota of 2000 is $20.00)."""
+
+    CREDITS = "credits"  # the platform's own count (GenSpark's 100 a day)
+    TOKENS = "tokens"  # input + output + cache creation + cache reads
+    USD = "usd"  # estimated cost (genai-prices), in cents
+
+
+class UsageSource(StrEnum):
+    """Where a ledger event came from: typed in (API, CLI, MCP) or read from an agent's own logs."""
+
+    CLAUDE_CODE = "claude_code"
+    CODEX = "codex"
+
+
+class AlertStatus(StrEnum):
+    ACTIVE = "active"
+    CLEARED = "cleared"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
 class Role(StrEnum):
     """API token roles, each including the powers of the ones before it."""
 

@@ -12,6 +12,8 @@ Contract:
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +93,43 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (creates a SQLite file if needed)."""
+    with migrating(url) as config:
+        command.upgrade(config, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at ``url`` back to ``revision`` (what the migrations' tests go down with)."""
+    with migrating(url) as config:
+        command.downgrade(config, revision)
+
+
+@contextmanager
+def migrating(url: str) -> Iterator[Config]:
+    """An Alembic config bound to one transaction on ``url``, committed if the migrations succeed.
+
+    On SQLite, batch mode alters a table by copying it, dropping the old one and renaming the
+    copy; with foreign keys enforced the drop fails as soon as another table's rows point at it.
+    Enforcement is off for the migration (a pragma SQLite takes only outside a transaction), and
+    ``PRAGMA foreign_key_check`` must come back empty before the commit.
+    """
     engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    config = alembic_config(url)
+                    config.attributes["connection"] = connection
+                    yield config
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+                    if broken:
+                        raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
+            finally:
+                if sqlite and driver is not None:
+                    driver.execute("PRAGMA foreign_keys=ON")
     finally:
         engine.dispose()
 

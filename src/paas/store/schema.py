@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -40,17 +41,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from paas.core.quotas import WindowKind
 from paas.core.types import (
     AdminState,
+    AlertStatus,
     ConversationRole,
+    DeliveryStatus,
     FileImportance,
     HandoffStatus,
     KnowledgeCategory,
     Platform,
     ProjectStatus,
+    QuotaUnit,
     Role,
     RotationStrategy,
     SessionStatus,
     SessionType,
     SnapshotType,
+    UsageSource,
 )
 from paas.store.base import Base, Timestamped, UTCDateTime, one_of, utcnow
 
@@ -72,7 +77,7 @@ class Project(Timestamped, Base):
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ProjectStatus.ACTIVE.value,
                                         server_default=ProjectStatus.ACTIVE.value)
-    total_credits_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total_credits_used: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total_sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Rotate when an account has used this share of its quota (overrides the account's threshold).
     rotate_threshold_percent: Mapped[int | None] = mapped_column(Integer)
@@ -95,6 +100,7 @@ class Account(Timestamped, Base):
         one_of("platform", Platform),
         one_of("admin_state", AdminState),
         one_of("window_kind", WindowKind),
+        one_of("quota_unit", QuotaUnit),
         CheckConstraint("quota >= 1", name="quota_positive"),
         CheckConstraint("window_hours BETWEEN 1 AND 744", name="window_hours_range"),
         CheckConstraint("rotate_threshold IS NULL OR (rotate_threshold >= 1 AND rotate_threshold <= quota)",
@@ -109,7 +115,10 @@ class Account(Timestamped, Base):
     specialization: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[str | None] = mapped_column(Text)
-    quota: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    quota: Mapped[int] = mapped_column(BigInteger, default=100, server_default="100")
+    # What the quota and every figure of the account count: credits, tokens, or usd (in cents).
+    quota_unit: Mapped[str] = mapped_column(String(10), default=QuotaUnit.CREDITS.value,
+                                            server_default=QuotaUnit.CREDITS.value)
     window_kind: Mapped[str] = mapped_column(String(10), default=WindowKind.DAILY.value,
                                              server_default=WindowKind.DAILY.value)
     # Local wall-clock time "HH:MM" at which a daily window resets, in window_timezone.
@@ -151,7 +160,7 @@ class WorkSession(Base):
     session_number: Mapped[int] = mapped_column(Integer)
     session_type: Mapped[str] = mapped_column(String(20), default=SessionType.DEVELOPMENT.value,
                                               server_default=SessionType.DEVELOPMENT.value)
-    credits_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    credits_used: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     objectives: Mapped[str | None] = mapped_column(Text)
     accomplishments: Mapped[str | None] = mapped_column(Text)
@@ -300,12 +309,24 @@ class KnowledgeEntry(Timestamped, Base):
 
 
 class CreditEvent(Base):
-    """One spend of credits on an account. Append-only: the ledger every figure is summed from."""
+    """One spend on an account, in the account's unit. Append-only: the ledger every figure is summed from.
+
+    Typed-in usage (API, CLI, MCP) has no ``source`` and spends at least 1. Usage read from an
+    agent's logs (``paas usage import``) names its ``source``, the file it came from and the
+    record's message/request id (so a re-import never counts twice), and keeps the tokens and
+    model it reported; it may spend 0 (a record with no tokens is kept so its copies are known).
+    The one change an imported row ever gets: a fuller copy of the same record found later
+    replaces its figures (the rule agents' logs need: the copy with the most tokens wins).
+    """
 
     __tablename__ = "credit_events"
     __table_args__ = (
-        CheckConstraint("credits > 0", name="credits_positive"),
+        CheckConstraint("credits > 0 OR (source IS NOT NULL AND credits >= 0)",
+                        name="credits_positive_unless_imported"),
+        one_of("source", UsageSource),
         Index("ix_credit_events_account_id_occurred_at", "account_id", "occurred_at"),
+        Index("ix_credit_events_occurred_at", "occurred_at"),
+        Index("ix_credit_events_source_message_id", "source", "message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,13 +334,139 @@ class CreditEvent(Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"), index=True)
     # Denormalised from the session so per-project figures need no join; fixed at write time.
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
-    credits: Mapped[int] = mapped_column(Integer)
+    credits: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # A client-chosen key: the same key never records twice.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # Credits beyond what the account had left: recorded (the platform spent them), and flagged.
-    overdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    overdrawn: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Read from an agent's logs: which agent, which file, which record (None: typed in).
+    source: Mapped[str | None] = mapped_column(String(20))
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("usage_import_files.id"), index=True)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(200))
+    sidechain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The agent's own session (Claude Code's sessionId, a Codex rollout's id): per-session reports.
+    agent_session: Mapped[str | None] = mapped_column(String(200))
+    model: Mapped[str | None] = mapped_column(String(200))
+    input_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    output_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    cache_creation_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    cache_read_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    # Estimated cost in USD (genai-prices) where the model is priced, whatever the account's unit.
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+
+
+class UsageImportFile(Base):
+    """One agent log file ``paas usage import`` has read, and how far: a rerun reads only what grew.
+
+    ``offset`` is the byte after the last complete line read; ``fingerprint`` the SHA-256 of the
+    file's first bytes, so a file replaced by another (rotated, rewritten) is read again from the
+    start. ``state`` keeps what a reader needs to go on (a Codex rollout's last cumulative totals).
+    """
+
+    __tablename__ = "usage_import_files"
+    __table_args__ = (one_of("source", UsageSource),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    source: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    offset: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    lines: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    records: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class PlatformReading(Base):
+    """What a platform itself said of an account's window (Claude Code's status line input),
+    kept beside our estimate from the ledger so the difference can be shown."""
+
+    __tablename__ = "platform_readings"
+    __table_args__ = (Index("ix_platform_readings_account_id_read_at", "account_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    window: Mapped[str] = mapped_column(String(20))  # five_hour, seven_day
+    used_percentage: Mapped[float] = mapped_column(Float)
+    resets_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    estimated_percentage: Mapped[float | None] = mapped_column(Float)
+    agent_session: Mapped[str | None] = mapped_column(String(200))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Alert(Base):
+    """One condition that needs a person (a rule met for a subject), raised once while it holds.
+
+    ``key`` names the rule and its subject (``pool_low``, ``threshold:session:8``); at most one
+    active alert per key (a partial unique index, so two processes cannot raise it twice). It is
+    cleared when the condition ends; the same key is not raised again within the cooldown.
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        one_of("status", AlertStatus),
+        Index("uq_alerts_active_key", "key", unique=True, sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+        Index("ix_alerts_key_raised_at", "key", "raised_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(10), default="warning", server_default="warning")
+    message: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+    status: Mapped[str] = mapped_column(String(10), default=AlertStatus.ACTIVE.value,
+                                        server_default=AlertStatus.ACTIVE.value)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Webhook(Base):
+    """Where alerts are POSTed, signed with HMAC-SHA256 of the body under the webhook's secret."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    # Encrypted at rest like account credentials (the credential vault).
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+
+
+class WebhookDelivery(Base):
+    """The durable outbox: one payload for one webhook, tried until delivered or out of attempts."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        one_of("status", DeliveryStatus),
+        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"), index=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    event: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING.value,
+                                        server_default=DeliveryStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):
