@@ -14,7 +14,7 @@ from the clock and the ledger, and a reader asks for them when it hears of a cha
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from threading import Lock
@@ -116,6 +116,7 @@ class KnowledgeChanged(Event):
 
 
 Subscriber = Callable[[Event], None]
+BatchSubscriber = Callable[[Sequence[Event]], None]
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,36 @@ class HandoffDelivered(Event):
     project_id: int
 
 
+@dataclass(frozen=True)
+class AlertRaised(Event):
+    """A condition that needs a person began (``core.alerts``); one per condition while it holds."""
+
+    kind: ClassVar[str] = "alert_raised"
+    alert_id: int
+    rule: str
+    key: str
+    severity: str
+    message: str
+    account_id: int | None
+    project_id: int | None
+    session_id: int | None
+
+
+@dataclass(frozen=True)
+class AlertCleared(Event):
+    kind: ClassVar[str] = "alert_cleared"
+    alert_id: int
+    rule: str
+    key: str
+
+
 class EventBus:
     """In-process publish/subscribe. A subscriber that raises is logged and skipped: the work it
     hears of is already committed, so its failure must not turn the caller's answer into an error."""
 
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
+        self._batch_subscribers: list[BatchSubscriber] = []
         self._lock = Lock()
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
@@ -147,12 +172,33 @@ class EventBus:
 
         return unsubscribe
 
+    def subscribe_batch(self, subscriber: BatchSubscriber) -> Callable[[], None]:
+        """Add ``subscriber``, told once per committed unit with all its events (after the
+        per-event subscribers): for work worth doing once however many events a unit carried
+        (alerts are evaluated once per commit). Returns the function that removes it."""
+        with self._lock:
+            self._batch_subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if subscriber in self._batch_subscribers:
+                    self._batch_subscribers.remove(subscriber)
+
+        return unsubscribe
+
     def publish(self, events: Iterable[Event]) -> None:
         with self._lock:
             subscribers = list(self._subscribers)
-        for event in events:
+            batch_subscribers = list(self._batch_subscribers)
+        told = list(events)
+        for event in told:
             for subscriber in subscribers:
                 try:
                     subscriber(event)
                 except Exception:  # noqa: BLE001 - see the class docstring
                     log.exception("event subscriber failed on %s", event.kind)
+        for batch_subscriber in batch_subscribers:
+            try:
+                batch_subscriber(told)
+            except Exception:  # noqa: BLE001 - see the class docstring
+                log.exception("event subscriber failed on %s", ", ".join(sorted({event.kind for event in told})))
