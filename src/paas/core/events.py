@@ -53,6 +53,20 @@ class UsageRecorded(Event):
 
 
 @dataclass(frozen=True)
+class UsageImported(Event):
+    """Usage read from an agent's logs (``paas usage import``) charged to an account: one event per
+    account and import, however many records (``session_id``: the session in progress it went to)."""
+
+    kind: ClassVar[str] = "usage_imported"
+    account_id: int
+    records: int
+    credits: int
+    session_id: int | None
+    project_id: int | None
+    occurred_at: datetime  # the newest record's time
+
+
+@dataclass(frozen=True)
 class SessionStarted(Event):
     kind: ClassVar[str] = "session_started"
     session_id: int
