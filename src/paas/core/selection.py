@@ -11,6 +11,11 @@ Design:
   * reset urgency: credits that reset soon are lost if unused, so they are spent first;
   * idleness: the least recently used account rests the others;
   * efficiency on similar work: past sessions' completion rate (neutral without history).
+- A task from history (``TaskFit``: its estimate from similar sessions, ``core.history``) adds two
+  adjustments: an account with fewer credits left than the estimate loses up to ``SHORTFALL_WEIGHT``
+  (in proportion to what it lacks: "needs ~62, has 40"), and an account suited to similar work gains
+  up to ``SUITED_WEIGHT``; only accounts whose quota is in the estimate's unit are compared. Such a
+  ranking scores every eligible account (the early stop below assumes base order is score order).
 - Speed: ``SelectionPool`` precomputes each account's query-independent part and sorts by it
   once; a query scores the few accounts whose words match and walks the rest in that order,
   stopping as soon as no unseen account can beat the ones found: accounts that match the same
@@ -32,6 +37,8 @@ from functools import lru_cache
 from paas.core.types import AccountStatus
 
 WEIGHTS = {"similarity": 0.40, "remaining": 0.25, "reset": 0.10, "idle": 0.10, "efficiency": 0.15}
+SHORTFALL_WEIGHT = 0.35
+SUITED_WEIGHT = 0.15
 IDLE_SATURATION_HOURS = 24.0
 RESET_HORIZON_HOURS = 24.0
 WORD = re.compile(r"[a-z0-9]+")
@@ -67,6 +74,16 @@ class Candidate:
     idle_hours: float | None
     efficiency: float | None = None
     threshold: int | None = None  # credits used at which work should rotate off it
+    unit: str = "credits"  # the quota's unit: a task's estimate is compared only within one unit
+
+
+@dataclass(frozen=True)
+class TaskFit:
+    """What history says of the job: credits it usually takes, and the accounts suited to it."""
+
+    estimate: int
+    unit: str = "credits"
+    suited: tuple[tuple[int, float, str], ...] = ()  # (account id, strength 0..1, reason)
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,7 @@ class SelectionRequest:
     # Hysteresis for rotations: a candidate must be this share of its quota below its own threshold,
     # so work does not rotate onto an account only to be due again at once (and back and forth).
     margin_percent: int = 0
+    task: TaskFit | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +165,8 @@ class SelectionPool:
         for word in query:
             hits.update(self._positions_of(word))
         weight = WEIGHTS["similarity"] / len(query) if query else 0.0
+        if request.task is not None:
+            return self._rank_for_task(request, request.task, hits, weight)
         # Accounts with the same hit count share the same similarity bonus, so within a group the
         # order is the base order (= position order): walk each group best-first and stop early.
         groups: dict[int, list[int]] = {}
@@ -165,6 +185,25 @@ class SelectionPool:
             _, candidate, signals, _ = self._entries[position]
             similarity = hits.get(position, 0) / len(query) if query else 0.0
             ranked.append(_ranked(candidate, score, {**signals, "similarity": similarity}, request))
+        return ranked
+
+    def _rank_for_task(self, request: SelectionRequest, task: TaskFit, hits: Counter[int],
+                       weight: float) -> list[Ranked]:
+        """Every eligible account scored with the task's adjustments (few enough to score them all)."""
+        suited = {account_id: strength for account_id, strength, _ in task.suited}
+        scored: list[tuple[float, int, int]] = []
+        for position, (base, candidate, _, _) in enumerate(self._entries):
+            if eligible(candidate, request):
+                score = base + weight * hits.get(position, 0) + _task_adjustment(candidate, task, suited)
+                scored.append((score, -candidate.id, position))
+        ranked = []
+        for score, _, position in heapq.nlargest(request.limit, scored):
+            _, candidate, signals, _ = self._entries[position]
+            similarity = hits[position] / len(query_words(request.specialization)) if position in hits else 0.0
+            extra = {"similarity": similarity, "suited": suited.get(candidate.id, 0.0)}
+            if candidate.unit == task.unit:
+                extra["credits_for_task"] = min(1.0, candidate.remaining / task.estimate) if task.estimate else 1.0
+            ranked.append(_ranked(candidate, score, {**signals, **extra}, request))
         return ranked
 
     def _best_eligible(self, positions: Iterable[int], request: SelectionRequest,
@@ -214,6 +253,24 @@ def headroom_ok(candidate: Candidate, margin_percent: int) -> bool:
     return candidate.threshold - used >= -(-candidate.quota * margin_percent // 100)
 
 
+def _task_adjustment(candidate: Candidate, task: TaskFit, suited: dict[int, float]) -> float:
+    shortfall = 0.0
+    if candidate.unit == task.unit and task.estimate > 0 and candidate.remaining < task.estimate:
+        shortfall = (task.estimate - candidate.remaining) / task.estimate
+    return SUITED_WEIGHT * suited.get(candidate.id, 0.0) - SHORTFALL_WEIGHT * shortfall
+
+
+def _task_reasons(candidate: Candidate, task: TaskFit) -> list[str]:
+    reasons = []
+    if candidate.unit == task.unit:
+        if candidate.remaining < task.estimate:
+            reasons.append(f"needs ~{task.estimate}, has {candidate.remaining}")
+        else:
+            reasons.append(f"enough {task.unit} for the task (needs ~{task.estimate}, has {candidate.remaining})")
+    reasons += [reason for account_id, _, reason in task.suited if account_id == candidate.id]
+    return reasons
+
+
 def _ranked(candidate: Candidate, score: float, signals: dict[str, float], request: SelectionRequest) -> Ranked:
     reasons = []
     if signals["similarity"] > 0:
@@ -224,6 +281,8 @@ def _ranked(candidate: Candidate, score: float, signals: dict[str, float], reque
     reasons.append("never used" if candidate.idle_hours is None else f"idle for {candidate.idle_hours:.1f} h")
     if candidate.efficiency is not None:
         reasons.append(f"completed {candidate.efficiency:.0%} of past similar sessions")
+    if request.task is not None:
+        reasons += _task_reasons(candidate, request.task)
     return Ranked(candidate=candidate, score=round(score, 4), reasons=tuple(reasons),
                   signals={name: round(value, 4) for name, value in signals.items()})
 

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
-from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, idle_hours
+from paas.core.history import suitability
+from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, TaskFit, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
 from paas.services.accounts import AccountView, describe_account, describe_accounts, show_account
 from paas.services.field_rules import parse_enum
+from paas.services.history import EstimateOut, estimate_task
 from paas.services.projects import get_project
 from paas.services.views import AccountOut, RankedOut
 from paas.store import accounts as store
@@ -30,6 +32,7 @@ def candidate_of(view: AccountView, now: datetime, efficiency: float | None = No
         remaining=view.remaining, quota=view.quota.credits,
         seconds_to_reset=max(0.0, (view.next_reset - now).total_seconds()),
         idle_hours=idle_hours(account.last_used_at, now), efficiency=efficiency, threshold=view.quota.threshold,
+        unit=getattr(account, "quota_unit", None) or "credits",
     )
 
 
@@ -47,15 +50,33 @@ def candidates(session: Session, now: datetime, *, platform: str | None = None, 
 def select_best_accounts(session: Session, *, now: datetime, specialization: str = "", platform: str | None = None,
                          min_credits: int = 0, project_id: int | None = None, limit: int = 1,
                          exclude: frozenset[int] = frozenset(), session_type: str | None = None,
-                         margin_percent: int = 0) -> list[Ranked]:
+                         margin_percent: int = 0, task: str | None = None,
+                         estimate: EstimateOut | None = None) -> list[Ranked]:
+    """``task``: what the job is, in words; history's estimate for it (``estimate``, when the caller
+    already has it) ranks accounts short of credits for it lower and those suited to it higher."""
     if platform:
         parse_enum(Platform, platform, "platform")
     if project_id is not None:
         get_project(session, project_id)
+    if task is not None and estimate is None:
+        estimate = estimate_task(session, text=task, project_id=project_id, session_type=session_type, now=now)
     pool = SelectionPool(candidates(session, now, platform=platform, project_id=project_id,
                                     session_type=session_type))
     return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
-                                      limit=limit, exclude=exclude, margin_percent=margin_percent))
+                                      limit=limit, exclude=exclude, margin_percent=margin_percent,
+                                      task=task_fit(estimate) if estimate is not None else None))
+
+
+def task_fit(estimate: EstimateOut) -> TaskFit | None:
+    """History's estimate as selection weighs it (none without history to go on)."""
+    if estimate.estimate_credits is None:
+        return None
+    strengths = suitability(estimate.suited_accounts)
+    suited = tuple((item.account_id, strengths[item.account_id],
+                    f"suited to similar work: ~{item.credits_per_completed:.0f} {estimate.unit} per completed session "
+                    f"({item.completed} of {item.sessions} similar sessions done)")
+                   for item in estimate.suited_accounts if strengths[item.account_id] > 0)
+    return TaskFit(estimate=estimate.estimate_credits, unit=estimate.unit, suited=suited)
 
 
 NO_MATCH_SUGGESTION = "lower min_credits, drop the platform filter, or wait for a window to reset"
@@ -70,13 +91,14 @@ def require_best_accounts(session: Session, **request: Any) -> list[RankedOut]:
 
 
 def best_for_project(session: Session, project_id: int, *, now: datetime, session_type: str | None = None,
-                     min_credits: int = 1) -> RankedOut:
+                     min_credits: int = 1, task: str | None = None, estimate: EstimateOut | None = None) -> RankedOut:
     """The account to start a project's session on now: ranked for what the project is (its
-    description, else its name), the way a rotation chooses; the one "no account matches" error."""
+    description, else its name), the way a rotation chooses, and for the task when one is given
+    (history's estimate); the one "no account matches" error."""
     project = get_project(session, project_id)
     return require_best_accounts(session, now=now, specialization=project.description or project.name,
                                  project_id=project_id, min_credits=min_credits, session_type=session_type,
-                                 limit=1)[0]
+                                 limit=1, task=task, estimate=estimate)[0]
 
 
 def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = frozenset()) -> datetime | None:

@@ -73,7 +73,7 @@ DESCRIBED_COLUMNS = (
     Account.id, Account.account_name, Account.platform, Account.specialization, Account.tags, Account.quota,
     Account.window_kind, Account.window_reset_at, Account.window_timezone, Account.window_hours,
     Account.rotate_threshold, Account.admin_state, Account.throttled_until, Account.exhausted_until,
-    Account.last_used_at,
+    Account.last_used_at, Account.quota_unit,
 )
 
 

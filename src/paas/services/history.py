@@ -1,0 +1,128 @@
+"""Learning from history, for every door: what a task will take (``estimate_task``) and the
+accounts suited to it; selection uses the same answer (``services.selection``).
+
+History is the newest ``HISTORY_LIMIT`` ended sessions that spent credits (one bounded query,
+``store.history``), in one quota unit: credits, tokens and dollars do not average together, so
+the estimate is in the unit asked for, else the one most of that history is in. The index over
+them (``core.history.HistoryIndex``) is kept for the next call while the history is unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+from sqlalchemy.orm import Session
+
+from paas.core import history as core
+from paas.core.errors import InvalidInput
+from paas.core.types import SessionType
+from paas.services.account_input import Input
+from paas.services.field_rules import Id, parse_enum, required_text, storable
+from paas.services.projects import get_project
+from paas.services.views import View
+from paas.store import history as store
+
+HISTORY_LIMIT = 5_000
+MAX_TASK_CHARS = 20_000
+TaskText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TASK_CHARS), AfterValidator(storable)]
+
+
+class EstimateInput(Input):
+    """POST /api/estimate's body (`paas estimate` passes the same fields)."""
+
+    text: TaskText = Field(description="What the task is, in words (an objective, an issue's text).")
+    project_id: Id | None = None
+    session_type: SessionType | None = None
+
+
+class NeighbourOut(View):
+    session_id: int
+    similarity: float = Field(description="Cosine similarity of the task's words to the session's, 0..1.")
+    credits: int
+    account_id: int
+
+
+class SuitedOut(View):
+    account_id: int
+    account_name: str
+    sessions: int = Field(description="Similar sessions on this account (failed ones included).")
+    completed: int = Field(description="Of them, completed or handed off.")
+    avg_credits: float
+    credits_per_completed: float = Field(description="Credits spent per similar session that got done.")
+
+
+class EstimateOut(View):
+    estimate_credits: int | None = Field(description="Credits the task will likely take (none without history).")
+    low: int | None = Field(description="The neighbours' weighted 20th percentile.")
+    high: int | None = Field(description="The neighbours' weighted 80th percentile.")
+    basis: Literal["similar_sessions", "global_mean", "no_history"]
+    unit: str = Field(description="The quota unit of the figures (credits, tokens or usd).")
+    sessions_considered: int = Field(description="Past sessions searched (newest first, in this unit).")
+    neighbours: list[NeighbourOut]
+    suited_accounts: list[SuitedOut] = Field(description="Accounts most efficient on similar work, best first.")
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[core.PastSession, ...], core.HistoryIndex] | None = None
+
+
+def _index(sessions: tuple[core.PastSession, ...]) -> core.HistoryIndex:
+    """The index of ``sessions``: the last one built when the history has not changed since."""
+    global _cached
+    with _lock:
+        if _cached is not None and _cached[0] == sessions:
+            return _cached[1]
+    index = core.HistoryIndex(sessions)
+    with _lock:
+        _cached = (sessions, index)
+    return index
+
+
+def _text(row: object) -> str:
+    parts = (getattr(row, name) for name in ("objectives", "accomplishments", "handoff_notes", "briefing_head"))
+    return "\n".join(part for part in parts if part)
+
+
+def estimate_task(session: Session, *, text: str, project_id: int | None = None, session_type: str | None = None,
+                  now: datetime, unit: str | None = None) -> EstimateOut:
+    """What a task described by ``text`` will take, from the past sessions most like it."""
+    text = required_text(text, "text")
+    if len(text) > MAX_TASK_CHARS:
+        raise InvalidInput(f"text must be at most {MAX_TASK_CHARS:,} characters", {"field": "text"})
+    kind = parse_enum(SessionType, session_type, "session_type").value if session_type else None
+    if project_id is not None:
+        get_project(session, project_id)
+    rows = store.past_sessions(session, now=now, limit=HISTORY_LIMIT)
+    units = Counter(row.quota_unit or "credits" for row in rows)
+    chosen = unit or min(units, key=lambda name: (-units[name], name != "credits", name), default="credits")
+    rows = [row for row in rows if (row.quota_unit or "credits") == chosen]
+    names = {row.account_id: row.account_name for row in rows}
+    sessions = tuple(core.PastSession(id=row.id, account_id=row.account_id, project_id=row.project_id,
+                                      session_type=row.session_type, status=row.status, credits=int(row.credits_used),
+                                      text=_text(row)) for row in reversed(rows))  # oldest first
+    found = core.estimate(_index(sessions), text, session_type=kind, project_id=project_id)
+    return EstimateOut(
+        estimate_credits=found.credits, low=found.low, high=found.high, basis=found.basis,  # type: ignore[arg-type]
+        unit=chosen, sessions_considered=found.sessions_considered,
+        neighbours=[NeighbourOut(session_id=item.session.id, similarity=item.similarity, credits=item.session.credits,
+                                 account_id=item.session.account_id) for item in found.neighbours],
+        suited_accounts=[SuitedOut(account_id=item.account_id, account_name=names[item.account_id],
+                                   sessions=item.sessions, completed=item.completed, avg_credits=item.avg_credits,
+                                   credits_per_completed=item.credits_per_completed) for item in found.suited],
+    )
+
+
+def describe_estimate(estimate: EstimateOut) -> str:
+    """One line for people: "this task usually takes ~N credits (from K similar sessions)"."""
+    if estimate.estimate_credits is None:
+        return "no ended sessions with credits yet: nothing to estimate from"
+    spread = f", {estimate.low}-{estimate.high}" if estimate.low != estimate.high else ""
+    if estimate.basis == "similar_sessions":
+        return (f"this task usually takes ~{estimate.estimate_credits} {estimate.unit}{spread} "
+                f"(from {len(estimate.neighbours)} similar sessions)")
+    return (f"no similar past sessions: a session takes ~{estimate.estimate_credits} {estimate.unit}{spread} "
+            f"on average (global mean of {estimate.sessions_considered})")
