@@ -19,17 +19,20 @@ if TYPE_CHECKING:
 
 accounts_app = typer.Typer(help="List, show, add, change, rank and import accounts.", no_args_is_help=True)
 accounts_app.command("import")(accounts_import)
-ACCOUNT_COLUMNS = ("id", "account_name", "platform", "status", "credits_available", "quota", "credits_refresh_date",
-                   "specialization")
+ACCOUNT_COLUMNS = ("id", "account_name", "platform", "status", "credits_available", "quota", "quota_unit",
+                   "credits_refresh_date", "specialization")
 
 AccountRef = Annotated[str, typer.Argument(help="Account name or id.")]
-Quota = Annotated[int | None, typer.Option(help="Credits per window (1 to 1,000,000).")]
+Quota = Annotated[int | None, typer.Option(help="The allowance per window, in --unit (1 to 10^12).")]
+Unit = Annotated[str | None, typer.Option(
+    "--unit", help="What the quota counts: credits (default), tokens, or usd in US cents (2000 is $20.00); "
+                   "fixed once usage is recorded.")]
 Window = Annotated[str | None, typer.Option(
     "--window", help="daily (resets at --reset-at in --timezone) or rolling (over --hours).")]
 ResetAt = Annotated[str | None, typer.Option("--reset-at", help="When a daily window resets, HH:MM (e.g. 00:00).")]
 Timezone = Annotated[str | None, typer.Option(help="The daily reset's time zone, e.g. Europe/Paris (default UTC).")]
 Hours = Annotated[int | None, typer.Option(help="Length of a rolling window in hours (1 to 744).")]
-Threshold = Annotated[int | None, typer.Option(help="Credits used at which work rotates away (1 to the quota).")]
+Threshold = Annotated[int | None, typer.Option(help="Used (in the unit) at which work rotates away (1 to the quota).")]
 Tags = Annotated[str | None, typer.Option(help="Free-text tags, e.g. 'frontend, react' (selection reads them).")]
 Notes = Annotated[str | None, typer.Option(help="Notes for people.")]
 Email = Annotated[str | None, typer.Option("--email", help="The account's e-mail.")]
@@ -78,17 +81,17 @@ def accounts_add(
     email: Email = None,
     specialization: Specialization = None,
     credits: Annotated[int | None, typer.Option(help="Credits left now, if fewer than the quota.")] = None,
-    quota: Quota = None, window: Window = None, reset_at: ResetAt = None, timezone: Timezone = None,
-    hours: Hours = None, threshold: Threshold = None, tags: Tags = None, notes: Notes = None,
+    quota: Quota = None, unit: Unit = None, window: Window = None, reset_at: ResetAt = None,
+    timezone: Timezone = None, hours: Hours = None, threshold: Threshold = None, tags: Tags = None, notes: Notes = None,
     disable: Annotated[bool, typer.Option("--disable", help="Add it out of the pool (enable it later).")] = False,
     as_json: AsJson = False,
 ) -> None:
     """Add an account: its quota and window, threshold, tags; checked as the API checks it."""
     from paas.services import accounts
 
-    fields = _given(account_email=email, specialization=specialization, quota=quota, window_kind=window,
-                    window_reset_at=reset_at, window_timezone=timezone, window_hours=hours, rotate_threshold=threshold,
-                    tags=tags, notes=notes)
+    fields = _given(account_email=email, specialization=specialization, quota=quota, quota_unit=unit,
+                    window_kind=window, window_reset_at=reset_at, window_timezone=timezone, window_hours=hours,
+                    rotate_threshold=threshold, tags=tags, notes=notes)
     with door.unit_of_work() as session:
         added = accounts.create_account(session, now=door.now(), account_name=name, platform=platform,
                                         credits_available=credits, vault=door.vault_or_none(), **fields)
@@ -103,8 +106,8 @@ def accounts_edit(
     name: Annotated[str | None, typer.Option(help="A new unique name.")] = None,
     platform: Annotated[str | None, typer.Option(help="genspark, claude, chatgpt, gemini or other.")] = None,
     email: Email = None, specialization: Specialization = None,
-    quota: Quota = None, window: Window = None, reset_at: ResetAt = None, timezone: Timezone = None,
-    hours: Hours = None, threshold: Threshold = None, tags: Tags = None, notes: Notes = None,
+    quota: Quota = None, unit: Unit = None, window: Window = None, reset_at: ResetAt = None,
+    timezone: Timezone = None, hours: Hours = None, threshold: Threshold = None, tags: Tags = None, notes: Notes = None,
     clear: Annotated[list[str] | None, typer.Option(
         help="Empty a field: account_email, specialization, tags, notes or rotate_threshold (repeatable).")] = None,
     disable: Annotated[bool, typer.Option("--disable", help="Take it out of the pool.")] = False,
@@ -119,7 +122,7 @@ def accounts_edit(
         door.fail("give --disable or --enable, not both", 2)
     changes: dict[str, Any] = _given(
         account_name=name, platform=platform, account_email=email, specialization=specialization, quota=quota,
-        window_kind=window, window_reset_at=reset_at, window_timezone=timezone, window_hours=hours,
+        quota_unit=unit, window_kind=window, window_reset_at=reset_at, window_timezone=timezone, window_hours=hours,
         rotate_threshold=threshold, tags=tags, notes=notes)
     for field in clear or []:
         if field in changes:
@@ -169,17 +172,22 @@ def accounts_best(
     min_credits: Annotated[int, typer.Option(min=0, help="At least this many credits left.")] = 0,
     project: Annotated[str | None, typer.Option(help="Project name or id (its history counts).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many to rank.")] = 3,
+    task: Annotated[str | None, typer.Option(help="What the job is, in words: history's estimate for it ranks "
+                                                  "accounts short of credits lower, suited ones higher.")] = None,
     as_json: door.JsonFlag = False,
 ) -> None:
     """Rank the accounts that can take a job now, with the reasons."""
-    from paas.services import lookup, selection, views
+    from paas.services import history, lookup, selection, views
 
     with door.unit_of_work(write=False) as session:
         project_id = lookup.project_id(session, project) if project is not None else None
+        found = history.estimate_task(session, text=task, project_id=project_id, now=door.now()) if task else None
         ranked = selection.require_best_accounts(session, now=door.now(), specialization=specialization,
                                                  platform=platform, min_credits=min_credits, project_id=project_id,
-                                                 limit=limit)
+                                                 limit=limit, task=task, estimate=found)
     rows = views.as_json(ranked)  # the API's ranked list, exactly
+    if found is not None and not as_json:
+        door.say(history.describe_estimate(found), highlight=False)
     if not as_json:
         rows = [{**row, "reasons": "; ".join(row["reasons"])} for row in rows]
     door.print_rows(rows, ("id", "account_name", "score", "credits_available", "reasons"), "Best accounts", as_json)
@@ -190,6 +198,7 @@ def _given(**fields: Any) -> dict[str, Any]:
 
 
 def _print_account(account: AccountOut, as_json: bool, *, verb: str = "", detailed: bool = False) -> None:
+    from paas.core import units
     from paas.services import views
 
     shown = views.as_json(account)
@@ -198,9 +207,27 @@ def _print_account(account: AccountOut, as_json: bool, *, verb: str = "", detail
         return
     window = (f"resets daily at {account.window_reset_at} {account.window_timezone}" if account.window_kind == "daily"
               else f"rolling {account.window_hours}h window")
+    unit = account.quota_unit
     door.say(f"account {account.id}{' ' + verb if verb else ''}: {account.account_name} · {account.status.value} · "
-             f"{account.credits_available}/{account.quota} credits · {window} · "
-             f"threshold {account.rotate_threshold}", highlight=False, soft_wrap=True)
+             f"{units.total(account.credits_available, account.quota, unit)} · {window} · "
+             f"threshold {units.amount(account.rotate_threshold, unit)}", highlight=False, soft_wrap=True)
     if detailed:
-        door.print_rows([{"field": key, "value": value} for key, value in shown.items()], ("field", "value"),
-                        account.account_name, as_json=False)
+        door.print_rows([{"field": key, "value": value} for key, value in shown.items() if key != "platform_readings"],
+                        ("field", "value"), account.account_name, as_json=False)
+        for line in platform_lines(account):
+            door.say(line, highlight=False, soft_wrap=True)
+
+
+def platform_lines(account: AccountOut) -> list[str]:
+    """The platform's latest readings beside our estimate: ``platform 5h: 42% (est 38%) · resets ...``."""
+    from paas.core.statusline import WINDOWS
+
+    lines = []
+    for window, reading in (account.platform_readings or {}).items():
+        label = WINDOWS[window][0] if window in WINDOWS else window
+        estimate = (f" (our estimate {reading.estimated_percentage:.0f}%)"
+                    if reading.estimated_percentage is not None else "")
+        resets = f" · resets {reading.resets_at:%Y-%m-%d %H:%M} UTC" if reading.resets_at else ""
+        lines.append(f"platform {label}: {reading.used_percentage:.0f}% used{estimate}{resets} · "
+                     f"read {reading.read_at:%Y-%m-%d %H:%M} UTC")
+    return lines

@@ -21,7 +21,7 @@ import typer
 from paas.cli import door
 
 DELIMITERS = (",", ";", "\t")
-WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,12}$")
+WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,13}$")  # a quota of tokens runs to 10^12
 
 
 class _BadRows(Exception):
@@ -41,8 +41,9 @@ def accounts_import(
     CSV: a header line, then one account a line (comma, semicolon or tab between cells; an
     empty cell leaves the field out). JSON: a list of objects, or {"accounts": [...]}. At most
     10,000 accounts. Columns (the API's fields): account_name (required), platform,
-    account_email, specialization, tags, notes, quota, window_kind, window_reset_at,
-    window_timezone, window_hours, rotate_threshold, credits_available, credentials.
+    account_email, specialization, tags, notes, quota, quota_unit, window_kind, window_reset_at,
+    window_timezone, window_hours, rotate_threshold, credits_available, credentials. A
+    quota_unit is credits (the default), tokens, or usd (the quota then counts US cents).
     """
     from rich.progress import Progress
 

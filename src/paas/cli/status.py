@@ -1,4 +1,8 @@
-"""`paas status`: the pool at a glance, readable at 80 columns; `--watch` refreshes in place."""
+"""`paas status`: the pool at a glance, readable at 80 columns; `--watch` refreshes in place.
+
+Figures are shown in each account's unit (``core.units``): credits as plain numbers, tokens
+short (``1.2M/5M tok``), usd as dollars (``$12.34/$20.00``); the pool's totals once per unit.
+"""
 
 from __future__ import annotations
 
@@ -35,33 +39,36 @@ def render(status: PoolStatus) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from paas.core import units
+
     colours = {"available": "green", "active": "cyan", "exhausted": "red", "throttled": "yellow",
                "disabled": "bright_black"}
-    head = Text.assemble(("Pool ", "bold"), f"{status.credits_available}/{status.quota} credits left · "
+    left = " · ".join(units.total(item.available, item.quota, item.quota_unit) for item in status.by_unit)
+    head = Text.assemble(("Pool ", "bold"), f"{left or units.total(0, 0, 'credits')} left · "
                          f"{status.available_accounts}/{len(status.accounts)} accounts available · "
                          f"{status.at:%Y-%m-%d %H:%M} UTC")
     accounts = Table(box=None, pad_edge=False, header_style="bold", expand=False)
-    for name, justify, most in (("account", "left", 20), ("left", "right", 9), ("status", "left", 9),
-                                ("resets in", "right", 9), ("leased to", "left", 26)):
+    for name, justify, most in (("account", "left", 20), ("left", "right", 13), ("status", "left", 9),
+                                ("resets in", "right", 9), ("leased to", "left", 22)):
         accounts.add_column(name, justify=justify, overflow="ellipsis", no_wrap=True,  # type: ignore[arg-type]
                             max_width=most)
     for item in status.accounts:
         leased = (f"session {item.leased_session_id} · {item.leased_project_name}" if item.leased_session_id
                   else "")
-        accounts.add_row(item.account_name, f"{item.credits_available}/{item.quota}",
+        accounts.add_row(item.account_name, units.pair(item.credits_available, item.quota, item.quota_unit),
                          Text(item.status, style=colours.get(item.status, "")), resets_in(item.resets_in_seconds),
                          leased)
     parts: list[Any] = [head, accounts]
     if status.sessions:
         work = Table(box=None, pad_edge=False, header_style="bold", title_justify="left")
-        for name, justify, most in (("in progress", "left", 24), ("account", "left", 18), ("used", "right", 9),
-                                    ("to threshold", "left", 24)):
+        for name, justify, most in (("in progress", "left", 24), ("account", "left", 16), ("used", "right", 13),
+                                    ("to threshold", "left", 19)):
             work.add_column(name, justify=justify, overflow="ellipsis", no_wrap=True,  # type: ignore[arg-type]
                             max_width=most)
         for line in status.sessions:
             due = Text(" DUE", style="bold red") if line.rotate_due else Text("")
             work.add_row(f"session {line.session_id} · {line.project_name}", line.account_name,
-                         f"{line.account_credits_used}/{line.rotate_threshold}",
+                         units.pair(line.account_credits_used, line.rotate_threshold, line.quota_unit),
                          Text.assemble(f"{bar(line.account_credits_used, line.rotate_threshold, 8)} "
                                        f"{line.progress_percent}%", due))
         parts += [Text(""), work]

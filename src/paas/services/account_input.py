@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from paas.core.types import Platform
+from paas.core.types import Platform, QuotaUnit
 from paas.services.field_rules import (
     MAX_CREDITS,
+    MAX_ID,
     Credits,
     Email,
     LongText,
@@ -59,13 +60,20 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The threshold's column is 32-bit (a percentage of a project covers larger quotas).
+MAX_THRESHOLD = MAX_ID
+UNIT_HELP = ("What the quota and every figure of the account count: credits (the platform's own count), "
+             "tokens, or usd in US cents (a quota of 2000 is $20.00). Fixed once usage is recorded.")
+
+
 class QuotaFields(Input):
     quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    quota_unit: QuotaUnit | None = Field(None, description=UNIT_HELP)
     window_kind: Literal["daily", "rolling"] | None = None
     window_reset_at: ClockTime | None = None
     window_timezone: TimeZone | None = None
     window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
-    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=min(MAX_CREDITS, MAX_THRESHOLD))] | None = None
     tags: ShortText | None = None
     credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.")
 
@@ -139,8 +147,8 @@ def row_fields(raw: object) -> tuple[dict[str, Any] | None, list[dict[str, Any]]
 # A file's columns are the fields of a new account (in the order a reader meets them; a test holds
 # them equal to AccountCreate's); these hold whole numbers (a CSV cell is text).
 IMPORT_COLUMNS = ("account_name", "platform", "account_email", "specialization", "tags", "notes", "quota",
-                  "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold",
-                  "credits_available", "credentials")
+                  "quota_unit", "window_kind", "window_reset_at", "window_timezone", "window_hours",
+                  "rotate_threshold", "credits_available", "credentials")
 INTEGER_COLUMNS = ("quota", "window_hours", "rotate_threshold", "credits_available")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.events import AccountStateChanged
 from paas.core.quotas import AccountFacts, Quota, QuotaWindow, WindowKind, account_status
-from paas.core.types import AccountStatus, AdminState, Page, Platform
+from paas.core.types import AccountStatus, AdminState, Page, Platform, QuotaUnit
 from paas.services.account_input import account_changes, new_account_fields
 from paas.services.credentials import CredentialVault, remember_canary
 from paas.services.field_rules import parse_enum, refuse_nulls, required_text
@@ -29,7 +29,7 @@ from paas.store.records import apply_changes, delete_unless_referenced, get_or_r
 from paas.store.schema import Account, CreditEvent
 from paas.store.unit import publish
 
-EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "tags", "quota",
+EDITABLE = ("account_name", "account_email", "platform", "specialization", "notes", "tags", "quota", "quota_unit",
             "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold")
 EDITABLE_FIELDS = frozenset(EDITABLE)
 THROTTLE_DEFAULT = timedelta(seconds=60)
@@ -89,8 +89,11 @@ def describe_account(session: Session, account_id: int, now: datetime, *, for_up
 
 
 def show_account(session: Session, account_id: int, now: datetime) -> AccountOut:
-    """An account as a door shows it (404 when there is none)."""
-    return AccountOut.of(describe_account(session, account_id, now))
+    """An account as a door shows it (404 when there is none), its platform readings with it."""
+    from paas.services.platform_readings import latest_readings  # that module describes accounts with this one
+
+    view = describe_account(session, account_id, now)
+    return AccountOut.of(view, latest_readings(session, account_id))
 
 
 def list_accounts(session: Session, *, now: datetime, status: str | None = None, platform: str | None = None,
@@ -155,6 +158,10 @@ def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[s
     row = {key: value for key, value in fields.items() if value is not None and key in EDITABLE_FIELDS}
     row["account_name"] = required_text(fields.get("account_name"), "account_name")
     row["platform"] = parse_enum(Platform, fields.get("platform") or Platform.GENSPARK.value, "platform").value
+    row["quota_unit"] = parse_enum(QuotaUnit, fields.get("quota_unit") or QuotaUnit.CREDITS.value, "quota_unit").value
+    if row["quota_unit"] != QuotaUnit.CREDITS.value and "quota" not in row:
+        raise InvalidInput(f"an account counting {row['quota_unit']} needs its quota (the default of 100 is "
+                           "credits)", {"field": "quota"})
     validate_quota_fields(row)
     credentials = fields.get("credentials")
     if credentials:
@@ -195,13 +202,15 @@ def update_account(session: Session, account_id: int, changes: dict[str, Any], *
     status = changes.pop("status", None)
     credentials = changes.pop("credentials", ...)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
-    refuse_nulls(changes, ("account_name", "platform", "quota", "window_kind", "window_reset_at",
+    refuse_nulls(changes, ("account_name", "platform", "quota", "quota_unit", "window_kind", "window_reset_at",
                            "window_timezone", "window_hours"))
     if "account_name" in changes:
         changes["account_name"] = required_text(changes["account_name"], "account_name")
         _check_name_free(session, changes["account_name"], account.id)
     if "platform" in changes:
         changes["platform"] = parse_enum(Platform, changes["platform"], "platform").value
+    if "quota_unit" in changes:
+        _check_unit_change(session, account, parse_enum(QuotaUnit, changes["quota_unit"], "quota_unit"))
     merged = {key: getattr(account, key) for key in EDITABLE} | changes
     validate_quota_fields(merged)
     apply_changes(account, changes)
@@ -217,6 +226,15 @@ def update_account(session: Session, account_id: int, changes: dict[str, Any], *
     change = f"status set to {status}" if status is not None else "edited"
     publish(session, AccountStateChanged(account_id=account.id, change=change))
     return show_account(session, account.id, now)
+
+
+def _check_unit_change(session: Session, account: Account, unit: QuotaUnit) -> None:
+    """An account's unit changes only while nothing is recorded on it: the figures would change meaning."""
+    if unit.value != account.quota_unit and ledger.has_events(session, account.id):
+        raise InvalidInput(
+            f"account {account.id} counts {account.quota_unit} and has recorded usage: its unit cannot become "
+            f"{unit.value} (every recorded figure would change meaning); add a new account counting {unit.value}",
+            {"field": "quota_unit"})
 
 
 def _set_status(session: Session, account: Account, status: str, now: datetime) -> None:

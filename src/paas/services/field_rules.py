@@ -21,7 +21,9 @@ from paas.core.errors import InvalidInput
 
 E = TypeVar("E", bound=StrEnum)
 MAX_ID = 2**31 - 1
-MAX_CREDITS = 1_000_000
+# A figure in an account's unit: tokens run to billions a week; 10^12 keeps every sum exact in 64 bits
+# and in a JSON number (2^53).
+MAX_CREDITS = 10**12
 
 
 def storable(value: str) -> str:

@@ -1,5 +1,10 @@
 """The pool at a glance: every account's credits, status, reset and lease, and every session in
-progress with how far it is towards its rotation threshold (`paas status`, MCP `pool_status`)."""
+progress with how far it is towards its rotation threshold (`paas status`, MCP `pool_status`).
+
+Each account's figures are in its own unit (``quota_unit``); pool totals are kept per unit
+(``by_unit``), since credits, tokens and cents do not add up. ``credits_available`` and
+``quota`` stay the totals of the accounts counting credits, as before units existed.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from paas.core.rotation import project_threshold
+from paas.core.types import QuotaUnit
 from paas.services.accounts import describe_accounts
 from paas.services.projects import get_project
 from paas.services.sessions import list_sessions
@@ -23,6 +29,7 @@ class PoolAccount(View):
     account_name: str
     platform: str
     status: str
+    quota_unit: QuotaUnit
     credits_available: int
     quota: int
     credits_used: int = Field(description="Used in the current window.")
@@ -41,6 +48,7 @@ class SessionProgress(View):
     project_name: str
     account_id: int
     account_name: str
+    quota_unit: QuotaUnit = Field(description="The unit of the figures: the account's.")
     session_credits_used: int
     account_credits_used: int
     rotate_threshold: int = Field(description="Credits used at which the project rotates (its override applied).")
@@ -50,12 +58,22 @@ class SessionProgress(View):
     started_at: datetime
 
 
+class UnitTotal(View):
+    """The pool's accounts counting one unit, summed."""
+
+    quota_unit: QuotaUnit
+    accounts: int
+    available: int = Field(description="Left now, summed over these accounts.")
+    quota: int
+
+
 class PoolStatus(View):
     at: datetime
     accounts: list[PoolAccount]
     sessions: list[SessionProgress]
-    credits_available: int = Field(description="Credits left in the pool now (every account's sum).")
-    quota: int
+    credits_available: int = Field(description="Credits left in the pool now (the accounts counting credits).")
+    quota: int = Field(description="The quotas of the accounts counting credits, summed.")
+    by_unit: list[UnitTotal] = Field(description="Left and quota per unit (credits, tokens, usd), units in use only.")
     available_accounts: int
 
 
@@ -69,7 +87,8 @@ def pool_status(session: Session, now: datetime) -> PoolStatus:
         lease = by_session.get(view.leased_session_id) if view.leased_session_id else None
         accounts.append(PoolAccount(
             id=view.account.id, account_name=view.account.account_name, platform=view.account.platform,
-            status=view.status.value, credits_available=view.remaining, quota=view.quota.credits,
+            status=view.status.value, quota_unit=QuotaUnit(view.account.quota_unit), credits_available=view.remaining,
+            quota=view.quota.credits,
             credits_used=view.used, rotate_threshold=view.quota.threshold, resets_at=view.next_reset,
             resets_in_seconds=max(0, int((view.next_reset - now).total_seconds())),
             leased_session_id=view.leased_session_id, leased_project_id=lease.project_id if lease else None,
@@ -82,10 +101,15 @@ def pool_status(session: Session, now: datetime) -> PoolStatus:
         progress.append(SessionProgress(
             session_id=work.id, session_number=work.session_number, project_id=work.project_id,
             project_name=work.project_name, account_id=work.account_id, account_name=work.account_name,
-            session_credits_used=work.credits_used, account_credits_used=account.used, rotate_threshold=threshold,
+            quota_unit=QuotaUnit(account.account.quota_unit), session_credits_used=work.credits_used,
+            account_credits_used=account.used, rotate_threshold=threshold,
             progress_percent=min(999, account.used * 100 // max(1, threshold)), rotate_due=account.used >= threshold,
             auto_rotate=project.auto_rotate, started_at=work.started_at))
+    totals = [UnitTotal(quota_unit=unit, accounts=len(members), quota=sum(item.quota for item in members),
+                        available=sum(item.credits_available for item in members))
+              for unit in QuotaUnit if (members := [item for item in accounts if item.quota_unit is unit])]
+    credits = [item for item in accounts if item.quota_unit is QuotaUnit.CREDITS]
     return PoolStatus(at=now, accounts=accounts, sessions=progress,
-                      credits_available=sum(item.credits_available for item in accounts),
-                      quota=sum(item.quota for item in accounts),
+                      credits_available=sum(item.credits_available for item in credits),
+                      quota=sum(item.quota for item in credits), by_unit=totals,
                       available_accounts=sum(1 for item in accounts if item.status == "available"))

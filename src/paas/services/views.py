@@ -20,6 +20,7 @@ from paas.core.types import (
     KnowledgeCategory,
     Platform,
     ProjectStatus,
+    QuotaUnit,
     RotationStrategy,
     SessionStatus,
     SessionType,
@@ -46,11 +47,21 @@ class ProjectOut(View):
     updated_at: datetime
 
 
+class PlatformReadingOut(View):
+    """What a platform last said of one of its windows (Claude Code's status line), beside our estimate."""
+
+    used_percentage: float
+    resets_at: datetime | None
+    estimated_percentage: float | None = Field(description="The ledger's used/quota then (null: not compared).")
+    read_at: datetime
+
+
 class AccountOut(View):
     id: int
     account_name: str
     account_email: str | None
     platform: Platform
+    quota_unit: QuotaUnit = Field(description="What the figures count: credits, tokens, or usd (in US cents).")
     credits_available: int = Field(description="Quota minus the ledger's credits in the current window (≥ 0).")
     credits_used: int = Field(description="Credits used in the current window (the ledger's sum).")
     overdrawn: int = Field(description="Credits used beyond the quota in this window (spent by the platform).")
@@ -73,15 +84,19 @@ class AccountOut(View):
     has_credentials: bool = Field(description="Whether a credential is stored (it is never returned).")
     created_at: datetime
     updated_at: datetime
+    platform_readings: dict[str, PlatformReadingOut] | None = Field(
+        default=None, description="The platform's latest reading per window (five_hour, seven_day) beside our "
+                                  "estimate; read for one account (null in listings).")
 
     @classmethod
-    def of(cls, view: Any) -> AccountOut:
-        """From ``services.accounts.AccountView`` (the row plus what is computed at the moment)."""
+    def of(cls, view: Any, readings: dict[str, PlatformReadingOut] | None = None) -> AccountOut:
+        """From ``services.accounts.AccountView`` (the row plus what is computed now) and its readings."""
         account = view.account
         return cls.model_validate({
+            "platform_readings": readings,
             **{key: getattr(account, key) for key in (
-                "id", "account_name", "account_email", "platform", "specialization", "tags", "notes", "quota",
-                "window_kind", "window_reset_at", "window_timezone", "window_hours", "exhausted_until",
+                "id", "account_name", "account_email", "platform", "quota_unit", "specialization", "tags", "notes",
+                "quota", "window_kind", "window_reset_at", "window_timezone", "window_hours", "exhausted_until",
                 "throttled_until", "disabled_reason", "last_used_at", "created_at", "updated_at")},
             "credits_available": view.remaining, "credits_used": view.used, "overdrawn": view.overdrawn,
             "credits_refresh_date": view.next_reset, "status": view.status,

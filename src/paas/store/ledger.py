@@ -44,3 +44,8 @@ def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert many events (column dicts) with one executemany; no ids come back."""
     if rows:
         driver_insert_many(session, CreditEvent.__table__, rows)
+
+
+def has_events(session: Session, account_id: int) -> bool:
+    """Whether anything was ever spent on the account (its unit then cannot change)."""
+    return session.scalar(select(CreditEvent.id).where(CreditEvent.account_id == account_id).limit(1)) is not None
