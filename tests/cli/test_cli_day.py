@@ -84,7 +84,8 @@ def test_status_fits_80_columns_and_says_what_is_due(run_cli: Callable[..., Resu
     assert data["sessions"] == [{
         "session_id": 1, "session_number": 1, "project_id": 1, "project_name": "Shop", "account_id": 1,
         "account_name": "alpha", "quota_unit": "credits", "session_credits_used": 95, "account_credits_used": 95,
-        "rotate_threshold": 90, "progress_percent": 105, "rotate_due": True, "auto_rotate": False, "started_at": "2026-12-03T09:00:00Z"}]
+        "rotate_threshold": 90, "progress_percent": 105, "rotate_due": True, "auto_rotate": False,
+        "started_at": "2026-12-03T09:00:00Z"}]
 
 
 def test_session_answers_are_the_api_json(cli: Cli, pool: None, client: TestClient) -> None:
