@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup", "scaling")
+ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import")
 
 
 def main(argv: list[str] | None = None) -> int:
