@@ -1,0 +1,52 @@
+"""The one record model every usage-log reader answers, and what a read of one chunk gives.
+
+A ``UsageRecord`` is one API response's token usage as an agent logged it: input (without any
+cached part), output, cache creation and cache reads, the model, when (aware UTC), and the ids
+that let the same response logged twice be recognised (``message_id`` + ``request_id``,
+``sidechain`` for a sub-agent's copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    source: str  # core.types.UsageSource value
+    message_id: str | None
+    request_id: str | None
+    sidechain: bool
+    agent_session: str | None
+    model: str | None
+    occurred_at: datetime
+    input_tokens: int
+    output_tokens: int
+    cache_creation_tokens: int
+    cache_read_tokens: int
+    project_dir: str | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_creation_tokens + self.cache_read_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRead:
+    """What one reader made of a chunk of bytes: ``consumed`` bytes (complete lines only: a last
+    line without its newline is left for the next read), ``lines`` among them, the records found,
+    ``bad_lines`` that looked like usage but did not decode, and the reader's state to go on from."""
+
+    consumed: int
+    lines: int
+    records: list[UsageRecord]
+    bad_lines: int = 0
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def complete_part(data: bytes) -> bytes:
+    """``data`` up to and including its last newline (a half-written last line waits)."""
+    end = data.rfind(b"\n")
+    return data[: end + 1] if end >= 0 else b""
