@@ -1,5 +1,5 @@
 """Request and response models of the original's private endpoints (select-best-account,
-auto-rotate, batch-create-accounts); the envelopes and field types come from ``schemas``."""
+auto-rotate, batch-create-accounts, analyze-credits); the envelopes and field types come from ``schemas``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from paas.api.schemas import RequestBody
+from paas.core.analytics import MAX_DAYS, MIN_DAYS
 from paas.core.types import Platform, SessionType
+from paas.services.analytics import CreditAnalysis
 from paas.services.field_rules import MAX_CREDITS, Id, ShortText
 from paas.services.views import RankedOut, RotationAnswer
 
@@ -61,3 +63,14 @@ class BatchEnvelope(BaseModel):
     message: str
     accounts: list[BatchCreatedItem]
     skipped: list[str]
+
+
+class AnalyzeCredits(RequestBody):
+    project_id: Id | None = Field(default=None, description="One project; none: all of them.")
+    days: Annotated[int, Field(strict=True, ge=MIN_DAYS, le=MAX_DAYS)] = Field(
+        default=30, description="The window: sessions finished in the last `days` days.")
+
+
+class AnalyzeCreditsEnvelope(BaseModel):
+    success: Literal[True] = True
+    data: CreditAnalysis

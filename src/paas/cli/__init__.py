@@ -17,6 +17,7 @@ import typer
 from paas import __version__
 from paas.cli import (
     accounts,
+    analytics,
     briefings,
     hook,
     keys,
@@ -50,6 +51,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 COMMANDS = ((system.version, "version"), (system.init, "init"), (system.load_demo, "demo"), (system.serve, "serve"),
             (system.login_link, "login-link"), (status.status, "status"), (stats.stats, "stats"),
+            (analytics.analytics, "analytics"),
             (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (briefings.compress, "compress"),
             (mcp.serve_mcp, "mcp"))
 GROUPS = ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"), (sessions.sessions_app, "session"),

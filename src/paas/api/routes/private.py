@@ -1,4 +1,5 @@
-"""The original's private endpoints: select-best-account, auto-rotate, batch-create-accounts.
+"""The original's private endpoints: select-best-account, auto-rotate, batch-create-accounts,
+analyze-credits (a read transaction: it only sums).
 
 Shapes follow ORIGINAL-API.md; each answer adds computed detail beside the original fields.
 Auto-rotate builds its briefing body in a read transaction, then decides and saves in its own
@@ -14,6 +15,8 @@ from fastapi import APIRouter, Header
 
 from paas.api.deps import Admin, Now, Operator, Reader, Runner, SessionDep, SettingsDep, Vault, Viewer
 from paas.api.private_schemas import (
+    AnalyzeCredits,
+    AnalyzeCreditsEnvelope,
     AutoRotate,
     AutoRotateEnvelope,
     BatchCreate,
@@ -24,6 +27,7 @@ from paas.api.private_schemas import (
 )
 from paas.api.routes import errors
 from paas.services import rotation
+from paas.services.analytics import analyze_credits
 from paas.services.batch import create_accounts
 from paas.services.selection import require_best_accounts
 
@@ -55,3 +59,11 @@ def batch_create(body: BatchCreate, session: SessionDep, now: Now, vault: Vault,
     return BatchEnvelope(message=f"Created {len(result.created)} accounts",
                          accounts=[BatchCreatedItem(name=name, id=account_id) for account_id, name in result.created],
                          skipped=result.skipped)
+
+
+@router.post("/api/private/analyze-credits", response_model=AnalyzeCreditsEnvelope, responses=errors(400, 404, 413))
+def analyze(body: AnalyzeCredits, now: Now, read: Reader, _: Viewer) -> AnalyzeCreditsEnvelope:
+    """Credits per finished session in the last `days` days: the band, recommendations, credits per day,
+    a per-account table, a histogram, credits left unused at rotation and handoffs."""
+    analysis = read(lambda session: analyze_credits(session, now=now, project_id=body.project_id, days=body.days))
+    return AnalyzeCreditsEnvelope(data=analysis)
