@@ -12,9 +12,10 @@ Design:
   * idleness: the least recently used account rests the others;
   * efficiency on similar work: past sessions' completion rate (neutral without history).
 - A task from history (``TaskFit``: its estimate from similar sessions, ``core.history``) adds two
-  adjustments: an account with fewer credits left than the estimate loses up to ``SHORTFALL_WEIGHT``
-  (in proportion to what it lacks: "needs ~62, has 40"), and an account suited to similar work gains
-  up to ``SUITED_WEIGHT``; only accounts whose quota is in the estimate's unit are compared. Such a
+  adjustments: an account with fewer credits left than the estimate loses ``SHORT_PENALTY`` plus up
+  to ``SHORTFALL_WEIGHT`` in proportion to what it lacks ("needs ~62, has 40": it would rotate
+  mid-task, which outweighs a full match of words), and an account suited to similar work gains up
+  to ``SUITED_WEIGHT``; only accounts whose quota is in the estimate's unit are compared. Such a
   ranking scores every eligible account (the early stop below assumes base order is score order).
 - Speed: ``SelectionPool`` precomputes each account's query-independent part and sorts by it
   once; a query scores the few accounts whose words match and walks the rest in that order,
@@ -37,6 +38,7 @@ from functools import lru_cache
 from paas.core.types import AccountStatus
 
 WEIGHTS = {"similarity": 0.40, "remaining": 0.25, "reset": 0.10, "idle": 0.10, "efficiency": 0.15}
+SHORT_PENALTY = 0.15
 SHORTFALL_WEIGHT = 0.35
 SUITED_WEIGHT = 0.15
 IDLE_SATURATION_HOURS = 24.0
@@ -254,10 +256,10 @@ def headroom_ok(candidate: Candidate, margin_percent: int) -> bool:
 
 
 def _task_adjustment(candidate: Candidate, task: TaskFit, suited: dict[int, float]) -> float:
-    shortfall = 0.0
-    if candidate.unit == task.unit and task.estimate > 0 and candidate.remaining < task.estimate:
-        shortfall = (task.estimate - candidate.remaining) / task.estimate
-    return SUITED_WEIGHT * suited.get(candidate.id, 0.0) - SHORTFALL_WEIGHT * shortfall
+    penalty = 0.0
+    if candidate.unit == task.unit and candidate.remaining < task.estimate:
+        penalty = SHORT_PENALTY + SHORTFALL_WEIGHT * (task.estimate - candidate.remaining) / task.estimate
+    return SUITED_WEIGHT * suited.get(candidate.id, 0.0) - penalty
 
 
 def _task_reasons(candidate: Candidate, task: TaskFit) -> list[str]:
