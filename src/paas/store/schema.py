@@ -4,13 +4,12 @@ Contract:
 - The eight tables of the original system keep their names and columns (ORIGINAL-API.md);
   what we add is constraints it lacked (unique names, per-project session numbers, foreign
   keys, CHECKs generated from the ``core.types`` enums) and a few columns, each commented.
-- ``credit_events`` is the append-only ledger of credits spent; nothing updates or deletes
-  its rows. Every "credits used" figure is a sum over it.
-- ``api_tokens`` stores SHA-256 hashes of bearer tokens, never the tokens.
+- ``credit_events`` is the append-only ledger every "credits used" figure is summed from (the
+  one exception is in its docstring). ``api_tokens`` stores SHA-256 hashes, never tokens.
+- Usage sources and readings are in ``usage_tables``, alerts and webhooks in ``alert_tables``.
 - ``transcript_sources`` keeps each transcript `context save` received, exactly (zlib at rest,
   SHA-256, detected format), once per project; snapshots name the source they were built from.
-- Timestamps are stored as naive UTC and read back as aware UTC (``UTCDateTime``), the same
-  on SQLite and PostgreSQL.
+- Timestamps are stored naive UTC, read back aware UTC (``UTCDateTime``), on both databases.
 - Constraint names come from the naming convention so migrations can refer to them.
 """
 
@@ -41,9 +40,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from paas.core.quotas import WindowKind
 from paas.core.types import (
     AdminState,
-    AlertStatus,
     ConversationRole,
-    DeliveryStatus,
     FileImportance,
     HandoffStatus,
     KnowledgeCategory,
@@ -57,7 +54,12 @@ from paas.core.types import (
     SnapshotType,
     UsageSource,
 )
+from paas.store.alert_tables import Alert as Alert  # tables kept in their own modules, named here too
+from paas.store.alert_tables import Webhook as Webhook
+from paas.store.alert_tables import WebhookDelivery as WebhookDelivery
 from paas.store.base import Base, Timestamped, UTCDateTime, one_of, utcnow
+from paas.store.usage_tables import PlatformReading as PlatformReading
+from paas.store.usage_tables import UsageImportFile as UsageImportFile
 
 
 class Project(Timestamped, Base):
@@ -311,12 +313,10 @@ class KnowledgeEntry(Timestamped, Base):
 class CreditEvent(Base):
     """One spend on an account, in the account's unit. Append-only: the ledger every figure is summed from.
 
-    Typed-in usage (API, CLI, MCP) has no ``source`` and spends at least 1. Usage read from an
-    agent's logs (``paas usage import``) names its ``source``, the file it came from and the
-    record's message/request id (so a re-import never counts twice), and keeps the tokens and
-    model it reported; it may spend 0 (a record with no tokens is kept so its copies are known).
-    The one change an imported row ever gets: a fuller copy of the same record found later
-    replaces its figures (the rule agents' logs need: the copy with the most tokens wins).
+    Typed-in usage has no ``source`` and spends at least 1. Usage read from an agent's logs names its
+    ``source``, file and message/request id (a re-import never counts twice), keeps tokens and model,
+    and may spend 0. The one change an imported row ever gets: a fuller copy of the same record found
+    later replaces its figures (agents' logs need it: the copy with the most tokens wins).
     """
 
     __tablename__ = "credit_events"
@@ -356,117 +356,6 @@ class CreditEvent(Base):
     cache_read_tokens: Mapped[int | None] = mapped_column(BigInteger)
     # Estimated cost in USD (genai-prices) where the model is priced, whatever the account's unit.
     cost_usd: Mapped[float | None] = mapped_column(Float)
-
-
-class UsageImportFile(Base):
-    """One agent log file ``paas usage import`` has read, and how far: a rerun reads only what grew.
-
-    ``offset`` is the byte after the last complete line read; ``fingerprint`` the SHA-256 of the
-    file's first bytes, so a file replaced by another (rotated, rewritten) is read again from the
-    start. ``state`` keeps what a reader needs to go on (a Codex rollout's last cumulative totals).
-    """
-
-    __tablename__ = "usage_import_files"
-    __table_args__ = (one_of("source", UsageSource),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    path: Mapped[str] = mapped_column(String(1000), unique=True)
-    source: Mapped[str] = mapped_column(String(20))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    offset: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    fingerprint: Mapped[str | None] = mapped_column(String(64))
-    lines: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    records: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-
-
-class PlatformReading(Base):
-    """What a platform itself said of an account's window (Claude Code's status line input),
-    kept beside our estimate from the ledger so the difference can be shown."""
-
-    __tablename__ = "platform_readings"
-    __table_args__ = (Index("ix_platform_readings_account_id_read_at", "account_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    window: Mapped[str] = mapped_column(String(20))  # five_hour, seven_day
-    used_percentage: Mapped[float] = mapped_column(Float)
-    resets_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    estimated_percentage: Mapped[float | None] = mapped_column(Float)
-    agent_session: Mapped[str | None] = mapped_column(String(200))
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class Alert(Base):
-    """One condition that needs a person (a rule met for a subject), raised once while it holds.
-
-    ``key`` names the rule and its subject (``pool_low``, ``threshold:session:8``); at most one
-    active alert per key (a partial unique index, so two processes cannot raise it twice). It is
-    cleared when the condition ends; the same key is not raised again within the cooldown.
-    """
-
-    __tablename__ = "alerts"
-    __table_args__ = (
-        one_of("status", AlertStatus),
-        Index("uq_alerts_active_key", "key", unique=True, sqlite_where=text("status = 'active'"),
-              postgresql_where=text("status = 'active'")),
-        Index("ix_alerts_key_raised_at", "key", "raised_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rule: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(200))
-    severity: Mapped[str] = mapped_column(String(10), default="warning", server_default="warning")
-    message: Mapped[str] = mapped_column(Text)
-    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
-    status: Mapped[str] = mapped_column(String(10), default=AlertStatus.ACTIVE.value,
-                                        server_default=AlertStatus.ACTIVE.value)
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class Webhook(Base):
-    """Where alerts are POSTed, signed with HMAC-SHA256 of the body under the webhook's secret."""
-
-    __tablename__ = "webhooks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    # Encrypted at rest like account credentials (the credential vault).
-    secret_encrypted: Mapped[str] = mapped_column(Text)
-    description: Mapped[str | None] = mapped_column(String(200))
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-
-
-class WebhookDelivery(Base):
-    """The durable outbox: one payload for one webhook, tried until delivered or out of attempts."""
-
-    __tablename__ = "webhook_deliveries"
-    __table_args__ = (
-        one_of("status", DeliveryStatus),
-        Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id"), index=True)
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
-    event: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING.value,
-                                        server_default=DeliveryStatus.PENDING.value)
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_status_code: Mapped[int | None] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(Base):
