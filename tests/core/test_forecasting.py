@@ -206,6 +206,15 @@ def test_burn_before_midnight_comes_off_tomorrows_credits() -> None:
     assert tomorrow[1] == pytest.approx(26, abs=1)
 
 
+def test_sessions_in_progress_set_the_pool_rate_when_the_ledger_stream_would_dilute_it() -> None:
+    started = NOW - timedelta(hours=1)
+    working = account(1, used=60, recent=stream(60, 1), in_use_since=started)  # 60 an hour, since 11:00
+    pool, _ = simulate_pool([working], rates_of(working), NOW)
+    assert burn_rate(working.recent, NOW) < 45  # the ledger's six hours, five of them quiet
+    assert pool.burn_rate_per_hour == pytest.approx(60, rel=0.03)
+    assert close(pool.runs_dry_at, NOW + timedelta(minutes=40))
+
+
 def test_a_rolling_account_in_the_pool_gets_its_spends_back() -> None:
     spends = ((at(8), 40), (at(11), 30))
     rolling = account(1, used=70, window=FIVE_HOURS, resets_at=at(13), recent=spends)

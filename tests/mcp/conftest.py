@@ -27,7 +27,7 @@ from paas.store.unit import transaction
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "claude_code_retry_session.jsonl"
 TOOLS = {"report_usage", "save_context", "get_briefing", "handoff", "pool_status", "search_knowledge",
-         "add_knowledge"}
+         "add_knowledge", "forecast"}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def test_tools_say_when_to_call_them(engine: Engine, database_url: str, tmp_path
             assert "after EACH task" in (tools["report_usage"].description or "")
             assert "rotate_due" in (tools["handoff"].description or "")
             reads = {name for name, tool in tools.items() if tool.annotations and tool.annotations.read_only_hint}
-            assert reads == {"get_briefing", "pool_status", "search_knowledge"}
+            assert reads == {"get_briefing", "pool_status", "search_knowledge", "forecast"}
             assert tools["report_usage"].input_schema["required"] == ["credits"]
 
     asyncio.run(scenario())
@@ -46,6 +46,10 @@ def test_a_working_day_report_usage_until_due_then_hand_off(engine: Engine, data
             first = answer(await client.call_tool("report_usage", {"credits": 50, "note": "retry loop"}))
             assert (first["session_id"], first["credits"], first["note"]) == (day.session_id, 50, "retry loop")
             assert (first["account_credits_used"], first["rotate_threshold"], first["rotate_due"]) == (50, 90, False)
+            planned = answer(await client.call_tool("forecast", {}))
+            assert [(line["session_id"], line["account_used"], line["threshold"]) for line in planned["sessions"]] == [
+                (day.session_id, 50, 90)]
+            assert planned["pools"][0]["credits_left"] == 150
 
             saved = answer(await client.call_tool("save_context", {"transcript_path": "session.jsonl"}))
             assert saved["source_stored"] is True and saved["source"]["format"] == "claude_code_jsonl"

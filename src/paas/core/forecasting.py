@@ -155,7 +155,7 @@ def burn_rate(spends: Iterable[Spend], now: datetime, *, since: datetime | None 
     start = now - span
     half = _hours(half_life)
     weighted = sum(credits * 2 ** (-_hours(now - moment) / half)
-                   for moment, credits in spends if start < moment <= now)
+                   for moment, credits in spends if start <= moment <= now)
     if weighted <= 0:
         return 0.0
     observed = half / math.log(2) * (1 - 2 ** (-_hours(span) / half))  # the weight's integral, in hours

@@ -3,7 +3,9 @@
 The model (one simulation per unit; accounts of another unit are another pool):
 
 - The pool burns ``R`` an hour: the burn rate of all its accounts' spends taken together (one
-  stream, so work that rotated from one account to another is not counted twice).
+  stream, so work that rotated from one account to another is not counted twice), or, if more, the
+  sum of the rates of its accounts in use, each measured since its session started (work that began
+  an hour ago after a quiet morning burns at its own pace, not diluted by the idle hours).
 - ``R`` is spread over the accounts that can spend (credits left, not disabled, not reported
   exhausted) in proportion to their own burn rates: the accounts in use keep draining as they do
   now. When an account is empty its share moves to the others with credits (work rotates on);
@@ -67,7 +69,8 @@ def simulate_pool(members: Sequence[AccountInput], rates: dict[int, float], now:
                   ) -> tuple[PoolForecast, dict[int, int]]:
     """The pool of ``members`` (one unit) simulated from ``now``; see the module."""
     midnight = tomorrow_start(now)
-    pool_rate = burn_rate([spend for account in members for spend in account.recent], now)
+    pool_rate = max(burn_rate([spend for account in members for spend in account.recent], now),
+                    sum(rates.get(account.account_id, 0.0) for account in members if account.in_use_since))
     drains = [_start(account, rates.get(account.account_id, 0.0), now) for account in members if account.usable]
     edges = _edges(drains, now, midnight)
     runs_dry_at: datetime | None = None

@@ -137,6 +137,15 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
             return door.pool_status()
 
     @server.tool(annotations=reads, description=(
+        "The forecast now: each account's burn rate per hour, pace and when it runs out (and whether before "
+        "its reset), when each session in progress reaches its rotate threshold, when the pool runs dry "
+        "within 24 h and what it has at 00:00 UTC tomorrow. Use it to plan how much work fits before a rotation."))
+    def forecast(ctx: Context) -> dict[str, Any]:
+        allowed(ctx, Role.VIEWER)
+        with tool_errors():
+            return door.forecast()
+
+    @server.tool(annotations=reads, description=(
         "Search the knowledge base (patterns, error solutions, optimizations, best practices, tips) before "
         "solving a problem that may have been solved before. Every word must match the title, description "
         "or tags."))

@@ -32,6 +32,7 @@ from paas.core import errors
 from paas.services import agent_briefing, briefing, knowledge, project_links, rotation, sessions, status, usage
 from paas.services.briefing_views import BriefingView, briefing_fields
 from paas.services.database import Database
+from paas.services.forecast import show_forecast
 from paas.services.views import as_json
 
 # A long agent session's log is tens of megabytes (Claude Code JSONL); the engine reads 10 MB in ~1.4 s.
@@ -150,6 +151,11 @@ class McpDoor:
     def pool_status(self) -> dict[str, Any]:
         now = self.clock()
         result: dict[str, Any] = as_json(self._read(lambda session: status.pool_status(session, now)))
+        return result
+
+    def forecast(self) -> dict[str, Any]:
+        now = self.clock()
+        result: dict[str, Any] = as_json(self._read(lambda session: show_forecast(session, now)))
         return result
 
     def search_knowledge(self, *, query: str, category: str | None, limit: int) -> dict[str, Any]:
