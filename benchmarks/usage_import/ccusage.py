@@ -62,7 +62,7 @@ def find_binary() -> tuple[Path | None, str]:
 
 @dataclass
 class CcusageRun:
-    seconds: float  # median of the timed runs of `claude session`
+    seconds: float  # median of the timed runs of `claude session` (codex_seconds: of `codex session`)
     runs: list[float]
     per_session: dict[tuple[str, str], Totals] = field(default_factory=dict)
     per_day: dict[tuple[str, str], Totals] = field(default_factory=dict)
@@ -91,11 +91,13 @@ def codex_session_id(row: dict[str, Any]) -> str:
     return name[-36:] if name.startswith("rollout-") and len(name) > 36 else name
 
 
-def run_reports(binary: Path, claude_dir: Path, codex_home: Path | None, repeats: int = 3) -> CcusageRun:
+def run_reports(binary: Path, claude_dir: Path, codex_home: Path | None, repeats: int = 5) -> CcusageRun:
+    """Each report once to warm up, then ``claude session`` ``repeats`` times (the median is its time)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("CLAUDE_", "CODEX_", "CCUSAGE_"))}
     env.update({"CLAUDE_CONFIG_DIR": str(claude_dir), "NO_COLOR": "1"})
     seconds = []
     sessions: Any = None
+    run_json(binary, ["claude", "session"], env)
     for _ in range(repeats):
         elapsed, sessions = run_json(binary, ["claude", "session"], env)
         seconds.append(elapsed)
@@ -107,7 +109,10 @@ def run_reports(binary: Path, claude_dir: Path, codex_home: Path | None, repeats
         run.per_day[(CLAUDE, str(row["date"]))] = totals(row)
     if codex_home is not None:
         codex_env = dict(env, CODEX_HOME=str(codex_home))
-        run.codex_seconds, codex_sessions = run_json(binary, ["codex", "session"], codex_env)
+        run_json(binary, ["codex", "session"], codex_env)
+        codex_runs = [run_json(binary, ["codex", "session"], codex_env) for _ in range(repeats)]
+        run.codex_seconds = statistics.median(elapsed for elapsed, _ in codex_runs)
+        codex_sessions = codex_runs[-1][1]
         _, codex_daily = run_json(binary, ["codex", "daily"], codex_env)
         for row in codex_sessions.get("sessions", []):
             run.per_session[(CODEX, codex_session_id(row))] = totals(row)

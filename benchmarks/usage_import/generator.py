@@ -74,7 +74,12 @@ class Tree:
     claude_dir: Path
     codex_dir: Path
     files: list[Path] = field(default_factory=list)
-    lines: int = 0
+    claude_lines: int = 0
+    codex_lines: int = 0
+
+    @property
+    def lines(self) -> int:
+        return self.claude_lines + self.codex_lines
 
     @property
     def bytes(self) -> int:
@@ -407,12 +412,12 @@ def generate_claude(tree: Tree, rng: random.Random, text: Text, target: int) -> 
         session = writer.session(min(session_budget(rng), max(target - written, 20_000)), moment, cwd)
         folder = projects / encoded_cwd(cwd)
         main = folder / f"{session.session_id}.jsonl"
-        tree.lines += write_lines(main, session.lines)
+        tree.claude_lines += write_lines(main, session.lines)
         tree.files.append(main)
         written += main.stat().st_size
         for agent_id, lines in session.subagents.items():
             path = folder / session.session_id / "subagents" / f"agent-{agent_id}.jsonl"
-            tree.lines += write_lines(path, lines)
+            tree.claude_lines += write_lines(path, lines)
             tree.files.append(path)
             written += path.stat().st_size
 
@@ -521,7 +526,7 @@ def generate_codex(tree: Tree, rng: random.Random, text: Text, target: int) -> N
                                           moment)
         name = f"rollout-{moment:%Y-%m-%dT%H-%M-%S}-{session_id}.jsonl"
         path = tree.codex_dir / "sessions" / f"{moment:%Y/%m/%d}" / name
-        tree.lines += write_lines(path, lines)
+        tree.codex_lines += write_lines(path, lines)
         tree.files.append(path)
         written += path.stat().st_size
 
@@ -561,5 +566,5 @@ def grow(tree: Tree, seed: int = 11) -> tuple[Path, int]:
     appended = "\n".join(session.lines) + "\n"
     with path.open("a", encoding="utf-8") as handle:
         handle.write(appended)
-    tree.lines += len(session.lines)
+    tree.claude_lines += len(session.lines)
     return path, len(appended.encode("utf-8"))

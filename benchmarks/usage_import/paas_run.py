@@ -5,8 +5,8 @@
 ``import_tree`` runs ``paas usage import --claude DIR --codex DIR --account NAME --json`` (that is
 ``python -m paas.cli``, the module the ``paas`` script runs) and times the whole process, start-up
 included. ``ledger_totals`` reads back what the import stored, per (source, UTC day) and per
-(source, agent session), straight from the SQLite file: the benchmark is not a door of paas, and
-the ledger is the figure every report is summed from.
+(source, agent session; a Codex session by its rollout's id), straight from the SQLite file:
+the benchmark is not a door of paas, and the ledger is the figure every report is summed from.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.usage_import.reference import Totals
+from benchmarks.usage_import.ccusage import codex_session_id
+from benchmarks.usage_import.reference import CODEX, Totals
 
 ACCOUNT = "bench-claude"
 
@@ -100,5 +101,7 @@ class Workspace:
             for source, session, *row in connection.execute(
                     f"SELECT source, agent_session, {figures} FROM credit_events "
                     "WHERE source IS NOT NULL GROUP BY 1, 2"):
-                per_session[(source, str(session))] = Totals(*row)
+                # a Codex session named by its rollout path (as ccusage names it) is its trailing id here
+                name = codex_session_id({"sessionId": session}) if source == CODEX else str(session)
+                per_session.setdefault((source, name), Totals()).add(Totals(*row))
         return per_day, per_session

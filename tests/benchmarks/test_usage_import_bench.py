@@ -10,6 +10,7 @@ from typing import Any
 
 from benchmarks.usage_import.ccusage import codex_session_id
 from benchmarks.usage_import.generator import generate, grow
+from benchmarks.usage_import.paas_run import Workspace
 from benchmarks.usage_import.reference import CLAUDE, CODEX, Totals, read_tree
 from benchmarks.usage_import.runner import compare
 
@@ -180,3 +181,18 @@ def test_ccusage_codex_sessions_map_to_rollout_ids_and_compare_treats_missing_as
     theirs = {(CLAUDE, "s1"): Totals(1, 2, 3, 4), (CLAUDE, "s2"): Totals(0, 1, 0, 0)}
     equal, total, examples = compare(mine, theirs)
     assert (equal, total) == (2, 3) and examples == ["s2: (0, 0, 0, 0) vs (0, 1, 0, 0)"]
+
+
+def test_paas_usage_import_through_the_benchmark_runner_agrees_with_the_reference(tmp_path: Path) -> None:
+    # the benchmark's own path to paas (the CLI in a subprocess, the ledger read back) on the hand-made tree
+    claude, codex = mini_tree(tmp_path)
+    workspace = Workspace(tmp_path / "paas-data")
+    workspace.prepare()
+    _, answer = workspace.import_tree(claude, codex)
+    per_day, per_session = workspace.ledger_totals()
+    reference = read_tree([claude], [codex])
+    assert compare(per_day, reference.per_day())[:2] == (5, 5)
+    assert compare(per_session, reference.per_session())[:2] == (3, 3)
+    assert (answer["input_tokens"], answer["output_tokens"], answer["cache_read_tokens"]) == (923, 521, 2720)
+    _, again = workspace.import_tree(claude, codex)
+    assert (again["records"], again["input_tokens"], again["lines"]) == (0, 0, 0)
