@@ -19,6 +19,7 @@ from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
 from paas.api.routes import forecast as forecast_routes
+from paas.api.routes import history as history_routes
 from paas.config import Settings, get_settings
 from paas.mcp.http import PATH as MCP_PATH
 from paas.mcp.http import McpHttp
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
         app.include_router(module.router)
     app.include_router(forecast_routes.router)
+    app.include_router(history_routes.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def landing() -> str:

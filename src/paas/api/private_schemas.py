@@ -12,6 +12,7 @@ from paas.core.analytics import MAX_DAYS, MIN_DAYS
 from paas.core.types import Platform, SessionType
 from paas.services.analytics import CreditAnalysis
 from paas.services.field_rules import MAX_CREDITS, Id, ShortText
+from paas.services.history import TaskText
 from paas.services.views import RankedOut, RotationAnswer
 
 
@@ -22,6 +23,8 @@ class SelectBest(RequestBody):
     project_id: Id | None = None
     session_type: SessionType | None = None
     limit: Annotated[int, Field(strict=True, ge=1, le=100)] = 1
+    task: TaskText | None = Field(None, description="What the job is, in words: history's estimate for it ranks "
+                                  "accounts short of credits lower and those suited to similar work higher.")
 
 
 class SelectBestEnvelope(BaseModel):

@@ -67,18 +67,23 @@ def session_start(
     = None,
     as_json: door.JsonFlag = False,
 ) -> None:
-    """Start a session: lease an account (named, or the best one now) to a project."""
-    from paas.services import git_state, lookup, selection, views
+    """Start a session: lease an account (named, or the best one now) to a project; with an objective,
+    say what such a task usually takes (similar past sessions) and rank accounts for it."""
+    from paas.services import git_state, history, lookup, selection, views
 
-    def choose(session: Any) -> tuple[int, int, str]:
+    def choose(session: Any) -> tuple[int, int, str, str]:
         project_id = lookup.project_id(session, project)
+        found = (history.estimate_task(session, text=objective, project_id=project_id, session_type=session_type,
+                                       now=door.now()) if objective and objective.strip() else None)
+        expected = history.describe_estimate(found) if found is not None else ""
         if account.strip().lower() == "best":
-            best = selection.best_for_project(session, project_id, now=door.now(), session_type=session_type)
-            return project_id, best.id, "; ".join(best.reasons)
-        return project_id, lookup.account_id(session, account), ""
+            best = selection.best_for_project(session, project_id, now=door.now(), session_type=session_type,
+                                              task=objective if found is not None else None, estimate=found)
+            return project_id, best.id, "; ".join(best.reasons), expected
+        return project_id, lookup.account_id(session, account), "", expected
 
     with door.read_and_run() as (read, run):
-        project_id, account_id, why = read(choose)
+        project_id, account_id, why, expected = read(choose)
         # the project's git HEAD is read between the read and the short write that starts the session
         started = git_state.start_session_at_head(read, run, project_id=project_id, account_id=account_id,
                                                   now=door.now(), session_type=session_type, objectives=objective)
@@ -89,6 +94,8 @@ def session_start(
              f"{started.account_name}", highlight=False)
     if why:
         door.say(f"chosen because: {why}", highlight=False)
+    if expected:
+        door.say(expected, highlight=False)
 
 
 @sessions_app.command("add", hidden=True)

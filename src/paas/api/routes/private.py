@@ -40,7 +40,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_lengt
 def select_best(body: SelectBest, session: SessionDep, now: Now, _: Viewer) -> SelectBestEnvelope:
     ranked = require_best_accounts(session, now=now, specialization=body.specialization or "",
                                    platform=body.platform, min_credits=body.min_credits, project_id=body.project_id,
-                                   limit=body.limit, session_type=body.session_type)
+                                   limit=body.limit, session_type=body.session_type, task=body.task)
     return SelectBestEnvelope(data=ranked[0], ranked=ranked)
 
 

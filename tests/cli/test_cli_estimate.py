@@ -1,0 +1,54 @@
+"""`paas estimate`, `paas accounts best --task` and `paas session start --objective`: the API's JSON
+with --json, and what the task usually takes in words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import Result
+
+from tests.api.api_helpers import ok
+from tests.api.test_estimate import build_history, estimate
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def history(client: TestClient, clock: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    monkeypatch.setattr("paas.cli.door.now", clock)  # the CLI computes at the API's moment
+    return build_history(client, clock)
+
+
+def printed(cli: Cli, *args: str) -> Any:
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_cli_prints_the_api_json(cli: Cli, client: TestClient, history: dict[str, int]) -> None:
+    api = estimate(client, text="React form for checkout", project_id=history["shop"])
+    assert printed(cli, "estimate", "React form for checkout", "--project", "Shop") == api
+    ranked = ok(client.post("/api/private/select-best-account", json={"task": "React form", "limit": 2}))["ranked"]
+    assert printed(cli, "accounts", "best", "--task", "React form", "--limit", "2") == ranked
+    said = cli("estimate", "React form for checkout")
+    assert said.exit_code == 0, said.output
+    assert "this task usually takes ~42 credits, 40-44 (from 3 similar sessions)" in said.stdout
+    assert "suited: ui-box" in said.stdout
+    best = cli("accounts", "best", "--task", "React form for checkout")
+    assert best.exit_code == 0 and "needs ~42, has 30" in best.stdout
+    assert cli("estimate", " ").exit_code == 2
+    assert cli("estimate", "x", "--project", "Nope").exit_code == 3
+
+
+def test_session_start_with_an_objective_says_what_it_usually_takes(cli: Cli, history: dict[str, int]) -> None:
+    result = cli("session", "start", "--project", "Shop", "--objective", "React checkout form polish")
+    assert result.exit_code == 0, result.output
+    assert "on ui-box" in result.stdout
+    assert "this task usually takes ~42 credits, 40-44 (from 3 similar sessions)" in result.stdout
+    assert "has 100" in result.stdout and "has 30" not in result.stdout  # ui-box has enough
+    plain = cli("session", "start", "--project", "Shop", "--account", "low-box")
+    assert plain.exit_code == 0 and "usually takes" not in plain.stdout
