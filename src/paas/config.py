@@ -7,6 +7,7 @@ their own. Outside development an unset, short or placeholder secret is refused.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -138,3 +139,15 @@ def settings_problem(error: ValidationError) -> str:
         where = "_".join(str(part) for part in item.get("loc", ()))
         clauses.append(f"PAAS_{where.upper()}: {message}" if where else message)
     return "invalid settings: " + "; ".join(clauses)
+
+
+def agent_log_folders() -> tuple[list[Path], list[Path]]:
+    """Where Claude Code and Codex CLI keep their logs (the folders that exist), as the agents
+    themselves read it: ``CLAUDE_CONFIG_DIR`` (comma-separated) else ``~/.config/claude`` and
+    ``~/.claude``; ``CODEX_HOME`` else ``~/.codex``."""
+    configured = [part.strip() for part in os.environ.get("CLAUDE_CONFIG_DIR", "").split(",") if part.strip()]
+    claude = [Path(part).expanduser() for part in configured] or [Path("~/.config/claude").expanduser(),
+                                                                  Path("~/.claude").expanduser()]
+    codex = [Path(os.environ["CODEX_HOME"]).expanduser()] if os.environ.get("CODEX_HOME") else \
+        [Path("~/.codex").expanduser()]
+    return [folder for folder in claude if folder.is_dir()], [folder for folder in codex if folder.is_dir()]

@@ -32,6 +32,7 @@ from paas.cli import (
     status,
     system,
     tokens,
+    usage,
 )
 
 
@@ -61,7 +62,7 @@ COMMANDS = ((system.version, "version"), (system.init, "init"), (system.load_dem
 GROUPS = ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"), (sessions.sessions_app, "session"),
           (knowledge.knowledge_app, "knowledge"), (briefings.context_app, "context"),
           (briefings.briefing_app, "briefing"), (hook.hook_app, "hook"), (tokens.token_app, "token"),
-          (keys.keys_app, "keys"), (system.db_app, "db"))
+          (keys.keys_app, "keys"), (system.db_app, "db"), (usage.usage_app, "usage"))
 for command, name in COMMANDS:
     app.command(name)(command)
 for group, name in GROUPS:

@@ -1,0 +1,133 @@
+"""`paas usage import` and `paas usage watch`: what a run read and added (the --json keys), one-line
+errors with their exit codes, the default folders from the agents' own variables, both backends."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import Result
+
+from paas.services import accounts
+from paas.store.schema import Account, CreditEvent, UsageImportFile
+from paas.store.unit import transaction
+from tests.cli.test_cli_briefing import one_line_error
+from tests.usage_log_helpers import write_claude_tree, write_codex_tree
+
+Cli = Callable[..., Result]
+KEYS = {"files", "lines", "records", "duplicates", "input_tokens", "output_tokens", "cache_creation_tokens",
+        "cache_read_tokens"}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("paas.cli.door.now", lambda: datetime(2026, 11, 25, 23, 59, 59, tzinfo=UTC))
+
+
+def add_account(engine: Engine, name: str, unit: str = "tokens", quota: int = 1_000_000) -> None:
+    with transaction(engine) as session:
+        account_id = accounts.create_account(session, account_name=name, quota=quota,
+                                             now=datetime(2026, 11, 25, tzinfo=UTC)).id
+        row = session.get(Account, account_id)
+        assert row is not None
+        row.quota_unit = unit
+
+
+def counts(engine: Engine) -> tuple[int, int]:
+    with transaction(engine, write=False) as session:
+        return (session.scalar(select(func.count()).select_from(CreditEvent)) or 0,
+                session.scalar(select(func.count()).select_from(UsageImportFile)) or 0)
+
+
+def test_json_has_the_keys_and_the_totals_of_what_this_run_added(cli: Cli, engine: Engine, tmp_path: Path) -> None:
+    add_account(engine, "a")
+    claude, codex = write_claude_tree(tmp_path), write_codex_tree(tmp_path)
+    result = cli("usage", "import", "--claude", str(claude), "--codex", str(codex), "--account", "a", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= KEYS
+    assert {key: data[key] for key in KEYS} == {
+        "files": 4, "lines": 20, "records": 7, "duplicates": 5, "input_tokens": 1143, "output_tokens": 369,
+        "cache_creation_tokens": 170, "cache_read_tokens": 1600}
+    assert data["skipped_files"] == 0 and data["bad_lines"] == 1 and data["unmapped_files"] == []
+    assert [(item["account_name"], item["credits"], item["quota_unit"]) for item in data["accounts"]] == [
+        ("a", 3282, "tokens")]
+    assert isinstance(data["seconds"], float)
+    again = json.loads(cli("usage", "import", "--claude", str(claude), "--codex", str(codex), "--account", "a",
+                           "--json").stdout)
+    assert (again["files"], again["skipped_files"], again["records"], again["lines"]) == (0, 4, 0, 0)
+
+
+def test_the_text_says_what_it_read_and_added_and_when_rotation_is_due(cli: Cli, engine: Engine,
+                                                                        tmp_path: Path) -> None:
+    add_account(engine, "small", quota=500)
+    result = cli("usage", "import", "--claude", str(write_claude_tree(tmp_path)), "--account", "small")
+    assert result.exit_code == 0, result.output
+    assert "read 3 files (0 unchanged, not opened), 13 lines" in result.stdout
+    assert "5 records kept, 5 duplicates skipped, 1 bad lines skipped" in result.stdout
+    assert "tokens added: input 43, output 69, cache creation 170, cache read 200" in result.stdout
+    assert "small: +482 tokens over 5 records; 480 of 450 used in its window rotate due" in result.stdout
+
+
+def test_refusals_are_one_line_with_their_exit_code_and_change_nothing(cli: Cli, engine: Engine,
+                                                                       tmp_path: Path) -> None:
+    add_account(engine, "genspark", unit="credits")
+    add_account(engine, "a")
+    claude = str(write_claude_tree(tmp_path))
+    assert "paas accounts edit genspark --unit tokens" in one_line_error(
+        cli("usage", "import", "--claude", claude, "--account", "genspark"), 2)
+    assert "no account named 'nobody'" in one_line_error(cli("usage", "import", "--claude", claude, "--account",
+                                                             "nobody"), 3)
+    assert "no such folder" in one_line_error(cli("usage", "import", "--claude", str(tmp_path / "x"), "--account",
+                                                  "a"), 2)
+    assert "not both" in one_line_error(cli("usage", "import", "--claude", claude, "--account", "a", "--map",
+                                            f"{claude}=a"), 2)
+    assert "DIR=ACCOUNT" in one_line_error(cli("usage", "import", "--claude", claude, "--map", "nothing"), 2)
+    assert "--account A" in one_line_error(cli("usage", "import", "--claude", claude), 2)
+    assert counts(engine) == (0, 0)
+
+
+def test_maps_send_folders_to_accounts_and_unmapped_files_are_noted(cli: Cli, engine: Engine,
+                                                                    tmp_path: Path) -> None:
+    add_account(engine, "p")
+    claude = write_claude_tree(tmp_path)
+    result = cli("usage", "import", "--claude", str(claude), "--map", f"{claude / 'projects' / '-p'}=p")
+    assert result.exit_code == 0, result.output
+    assert "note: 1 files below no --map folder were not read" in " ".join(result.stderr.split())
+    assert "s2.jsonl" in result.stderr
+
+
+def test_the_default_folders_are_the_agents_own(cli: Cli, engine: Engine, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    add_account(engine, "a")
+    claude, codex = write_claude_tree(tmp_path), write_codex_tree(tmp_path)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{claude},{tmp_path / 'not-there'}")
+    monkeypatch.setenv("CODEX_HOME", str(codex))
+    data = json.loads(cli("usage", "import", "--account", "a", "--json").stdout)
+    assert (data["files"], data["records"]) == (4, 7)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "not-there"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "not-there"))
+    assert "no agent logs found" in one_line_error(cli("usage", "import", "--account", "a"), 2)
+
+
+def test_watch_imports_in_rounds_and_warns_once_when_rotation_comes_due(cli: Cli, engine: Engine,
+                                                                       tmp_path: Path) -> None:
+    add_account(engine, "small", quota=500)
+    result = cli("usage", "watch", "--claude", str(write_claude_tree(tmp_path)), "--account", "small",
+                 "--interval", "0.1", "--rounds", "2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("+5 records (5 duplicates) from 3 files: small +482 tokens") == 1
+    warning = " ".join(result.stderr.split())
+    assert warning.count("warning: small is due to rotate: 480 of 450 tokens used") == 1
+    assert counts(engine)[0] == 5
+
+
+def test_help_names_both_commands(cli: Cli) -> None:
+    result = cli("usage", "--help")
+    assert result.exit_code == 0 and "import" in result.stdout and "watch" in result.stdout
+
+
