@@ -85,6 +85,9 @@ class Report:
     synthetic: int = 0
     bad_lines: int = 0
     usages: list[Usage] = field(default_factory=list)
+    # days holding copies without any requestId written at another time than the first copy: the
+    # days ccusage's daily report counts apart (it keys such copies by timestamp too)
+    untimed_copy_days: set[str] = field(default_factory=set)
 
     def total(self) -> Totals:
         total = Totals()
@@ -150,6 +153,7 @@ class ClaudeCopy:
     message_id: str
     request_id: str | None
     usage: Usage
+    timestamp: object  # the first copy's, as written
 
 
 def same_message(kept: ClaudeCopy, request_id: str | None, sidechain: bool) -> bool:
@@ -200,9 +204,11 @@ def read_claude(config_dirs: Iterable[Path], report: Report, *, usage_lines_only
                 copies = kept.setdefault(message_id, [])
                 match = next((copy for copy in copies if same_message(copy, request_id, usage.sidechain)), None)
                 if match is None:
-                    copies.append(ClaudeCopy(message_id, request_id, usage))
+                    copies.append(ClaudeCopy(message_id, request_id, usage, timestamp))
                     continue
                 report.duplicates += 1
+                if request_id is None and match.request_id is None and timestamp != match.timestamp:
+                    report.untimed_copy_days.update((day, match.usage.day))
                 if better(usage, match.usage):
                     match.usage = usage
                     match.request_id = request_id if request_id is not None else match.request_id

@@ -196,3 +196,17 @@ def test_paas_usage_import_through_the_benchmark_runner_agrees_with_the_referenc
     assert (answer["input_tokens"], answer["output_tokens"], answer["cache_read_tokens"]) == (923, 521, 2720)
     _, again = workspace.import_tree(claude, codex)
     assert (again["records"], again["input_tokens"], again["lines"]) == (0, 0, 0)
+
+
+def test_copies_without_request_id_at_other_times_name_their_day(tmp_path: Path) -> None:
+    # ccusage's daily report counts such copies apart; the reference merges them and names the day
+    claude = tmp_path / "claude"
+    write(claude / "projects" / "-p" / "s1.jsonl",
+          assistant("m1", None, "2026-11-05T10:00:00.000Z", usage(1, 2, 3)),
+          assistant("m1", None, "2026-11-05T10:00:00.300Z", usage(1, 9, 3)),
+          assistant("m2", None, "2026-11-06T10:00:00.000Z", usage(1, 2, 3)),
+          assistant("m2", None, "2026-11-06T10:00:00.000Z", usage(1, 2, 3)))
+    report = read_tree([claude])
+    assert report.untimed_copy_days == {"2026-11-05"}
+    assert {key[1]: totals.figures() for key, totals in report.per_day().items()} == {
+        "2026-11-05": (1, 9, 0, 3), "2026-11-06": (1, 2, 0, 3)}
