@@ -1,0 +1,152 @@
+"""Quota units in every account door: the API, batch-create, the CSV import, `paas accounts`,
+`paas status` and MCP `pool_status` carry ``quota_unit`` (credits, tokens, usd in cents), show
+figures in it, and refuse a unit change once usage is recorded (the figures would change meaning)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from typer.testing import CliRunner, Result
+
+from paas.cli import app
+from paas.mcp.tools import McpDoor
+from paas.services.database import Database
+from tests.api.api_helpers import created, fails, new_account, new_project, ok, rows, start, use
+from tests.cli.test_cli_briefing import one_line_error
+
+Cli = Callable[..., Result]
+BILLIONS = 5_000_000_000  # past 2^32: a week of tokens
+
+
+@pytest.fixture
+def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
+    monkeypatch.setattr("paas.cli.door.now", clock)
+
+
+def printed(cli: Cli, *args: str) -> Any:
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_unit_is_the_same_json_in_the_api_and_the_cli(cli: Cli, client: TestClient, same_clock: None) -> None:
+    tokens = new_account(client, "Claude-Main", platform="claude", quota_unit="tokens", quota=BILLIONS,
+                         window_kind="rolling", window_hours=168, credits_available=BILLIONS - 1_200_000_000)
+    assert (tokens["quota_unit"], tokens["quota"], tokens["credits_used"]) == ("tokens", BILLIONS, 1_200_000_000)
+    assert tokens["rotate_threshold"] == 4_500_000_000  # 90%, computed: never squeezed into 32 bits
+    assert printed(cli, "accounts", "show", "Claude-Main") == ok(client.get(f"/api/accounts/{tokens['id']}"))["data"]
+    dollars = printed(cli, "accounts", "add", "API-Key", "--unit", "usd", "--quota", "2000", "--credits", "766")
+    assert dollars == ok(client.get(f"/api/accounts/{dollars['id']}"))["data"]
+    assert (dollars["quota_unit"], dollars["credits_used"], dollars["rotate_threshold"]) == ("usd", 1234, 1800)
+    plain = printed(cli, "accounts", "add", "GenSpark")
+    assert plain["quota_unit"] == "credits"  # the default
+    listed = {row["account_name"]: row for row in printed(cli, "accounts", "list")}
+    assert listed == {row["account_name"]: row for row in ok(client.get("/api/accounts"))["data"]}
+    assert {name: row["quota_unit"] for name, row in listed.items()} == {
+        "API-Key": "usd", "Claude-Main": "tokens", "GenSpark": "credits"}
+    assert listed["API-Key"]["platform_readings"] is None  # read for one account, not in listings
+    said = cli("accounts", "show", "Claude-Main").stdout
+    assert "3.8B/5B tokens" in said and "threshold 4.5B" in said
+    assert "$7.66/$20.00" in cli("accounts", "show", "API-Key").stdout
+
+
+def test_a_unit_changes_only_while_nothing_is_recorded(cli: Cli, client: TestClient, engine: Engine,
+                                                       same_clock: None) -> None:
+    account = new_account(client, "Seat")
+    changed = ok(client.patch(f"/api/accounts/{account['id']}", json={"quota_unit": "tokens", "quota": 900_000}))
+    assert (changed["data"]["quota_unit"], changed["data"]["quota"]) == ("tokens", 900_000)
+    assert printed(cli, "accounts", "edit", "Seat", "--unit", "credits", "--quota", "100")["quota_unit"] == "credits"
+    use(client, start(client, new_project(client)["id"], account["id"])["id"], 10)
+    before = rows(engine)
+    error = fails(client.patch(f"/api/accounts/{account['id']}", json={"quota_unit": "usd"}), 422)
+    assert "has recorded usage: its unit cannot become usd" in error["message"]
+    said = one_line_error(cli("accounts", "edit", "Seat", "--unit", "tokens"), 2)
+    assert "counts credits and has recorded usage" in said and "add a new account counting tokens" in said
+    assert rows(engine) == before
+    same = ok(client.patch(f"/api/accounts/{account['id']}", json={"quota_unit": "credits", "notes": "kept"}))
+    assert same["data"]["notes"] == "kept"  # naming the unit it has is no change
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"quota_unit": "euros"}, "quota_unit", "Input should be 'credits', 'tokens' or 'usd'"),
+    ({"quota_unit": "tokens"}, "quota", "an account counting tokens needs its quota"),
+    ({"quota_unit": None, "quota": 5}, None, None),
+    ({"quota": 10**12 + 1}, "quota", "Input should be less than or equal to 1000000000000"),
+    ({"quota": BILLIONS, "rotate_threshold": 3_000_000_000}, "rotate_threshold",
+     "Input should be less than or equal to 2147483647"),
+])
+def test_a_bad_unit_or_figure_is_refused_in_every_door(cli: Cli, client: TestClient, engine: Engine,
+                                                        body: dict[str, Any], field: str | None,
+                                                        words: str | None) -> None:
+    answer = client.post("/api/accounts", json={"account_name": "x", **body})
+    if words is None:  # null is "not given": the default unit
+        assert created(answer)["data"]["quota_unit"] == "credits"
+        return
+    before = rows(engine)
+    error = fails(answer, 422)
+    listed = error["details"] if isinstance(error["details"], list) else []  # a schema error lists its fields
+    assert words in error["message"] or any(item["loc"][-1] == field and words in item["msg"] for item in listed)
+    options = [f"--{'unit' if key == 'quota_unit' else 'threshold' if key == 'rotate_threshold' else key}={value}"
+               for key, value in body.items()]
+    assert words in one_line_error(cli("accounts", "add", "x", *options), 2)
+    assert rows(engine) == before
+
+
+def test_the_csv_import_and_batch_create_take_a_unit(cli: Cli, client: TestClient, engine: Engine,
+                                                     tmp_path: Path) -> None:
+    sheet = tmp_path / "accounts.csv"
+    sheet.write_text("account_name,platform,quota,quota_unit,window_kind,window_hours\n"
+                     f"Claude-A,claude,{BILLIONS},tokens,rolling,5\nKey-B,other,2000,usd,,\nGen-C,genspark,100,,,\n")
+    result = cli("accounts", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    found = {row["account_name"]: (row["quota_unit"], row["quota"]) for row in ok(client.get("/api/accounts"))["data"]}
+    assert found == {"Claude-A": ("tokens", BILLIONS), "Key-B": ("usd", 2000), "Gen-C": ("credits", 100)}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account_name,quota,quota_unit\nok,10,credits\nwrong,10,euro\n")
+    before = rows(engine)
+    refused = cli("accounts", "import", str(bad))
+    assert refused.exit_code == 2 and "line 3: quota_unit: Input should be 'credits', 'tokens' or 'usd'" in \
+        refused.stderr
+    assert rows(engine) == before
+    batch = client.post("/api/private/batch-create-accounts", json={"accounts": [
+        {"account_name": "Batch-T", "quota_unit": "tokens", "quota": 1_000_000}]})
+    assert batch.status_code == 201, batch.text
+    assert printed(cli, "accounts", "show", "Batch-T")["quota_unit"] == "tokens"
+
+
+def test_status_shows_each_account_in_its_unit_within_80_columns(cli: Cli, client: TestClient, engine: Engine,
+                                                                 database_url: str, same_clock: None,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    claude = new_account(client, "Claude-Main", quota_unit="tokens", quota=5_000_000, window_kind="rolling",
+                         window_hours=5)
+    new_account(client, "API-Key", quota_unit="usd", quota=2000, credits_available=766)
+    new_account(client, "GenSpark", quota=100, credits_available=60)
+    shop = new_project(client, "Shop")["id"]
+    use(client, start(client, shop, claude["id"])["id"], 1_200_000)
+    monkeypatch.setattr("paas.cli.door._consoles", {})  # a console made at 200 columns would be reused
+    screen = CliRunner().invoke(app, ["status"], env={"PAAS_DATABASE_URL": database_url, "COLUMNS": "80"})
+    assert screen.exit_code == 0, screen.output
+    assert max(len(line) for line in screen.stdout.splitlines()) <= 80, screen.stdout
+    head = " ".join(line.strip() for line in screen.stdout.splitlines()[:2])  # three units: two lines
+    assert head.startswith("Pool 60/100 credits · 3.8M/5M tokens · $7.66/$20.00 left · 2/3 accounts available"), head
+    assert "3.8M/5M tok" in screen.stdout and "$7.66/$20.00" in screen.stdout and "60/100" in screen.stdout
+    assert "1.2M/4.5M tok" in screen.stdout  # the session's progress to its threshold, in tokens
+    data = printed(cli, "status")
+    assert [(item["quota_unit"], item["accounts"], item["available"], item["quota"]) for item in data["by_unit"]] == [
+        ("credits", 1, 60, 100), ("tokens", 1, 3_800_000, 5_000_000), ("usd", 1, 766, 2000)]
+    assert (data["credits_available"], data["quota"]) == (60, 100)  # the credits accounts, as before units
+    assert data["sessions"][0]["quota_unit"] == "tokens"
+    pool = McpDoor(db=Database(engine), clock=lambda: data_at(data), margin_percent=5).pool_status()
+    assert pool == data  # the MCP tool answers the same JSON
+
+
+def data_at(data: dict[str, Any]) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(data["at"])
