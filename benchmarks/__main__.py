@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import")
+ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "forecast")
 
 
 def main(argv: list[str] | None = None) -> int:
