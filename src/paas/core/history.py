@@ -38,7 +38,7 @@ from typing import Protocol
 K = 15
 MIN_SIMILARITY = 0.12
 MIN_NEIGHBOURS = 3
-SUITABILITY_POOL = 60
+SUITABILITY_POOL = 150
 MIN_SAMPLE = 3
 LOW_QUANTILE, HIGH_QUANTILE = 0.2, 0.8
 DONE = frozenset({"completed", "handed_off"})

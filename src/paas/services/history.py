@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 from sqlalchemy.orm import Session
@@ -67,18 +67,23 @@ class EstimateOut(View):
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[core.PastSession, ...], core.HistoryIndex] | None = None
+_cached: tuple[tuple[tuple[object, ...], ...], core.HistoryIndex] | None = None
 
 
-def _index(sessions: tuple[core.PastSession, ...]) -> core.HistoryIndex:
-    """The index of ``sessions``: the last one built when the history has not changed since."""
+def _index(rows: list[Any]) -> core.HistoryIndex:
+    """The index of these rows (newest first): the last one built when the rows are the same again
+    (compared whole, so a changed text, status or credit figure builds a new one)."""
     global _cached
+    key = tuple(tuple(row) for row in rows)
     with _lock:
-        if _cached is not None and _cached[0] == sessions:
+        if _cached is not None and _cached[0] == key:
             return _cached[1]
-    index = core.HistoryIndex(sessions)
+    index = core.HistoryIndex([
+        core.PastSession(id=row.id, account_id=row.account_id, project_id=row.project_id,
+                         session_type=row.session_type, status=row.status, credits=int(row.credits_used),
+                         text=_text(row)) for row in reversed(rows)])  # oldest first
     with _lock:
-        _cached = (sessions, index)
+        _cached = (key, index)
     return index
 
 
@@ -101,10 +106,7 @@ def estimate_task(session: Session, *, text: str, project_id: int | None = None,
     chosen = unit or min(units, key=lambda name: (-units[name], name != "credits", name), default="credits")
     rows = [row for row in rows if (row.quota_unit or "credits") == chosen]
     names = {row.account_id: row.account_name for row in rows}
-    sessions = tuple(core.PastSession(id=row.id, account_id=row.account_id, project_id=row.project_id,
-                                      session_type=row.session_type, status=row.status, credits=int(row.credits_used),
-                                      text=_text(row)) for row in reversed(rows))  # oldest first
-    found = core.estimate(_index(sessions), text, session_type=kind, project_id=project_id)
+    found = core.estimate(_index(rows), text, session_type=kind, project_id=project_id)
     return EstimateOut(
         estimate_credits=found.credits, low=found.low, high=found.high, basis=found.basis,  # type: ignore[arg-type]
         unit=chosen, sessions_considered=found.sessions_considered,
