@@ -64,16 +64,12 @@ def credit_delta(charge: Charge, record: UsageRecord, copy: store.StoredCopy, co
 
 
 def event_row(record: UsageRecord, account_id: int, file_id: int, credits: int, cost: Decimal | None,
-         attached: store.OpenSession | None) -> dict[str, Any]:
-    return {
-        "account_id": account_id, "session_id": attached.id if attached else None,
-        "project_id": attached.project_id if attached else None, "credits": credits,
-        "occurred_at": record.occurred_at, "overdrawn": 0, "source": record.source, "source_file_id": file_id,
-        "message_id": record.message_id, "request_id": record.request_id, "sidechain": record.sidechain,
-        "agent_session": record.agent_session, "model": record.model, "input_tokens": record.input_tokens,
-        "output_tokens": record.output_tokens, "cache_creation_tokens": record.cache_creation_tokens,
-        "cache_read_tokens": record.cache_read_tokens, "cost_usd": float(cost) if cost is not None else None,
-    }
+              attached: store.OpenSession | None) -> list[Any]:
+    """A new event's values in ``store.usage_imports.EVENT_COLUMNS`` order."""
+    return [account_id, attached.id if attached else None, attached.project_id if attached else None, credits, 0,
+            record.source, file_id, record.message_id, record.request_id, record.sidechain, record.agent_session,
+            record.model, record.input_tokens, record.output_tokens, record.cache_creation_tokens,
+            record.cache_read_tokens, float(cost) if cost is not None else None, record.occurred_at]
 
 
 def copy_update(record: UsageRecord, copy: store.StoredCopy, file_id: int, delta: int,

@@ -22,6 +22,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,9 +43,8 @@ from paas.services import lookup
 from paas.services.accounts import describe_account, get_account
 from paas.services.projects import get_project
 from paas.services.usage_charges import Charge, copy_update, credit_delta, credits_for, event_row
-from paas.services.usage_files import FileRead, LogFile, account_for, find_logs, read_log, unchanged
+from paas.services.usage_files import FileRead, LogFile, Pending, account_for, find_logs, read_logs, unchanged
 from paas.services.views import View
-from paas.store import ledger
 from paas.store import usage_imports as store
 from paas.store.unit import Transaction, publish
 
@@ -111,7 +111,7 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
             find_logs(UsageSource.CLAUDE_CODE, request.claude_dirs)]
     logs += [(path, session, UsageSource.CODEX) for path, session in find_logs(UsageSource.CODEX, request.codex_dirs)]
     plan = read(lambda session: _load(session, request, [path for path, _, _ in logs]))
-    pending: list[tuple[LogFile, store.KnownFile | None, os.stat_result]] = []
+    pending: list[Pending] = []
     for path, agent_session, source in logs:
         account_id = account_for(path, plan.account_id, plan.mappings)
         if account_id is None:
@@ -124,14 +124,14 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
             continue
         pending.append((LogFile(path=path, source=source, agent_session=agent_session, account_id=account_id),
                         known, stat))
-    total = sum(max(0, stat.st_size - (known.offset if known else 0)) for _, known, stat in pending)
-    done = 0
-    for log, known, stat in pending:
-        plan.reads.append(read_log(log, known, stat))
-        done += max(0, stat.st_size - (known.offset if known else 0))
-        if progress is not None:
-            progress(done, total)
-    return run(lambda session: _save(session, plan, now))
+    collecting = gc.isenabled()
+    gc.disable()  # ~100,000 small objects that all live until the end: collecting them early only costs
+    try:
+        plan.reads = read_logs(pending, progress)
+        return run(lambda session: _save(session, plan, now))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _load(session: Session, request: ImportRequest, paths: list[str]) -> _Plan:
@@ -187,7 +187,7 @@ def _save(session: Session, plan: _Plan, now: datetime) -> UsageImportOut:
             charges[account_id] = Charge.starting(unit, stored_cost)
         return charges[account_id]
 
-    rows: list[dict[str, Any]] = []
+    rows: list[list[Any]] = []
     updates: list[dict[str, Any]] = []
     session_deltas: dict[int, int] = {}
     project_deltas: dict[int, int] = {}
@@ -246,7 +246,7 @@ def _save(session: Session, plan: _Plan, now: datetime) -> UsageImportOut:
             if copy.project_id is not None:
                 project_deltas[copy.project_id] = project_deltas.get(copy.project_id, 0) + delta
     for start in range(0, len(rows), BATCH):
-        ledger.append_rows(session, rows[start:start + BATCH])
+        store.append_events(session, rows[start:start + BATCH])
     store.update_copies(session, updates)
     store.add_credits(session, sessions=session_deltas, projects=project_deltas)
     accounts = [_account_answer(session, account_id, charges[account_id], open_sessions.get(account_id), now)

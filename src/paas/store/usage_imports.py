@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -134,6 +134,35 @@ def imported_cost(session: Session, account_id: int) -> float:
     """The exact (unrounded) dollars of every imported row of the account."""
     return float(session.scalar(select(func.coalesce(func.sum(CreditEvent.cost_usd), 0.0)).where(
         CreditEvent.account_id == account_id, CreditEvent.source.is_not(None))) or 0.0)
+
+
+# The columns of an imported event, in the order ``append_events`` takes them (occurred_at last).
+EVENT_COLUMNS = ("account_id", "session_id", "project_id", "credits", "overdrawn", "source", "source_file_id",
+                 "message_id", "request_id", "sidechain", "agent_session", "model", "input_tokens", "output_tokens",
+                 "cache_creation_tokens", "cache_read_tokens", "cost_usd", "occurred_at")
+
+
+def append_events(session: Session, rows: list[list[Any]]) -> None:
+    """Insert imported events (lists in ``EVENT_COLUMNS`` order, occurred_at aware) with one executemany
+    of the driver's own: the bulk path of an import of 100,000 records, where building a dict and
+    converting every value per row costs more than the database does. occurred_at is stored as the
+    ``UTCDateTime`` type stores it (naive UTC; on SQLite in SQLAlchemy's text format)."""
+    if not rows:
+        return
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    converted: dict[datetime, Any] = {}
+    for row in rows:
+        moment = row[-1]
+        stored = converted.get(moment)
+        if stored is None:
+            naive = moment.astimezone(UTC).replace(tzinfo=None)
+            stored = converted[moment] = naive.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else naive
+        row[-1] = stored
+    names = ", ".join(f'"{name}"' for name in EVENT_COLUMNS)
+    connection.exec_driver_sql(f'INSERT INTO "{CreditEvent.__tablename__}" ({names}) '
+                               f"VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})", [tuple(row) for row in rows])
 
 
 def update_copies(session: Session, rows: list[dict[str, Any]]) -> None:
