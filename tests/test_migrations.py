@@ -134,6 +134,35 @@ def test_usage_sources_units_and_alerts_go_down_and_up_again_keeping_typed_usage
         engine.dispose()
 
 
+def test_analytics_indexes_go_down_and_up_again_keeping_the_ledger(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO accounts (account_name) VALUES ('a')")
+            connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at) "
+                                       "VALUES (1, 7, CURRENT_TIMESTAMP)")
+        downgrade(blank_url, "0005")
+        indexes = {index["name"] for index in inspect(engine).get_indexes("credit_events")}
+        assert "ix_credit_events_occurred_at" in indexes
+        assert {"ix_credit_events_occurred_at_credits", "ix_credit_events_project_id_occurred_at_credits"}.isdisjoint(
+            indexes)
+        session_indexes = {index["name"] for index in inspect(engine).get_indexes("sessions")}
+        assert "ix_sessions_analytics_window" not in session_indexes
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT credits FROM credit_events").all() == [(7,)]
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
 def test_upgrading_a_database_in_use_keeps_its_rows(blank_url: str) -> None:
     """Altering a table other rows point at (accounts, under sessions and the ledger) keeps them all."""
     upgrade(blank_url, "0004")

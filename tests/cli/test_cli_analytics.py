@@ -65,3 +65,12 @@ def test_refusals_are_one_line(cli: Cli, demo: None, args: tuple[str, ...], code
     assert result.stderr.strip().splitlines()[0].startswith(message)
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_demo_scale(cli: Cli, engine: Engine) -> None:
+    result = cli("demo", "--scale", "2500")
+    assert result.exit_code == 0, result.output
+    assert "generated 2,500 credit events" in result.stdout and "4 projects, 10 accounts" in result.stdout
+    refused = cli("demo", "--scale", "0")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == "error: --scale must be a number of credit events from 1 to 10,000,000"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -42,17 +42,43 @@ def db_upgrade() -> None:
 def load_demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Only into a database with no projects or accounts.")]
     = False,
+    scale: Annotated[int | None, typer.Option(
+        "--scale", metavar="N", help="Also generate N credit events (1 to 10,000,000) over realistic sessions of "
+        "the last 90 days, for analytics at scale (deterministic; adds to earlier runs).")] = None,
 ) -> None:
-    """Load the original system's demo data (idempotent)."""
+    """Load the original system's demo data (idempotent); --scale N adds N generated credit events."""
     from paas.services import demo
 
+    if scale is not None:
+        from paas.core.errors import InvalidInput
+        from paas.services.demo_scale import check_scale
+
+        try:  # a bad N is one line, before the database is opened
+            check_scale(scale)
+        except InvalidInput as problem:
+            door.fail(problem.message, 2)
     with door.unit_of_work() as session:
         if if_empty and not demo.is_empty(session):
             door.say("database already has data; demo not loaded")
             return
         loaded = demo.load_demo(session, door.now())
+        generated = _generate(session, scale) if scale is not None else None
     summary = ", ".join(f"{count} {kind}" for kind, count in loaded.added.items())
     door.say(f"demo data added: {summary}" if loaded.changed else "demo data already present; nothing added")
+    if generated is not None:
+        door.say(f"generated {generated.events:,} credit events ({generated.credits:,} credits) over "
+                 f"{generated.sessions:,} sessions, {generated.projects} projects, {generated.accounts} accounts")
+
+
+def _generate(session: Any, events: int) -> Any:
+    from rich.progress import Progress
+
+    from paas.services.demo_scale import generate
+
+    shown_on = door.console(stderr=True)
+    with Progress(console=shown_on, transient=True, disable=not shown_on.is_terminal) as progress:
+        task = progress.add_task("generating credit events", total=events)
+        return generate(session, now=door.now(), events=events, progress=lambda done: progress.advance(task, done))
 
 
 def serve(

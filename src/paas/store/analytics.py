@@ -7,18 +7,18 @@ Contract:
 - A *handoff* is such a session that ended ``handed_off`` or has a row in ``handoff_queue`` (the
   original's way of recording one); what it left unused is its account's threshold (or quota)
   minus the session's credits, never below 0.
-- Credits per day come from the ledger (every event in the window, whatever its session),
-  bucketed by UTC day: ``substr`` of SQLite's stored text, a ``date`` cast on PostgreSQL.
+- Credits per day come from the ledger (every event in the window, whatever its session), one
+  range sum per UTC day (the same SQL on SQLite and PostgreSQL).
 - The default threshold is the account's ``rotate_threshold``, else 90% of its quota rounded
   down: ``core.quotas.default_threshold`` in integer SQL.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from paas.core.analytics import GOOD_HIGH, GOOD_LOW, HISTOGRAM_BINS, HISTOGRAM_WIDTH, AccountFigures, ProjectHandoffs
@@ -26,6 +26,7 @@ from paas.core.types import SessionStatus
 from paas.store.schema import Account, CreditEvent, HandoffQueueItem, WorkSession
 
 FINISHED = (SessionStatus.COMPLETED.value, SessionStatus.HANDED_OFF.value)
+DAYS_PER_STATEMENT = 400  # scalar subqueries per SELECT (well under SQLite's 2,000 columns)
 THRESHOLD = func.coalesce(Account.rotate_threshold, (Account.quota * 9) // 10)
 
 
@@ -95,25 +96,41 @@ def project_handoffs(session: Session, *, since: datetime, until: datetime,
 
 def credits_by_day(session: Session, *, since: datetime, until: datetime,
                    project_id: int | None = None) -> dict[date, int]:
-    day: Any
-    if session.get_bind().dialect.name == "sqlite":  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'
-        day = func.substr(CreditEvent.occurred_at, 1, 10)
-    else:
-        day = cast(CreditEvent.occurred_at, Date)
-    conditions = [CreditEvent.occurred_at >= since, CreditEvent.occurred_at <= until]
+    """The ledger's credits per UTC day of ``[since, until]``: one range sum per day, each an
+    index-only range scan of ``ix_credit_events_occurred_at_credits`` (or the project's index) —
+    no sort of the window's events, which a GROUP BY on the day would need."""
+    days = _day_bounds(since, until)
+    totals: dict[date, int] = {}
+    for chunk in range(0, len(days), DAYS_PER_STATEMENT):
+        part = days[chunk:chunk + DAYS_PER_STATEMENT]
+        sums = [_range_sum(low, high, project_id).label(f"day_{index}") for index, (_, low, high) in enumerate(part)]
+        row = session.execute(select(*sums)).one()
+        totals.update({day: int(total) for (day, _, _), total in zip(part, row, strict=True) if total})
+    return totals
+
+
+def _range_sum(low: datetime, high: datetime, project_id: int | None) -> Any:
+    conditions = [CreditEvent.occurred_at >= low, CreditEvent.occurred_at < high]
     if project_id is not None:
         conditions.append(CreditEvent.project_id == project_id)
-    statement = select(day, func.sum(CreditEvent.credits)).where(and_(*conditions)).group_by(day)
-    return {_day(value): int(total) for value, total in session.execute(statement)}
+    return select(func.sum(CreditEvent.credits)).where(*conditions).scalar_subquery()
+
+
+def _day_bounds(since: datetime, until: datetime) -> list[tuple[date, datetime, datetime]]:
+    """(day, from, to) per UTC day, clipped to the window; ``to`` excluded (past ``until`` by 1 µs)."""
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    first = datetime.combine(since.date(), time(), tzinfo=UTC)
+    bounds = []
+    day = first
+    while day <= until:
+        bounds.append((day.date(), max(day, since), min(day + timedelta(days=1), until + timedelta(microseconds=1))))
+        day += timedelta(days=1)
+    return bounds
 
 
 def credits_total(session: Session) -> int:
     """The bare ledger sum (the benchmark's yardstick)."""
     return int(session.scalar(select(func.coalesce(func.sum(CreditEvent.credits), 0))) or 0)
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _aware(value: datetime) -> datetime:

@@ -154,6 +154,8 @@ class WorkSession(Base):
             sqlite_where=text("status = 'in_progress'"),
             postgresql_where=text("status = 'in_progress'"),
         ),
+        # Credit analytics: a window's finished sessions without reading the table (0006).
+        Index("ix_sessions_analytics_window", "completed_at", "status", "account_id", "project_id", "credits_used"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -325,7 +327,9 @@ class CreditEvent(Base):
                         name="credits_positive_unless_imported"),
         one_of("source", UsageSource),
         Index("ix_credit_events_account_id_occurred_at", "account_id", "occurred_at"),
-        Index("ix_credit_events_occurred_at", "occurred_at"),
+        # Credit analytics: a day's credits as an index-only range sum, for all or for one project (0006).
+        Index("ix_credit_events_occurred_at_credits", "occurred_at", "credits"),
+        Index("ix_credit_events_project_id_occurred_at_credits", "project_id", "occurred_at", "credits"),
         Index("ix_credit_events_source_message_id", "source", "message_id"),
     )
 
