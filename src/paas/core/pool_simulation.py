@@ -6,23 +6,27 @@ The model (one simulation per unit; accounts of another unit are another pool):
   stream, so work that rotated from one account to another is not counted twice), or, if more, the
   sum of the rates of its accounts in use, each measured since its session started (work that began
   an hour ago after a quiet morning burns at its own pace, not diluted by the idle hours).
-- ``R`` is spread over the accounts that can spend (credits left, not disabled, not reported
-  exhausted) in proportion to their own burn rates: the accounts in use keep draining as they do
-  now. When an account is empty its share moves to the others with credits (work rotates on);
-  when none of those is in use, the demand is split evenly between them.
+- ``R`` is spread as usage is now: one stream of work per account with a burn rate, in proportion
+  to those rates, each draining its account. When a stream's account is empty the work rotates:
+  the stream moves to the free account (no other stream on it) with the most credits left, or,
+  with none free, shares the one with the most credits left.
 - An account that resets gets its quota back: a daily window at each reset instant; a rolling
-  window gets each spend back N hours after it was made, the ones simulated too.
-- The pool **runs dry** at the first moment no account can take the demand (``runs_dry_at``,
-  ``None`` if that does not happen within ``HORIZON``). Credits **tomorrow** are every account's
-  credits left at the next 00:00 UTC (the pool's day is UTC: accounts reset in their own zones).
+  window gets each spend back N hours after it was made, the ones simulated too. Disabled
+  accounts hold nothing; one reported exhausted holds nothing until its reset.
+- The pool **runs dry** at the first moment a stream finds no account with credits
+  (``runs_dry_at``, ``None`` if that does not happen within ``HORIZON``). Credits **tomorrow** are
+  every account's credits left at the next 00:00 UTC (the pool's day is UTC: accounts reset in
+  their own zones).
 - Steps of ``STEP`` (5 min), plus every reset instant and midnight as step edges, so resets are
-  exact; the burn is assumed to go on at ``R`` (nights included) until the horizon.
+  exact; the burn is assumed to go on at ``R`` (nights included) until the horizon. Resets and
+  returns wait in a heap, so a step costs what its streams and due refills cost, not the pool's size.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from paas.core.forecasting import AccountForecast, AccountInput, PoolForecast, burn_rate
@@ -32,6 +36,7 @@ from paas.core.types import AccountStatus
 HORIZON = timedelta(hours=24)
 STEP = timedelta(minutes=5)
 EPSILON = 1e-9
+FULL = -1.0  # a refill that restores the whole quota (a daily reset)
 
 
 @dataclass
@@ -39,10 +44,40 @@ class _Drain:
     """One account during the simulation."""
 
     source: AccountInput
-    weight: float
+    index: int
     left: float
-    next_reset: datetime | None
-    returns: list[tuple[datetime, float]] = field(default_factory=list)  # rolling: (when it comes back, credits)
+    streams: int = 0  # how many streams of work draw on it
+
+
+@dataclass
+class _Stream:
+    """One stream of work: its share of the pool's rate and the account it draws on."""
+
+    rate: float
+    drain: _Drain | None
+
+
+class _Refills:
+    """Resets and returns, earliest first: (when, order, drain index, credits or FULL)."""
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[datetime, int, int, float]] = []
+        self.order = 0
+
+    def add(self, when: datetime, index: int, credits: float) -> None:
+        self.order += 1
+        heapq.heappush(self.heap, (when, self.order, index, credits))
+
+    def apply(self, drains: list[_Drain], moment: datetime) -> None:
+        while self.heap and self.heap[0][0] <= moment:
+            when, _, index, credits = heapq.heappop(self.heap)
+            drain = drains[index]
+            quota = float(drain.source.quota)
+            if credits == FULL:
+                drain.left = quota
+                self.add(drain.source.window.next_reset(when), index, FULL)
+            else:
+                drain.left = min(quota, drain.left + credits)
 
 
 def tomorrow_start(now: datetime) -> datetime:
@@ -71,20 +106,27 @@ def simulate_pool(members: Sequence[AccountInput], rates: dict[int, float], now:
     midnight = tomorrow_start(now)
     pool_rate = max(burn_rate([spend for account in members for spend in account.recent], now),
                     sum(rates.get(account.account_id, 0.0) for account in members if account.in_use_since))
-    drains = [_start(account, rates.get(account.account_id, 0.0), now) for account in members if account.usable]
-    edges = _edges(drains, now, midnight)
+    usable = [account for account in members if account.usable]
+    drains = [_Drain(account, index, float(account.remaining)) for index, account in enumerate(usable)]
+    refills = _Refills()
+    for index, drain in enumerate(drains):
+        _schedule(refills, index, drain.source, now)
+    streams = _streams(drains, rates, pool_rate)
     runs_dry_at: datetime | None = None
     at_midnight: dict[int, int] = {}
+    edges = _edges(refills, now, midnight)
     for start, end in zip(edges, edges[1:], strict=False):
-        _refill(drains, start)
+        refills.apply(drains, start)
         if start == midnight:
             at_midnight = _snapshot(drains)
-        need = pool_rate * (end - start).total_seconds() / 3600
-        unmet = _spend(drains, need, start + (end - start) / 2)
-        if runs_dry_at is None and unmet > EPSILON and need > 0:
-            runs_dry_at = start + (end - start) * (1 - unmet / need)
+        hours = (end - start).total_seconds() / 3600
+        unmet = sum(_draw(stream, stream.rate * hours, drains, refills, start + (end - start) / 2)
+                    for stream in streams)
+        if runs_dry_at is None and unmet > EPSILON:
+            need = pool_rate * hours
+            runs_dry_at = start + (end - start) * max(0.0, 1 - unmet / need)
     if edges and edges[-1] == midnight:  # now was itself a midnight: tomorrow begins at the horizon
-        _refill(drains, midnight)
+        refills.apply(drains, midnight)
         at_midnight = _snapshot(drains)
     unit = members[0].unit if members else "credits"
     forecast = PoolForecast(unit=unit, accounts=len(members),
@@ -94,57 +136,69 @@ def simulate_pool(members: Sequence[AccountInput], rates: dict[int, float], now:
     return forecast, {account.account_id: at_midnight.get(account.account_id, 0) for account in members}
 
 
-def _snapshot(drains: list[_Drain]) -> dict[int, int]:
-    return {drain.source.account_id: int(round(drain.left)) for drain in drains}
-
-
-def _start(account: AccountInput, weight: float, now: datetime) -> _Drain:
-    if account.window.kind is WindowKind.ROLLING:
-        length = timedelta(hours=account.window.hours)
-        returns = [(moment + length, float(credits)) for moment, credits in account.window_spends(now)]
+def _schedule(refills: _Refills, index: int, account: AccountInput, now: datetime) -> None:
+    if account.window.kind is not WindowKind.ROLLING:
+        refills.add(account.resets_at, index, FULL)
+    elif account.status is AccountStatus.EXHAUSTED:
         # A platform's "exhausted" report holds until resets_at: its credits come back then, all at once.
-        if account.status is AccountStatus.EXHAUSTED:
-            returns = [(account.resets_at, float(account.quota))]
-        return _Drain(account, weight, float(account.remaining), None, sorted(returns))
-    return _Drain(account, weight, float(account.remaining), account.resets_at)
+        refills.add(account.resets_at, index, float(account.quota))
+    else:
+        length = timedelta(hours=account.window.hours)
+        for moment, credits in account.window_spends(now):
+            refills.add(moment + length, index, float(credits))
 
 
-def _edges(drains: list[_Drain], now: datetime, midnight: datetime) -> list[datetime]:
+def _streams(drains: list[_Drain], rates: dict[int, float], pool_rate: float) -> list[_Stream]:
+    """One stream per account with a rate, its share of ``pool_rate``; one stream if none has a rate."""
+    weighted = [(drain, rates.get(drain.source.account_id, 0.0)) for drain in drains]
+    weighted = [(drain, rate) for drain, rate in weighted if rate > 0]
+    if pool_rate <= 0:
+        return []
+    if not weighted:
+        return [_Stream(pool_rate, None)]
+    total = sum(rate for _, rate in weighted)
+    streams = [_Stream(pool_rate * rate / total, drain) for drain, rate in weighted]
+    for stream in streams:
+        assert stream.drain is not None
+        stream.drain.streams += 1
+    return streams
+
+
+def _draw(stream: _Stream, need: float, drains: list[_Drain], refills: _Refills, moment: datetime) -> float:
+    """Take ``need`` for one stream, rotating to another account when its own is empty; what no
+    account could give comes back."""
+    while need > EPSILON:
+        drain = stream.drain
+        if drain is None or drain.left <= EPSILON:
+            drain = _rotate(stream, drains)
+            if drain is None:
+                return need
+        taken = min(need, drain.left)
+        drain.left -= taken
+        need -= taken
+        if drain.source.window.kind is WindowKind.ROLLING:
+            refills.add(moment + timedelta(hours=drain.source.window.hours), drain.index, taken)
+    return 0.0
+
+
+def _rotate(stream: _Stream, drains: list[_Drain]) -> _Drain | None:
+    if stream.drain is not None:
+        stream.drain.streams -= 1
+    able = [drain for drain in drains if drain.left > EPSILON]
+    free = [drain for drain in able if drain.streams == 0]
+    chosen = max(free or able, key=lambda drain: drain.left, default=None)
+    stream.drain = chosen
+    if chosen is not None:
+        chosen.streams += 1
+    return chosen
+
+
+def _edges(refills: _Refills, now: datetime, midnight: datetime) -> list[datetime]:
     end = now + HORIZON
     edges = {now + STEP * k for k in range(int(HORIZON / STEP) + 1)} | {midnight}
-    for drain in drains:
-        reset = drain.next_reset
-        while reset is not None and reset < end:
-            edges.add(reset)
-            reset = drain.source.window.next_reset(reset)
+    edges |= {when for when, _, _, credits in refills.heap if credits == FULL and when < end}
     return sorted(edge for edge in edges if now <= edge <= end)
 
 
-def _refill(drains: list[_Drain], moment: datetime) -> None:
-    for drain in drains:
-        if drain.next_reset is not None and drain.next_reset <= moment:
-            drain.left = float(drain.source.quota)
-            drain.next_reset = drain.source.window.next_reset(moment)
-        while drain.returns and drain.returns[0][0] <= moment:
-            drain.left = min(float(drain.source.quota), drain.left + drain.returns.pop(0)[1])
-
-
-def _spend(drains: list[_Drain], need: float, moment: datetime) -> float:
-    """Take ``need`` from the accounts with credits, by weight; the part none could give comes back."""
-    while need > EPSILON:
-        able = [drain for drain in drains if drain.left > EPSILON]
-        if not able:
-            return need
-        weighted = [drain for drain in able if drain.weight > 0]
-        takers = weighted or able
-        total = sum(drain.weight for drain in weighted) if weighted else float(len(able))
-        short = 0.0
-        for drain in takers:
-            share = need * (drain.weight if weighted else 1.0) / total
-            taken = min(share, drain.left)
-            drain.left -= taken
-            short += share - taken
-            if taken > 0 and drain.source.window.kind is WindowKind.ROLLING:
-                drain.returns.append((moment + timedelta(hours=drain.source.window.hours), taken))
-        need = short
-    return 0.0
+def _snapshot(drains: list[_Drain]) -> dict[int, int]:
+    return {drain.source.account_id: int(round(drain.left)) for drain in drains}
