@@ -177,6 +177,16 @@ def test_the_pool_runs_dry_today_when_no_reset_comes_in_time() -> None:
     assert pool.credits_left == 20
 
 
+def test_the_work_rotates_to_the_free_account_with_the_most_credits_left() -> None:
+    busy = account(1, used=80, recent=stream(10, 6))  # 20 left at 10 an hour: empty at 14:00
+    small = account(2, used=70, window=QuotaWindow(reset_at=time(6, 0)), resets_at=at(6, day=26))
+    large = account(3, used=50, window=QuotaWindow(reset_at=time(6, 0)), resets_at=at(6, day=26))
+    pool, tomorrow = simulate_pool([busy, small, large], rates_of(busy, small, large), NOW)
+    # 14:00 -> the 50 of account 3 (19:00) -> the 30 of account 2 (22:00): dry, nothing resets before 06:00.
+    assert close(pool.runs_dry_at, at(22), minutes=15)
+    assert tomorrow == {1: 100, 2: 0, 3: 0}  # account 1 is full again at midnight; 2 and 3 were spent
+
+
 def test_a_reset_mid_simulation_returns_the_quota_and_the_work_moves_there() -> None:
     busy = account(1, used=80, recent=stream(10, 6))
     spent = account(2, used=100, window=QuotaWindow(reset_at=time(13, 0)), resets_at=at(13))
