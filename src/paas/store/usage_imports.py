@@ -64,22 +64,24 @@ class OpenSession:
 
 
 def known_files(session: Session, paths: Iterable[str] | None = None) -> dict[str, KnownFile]:
-    statement = select(UsageImportFile)
-    if paths is not None:
-        wanted = list(paths)
-        found: dict[str, KnownFile] = {}
-        for start in range(0, len(wanted), CHUNK):
-            found.update(known_files_where(session, statement.where(
-                UsageImportFile.path.in_(wanted[start:start + CHUNK]))))
-        return found
-    return known_files_where(session, statement)
+    """What is remembered of the files at ``paths`` (of every file when None)."""
+    columns = select(UsageImportFile.id, UsageImportFile.path, UsageImportFile.source, UsageImportFile.account_id,
+                     UsageImportFile.size_bytes, UsageImportFile.offset, UsageImportFile.fingerprint,
+                     UsageImportFile.lines, UsageImportFile.records, UsageImportFile.state)
+    if paths is None:
+        return _known(session, columns)
+    wanted = list(paths)
+    found: dict[str, KnownFile] = {}
+    for start in range(0, len(wanted), CHUNK):
+        found.update(_known(session, columns.where(UsageImportFile.path.in_(wanted[start:start + CHUNK]))))
+    return found
 
 
-def known_files_where(session: Session, statement: Any) -> dict[str, KnownFile]:
-    return {row.path: KnownFile(id=row.id, path=row.path, source=row.source, account_id=row.account_id,
-                                size_bytes=row.size_bytes, offset=row.offset, fingerprint=row.fingerprint,
-                                lines=row.lines, records=row.records, state=dict(row.state or {}))
-            for row in session.scalars(statement)}
+def _known(session: Session, statement: Any) -> dict[str, KnownFile]:
+    return {row[1]: KnownFile(id=row[0], path=row[1], source=row[2], account_id=row[3], size_bytes=row[4],
+                              offset=row[5], fingerprint=row[6], lines=row[7], records=row[8],
+                              state=dict(row[9] or {}))
+            for row in session.execute(statement)}
 
 
 def add_files(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
