@@ -143,7 +143,8 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/private/batch-create-accounts", {"accounts": [{"account_name": "B"}]}),
     ("POST", "/api/private/smart-compress", {"project_id": 1, "context": "c"}),
     ("POST", "/api/private/analyze-credits", {"days": 30}),
+    ("POST", "/api/estimate", {"text": "t"}),
 ]
 # Routes that only read, though some take a body (selection ranks accounts and changes nothing).
-READ_ONLY_POSTS = {"/api/private/select-best-account", "/api/private/analyze-credits"}
+READ_ONLY_POSTS = {"/api/private/select-best-account", "/api/private/analyze-credits", "/api/estimate"}
 WRITE_ROUTES = [route for route in API_ROUTES if route[0] != "GET" and route[1] not in READ_ONLY_POSTS]
