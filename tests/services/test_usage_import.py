@@ -255,3 +255,15 @@ def test_an_unchanged_size_with_a_new_mtime_is_opened_but_adds_nothing(database:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     touched = run_import(database, codex_dirs=(home,), account="a", now=NOW + timedelta(minutes=1))
     assert (touched.files, touched.lines, touched.records) == (1, 0, 0)
+
+
+def test_progress_counts_the_bytes_to_read_up_to_all_of_them(database: Database, tmp_path: Path,
+                                                             unit_account: Any) -> None:
+    unit_account("a")
+    home = write_claude_tree(tmp_path)
+    seen: list[tuple[int, int]] = []
+    import_usage(database.read, database.run, now=NOW, request=ImportRequest(claude_dirs=(home,), account="a"),
+                 progress=lambda done, total: seen.append((done, total)))
+    total = sum(path.stat().st_size for path in (home / "projects").rglob("*.jsonl"))
+    assert len(seen) == 3 and seen[-1] == (total, total)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
