@@ -147,13 +147,8 @@ class WorkSession(Base):
         CheckConstraint("credits_used >= 0", name="credits_used_not_negative"),
         CheckConstraint("session_number >= 1", name="session_number_positive"),
         # An account is leased to at most one open session, whatever the code above does.
-        Index(
-            "uq_sessions_account_id_in_progress",
-            "account_id",
-            unique=True,
-            sqlite_where=text("status = 'in_progress'"),
-            postgresql_where=text("status = 'in_progress'"),
-        ),
+        Index("uq_sessions_account_id_in_progress", "account_id", unique=True,
+              sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'")),
         # Credit analytics: a window's finished sessions without reading the table (0006).
         Index("ix_sessions_analytics_window", "completed_at", "status", "account_id", "project_id", "credits_used"),
     )
