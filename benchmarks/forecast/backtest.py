@@ -47,7 +47,7 @@ class Simulated:
     crosses_reset: bool
 
 
-def simulate_session(rng: random.Random, started: datetime) -> Simulated:
+def simulate_session(rng: random.Random, started: datetime, drift: float = 0.0) -> Simulated:
     level = math.log(30) + rng.gauss(0, math.log(1.8))
     log_rate = level
     opening = rng.randint(0, 40)
@@ -58,6 +58,7 @@ def simulate_session(rng: random.Random, started: datetime) -> Simulated:
     while used < THRESHOLD:
         if moment - changed >= timedelta(minutes=10):
             log_rate += 0.3 * (level - log_rate) + rng.gauss(0, 0.25)
+            level += drift
             changed = moment
         credits = rng.randint(1, 5)
         moment += timedelta(hours=credits / math.exp(log_rate) * rng.uniform(0.6, 1.4))
@@ -88,10 +89,14 @@ def predictions(work: Simulated, now: datetime, mean_life: timedelta) -> dict[st
             "mean duration": max(now, work.started + mean_life), "linear": min(linear, far)}
 
 
-def run_backtest(sessions: int, seed: int = 20261125) -> dict[str, Any]:
+HISTORIES = {"steady": 0.0, "drifting": math.log(1.05)}
+
+
+def run_backtest(sessions: int, seed: int = 20261125, history_name: str = "steady") -> dict[str, Any]:
     rng = random.Random(seed)
     origin = datetime(2026, 6, 1, tzinfo=UTC)
-    history = [simulate_session(rng, origin + timedelta(hours=rng.uniform(0, 24 * 60)))
+    drift = HISTORIES[history_name]
+    history = [simulate_session(rng, origin + timedelta(hours=rng.uniform(0, 24 * 60)), drift)
                for _ in range(sessions + HISTORY)]
     errors: dict[tuple[str, str, float], list[float]] = {}
     lives = [work.ended - work.started for work in history[:HISTORY]]
@@ -118,13 +123,14 @@ def run_backtest(sessions: int, seed: int = 20261125) -> dict[str, Any]:
             row["vs_linear"] = round(1 - row["model"] / row["linear"], 3)
             rows.append(row)
     lives_min = [(work.ended - work.started).total_seconds() / 60 for work in history]
-    return {"sessions": sessions, "history": HISTORY, "seed": seed, "rows": rows,
+    return {"history_name": history_name, "sessions": sessions, "history": HISTORY, "seed": seed, "rows": rows,
             "median_life_minutes": round(statistics.median(lives_min), 1),
             "crossing_reset": sum(work.crosses_reset for work in history[HISTORY:])}
 
 
 def print_backtest(result: dict[str, Any]) -> None:
-    print(f"session-end backtest: {result['sessions']} sessions after {result['history']} of history "
+    print(f"session-end backtest, {result['history_name']} history: {result['sessions']} sessions after "
+          f"{result['history']} of history "
           f"(median life {result['median_life_minutes']} min, {result['crossing_reset']} cross a reset); "
           "mean absolute error, minutes")
     print(f"{'sessions':<10} {'at':<8} {'model':>7} {'rate only':>10} {'mean dur.':>10} {'linear':>7}  "

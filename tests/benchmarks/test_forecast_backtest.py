@@ -31,3 +31,5 @@ def test_the_backtest_is_seeded_and_scores_every_method() -> None:
         assert all(row[method] >= 0 for method in METHODS)
     assert rows[("all", "overall")]["count"] == 40
     assert rows[("all", "75%")]["model"] < rows[("all", "25%")]["model"]  # less to predict, less error
+    drifting = run_backtest(40, history_name="drifting")
+    assert drifting["history_name"] == "drifting" and drifting["rows"] != first["rows"]
