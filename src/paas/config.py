@@ -92,6 +92,18 @@ class Settings(BaseSettings):
     polish_timeout_seconds: float = Field(
         60.0, gt=0, le=600, description="How long to wait for the polishing endpoint before keeping the plain briefing."
     )
+    alert_pool_min_credits: int = Field(
+        50, ge=0, description="Alert (pool_low) when the enabled accounts counted in credits have fewer than this "
+                              "many left between them. 0: never."
+    )
+    alert_runout_hours: float = Field(
+        2.0, gt=0, le=24 * 31,
+        description="Alert (runout) when an account's projected run-out comes before its next reset and within "
+                    "this many hours.",
+    )
+    alert_cooldown_minutes: int = Field(
+        30, ge=0, description="An alert cleared less than this many minutes ago is not raised again (no flapping)."
+    )
 
     @model_validator(mode="after")
     def _polish_needs_a_model(self) -> Settings:

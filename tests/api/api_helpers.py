@@ -144,6 +144,11 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/private/smart-compress", {"project_id": 1, "context": "c"}),
     ("POST", "/api/private/analyze-credits", {"days": 30}),
     ("POST", "/api/estimate", {"text": "t"}),
+    ("GET", "/api/alerts", None),
+    ("GET", "/api/webhooks", None),
+    ("POST", "/api/webhooks", {"url": "http://127.0.0.1:9/hook"}),
+    ("GET", "/api/webhooks/deliveries", None),
+    ("DELETE", "/api/webhooks/1", None),
 ]
 # Routes that only read, though some take a body (selection ranks accounts and changes nothing).
 READ_ONLY_POSTS = {"/api/private/select-best-account", "/api/private/analyze-credits", "/api/estimate"}

@@ -10,12 +10,12 @@ from paas.core.alerts import (
     AlertRules,
     Condition,
     Figures,
-    RunOutFigures,
     SessionFigures,
     Severity,
     conditions,
     reconcile,
 )
+from paas.core.forecasting import AccountForecast
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 RULES = AlertRules(pool_min_credits=50, runout_hours=2, cooldown=timedelta(minutes=30))
@@ -70,33 +70,37 @@ def test_a_disabled_account_says_why() -> None:
     assert found.message == "account acct2 is disabled: the platform refused its credentials"
 
 
-def runout(runs_out_at: datetime | None, resets_at: datetime, account_id: int = 1) -> RunOutFigures:
-    return RunOutFigures(account_id=account_id, account_name=f"acct{account_id}", runs_out_at=runs_out_at,
-                         resets_at=resets_at)
+def runout(runs_out_at: datetime | None, resets_at: datetime, account_id: int = 1) -> AccountForecast:
+    return AccountForecast(account_id=account_id, name=f"acct{account_id}", unit="credits", used=60, quota=100,
+                           remaining=40, burn_rate_per_hour=30.0, pace=1.5, resets_at=resets_at,
+                           runs_out_at=runs_out_at, runs_out_before_reset=runs_out_at is not None
+                           and runs_out_at < resets_at)
 
 
 def test_run_out_before_the_reset_within_the_horizon_holds() -> None:
     reset = NOW + timedelta(hours=12)
-    [found] = conditions(Figures(accounts=[account()], runouts=[runout(NOW + timedelta(minutes=80), reset)]),
+    [found] = conditions(Figures(accounts=[account()], forecasts=[runout(NOW + timedelta(minutes=80), reset)]),
                          RULES, NOW)
     assert found.key == "runout:account:1"
-    assert found.message == ("account acct1 runs out at 2026-11-25 13:20 UTC, 1 h 20 min from now, "
-                             "before its reset at 2026-11-26 00:00 UTC")
-    assert keys(Figures(runouts=[runout(NOW + timedelta(hours=2), reset)])) == ["runout:account:1"]  # the edge
+    assert found.message == ("account acct1 runs out at 2026-11-25 13:20 UTC, 1 h 20 min from now at "
+                             "30.0 credits an hour, before its reset at 2026-11-26 00:00 UTC")
+    [out] = conditions(Figures(forecasts=[runout(NOW, reset)]), RULES, NOW)
+    assert out.message == "account acct1 has run out (60 of 100 credits used) before its reset at 2026-11-26 00:00 UTC"
+    assert keys(Figures(forecasts=[runout(NOW + timedelta(hours=2), reset)])) == ["runout:account:1"]  # the edge
 
 
 def test_run_out_after_the_reset_beyond_the_horizon_or_never_does_not_hold() -> None:
-    assert keys(Figures(runouts=[runout(NOW + timedelta(hours=1), NOW + timedelta(minutes=30))])) == []
-    assert keys(Figures(runouts=[runout(NOW + timedelta(hours=3), NOW + timedelta(hours=12))])) == []
-    assert keys(Figures(runouts=[runout(None, NOW + timedelta(hours=12))])) == []
+    assert keys(Figures(forecasts=[runout(NOW + timedelta(hours=1), NOW + timedelta(minutes=30))])) == []
+    assert keys(Figures(forecasts=[runout(NOW + timedelta(hours=3), NOW + timedelta(hours=12))])) == []
+    assert keys(Figures(forecasts=[runout(None, NOW + timedelta(hours=12))])) == []
     wider = AlertRules(runout_hours=4)
-    assert keys(Figures(runouts=[runout(NOW + timedelta(hours=3), NOW + timedelta(hours=12))]), wider) == [
+    assert keys(Figures(forecasts=[runout(NOW + timedelta(hours=3), NOW + timedelta(hours=12))]), wider) == [
         "runout:account:1"]
 
 
 def test_a_disabled_account_does_not_also_run_out() -> None:
     figures = Figures(accounts=[account(1, 100, disabled=True)],
-                      runouts=[runout(NOW + timedelta(minutes=10), NOW + timedelta(hours=5))])
+                      forecasts=[runout(NOW + timedelta(minutes=10), NOW + timedelta(hours=5))])
     assert keys(figures) == ["account_disabled:1"]
 
 

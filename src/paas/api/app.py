@@ -18,12 +18,13 @@ from paas.api import error_answers
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
+from paas.api.routes import alerts as alerts_routes
 from paas.api.routes import forecast as forecast_routes
 from paas.api.routes import history as history_routes
 from paas.config import Settings, get_settings
 from paas.mcp.http import PATH as MCP_PATH
 from paas.mcp.http import McpHttp
-from paas.services.credentials import check_keys, vault_from_settings
+from paas.services.credentials import CredentialKeyError, CredentialVault, check_keys, vault_from_settings
 from paas.services.database import open_database
 
 LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
@@ -37,7 +38,7 @@ Every <code>/api</code> call needs <code>Authorization: Bearer &lt;token&gt;</co
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
                clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
-    db = open_database(settings, engine)  # the one way in; its bus carries the events after commit
+    db = open_database(settings, engine, clock)  # the one way in; its bus carries the events after commit
     mcp = McpHttp(db, clock, margin_percent=settings.rotation_margin_percent)  # the MCP tools, at /mcp
     app = FastAPI(title="PAAS AI Orchestrator", version=__version__, lifespan=mcp.lifespan,
                   description="AI account pool, credit ledger, sessions and handoff briefings.")
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(module.router)
     app.include_router(forecast_routes.router)
     app.include_router(history_routes.router)
+    app.include_router(alerts_routes.router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def landing() -> str:
@@ -65,4 +67,12 @@ def create_app_from_env() -> FastAPI:
     settings = get_settings()
     app = create_app(settings)
     app.state.db.read(lambda session: check_keys(session, lambda: vault_from_settings(settings)))
+    alerts_routes.deliver_in_background(app, app.state.db, lambda: _vault_or_none(settings), system_clock)
     return app
+
+
+def _vault_or_none(settings: Settings) -> CredentialVault | None:
+    try:
+        return vault_from_settings(settings)
+    except CredentialKeyError:
+        return None  # no keys: nothing can be signed, the deliveries wait

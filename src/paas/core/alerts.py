@@ -12,8 +12,9 @@ Two pure functions over plain values (the service loads the figures and applies 
                               (its account's credits in the window ≥ the threshold)
   ``pool_low``                the enabled accounts counted in credits have fewer than
                               ``pool_min_credits`` left between them (and there is one at least)
-  ``runout:account:<id>``     an enabled account's projected run-out comes before its next reset
-                              and within ``runout_hours`` of now
+  ``runout:account:<id>``     an enabled account's projected run-out (``core.forecasting``) comes
+                              before its next reset and within ``runout_hours`` of now
+                              (``runs_out_before_reset_within``; an account already out holds too)
   ``account_disabled:<id>``   an account is disabled (by a person, or after the platform refused
                               its credentials: the reason says which)
   ========================  =====================================================================
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from paas.core.forecasting import AccountForecast, runs_out_before_reset_within
 
 DEFAULT_POOL_MIN_CREDITS = 50
 DEFAULT_RUNOUT_HOURS = 2.0
@@ -81,20 +84,10 @@ class AccountFigures:
 
 
 @dataclass(frozen=True)
-class RunOutFigures:
-    """An account's forecast (``core.forecasting``): when it runs out at its burn rate, when it resets."""
-
-    account_id: int
-    account_name: str
-    runs_out_at: datetime | None
-    resets_at: datetime
-
-
-@dataclass(frozen=True)
 class Figures:
     sessions: Sequence[SessionFigures] = ()
     accounts: Sequence[AccountFigures] = ()
-    runouts: Sequence[RunOutFigures] = ()
+    forecasts: Sequence[AccountForecast] = ()  # core.forecasting's, per account
 
 
 @dataclass(frozen=True)
@@ -140,20 +133,20 @@ def _pool_low(accounts: Sequence[AccountFigures], minimum: int) -> Iterable[Cond
 
 def _running_out(figures: Figures, hours: float, now: datetime) -> Iterable[Condition]:
     disabled = {account.account_id for account in figures.accounts if account.disabled}
-    horizon = now + timedelta(hours=hours)
-    for forecast in figures.runouts:
+    for forecast in figures.forecasts:
         runs_out = forecast.runs_out_at
         if forecast.account_id in disabled or runs_out is None:
             continue
-        if runs_out < forecast.resets_at and runs_out <= horizon:
+        if runs_out_before_reset_within(forecast, now, timedelta(hours=hours)):
+            when = (f"has run out ({forecast.used} of {forecast.quota} {forecast.unit} used)" if runs_out <= now
+                    else f"runs out at {_moment(runs_out)}, {_duration(runs_out - now)} from now at "
+                         f"{forecast.burn_rate_per_hour:.1f} {forecast.unit} an hour,")
             yield Condition(
                 AlertRule.RUNOUT, f"runout:account:{forecast.account_id}", Severity.WARNING,
-                f"account {forecast.account_name} runs out at {_moment(runs_out)}, "
-                f"{_duration(max(timedelta(0), runs_out - now))} from now, before its reset at "
-                f"{_moment(forecast.resets_at)}",
+                f"account {forecast.name} {when} before its reset at {_moment(forecast.resets_at)}",
                 account_id=forecast.account_id,
                 details={"runs_out_at": runs_out.isoformat(), "resets_at": forecast.resets_at.isoformat(),
-                         "within_hours": hours})
+                         "burn_rate_per_hour": round(forecast.burn_rate_per_hour, 3), "within_hours": hours})
 
 
 def _disabled(accounts: Iterable[AccountFigures]) -> Iterable[Condition]:

@@ -7,6 +7,9 @@ domain events published after commit), call services inside it, and subscribe to
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -21,9 +24,19 @@ def engine_for(settings: Settings) -> Engine:
     return db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
 
-def open_database(settings: Settings, engine: Engine | None = None) -> Database:
-    """The configured database (or one on ``engine``), with a fresh event bus."""
-    return Database(engine if engine is not None else engine_for(settings))
+def open_database(settings: Settings, engine: Engine | None = None,
+                  clock: Callable[[], datetime] | None = None) -> Database:
+    """The configured database (or one on ``engine``), with a fresh event bus that evaluates the
+    alerts after each commit that can change them (``services.alerts.watch``, at ``clock``'s time)."""
+    from paas.services import alerts
+
+    database = Database(engine if engine is not None else engine_for(settings))
+    alerts.watch(database, alerts.rules_from(settings), clock or _system_clock)
+    return database
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def migrate(settings: Settings) -> None:

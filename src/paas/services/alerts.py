@@ -1,0 +1,198 @@
+"""Alerts: evaluated after commit from the domain events, reconciled with the ``alerts`` table.
+
+- ``watch(db, rules, clock)`` subscribes to the database's bus (``EventBus.subscribe_batch``): once
+  per committed unit that carried a usage, a session started or ended, a rotation or an account's
+  change, one evaluation runs in a new unit of work. A rolled-back unit publishes nothing, so it
+  raises nothing. ``services.database.open_database`` wires it for every door.
+- ``evaluate(session, rules, now)``: load the figures, ask ``core.alerts`` what holds and what to do,
+  apply it: raise the new (in a savepoint: another process raising the same key first makes the
+  partial unique index refuse ours, and that is "already raised"), touch what holds, clear what
+  ended (a conditional update: only the evaluator that cleared it tells of it). Each raise and
+  clear publishes ``AlertRaised`` / ``AlertCleared`` and writes one outbox row per enabled webhook
+  in the same unit (``services.webhooks.enqueue``).
+- ``paas alerts check`` runs ``evaluate`` by hand: the fallback when nothing happened for a while
+  (a window turning is not an event).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from paas.config import Settings
+from paas.core import alerts as rules_of
+from paas.core.alerts import AccountFigures, AlertRules, Condition, Figures, Reconciliation, SessionFigures
+from paas.core.errors import InvalidInput
+from paas.core.events import AlertCleared, AlertRaised, Event
+from paas.core.forecasting import AccountForecast
+from paas.core.rotation import project_threshold
+from paas.core.types import AdminState, AlertStatus, Page
+from paas.services import forecast, webhooks
+from paas.services.accounts import AccountView, describe_accounts
+from paas.services.views import View
+from paas.store import accounts as store_accounts
+from paas.store import alerts as store
+from paas.store.schema import Alert
+from paas.store.unit import Database, publish, savepoint
+
+log = logging.getLogger(__name__)
+
+TRIGGERS = frozenset({"usage_recorded", "session_started", "session_ended", "project_rotated",
+                      "account_state_changed", "accounts_imported", "usage_imported"})
+StatusFilter = Literal["active", "cleared", "all"]
+
+
+class AlertOut(View):
+    id: int
+    rule: str = Field(description="threshold, pool_low, runout or account_disabled.")
+    key: str = Field(description="The rule and its subject (threshold:session:8): one active alert per key.")
+    severity: str
+    message: str
+    details: dict[str, Any] | None
+    account_id: int | None
+    project_id: int | None
+    session_id: int | None
+    status: AlertStatus
+    raised_at: datetime
+    last_seen_at: datetime = Field(description="The last evaluation that found the condition holding.")
+    cleared_at: datetime | None
+
+
+class AlertCheck(View):
+    """What one evaluation did."""
+
+    evaluated_at: datetime
+    raised: list[AlertOut]
+    cleared: list[AlertOut]
+    active: int = Field(description="Alerts active after the evaluation.")
+    held_back: list[str] = Field(description="Keys that hold but were cleared within the cooldown.")
+
+
+def rules_from(settings: Settings) -> AlertRules:
+    return AlertRules(pool_min_credits=settings.alert_pool_min_credits, runout_hours=settings.alert_runout_hours,
+                      cooldown=timedelta(minutes=settings.alert_cooldown_minutes))
+
+
+def list_alerts(session: Session, *, status: StatusFilter = "active", limit: int = 50,
+                offset: int = 0) -> Page[AlertOut]:
+    """Alerts newest first: the active ones, the cleared ones, or all."""
+    if status not in ("active", "cleared", "all"):
+        raise InvalidInput(f"status must be active, cleared or all, not {status!r}",
+                           {"field": "status", "allowed": ["active", "cleared", "all"]})
+    wanted = None if status == "all" else status
+    return store.newest_first(session, status=wanted, limit=limit, offset=offset).map(AlertOut.model_validate)
+
+
+def figures(session: Session, now: datetime) -> Figures:
+    """What the rules look at: every account at ``now``, each session in progress, the forecasts."""
+    views = describe_accounts(session, store_accounts.all_accounts(session), now)
+    by_id = {view.account.id: view for view in views}
+    sessions = []
+    for session_id, project_id, project_name, percent, account_id in store.sessions_in_progress(session):
+        view = by_id.get(int(account_id))
+        if view is not None:
+            sessions.append(SessionFigures(
+                session_id=int(session_id), project_id=int(project_id), project_name=project_name,
+                account_id=view.account.id, account_name=view.account.account_name, used=view.used,
+                threshold=project_threshold(view.quota, percent), unit=_unit(view)))
+    accounts = [AccountFigures(account_id=view.account.id, account_name=view.account.account_name,
+                               disabled=view.account.admin_state == AdminState.DISABLED.value,
+                               disabled_reason=view.account.disabled_reason, remaining=view.remaining,
+                               unit=_unit(view)) for view in views]
+    return Figures(sessions=sessions, accounts=accounts, forecasts=_forecasts(session, now))
+
+
+def _unit(view: AccountView) -> str:
+    return str(getattr(view.account, "quota_unit", None) or "credits")
+
+
+def _forecasts(session: Session, now: datetime) -> Sequence[AccountForecast]:
+    """Each account's forecast (``core.forecasting``), as ``services.forecast`` loads and computes it."""
+    return forecast.compute_forecast(session, now).forecast.accounts
+
+
+@dataclass(frozen=True)
+class AlertPlan:
+    """What an evaluation read and decided, before it writes (``apply_plan``)."""
+
+    reconciliation: Reconciliation
+    active: int
+
+
+def plan_alerts(session: Session, *, rules: AlertRules, now: datetime) -> AlertPlan:
+    """Read the figures and the stored alerts; decide what to raise, touch and clear at ``now``."""
+    holding = rules_of.conditions(figures(session, now), rules, now)
+    active = store.active_keys(session)
+    recent = store.cleared_since(session, [item.key for item in holding if item.key not in active],
+                                 now - rules.cooldown)
+    return AlertPlan(rules_of.reconcile(holding, active, recent, now, rules.cooldown), len(active))
+
+
+def apply_plan(session: Session, plan: AlertPlan, now: datetime) -> AlertCheck:
+    """Write the plan: a raise another evaluator made first, or a clear it made first, is skipped."""
+    decided = plan.reconciliation
+    raised = [alert for condition in decided.raise_ if (alert := _raise(session, condition, now)) is not None]
+    store.touch(session, decided.touch, now)
+    cleared = [alert for alert_id in decided.clear if (alert := _clear(session, alert_id, now)) is not None]
+    return AlertCheck(evaluated_at=now, raised=raised, cleared=cleared,
+                      active=plan.active - len(cleared) + len(raised), held_back=list(decided.held_back))
+
+
+def evaluate(session: Session, *, rules: AlertRules, now: datetime) -> AlertCheck:
+    """Reconcile the stored alerts with the conditions that hold at ``now`` (see the module)."""
+    return apply_plan(session, plan_alerts(session, rules=rules, now=now), now)
+
+
+def _raise(session: Session, condition: Condition, now: datetime) -> AlertOut | None:
+    try:
+        with savepoint(session):
+            row = store.insert(session, Alert(
+                rule=condition.rule.value, key=condition.key, severity=condition.severity.value,
+                message=condition.message, details=dict(condition.details), account_id=condition.account_id,
+                project_id=condition.project_id, session_id=condition.session_id,
+                status=AlertStatus.ACTIVE.value, raised_at=now, last_seen_at=now))
+            alert = AlertOut.model_validate(row)
+            publish(session, AlertRaised(alert_id=alert.id, rule=alert.rule, key=alert.key, severity=alert.severity,
+                                         message=alert.message, account_id=alert.account_id,
+                                         project_id=alert.project_id, session_id=alert.session_id))
+            webhooks.enqueue(session, event="alert.raised", alert_id=alert.id,
+                             payload={"alert": alert.model_dump(mode="json")}, now=now)
+    except IntegrityError as problem:
+        if "uq_alerts_active_key" not in str(problem.orig):
+            raise
+        return None  # another evaluator raised this key first: one alert
+    return alert
+
+
+def _clear(session: Session, alert_id: int, now: datetime) -> AlertOut | None:
+    row = store.clear(session, alert_id, now)
+    if row is None:
+        return None  # another evaluator cleared it first and told of it
+    alert = AlertOut.model_validate(row)
+    publish(session, AlertCleared(alert_id=alert.id, rule=alert.rule, key=alert.key))
+    webhooks.enqueue(session, event="alert.cleared", alert_id=alert.id,
+                     payload={"alert": alert.model_dump(mode="json")}, now=now)
+    return alert
+
+
+def check_alerts(run: Callable[[Callable[[Session], AlertCheck]], AlertCheck], *, rules: AlertRules,
+                 now: datetime) -> AlertCheck:
+    """One evaluation by hand in its own retried write (``paas alerts check``)."""
+    return run(lambda session: evaluate(session, rules=rules, now=now))
+
+
+def watch(db: Database, rules: AlertRules, clock: Callable[[], datetime]) -> Callable[[], None]:
+    """Evaluate after every committed unit whose events can change a condition; returns the unsubscribe."""
+
+    def heard(events: Sequence[Event]) -> None:
+        if any(event.kind in TRIGGERS for event in events):
+            db.run(lambda session: evaluate(session, rules=rules, now=clock()))
+
+    return db.bus.subscribe_batch(heard)
