@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from genai_prices import Usage, calc_price
-from genai_prices.types import TieredPrices
-
 _PRICED_FIELDS = ("input_mtok", "output_mtok", "cache_write_mtok", "cache_read_mtok")
 
 
@@ -59,6 +56,10 @@ def is_priced(model: str | None) -> bool:
 
 @lru_cache(maxsize=1024)
 def _model_prices(model: str) -> _ModelPrices | None:
+    # Imported here: genai-prices costs 0.17 s of start-up, and a rerun with nothing new never asks a price.
+    from genai_prices import Usage, calc_price
+    from genai_prices.types import TieredPrices
+
     try:
         found = calc_price(Usage(input_tokens=1), model_ref=model)
     except LookupError:
@@ -76,6 +77,8 @@ def _model_prices(model: str) -> _ModelPrices | None:
 
 def _rates_at(model: str, tokens: int) -> _Rates:
     """Dollars per token of each kind for requests whose total input is ``tokens``."""
+    from genai_prices import Usage, calc_price
+
     def total(**usage: int) -> Decimal:
         return Decimal(calc_price(Usage(**usage), model_ref=model).total_price)
 
