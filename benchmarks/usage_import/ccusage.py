@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,20 +65,29 @@ def find_binary() -> tuple[Path | None, str]:
 class CcusageRun:
     seconds: float  # median of the timed runs of `claude session` (codex_seconds: of `codex session`)
     runs: list[float]
+    cpu_seconds: float  # median CPU seconds of the same runs (ccusage reads with a thread per core)
     per_session: dict[tuple[str, str], Totals] = field(default_factory=dict)
     per_day: dict[tuple[str, str], Totals] = field(default_factory=dict)
     codex_seconds: float | None = None
+    codex_cpu_seconds: float | None = None
 
 
-def run_json(binary: Path, args: list[str], env: dict[str, str]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far: contention-proof-ish."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_json(binary: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds and the JSON of one ccusage run."""
+    cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run([str(binary), *args, "--json", "--offline", "--timezone", "UTC"], capture_output=True,
                           env=env, timeout=600)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
     if done.returncode != 0:
         raise RuntimeError(f"ccusage {' '.join(args)} exited {done.returncode}: "
                            f"{done.stderr.decode(errors='replace').strip()[:300]}")
-    return seconds, json.loads(done.stdout)
+    return seconds, cpu, json.loads(done.stdout)
 
 
 def totals(row: dict[str, Any]) -> Totals:
@@ -95,14 +105,16 @@ def run_reports(binary: Path, claude_dir: Path, codex_home: Path | None, repeats
     """Each report once to warm up, then ``claude session`` ``repeats`` times (the median is its time)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("CLAUDE_", "CODEX_", "CCUSAGE_"))}
     env.update({"CLAUDE_CONFIG_DIR": str(claude_dir), "NO_COLOR": "1"})
-    seconds = []
+    seconds: list[float] = []
+    cpu: list[float] = []
     sessions: Any = None
     run_json(binary, ["claude", "session"], env)
     for _ in range(repeats):
-        elapsed, sessions = run_json(binary, ["claude", "session"], env)
+        elapsed, used, sessions = run_json(binary, ["claude", "session"], env)
         seconds.append(elapsed)
-    _, daily = run_json(binary, ["claude", "daily"], env)
-    run = CcusageRun(seconds=statistics.median(seconds), runs=seconds)
+        cpu.append(used)
+    _, _, daily = run_json(binary, ["claude", "daily"], env)
+    run = CcusageRun(seconds=statistics.median(seconds), runs=seconds, cpu_seconds=statistics.median(cpu))
     for row in sessions.get("sessions", []):
         run.per_session[(CLAUDE, str(row["sessionId"]))] = totals(row)
     for row in daily.get("daily", []):
@@ -111,9 +123,10 @@ def run_reports(binary: Path, claude_dir: Path, codex_home: Path | None, repeats
         codex_env = dict(env, CODEX_HOME=str(codex_home))
         run_json(binary, ["codex", "session"], codex_env)
         codex_runs = [run_json(binary, ["codex", "session"], codex_env) for _ in range(repeats)]
-        run.codex_seconds = statistics.median(elapsed for elapsed, _ in codex_runs)
-        codex_sessions = codex_runs[-1][1]
-        _, codex_daily = run_json(binary, ["codex", "daily"], codex_env)
+        run.codex_seconds = statistics.median(elapsed for elapsed, _, _ in codex_runs)
+        run.codex_cpu_seconds = statistics.median(used for _, used, _ in codex_runs)
+        codex_sessions = codex_runs[-1][2]
+        _, _, codex_daily = run_json(binary, ["codex", "daily"], codex_env)
         for row in codex_sessions.get("sessions", []):
             run.per_session[(CODEX, codex_session_id(row))] = totals(row)
         for row in codex_daily.get("daily", []):

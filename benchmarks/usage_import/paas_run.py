@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.usage_import.ccusage import codex_session_id
+from benchmarks.usage_import.ccusage import children_cpu, codex_session_id
 from benchmarks.usage_import.reference import CODEX, Totals
 
 ACCOUNT = "bench-claude"
@@ -75,17 +75,18 @@ class Workspace:
             connection.execute("UPDATE accounts SET quota_unit = 'tokens' WHERE account_name = ?", (ACCOUNT,))
         return f"quota_unit set in SQLite (paas accounts add --unit refused: {added.stderr.strip()[:120]})"
 
-    def import_tree(self, claude_dir: Path, codex_dir: Path | None) -> tuple[float, dict[str, Any]]:
+    def import_tree(self, claude_dir: Path, codex_dir: Path | None) -> tuple[float, float, dict[str, Any]]:
+        """Wall seconds and CPU seconds of the whole process, and its ``--json`` answer."""
         args = ["usage", "import", "--claude", str(claude_dir), "--account", ACCOUNT, "--json"]
         if codex_dir is not None:
             args[4:4] = ["--codex", str(codex_dir)]
-        start = time.perf_counter()
+        cpu, start = children_cpu(), time.perf_counter()
         done = self.paas(*args)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
         if done.returncode != 0:
             raise RuntimeError(f"paas {' '.join(args)} exited {done.returncode}: {done.stderr.strip()[:400]}")
         answer = json.loads(done.stdout)
-        return seconds, answer if isinstance(answer, dict) else {"answer": answer}
+        return seconds, cpu, answer if isinstance(answer, dict) else {"answer": answer}
 
     def ledger_totals(self) -> tuple[dict[tuple[str, str], Totals], dict[tuple[str, str], Totals]]:
         """Imported tokens per (source, day) and per (source, agent session), from the ledger."""

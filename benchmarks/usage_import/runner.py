@@ -53,6 +53,7 @@ class Row:
     target: str = ""
     verdict: str = ""  # PASS, FAIL, or "" (information)
     note: str = ""
+    cpu: float | None = None  # CPU seconds (user + system): what the machine's load does not inflate
 
     @property
     def rate(self) -> float | None:
@@ -63,6 +64,7 @@ class Row:
     def as_json(self) -> dict[str, Any]:
         return {"reader": self.reader, "files": self.files, "megabytes": self.megabytes, "lines": self.lines,
                 "seconds": None if self.seconds is None else round(self.seconds, 4),
+                "cpu_seconds": None if self.cpu is None else round(self.cpu, 4),
                 "mb_per_second": None if self.rate is None else round(self.rate, 1),
                 "target": self.target, "verdict": self.verdict, "note": self.note}
 
@@ -146,10 +148,10 @@ def run_ccusage(outcome: Outcome, tree: Tree, reference: Report, megabytes: floa
     claude_mb = sum(path.stat().st_size for path in tree.claude_files()) / MB
     codex_mb = megabytes - claude_mb
     outcome.rows.append(Row(f"ccusage {ccusage.VERSION} native: claude session", len(tree.claude_files()),
-                            round(claude_mb, 1), tree.claude_lines, run.seconds,
+                            round(claude_mb, 1), tree.claude_lines, run.seconds, cpu=run.cpu_seconds,
                             note="median of " + ", ".join(f"{value:.3f}" for value in run.runs) + " s"))
     outcome.rows.append(Row(f"ccusage {ccusage.VERSION} native: codex session", len(tree.codex_files()),
-                            round(codex_mb, 1), tree.codex_lines, run.codex_seconds))
+                            round(codex_mb, 1), tree.codex_lines, run.codex_seconds, cpu=run.codex_cpu_seconds))
     equal_check(outcome, "reference = ccusage session report, Claude sessions", reference.per_session(),
                 run.per_session, CLAUDE)
     equal_check(outcome, "reference = ccusage session report, Codex sessions", reference.per_session(),
@@ -184,7 +186,7 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
     how = workspace.prepare()
     outcome.notes.append(f"account unit: {how}")
     say("paas usage import: full")
-    full_seconds, full = workspace.import_tree(tree.claude_dir, tree.codex_dir)
+    full_seconds, full_cpu, full = workspace.import_tree(tree.claude_dir, tree.codex_dir)
     target = f"≤ {IMPORT_WITHIN:g}× ccusage = {IMPORT_WITHIN * ccusage_seconds:.2f} s" if ccusage_seconds else \
         "≤ 3× ccusage (not run)"
     ok = None if ccusage_seconds is None else full_seconds <= IMPORT_WITHIN * ccusage_seconds
@@ -192,7 +194,7 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
                             int(full.get("lines", 0)), full_seconds, target,
                             "" if ok is None else ("PASS" if ok else "FAIL"),
                             f"the process; its work: {work(full)}; records {full.get('records')}, "
-                            f"duplicates {full.get('duplicates')}"))
+                            f"duplicates {full.get('duplicates')}", cpu=full_cpu))
     per_day, per_session = workspace.ledger_totals()
     equal_check(outcome, "paas = reference per day (full import)", per_day, reference.per_day())
     equal_check(outcome, "paas = reference per session (full import)", per_session, reference.per_session())
@@ -204,7 +206,7 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
                   "information: how each counts a copy or a repeated Codex total may differ; the totals decide")
 
     say("paas usage import: unchanged rerun")
-    rerun_seconds, rerun = workspace.import_tree(tree.claude_dir, tree.codex_dir)
+    rerun_seconds, rerun_cpu, rerun = workspace.import_tree(tree.claude_dir, tree.codex_dir)
     wall_speedup = ratio(full_seconds, rerun_seconds)
     full_work, rerun_work = work_seconds(full), work_seconds(rerun)
     # judged on the command's own work when it reports it: the interpreter's start-up is paid by any
@@ -215,7 +217,7 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
                             f"≥ {RERUN_FASTER:g}× faster: work {speedup:.1f}×, process {wall_speedup:.1f}×",
                             "PASS" if speedup >= RERUN_FASTER else "FAIL",
                             f"the process; its work: {work(rerun)}; skipped {rerun.get('skipped_files', '?')} "
-                            "unchanged files; MB: the tree it checked"))
+                            "unchanged files; MB: the tree it checked", cpu=rerun_cpu))
     outcome.check("unchanged rerun adds nothing", f"{answer_totals(rerun)}, records {rerun.get('records')}",
                   answer_totals(rerun) == (0, 0, 0, 0) and int(rerun.get("records", 0)) == 0)
 
@@ -223,11 +225,11 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
     os.sync()
     say(f"paas usage import: after {grown.name} grew by {appended:,} bytes")
     after = read_tree([tree.claude_dir], [tree.codex_dir], usage_lines_only=True)
-    grown_seconds, grown_answer = workspace.import_tree(tree.claude_dir, tree.codex_dir)
+    grown_seconds, grown_cpu, grown_answer = workspace.import_tree(tree.claude_dir, tree.codex_dir)
     outcome.rows.append(Row("paas usage import, after one file grew", int(grown_answer.get("files", 0)),
                             round(appended / MB, 3), int(grown_answer.get("lines", 0)), grown_seconds,
                             note=f"the process; its work: {work(grown_answer)}; {appended:,} bytes appended to "
-                                 "one file; MB: what grew"))
+                                 "one file; MB: what grew", cpu=grown_cpu))
     expected = tuple(a - b for a, b in zip(after.total().figures(), reference.total().figures(), strict=True))
     outcome.check("paas --json after growth = the reference's growth", f"{answer_totals(grown_answer)} vs {expected}",
                   answer_totals(grown_answer) == expected)
@@ -242,12 +244,14 @@ def fmt(value: float | int | None, spec: str) -> str:
 
 def print_outcome(outcome: Outcome, title: str) -> None:
     print(title)
-    header = f"{'reader':<46} {'files':>6} {'MB':>7} {'lines':>8} {'seconds':>8} {'MB/s':>7}  {'target':<44} verdict"
+    header = (f"{'reader':<46} {'files':>6} {'MB':>7} {'lines':>8} {'seconds':>8} {'cpu s':>7} {'MB/s':>7}  "
+              f"{'target':<44} verdict")
     print(header)
     print("-" * len(header))
     for row in outcome.rows:
         print(f"{row.reader:<46} {fmt(row.files, 'd'):>6} {fmt(row.megabytes, '.1f'):>7} {fmt(row.lines, ',d'):>8} "
-              f"{fmt(row.seconds, '.3f'):>8} {fmt(row.rate, '.0f'):>7}  {row.target:<44} {row.verdict}"
+              f"{fmt(row.seconds, '.3f'):>8} {fmt(row.cpu, '.3f'):>7} {fmt(row.rate, '.0f'):>7}  {row.target:<44} "
+              f"{row.verdict}"
               + (f"  ({row.note})" if row.note else ""))
     print()
     width = max(len(check.name) for check in outcome.checks) if outcome.checks else 20
@@ -275,18 +279,18 @@ def run(quick: bool = False, *, keep: Path | None = None, seed: int = 10) -> dic
                              f"(seed {seed})")
 
         say("reference: json.loads of every line")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         reference = read_tree([tree.claude_dir], [tree.codex_dir])
-        every_seconds = time.perf_counter() - start
-        start = time.perf_counter()
+        every_seconds, every_cpu = time.perf_counter() - start, time.process_time() - cpu
+        start, cpu = time.perf_counter(), time.process_time()
         filtered = read_tree([tree.claude_dir], [tree.codex_dir], usage_lines_only=True)
-        filtered_seconds = time.perf_counter() - start
+        filtered_seconds, filtered_cpu = time.perf_counter() - start, time.process_time() - cpu
         rows = [Row("reference (Python): json.loads every line", reference.files, round(megabytes, 1),
-                    reference.lines, every_seconds,
+                    reference.lines, every_seconds, cpu=every_cpu,
                     note=f"records {reference.records}, duplicates {reference.duplicates}, "
                          f"synthetic {reference.synthetic}"),
                 Row("reference (Python): json.loads usage lines only", filtered.files, round(megabytes, 1),
-                    filtered.lines, filtered_seconds)]
+                    filtered.lines, filtered_seconds, cpu=filtered_cpu)]
         ccusage_seconds = run_ccusage(outcome, tree, reference, megabytes)
         outcome.rows.extend(rows)
         outcome.check("reference: usage lines only = every line", "same totals per day and session"
@@ -294,6 +298,8 @@ def run(quick: bool = False, *, keep: Path | None = None, seed: int = 10) -> dic
                       reference.per_session() else "different", filtered.per_day() == reference.per_day()
                       and filtered.per_session() == reference.per_session())
         run_paas(outcome, tree, reference, megabytes, ccusage_seconds, folder)
+        outcome.notes.append("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg())
+                             + f" on {os.cpu_count()} CPUs (wall seconds grow with it; cpu s much less)")
     finally:
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -188,13 +188,13 @@ def test_paas_usage_import_through_the_benchmark_runner_agrees_with_the_referenc
     claude, codex = mini_tree(tmp_path)
     workspace = Workspace(tmp_path / "paas-data")
     workspace.prepare()
-    _, answer = workspace.import_tree(claude, codex)
+    _, _, answer = workspace.import_tree(claude, codex)
     per_day, per_session = workspace.ledger_totals()
     reference = read_tree([claude], [codex])
     assert compare(per_day, reference.per_day())[:2] == (5, 5)
     assert compare(per_session, reference.per_session())[:2] == (3, 3)
     assert (answer["input_tokens"], answer["output_tokens"], answer["cache_read_tokens"]) == (923, 521, 2720)
-    _, again = workspace.import_tree(claude, codex)
+    _, _, again = workspace.import_tree(claude, codex)
     assert (again["records"], again["input_tokens"], again["lines"]) == (0, 0, 0)
 
 
