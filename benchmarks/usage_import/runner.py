@@ -131,7 +131,7 @@ def answer_totals(answer: dict[str, Any]) -> tuple[int, int, int, int]:
             int(answer.get("cache_creation_tokens", 0)), int(answer.get("cache_read_tokens", 0)))
 
 
-def run_ccusage(outcome: Outcome, tree: Tree, reference: Report, megabytes: float) -> float | None:
+def run_ccusage(outcome: Outcome, tree: Tree, reference: Report, megabytes: float) -> ccusage.CcusageRun | None:
     binary, why = ccusage.find_binary()
     if binary is None:
         outcome.rows.append(Row(f"ccusage {ccusage.VERSION} native", None, None, None, None, note=why))
@@ -170,11 +170,13 @@ def run_ccusage(outcome: Outcome, tree: Tree, reference: Report, megabytes: floa
                   f"{len(days) - len(differing)} equal", explained,
                   "untimed copies: copies without requestId at another timestamp than the first")
     equal_check(outcome, "reference = ccusage daily report, Codex days", reference.per_day(), run.per_day, CODEX)
-    return run.seconds + (run.codex_seconds or 0.0)
+    return run
 
 
-def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, ccusage_seconds: float | None,
+def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, ccusage_run: ccusage.CcusageRun | None,
              folder: Path) -> None:
+    # ccusage's time on the same tree: its Claude and its Codex report, each a whole process
+    ccusage_seconds = None if ccusage_run is None else ccusage_run.seconds + (ccusage_run.codex_seconds or 0.0)
     built, why = paas_run.cli_exists()
     if not built:
         for name in ("full (fresh SQLite)", "unchanged rerun", "after one file grew"):
@@ -198,6 +200,8 @@ def run_paas(outcome: Outcome, tree: Tree, reference: Report, megabytes: float, 
     per_day, per_session = workspace.ledger_totals()
     equal_check(outcome, "paas = reference per day (full import)", per_day, reference.per_day())
     equal_check(outcome, "paas = reference per session (full import)", per_session, reference.per_session())
+    if ccusage_run is not None:
+        equal_check(outcome, "paas = ccusage session report (full import)", per_session, ccusage_run.per_session)
     outcome.check("paas --json totals = reference totals (full import)",
                   f"{answer_totals(full)} vs {reference.total().figures()}",
                   answer_totals(full) == reference.total().figures())
@@ -291,13 +295,13 @@ def run(quick: bool = False, *, keep: Path | None = None, seed: int = 10) -> dic
                          f"synthetic {reference.synthetic}"),
                 Row("reference (Python): json.loads usage lines only", filtered.files, round(megabytes, 1),
                     filtered.lines, filtered_seconds, cpu=filtered_cpu)]
-        ccusage_seconds = run_ccusage(outcome, tree, reference, megabytes)
+        ccusage_run = run_ccusage(outcome, tree, reference, megabytes)
         outcome.rows.extend(rows)
         outcome.check("reference: usage lines only = every line", "same totals per day and session"
                       if filtered.per_day() == reference.per_day() and filtered.per_session() ==
                       reference.per_session() else "different", filtered.per_day() == reference.per_day()
                       and filtered.per_session() == reference.per_session())
-        run_paas(outcome, tree, reference, megabytes, ccusage_seconds, folder)
+        run_paas(outcome, tree, reference, megabytes, ccusage_run, folder)
         outcome.notes.append("load average at the end: " + ", ".join(f"{value:.1f}" for value in os.getloadavg())
                              + f" on {os.cpu_count()} CPUs (wall seconds grow with it; cpu s much less)")
     finally:
