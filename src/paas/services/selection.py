@@ -74,7 +74,8 @@ def task_fit(estimate: EstimateOut) -> TaskFit | None:
     strengths = suitability(estimate.suited_accounts)
     suited = tuple((item.account_id, strengths[item.account_id],
                     f"suited to similar work: ~{item.credits_per_completed:.0f} {estimate.unit} per completed session "
-                    f"({item.completed} of {item.sessions} similar sessions done)")
+                    f"({item.credits_per_completed / estimate.estimate_credits:.2f}x the estimate; "
+                    f"{item.completed} of {item.sessions} similar sessions done)")
                    for item in estimate.suited_accounts if strengths[item.account_id] > 0)
     return TaskFit(estimate=estimate.estimate_credits, unit=estimate.unit, suited=suited)
 
