@@ -163,7 +163,7 @@ def list_deliveries(session: Session, *, status: str | None = None, webhook_id: 
                                    offset=offset).map(DeliveryOut.model_validate)
 
 
-def enqueue(session: Session, *, event: str, alert_id: int, payload: dict[str, Any], now: datetime) -> int:
+def enqueue(session: Session, *, event: str, alert_id: int | None, payload: dict[str, Any], now: datetime) -> int:
     """One pending delivery of ``payload`` per enabled webhook, in the caller's unit; how many."""
     body = json.dumps({"event": event, **payload}, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     rows = [WebhookDelivery(webhook_id=webhook_id, alert_id=alert_id, event=event, payload=body,
