@@ -130,7 +130,8 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
 
     @server.tool(annotations=reads, description=(
         "The pool now: every account's credits left, quota, status, when it resets and which project's "
-        "session holds it, and every session in progress with its progress towards the rotation threshold."))
+        "session holds it, and every session in progress with its progress towards the rotation threshold. "
+        "Figures are in each account's quota_unit (credits, tokens, or usd in US cents); totals per unit in by_unit."))
     def pool_status(ctx: Context) -> dict[str, Any]:
         allowed(ctx, Role.VIEWER)
         with tool_errors():
