@@ -139,3 +139,12 @@ def test_codex_goes_on_from_its_state_when_the_file_grew(tmp_path: Path) -> None
                            agent_session="s", state=second.state)
     assert (bad.records, bad.bad_lines, bad.state["totals"]) == ([], 1, second.state["totals"])
     assert json.loads(json.dumps(second.state)) == second.state  # kept as JSON in usage_import_files.state
+
+
+def test_an_overlong_id_is_kept_as_its_hash_so_copies_still_meet() -> None:
+    long_id = "m" * 300
+    line = claude_line(long_id, "r" * 250, f"{DAY}T10:00:00Z", input_tokens=1)
+    first, second = claude_code.read_chunk(f"{line}\n{line}\n".encode()).records
+    assert first.message_id == second.message_id and first.message_id is not None
+    assert first.message_id.startswith("sha256:") and len(first.message_id) <= 200
+    assert first.request_id is not None and len(first.request_id) <= 200

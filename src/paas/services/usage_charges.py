@@ -67,17 +67,24 @@ def event_row(record: UsageRecord, account_id: int, file_id: int, credits: int, 
               attached: store.OpenSession | None) -> list[Any]:
     """A new event's values in ``store.usage_imports.EVENT_COLUMNS`` order."""
     return [account_id, attached.id if attached else None, attached.project_id if attached else None, credits, 0,
-            record.source, file_id, record.message_id, record.request_id, record.sidechain, record.agent_session,
-            record.model, record.input_tokens, record.output_tokens, record.cache_creation_tokens,
-            record.cache_read_tokens, float(cost) if cost is not None else None, record.occurred_at]
+            record.source, file_id, record.message_id, record.request_id, record.sidechain,
+            _fit(record.agent_session), _fit(record.model), record.input_tokens, record.output_tokens,
+            record.cache_creation_tokens, record.cache_read_tokens, float(cost) if cost is not None else None,
+            record.occurred_at]
 
 
 def copy_update(record: UsageRecord, copy: store.StoredCopy, file_id: int, delta: int,
             cost: Decimal | None) -> dict[str, Any]:
     return {
-        "event_id": copy.id, "request_id": record.request_id, "sidechain": record.sidechain, "model": record.model,
+        "event_id": copy.id, "request_id": record.request_id, "sidechain": record.sidechain,
+        "model": _fit(record.model),
         "input_tokens": record.input_tokens, "output_tokens": record.output_tokens,
         "cache_creation_tokens": record.cache_creation_tokens, "cache_read_tokens": record.cache_read_tokens,
         "cost_usd": float(cost) if cost is not None else None, "credits": copy.credits + delta,
-        "source_file_id": file_id, "agent_session": record.agent_session,
+        "source_file_id": file_id, "agent_session": _fit(record.agent_session),
     }
+
+
+def _fit(text: str | None) -> str | None:
+    """A name as the ledger keeps it (200 characters)."""
+    return text if text is None or len(text) <= 200 else text[:200]

@@ -16,6 +16,7 @@ whole chunk, not by splitting every line), and decoding declares only the fields
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import msgspec
@@ -24,6 +25,7 @@ from paas.core.usage_logs.model import ChunkRead, UsageRecord, complete_part
 
 SOURCE = "claude_code"
 SYNTHETIC_MODEL = "<synthetic>"
+MAX_ID_LENGTH = 200  # what the ledger keeps of a message or request id
 _MARKER = b'"usage"'
 
 
@@ -103,11 +105,19 @@ def _record(line: _Line, agent_session: str | None) -> UsageRecord | None:
     moment = line.timestamp
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return UsageRecord(
-        source=SOURCE, message_id=message.id or None, request_id=line.requestId or None,
+        source=SOURCE, message_id=fitted_id(message.id), request_id=fitted_id(line.requestId),
         sidechain=bool(line.isSidechain), agent_session=line.sessionId or agent_session, model=message.model,
         occurred_at=moment, input_tokens=usage.input_tokens or 0, output_tokens=usage.output_tokens or 0,
         cache_creation_tokens=cache_creation, cache_read_tokens=usage.cache_read_input_tokens or 0,
         project_dir=line.cwd)
+
+
+def fitted_id(value: str | None) -> str | None:
+    """An id as stored (200 characters at most): a longer one is replaced by its SHA-256, so two long
+    ids stay two and the same one stays the same."""
+    if not value:
+        return None
+    return value if len(value) <= MAX_ID_LENGTH else "sha256:" + hashlib.sha256(value.encode()).hexdigest()
 
 
 def session_of_path(parts: tuple[str, ...]) -> str | None:
