@@ -249,6 +249,14 @@ def test_disabled_accounts_hold_nothing_and_units_are_separate_pools() -> None:
     assert answer.generated_at == NOW and answer.sessions == ()
 
 
+def test_accounts_alone_skip_the_pool_simulation() -> None:
+    members = [account(1, used=50, recent=stream(10, 6))]
+    full, alone = forecast(members, [], NOW), forecast(members, [], NOW, with_pools=False)
+    assert alone.pools == () and alone.accounts[0].credits_tomorrow is None
+    assert alone.accounts[0].runs_out_at == full.accounts[0].runs_out_at
+    assert full.accounts[0].credits_tomorrow == 100
+
+
 def test_an_empty_pool_with_no_usage_forecasts_nothing_and_never_divides_by_zero() -> None:
     answer = forecast([], [], NOW)
     assert answer.pools == () and answer.accounts == ()

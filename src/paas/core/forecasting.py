@@ -255,14 +255,17 @@ def forecast_session(work: SessionInput, account: AccountInput, now: datetime) -
                            burn_rate_per_hour=rate, reaches_threshold_at=reached)
 
 
-def forecast(accounts: Sequence[AccountInput], sessions: Sequence[SessionInput], now: datetime) -> Forecast:
-    """Every account, every session in progress and one pool per unit, at ``now``."""
+def forecast(accounts: Sequence[AccountInput], sessions: Sequence[SessionInput], now: datetime, *,
+             with_pools: bool = True) -> Forecast:
+    """Every account, every session in progress and one pool per unit, at ``now``. Without
+    ``with_pools`` the pool simulation is skipped (no pools, ``credits_tomorrow`` None): what an
+    alert rule on accounts needs, at a fraction of the cost."""
     from paas.core.pool_simulation import simulate_pools
 
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     singles = [forecast_account(account, now) for account in accounts]
-    pools, tomorrow = simulate_pools(accounts, singles, now)
+    pools, tomorrow = simulate_pools(accounts, singles, now) if with_pools else ((), {})
     by_id = {account.account_id: account for account in accounts}
     filled = tuple(AccountForecast(**{**single.__dict__, "credits_tomorrow": tomorrow.get(single.account_id)})
                    for single in singles)

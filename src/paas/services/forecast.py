@@ -82,8 +82,9 @@ class LoadedForecast:
     sessions: dict[int, Any]
 
 
-def compute_forecast(session: Session, now: datetime) -> LoadedForecast:
-    """Load, then let the core decide (no rounding: alerts and the backtest read these)."""
+def compute_forecast(session: Session, now: datetime, *, with_pools: bool = True) -> LoadedForecast:
+    """Load, then let the core decide (no rounding: alerts read these); ``with_pools=False`` skips
+    the pool simulation (accounts and sessions only)."""
     rows = store.forecast_accounts(session)
     views = describe_accounts(session, rows, now)
     spends = store.recent_spends(session, rows, now, model.LOOKBACK)
@@ -100,7 +101,7 @@ def compute_forecast(session: Session, now: datetime) -> LoadedForecast:
         session_used=int(work.credits_used),
         threshold=project_threshold(quotas[work.account_id], work.rotate_threshold_percent),
         started_at=work.started_at) for work in working]
-    return LoadedForecast(forecast=model.forecast(inputs, sessions, now),
+    return LoadedForecast(forecast=model.forecast(inputs, sessions, now, with_pools=with_pools),
                           statuses={view.account.id: view.status.value for view in views},
                           sessions={int(work.id): work for work in working})
 
