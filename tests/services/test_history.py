@@ -154,3 +154,29 @@ def test_selection_without_history_ignores_the_task(engine: Engine, clock: Any, 
     with_task = ranked(engine, clock, task="anything at all")
     assert [(item.candidate.id, item.score, item.reasons) for item in with_task] == [
         (item.candidate.id, item.score, item.reasons) for item in plain]
+
+
+def test_a_saved_briefing_head_is_part_of_a_session_text(engine: Engine, clock: Any, add_project: Any,
+                                                         add_account: Any) -> None:
+    from paas.store.schema import ContextSnapshot
+
+    project, account = add_project("P").id, add_account("A").id
+    ids = [worked(engine, clock, project, account, "continue", credits, days_ago=days)
+           for days, credits in ((2, 31), (3, 33), (4, 35))]
+    worked(engine, clock, project, account, "continue", 90, days_ago=5)
+    with transaction(engine) as session:
+        for session_id in ids:  # only these three were about the terraform state lock, their briefings say
+            session.add(ContextSnapshot(project_id=project, session_id=session_id,
+                                        compressed_context="# Handoff\nTerraform state lock fixed " + "x " * 500))
+    found = estimated(engine, clock, "terraform state lock")
+    assert sorted(item.session_id for item in found.neighbours) == sorted(ids)
+    assert found.estimate_credits == 33
+
+
+def test_the_kept_index_follows_the_history(engine: Engine, clock: Any, history: dict[str, int]) -> None:
+    before = estimated(engine, clock, "postgres orders index", session_type="bugfix")
+    assert estimated(engine, clock, "postgres orders index", session_type="bugfix") == before
+    worked(engine, clock, history["shop"], history["other"], DATABASE, 60, days_ago=1, kind="bugfix")
+    after = estimated(engine, clock, "postgres orders index", session_type="bugfix")
+    assert after.sessions_considered == before.sessions_considered + 1
+    assert sorted(item.credits for item in after.neighbours) == [15, 15, 15, 60]
