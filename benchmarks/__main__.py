@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "history")
+ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "history")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ from paas.store.schema import Account, Project
 
 MIN_EVENTS, MAX_EVENTS = 1, 10_000_000
 BATCH_EVENTS = 50_000
+SESSION_EVENTS = (20, 100)
 SPAN = timedelta(days=90)
 QUOTAS = (100, 100, 100, 200, 500)
 PLATFORMS = (Platform.GENSPARK, Platform.GENSPARK, Platform.CLAUDE, Platform.CHATGPT)
@@ -67,7 +68,10 @@ def pool_sizes(events: int) -> tuple[int, int]:
 
 
 def generate(session: Session, *, now: datetime, events: int, seed: int = 10,
-             progress: Callable[[int], None] | None = None) -> ScaleLoaded:
+             progress: Callable[[int], None] | None = None,
+             session_events: tuple[int, int] = SESSION_EVENTS) -> ScaleLoaded:
+    """``session_events``: the range of events per session (the benchmark's many-sessions database
+    uses shorter ones)."""
     check_scale(events)
     rng = random.Random(seed)
     project_count, account_count = pool_sizes(events)
@@ -78,7 +82,7 @@ def generate(session: Session, *, now: datetime, events: int, seed: int = 10,
     done = 0
     while done < events:
         size = _write_batch(session, rng, now=now, left=events - done, projects=projects, accounts=accounts,
-                            numbers=numbers, totals=totals)
+                            numbers=numbers, totals=totals, session_events=session_events)
         done += size
         if progress is not None:
             progress(size)
@@ -116,14 +120,15 @@ def _ensure_accounts(session: Session, count: int, rng: random.Random, now: date
 
 
 def _write_batch(session: Session, rng: random.Random, *, now: datetime, left: int, projects: list[int],
-                 accounts: dict[int, int], numbers: dict[int, int], totals: _Totals) -> int:
+                 accounts: dict[int, int], numbers: dict[int, int], totals: _Totals,
+                 session_events: tuple[int, int]) -> int:
     """Whole sessions until about ``BATCH_EVENTS`` events (only the run's last session is cut short
     to make N exactly); the events written."""
     account_ids = list(accounts)
     plans: list[tuple[dict[str, Any], list[int], list[datetime]]] = []
     written = 0
     while written < BATCH_EVENTS and written < left:
-        count = min(rng.randint(20, 100), left - written)
+        count = min(rng.randint(*session_events), left - written)
         written += count
         project_id, account_id = rng.choice(projects), rng.choice(account_ids)
         numbers[project_id] = numbers.get(project_id, 0) + 1
