@@ -150,3 +150,15 @@ def data_at(data: dict[str, Any]) -> Any:
     from datetime import datetime
 
     return datetime.fromisoformat(data["at"])
+
+
+def test_usage_past_32_bits_is_recorded_and_summed(client: TestClient, cli: Cli, same_clock: None) -> None:
+    week = new_account(client, "Claude-Week", quota_unit="tokens", quota=BILLIONS * 2, window_kind="rolling",
+                       window_hours=168)
+    session_id = start(client, new_project(client, "Big")["id"], week["id"])["id"]
+    first = use(client, session_id, 3_000_000_000)
+    second = use(client, session_id, 3_000_000_000)
+    assert (first["account_credits_used"], second["account_credits_used"]) == (3 * 10**9, 6 * 10**9)
+    assert (second["session_credits_used"], second["account_credits_available"]) == (6 * 10**9, 4 * 10**9)
+    assert printed(cli, "accounts", "show", "Claude-Week")["credits_used"] == 6 * 10**9
+    assert ok(client.get("/api/projects"))["data"][0]["total_credits_used"] == 6 * 10**9
