@@ -140,3 +140,9 @@ def test_accounts_of_another_unit_are_another_pool(engine: Engine, add_account: 
     assert set(pools) == {"credits", "tokens"}
     assert (pools["tokens"].credits_left, pools["credits"].credits_left) == (750_000, 100)
     assert pools["credits"].burn_rate_per_hour == 0 and pools["tokens"].burn_rate_per_hour > 100_000
+
+
+def test_what_an_account_had_used_before_it_was_added_is_not_a_burn(engine: Engine, add_account: Make) -> None:
+    add_account("Opened", now=NOW - timedelta(minutes=30), credits_available=40)  # 60 used "before"
+    [item] = show(engine).accounts
+    assert (item.used, item.burn_rate_per_hour, item.runs_out_at) == (60, 0, None)

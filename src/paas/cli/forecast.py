@@ -44,8 +44,11 @@ def render(answer: ForecastOut) -> Any:
                             max_width=most)
     for item in answer.accounts:
         out = when(item.runs_out_at, now)
-        shown = Text(out + (" < reset" if item.runs_out_before_reset else ""),
-                     style="red" if item.runs_out_before_reset else "")
+        if out == "now":
+            shown = Text("out now", style="red")
+        else:
+            shown = Text(out + (" < reset" if item.runs_out_before_reset else ""),
+                         style="red" if item.runs_out_before_reset else "")
         accounts.add_row(item.account_name, f"{item.used}/{item.quota}", f"{item.burn_rate_per_hour:g}",
                          "-" if item.pace is None else f"{item.pace:.2f}", when(item.resets_at, now), shown)
     parts += [Text(""), accounts]

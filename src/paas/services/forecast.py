@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from paas.core import forecasting as model
 from paas.core.rotation import project_threshold
-from paas.services.accounts import describe_accounts
+from paas.services.accounts import OPENING_NOTE, describe_accounts
 from paas.services.views import View
 from paas.store import forecast as store
 
@@ -87,7 +87,8 @@ def compute_forecast(session: Session, now: datetime, *, with_pools: bool = True
     the pool simulation (accounts and sessions only)."""
     rows = store.forecast_accounts(session)
     views = describe_accounts(session, rows, now)
-    spends = store.recent_spends(session, rows, now, model.LOOKBACK)
+    # What an account had used before it was added is one opening row dated then: not a burn.
+    spends = store.recent_spends(session, rows, now, model.LOOKBACK, skip_note=OPENING_NOTE)
     working = store.sessions_in_progress(session)
     started = {int(work.account_id): work.started_at for work in working}
     inputs = [model.AccountInput(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from paas.core.quotas import WindowKind
@@ -36,18 +36,20 @@ def spends_since(account: Any, now: datetime, lookback: timedelta) -> datetime:
     return now - lookback
 
 
-def recent_spends(session: Session, accounts: list[Any], now: datetime, lookback: timedelta
-                  ) -> dict[int, list[Spend]]:
+def recent_spends(session: Session, accounts: list[Any], now: datetime, lookback: timedelta, *,
+                  skip_note: str | None = None) -> dict[int, list[Spend]]:
     """Per account: its (occurred_at, credits) after its own bound (``spends_since``) and up to ``now``,
-    from one query over the earliest bound (zero-credit imported records left out)."""
+    from one query over the earliest bound (zero-credit imported records left out, and rows whose
+    note is ``skip_note``)."""
     if not accounts:
         return {}
     bounds = {int(account.id): spends_since(account, now, lookback) for account in accounts}
     earliest = min(bounds.values())
-    rows = session.execute(
-        select(CreditEvent.account_id, CreditEvent.occurred_at, CreditEvent.credits)
-        .where(CreditEvent.occurred_at > earliest, CreditEvent.occurred_at <= now, CreditEvent.credits > 0)
-    )
+    statement = (select(CreditEvent.account_id, CreditEvent.occurred_at, CreditEvent.credits)
+                 .where(CreditEvent.occurred_at > earliest, CreditEvent.occurred_at <= now, CreditEvent.credits > 0))
+    if skip_note is not None:
+        statement = statement.where(or_(CreditEvent.note.is_(None), CreditEvent.note != skip_note))
+    rows = session.execute(statement)
     spends: dict[int, list[Spend]] = {}
     for account_id, occurred_at, credits in rows:
         bound = bounds.get(int(account_id))
