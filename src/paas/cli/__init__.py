@@ -17,6 +17,7 @@ import typer
 from paas import __version__
 from paas.cli import (
     accounts,
+    alerts,
     analytics,
     briefings,
     estimate,
@@ -64,7 +65,8 @@ COMMANDS = ((system.version, "version"), (system.init, "init"), (system.load_dem
 GROUPS = ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"), (sessions.sessions_app, "session"),
           (knowledge.knowledge_app, "knowledge"), (briefings.context_app, "context"),
           (briefings.briefing_app, "briefing"), (hook.hook_app, "hook"), (tokens.token_app, "token"),
-          (keys.keys_app, "keys"), (system.db_app, "db"), (usage.usage_app, "usage"))
+          (keys.keys_app, "keys"), (system.db_app, "db"), (usage.usage_app, "usage"),
+          (alerts.alerts_app, "alerts"), (alerts.webhooks_app, "webhooks"))
 for command, name in COMMANDS:
     app.command(name)(command)
 for group, name in GROUPS:
