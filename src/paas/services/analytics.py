@@ -92,11 +92,10 @@ def analyze_credits(session: Session, *, now: datetime, project_id: int | None =
     if project_id is not None:
         get_project(session, project_id)
     since = now - timedelta(days=days)
-    accounts = store.account_figures(session, since=since, until=now, project_id=project_id)
+    accounts, bins = store.sessions_by_account_and_bin(session, since=since, until=now, project_id=project_id)
     summary = core.overall(accounts)
     handed = core.handoffs(store.project_handoffs(session, since=since, until=now, project_id=project_id))
     by_day = store.credits_by_day(session, since=since, until=now, project_id=project_id)
-    bins = store.histogram_counts(session, since=since, until=now, project_id=project_id)
     return CreditAnalysis(
         total_sessions=summary.sessions, total_credits=summary.credits, avg_credits_per_session=summary.average,
         min_credits=summary.min_credits, max_credits=summary.max_credits, efficiency_score=summary.band,

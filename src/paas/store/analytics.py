@@ -15,10 +15,11 @@ Contract:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, or_, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from paas.core.analytics import GOOD_HIGH, GOOD_LOW, HISTOGRAM_BINS, HISTOGRAM_WIDTH, AccountFigures, ProjectHandoffs
@@ -30,8 +31,9 @@ DAYS_PER_STATEMENT = 400  # scalar subqueries per SELECT (well under SQLite's 2,
 THRESHOLD = func.coalesce(Account.rotate_threshold, (Account.quota * 9) // 10)
 
 
-def _finished(since: datetime, until: datetime, project_id: int | None) -> list[Any]:
-    conditions: list[Any] = [WorkSession.status.in_(FINISHED), WorkSession.completed_at >= since,
+def _finished(since: datetime, until: datetime, project_id: int | None,
+              statuses: tuple[str, ...] = FINISHED) -> list[Any]:
+    conditions: list[Any] = [WorkSession.status.in_(statuses), WorkSession.completed_at >= since,
                              WorkSession.completed_at <= until]
     if project_id is not None:
         conditions.append(WorkSession.project_id == project_id)
@@ -42,56 +44,75 @@ def _count_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def account_figures(session: Session, *, since: datetime, until: datetime,
-                    project_id: int | None = None) -> list[AccountFigures]:
+def sessions_by_account_and_bin(session: Session, *, since: datetime, until: datetime,
+                                project_id: int | None = None) -> tuple[list[AccountFigures], dict[int, int]]:
+    """One scan of the window's finished sessions, grouped by account and histogram bin (sessions per
+    ``HISTOGRAM_WIDTH`` points of the account's quota; the last bin: the quota reached or passed);
+    the few grouped rows are then added up into one ``AccountFigures`` per account, by name, and
+    the bins' counts."""
     credits = WorkSession.credits_used
+    step = 100 // HISTOGRAM_WIDTH
+    bin_of = case((credits >= Account.quota, literal(HISTOGRAM_BINS - 1)), else_=(credits * step) // Account.quota)
     statement = (
-        select(Account.id, Account.account_name, Account.quota, THRESHOLD, func.count(), func.sum(credits),
-               func.min(credits), func.max(credits), _count_when(credits >= THRESHOLD),
+        select(Account.id, Account.account_name, Account.quota, THRESHOLD, bin_of.label("bin"), func.count(),
+               func.sum(credits), func.min(credits), func.max(credits), _count_when(credits >= THRESHOLD),
                _count_when(credits * 100 > Account.quota * int(GOOD_HIGH)),
                _count_when(credits * 100 < Account.quota * int(GOOD_LOW)))
         .select_from(WorkSession).join(Account, Account.id == WorkSession.account_id)
         .where(*_finished(since, until, project_id))
-        .group_by(Account.id, Account.account_name, Account.quota, Account.rotate_threshold)
-        .order_by(Account.account_name)
+        .group_by(Account.id, Account.account_name, Account.quota, Account.rotate_threshold, bin_of)
     )
-    return [AccountFigures(account_id=row[0], account_name=row[1], quota=int(row[2]), threshold=int(row[3]),
-                           sessions=int(row[4]), credits=int(row[5]), min_credits=int(row[6]),
-                           max_credits=int(row[7]), reached_threshold=int(row[8]), past_hard_limit=int(row[9]),
-                           below_good=int(row[10]))
-            for row in session.execute(statement)]
+    accounts: dict[int, AccountFigures] = {}
+    bins: dict[int, int] = {}
+    for row in session.execute(statement):
+        part = AccountFigures(account_id=row[0], account_name=row[1], quota=int(row[2]), threshold=int(row[3]),
+                              sessions=int(row[5]), credits=int(row[6]), min_credits=int(row[7]),
+                              max_credits=int(row[8]), reached_threshold=int(row[9]), past_hard_limit=int(row[10]),
+                              below_good=int(row[11]))
+        bins[int(row[4])] = bins.get(int(row[4]), 0) + part.sessions
+        earlier = accounts.get(part.account_id)
+        accounts[part.account_id] = part if earlier is None else _added(earlier, part)
+    return sorted(accounts.values(), key=lambda account: account.account_name), bins
 
 
-def histogram_counts(session: Session, *, since: datetime, until: datetime,
-                     project_id: int | None = None) -> dict[int, int]:
-    """Sessions per bin of ``HISTOGRAM_WIDTH`` points of the account's quota; the last bin is the
-    quota reached or passed."""
-    last = HISTOGRAM_BINS - 1
-    step = 100 // HISTOGRAM_WIDTH
-    bin_of = case((WorkSession.credits_used >= Account.quota, literal(last)),
-                  else_=(WorkSession.credits_used * step) // Account.quota).label("bin")
-    statement = (select(bin_of, func.count()).select_from(WorkSession)
-                 .join(Account, Account.id == WorkSession.account_id)
-                 .where(*_finished(since, until, project_id)).group_by(bin_of))
-    return {int(index): int(count) for index, count in session.execute(statement)}
+def _added(one: AccountFigures, other: AccountFigures) -> AccountFigures:
+    return replace(one, sessions=one.sessions + other.sessions, credits=one.credits + other.credits,
+                   min_credits=min(one.min_credits, other.min_credits),
+                   max_credits=max(one.max_credits, other.max_credits),
+                   reached_threshold=one.reached_threshold + other.reached_threshold,
+                   past_hard_limit=one.past_hard_limit + other.past_hard_limit,
+                   below_good=one.below_good + other.below_good)
 
 
 def project_handoffs(session: Session, *, since: datetime, until: datetime,
                      project_id: int | None = None) -> list[ProjectHandoffs]:
+    """Per project: the window's sessions that ended handed_off (a range of the status-first
+    index), and those that completed with a handoff row (found from the small handoff_queue)."""
     credits = WorkSession.credits_used
-    queued = exists().where(HandoffQueueItem.session_id == WorkSession.id)
-    statement = (
-        select(func.count(), func.min(WorkSession.completed_at), func.max(WorkSession.completed_at),
-               func.sum(case((credits < THRESHOLD, THRESHOLD - credits), else_=0)),
-               func.sum(case((credits < Account.quota, Account.quota - credits), else_=0)))
-        .select_from(WorkSession).join(Account, Account.id == WorkSession.account_id)
-        .where(*_finished(since, until, project_id),
-               or_(WorkSession.status == SessionStatus.HANDED_OFF.value, queued))
-        .group_by(WorkSession.project_id)
-    )
-    return [ProjectHandoffs(count=int(row[0]), first_at=_aware(row[1]), last_at=_aware(row[2]),
-                            left_to_threshold=int(row[3]), left_to_quota=int(row[4]))
-            for row in session.execute(statement)]
+    figures = (func.count(), func.min(WorkSession.completed_at), func.max(WorkSession.completed_at),
+               func.coalesce(func.sum(case((credits < THRESHOLD, THRESHOLD - credits), else_=0)), 0),
+               func.coalesce(func.sum(case((credits < Account.quota, Account.quota - credits), else_=0)), 0))
+    handed_off = (select(WorkSession.project_id, *figures).select_from(WorkSession)
+                  .join(Account, Account.id == WorkSession.account_id)
+                  .where(*_finished(since, until, project_id, (SessionStatus.HANDED_OFF.value,)))
+                  .group_by(WorkSession.project_id))
+    queued = (select(WorkSession.project_id, *figures).select_from(WorkSession)
+              .join(Account, Account.id == WorkSession.account_id)
+              .where(WorkSession.id.in_(select(HandoffQueueItem.session_id)),
+                     *_finished(since, until, project_id, (SessionStatus.COMPLETED.value,)))
+              .group_by(WorkSession.project_id))
+    projects: dict[int, ProjectHandoffs] = {}
+    for statement in (handed_off, queued):
+        for row in session.execute(statement):
+            part = ProjectHandoffs(count=int(row[1]), first_at=_aware(row[2]), last_at=_aware(row[3]),
+                                   left_to_threshold=int(row[4]), left_to_quota=int(row[5]))
+            earlier = projects.get(int(row[0]))
+            projects[int(row[0])] = part if earlier is None else ProjectHandoffs(
+                count=earlier.count + part.count, first_at=min(earlier.first_at, part.first_at),
+                last_at=max(earlier.last_at, part.last_at),
+                left_to_threshold=earlier.left_to_threshold + part.left_to_threshold,
+                left_to_quota=earlier.left_to_quota + part.left_to_quota)
+    return list(projects.values())
 
 
 def credits_by_day(session: Session, *, since: datetime, until: datetime,

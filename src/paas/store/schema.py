@@ -150,7 +150,7 @@ class WorkSession(Base):
         Index("uq_sessions_account_id_in_progress", "account_id", unique=True,
               sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'")),
         # Credit analytics: a window's finished sessions without reading the table (0006).
-        Index("ix_sessions_analytics_window", "completed_at", "status", "account_id", "project_id", "credits_used"),
+        Index("ix_sessions_analytics_window", "status", "completed_at", "account_id", "project_id", "credits_used"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,8 +3,9 @@
 - ``credit_events (occurred_at, credits)`` replaces ``(occurred_at)``, of which it is an
   extension: a day's credits are an index-only range sum.
 - ``credit_events (project_id, occurred_at, credits)``: the same for one project.
-- ``sessions (completed_at, status, account_id, project_id, credits_used)``: the finished
-  sessions of a window, their accounts, projects and credits, without reading the table.
+- ``sessions (status, completed_at, account_id, project_id, credits_used)``: the finished (or
+  the handed-off) sessions of a window, their accounts, projects and credits, without reading
+  the table.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,7 +27,7 @@ def upgrade() -> None:
     op.create_index("ix_credit_events_project_id_occurred_at_credits", "credit_events",
                     ["project_id", "occurred_at", "credits"])
     op.create_index("ix_sessions_analytics_window", "sessions",
-                    ["completed_at", "status", "account_id", "project_id", "credits_used"])
+                    ["status", "completed_at", "account_id", "project_id", "credits_used"])
 
 
 def downgrade() -> None:
