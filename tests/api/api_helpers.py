@@ -115,6 +115,7 @@ def at_once(count: int, call: Callable[[int], T]) -> list[T]:
 # Every /api operation, with a body that would be valid once ids 1 exist.
 API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/stats", None),
+    ("GET", "/api/forecast", None),
     ("GET", "/api/projects", None),
     ("POST", "/api/projects", {"name": "P"}),
     ("GET", "/api/projects/1", None),
