@@ -130,10 +130,10 @@ def test_the_cooldown_holds_a_cleared_key_back_then_it_is_raised_again(
     clock.now += timedelta(minutes=10)
     set_status("disabled")  # holds again within the cooldown: held back
     assert [row.status for row in stored(engine)] == ["cleared"]
-    check = alerts.check_alerts(db.run, rules=OTHER_RULES, now=clock())
+    check = alerts.check_alerts(db.read, db.run, rules=OTHER_RULES, now=clock())
     assert (check.raised, check.held_back) == ([], [f"account_disabled:{account.id}"])
     clock.now += timedelta(minutes=20)  # 30 minutes after the clear
-    check = alerts.check_alerts(db.run, rules=OTHER_RULES, now=clock())
+    check = alerts.check_alerts(db.read, db.run, rules=OTHER_RULES, now=clock())
     assert [alert.key for alert in check.raised] == [f"account_disabled:{account.id}"] and check.active == 1
     assert [row.status for row in stored(engine)] == ["cleared", "active"]
     assert [kind for kind, _ in told(heard)] == ["alert_raised", "alert_cleared", "alert_raised"]
@@ -158,7 +158,7 @@ def test_a_unit_without_a_triggering_event_evaluates_nothing(db: Database, engin
 
     db.run(lambda session: knowledge.add_knowledge(session, category="tip", title="T"))  # told, not a trigger
     assert stored(engine) == []
-    assert [alert.key for alert in alerts.check_alerts(db.run, rules=OTHER_RULES, now=clock()).raised] == [
+    assert [alert.key for alert in alerts.check_alerts(db.read, db.run, rules=OTHER_RULES, now=clock()).raised] == [
         f"account_disabled:{account.id}"]
 
 
@@ -203,7 +203,8 @@ def test_listing_filters_by_status_newest_first(db: Database, engine: Engine, cl
 def evaluate_in(engine: Engine, clock: Any, between: Callable[[], Any],
                 planned: list[alerts.AlertPlan]) -> alerts.AlertCheck:
     with transaction(engine) as session:
-        plan = alerts.plan_alerts(session, rules=OTHER_RULES, now=clock())
+        plan = alerts.plan_alerts(session, alerts.holding(session, rules=OTHER_RULES, now=clock()),
+                                  rules=OTHER_RULES, now=clock())
         planned.append(plan)
         between()  # PostgreSQL: both evaluators have read before either writes
         return alerts.apply_plan(session, plan, clock())

@@ -45,7 +45,7 @@ def alerts_check(as_json: door.JsonFlag = False) -> None:
 
     rules = alerts.rules_from(door.settings_or_fail())
     with door.database() as db:
-        check = alerts.check_alerts(db.run, rules=rules, now=door.now())
+        check = alerts.check_alerts(db.read, db.run, rules=rules, now=door.now())
     if as_json:
         door.console().print_json(data=views.as_json(check))
         return

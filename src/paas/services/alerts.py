@@ -2,10 +2,11 @@
 
 - ``watch(db, rules, clock)`` subscribes to the database's bus (``EventBus.subscribe_batch``): once
   per committed unit that carried a usage, a session started or ended, a rotation or an account's
-  change, one evaluation runs in a new unit of work. A rolled-back unit publishes nothing, so it
-  raises nothing. ``services.database.open_database`` wires it for every door.
-- ``evaluate(session, rules, now)``: load the figures, ask ``core.alerts`` what holds and what to do,
-  apply it: raise the new (in a savepoint: another process raising the same key first makes the
+  change (or an import), one evaluation runs (``check_alerts``). A rolled-back unit publishes
+  nothing, so it raises nothing. ``services.database.open_database`` wires it for every door.
+- ``check_alerts(read, run, rules, now)``: the figures and forecasts are computed in a read
+  transaction (the slow part, no write lock held); ``core.alerts`` says what holds; then a short
+  write reads the stored alerts as they are by then, reconciles and applies: raise the new (in a savepoint: another process raising the same key first makes the
   partial unique index refuse ours, and that is "already raised"), touch what holds, clear what
   ended (a conditional update: only the evaluator that cleared it tells of it). Each raise and
   clear publishes ``AlertRaised`` / ``AlertCleared`` and writes one outbox row per enabled webhook
@@ -31,16 +32,12 @@ from paas.core import alerts as rules_of
 from paas.core.alerts import AccountFigures, AlertRules, Condition, Figures, Reconciliation, SessionFigures
 from paas.core.errors import InvalidInput
 from paas.core.events import AlertCleared, AlertRaised, Event
-from paas.core.forecasting import AccountForecast
-from paas.core.rotation import project_threshold
-from paas.core.types import AdminState, AlertStatus, Page
+from paas.core.types import AccountStatus, AlertStatus, Page
 from paas.services import forecast, webhooks
-from paas.services.accounts import AccountView, describe_accounts
 from paas.services.views import View
-from paas.store import accounts as store_accounts
 from paas.store import alerts as store
 from paas.store.schema import Alert
-from paas.store.unit import Database, publish, savepoint
+from paas.store.unit import Database, Transaction, publish, savepoint
 
 log = logging.getLogger(__name__)
 
@@ -91,31 +88,24 @@ def list_alerts(session: Session, *, status: StatusFilter = "active", limit: int
 
 
 def figures(session: Session, now: datetime) -> Figures:
-    """What the rules look at: every account at ``now``, each session in progress, the forecasts."""
-    views = describe_accounts(session, store_accounts.all_accounts(session), now)
-    by_id = {view.account.id: view for view in views}
+    """What the rules look at, from one forecast (``services.forecast``, without the pool simulation):
+    every account at ``now`` with its run-out, each session in progress against its threshold."""
+    loaded = forecast.compute_forecast(session, now, with_pools=False)
+    predicted = loaded.forecast
+    units = {item.account_id: item.unit for item in predicted.accounts}
+    reasons = store.disabled_reasons(session)
     sessions = []
-    for session_id, project_id, project_name, percent, account_id in store.sessions_in_progress(session):
-        view = by_id.get(int(account_id))
-        if view is not None:
-            sessions.append(SessionFigures(
-                session_id=int(session_id), project_id=int(project_id), project_name=project_name,
-                account_id=view.account.id, account_name=view.account.account_name, used=view.used,
-                threshold=project_threshold(view.quota, percent), unit=_unit(view)))
-    accounts = [AccountFigures(account_id=view.account.id, account_name=view.account.account_name,
-                               disabled=view.account.admin_state == AdminState.DISABLED.value,
-                               disabled_reason=view.account.disabled_reason, remaining=view.remaining,
-                               unit=_unit(view)) for view in views]
-    return Figures(sessions=sessions, accounts=accounts, forecasts=_forecasts(session, now))
-
-
-def _unit(view: AccountView) -> str:
-    return str(getattr(view.account, "quota_unit", None) or "credits")
-
-
-def _forecasts(session: Session, now: datetime) -> Sequence[AccountForecast]:
-    """Each account's forecast (``core.forecasting``), as ``services.forecast`` loads and computes it."""
-    return forecast.compute_forecast(session, now).forecast.accounts
+    for item in predicted.sessions:
+        row = loaded.sessions[item.session_id]
+        sessions.append(SessionFigures(
+            session_id=item.session_id, project_id=item.project_id, project_name=row.project_name,
+            account_id=item.account_id, account_name=row.account_name, used=item.account_used,
+            threshold=item.threshold, unit=units.get(item.account_id, "credits")))
+    accounts = [AccountFigures(account_id=item.account_id, account_name=item.name,
+                               disabled=loaded.statuses.get(item.account_id) == AccountStatus.DISABLED.value,
+                               disabled_reason=reasons.get(item.account_id), remaining=item.remaining, unit=item.unit)
+                for item in predicted.accounts]
+    return Figures(sessions=sessions, accounts=accounts, forecasts=predicted.accounts)
 
 
 @dataclass(frozen=True)
@@ -126,13 +116,18 @@ class AlertPlan:
     active: int
 
 
-def plan_alerts(session: Session, *, rules: AlertRules, now: datetime) -> AlertPlan:
-    """Read the figures and the stored alerts; decide what to raise, touch and clear at ``now``."""
-    holding = rules_of.conditions(figures(session, now), rules, now)
+def holding(session: Session, *, rules: AlertRules, now: datetime) -> list[Condition]:
+    """The conditions that hold at ``now`` (reads only: run it outside the write lock)."""
+    return rules_of.conditions(figures(session, now), rules, now)
+
+
+def plan_alerts(session: Session, conditions: Sequence[Condition], *, rules: AlertRules,
+                now: datetime) -> AlertPlan:
+    """Read the stored alerts; decide what to raise, touch and clear for ``conditions``."""
     active = store.active_keys(session)
-    recent = store.cleared_since(session, [item.key for item in holding if item.key not in active],
+    recent = store.cleared_since(session, [item.key for item in conditions if item.key not in active],
                                  now - rules.cooldown)
-    return AlertPlan(rules_of.reconcile(holding, active, recent, now, rules.cooldown), len(active))
+    return AlertPlan(rules_of.reconcile(conditions, active, recent, now, rules.cooldown), len(active))
 
 
 def apply_plan(session: Session, plan: AlertPlan, now: datetime) -> AlertCheck:
@@ -146,8 +141,17 @@ def apply_plan(session: Session, plan: AlertPlan, now: datetime) -> AlertCheck:
 
 
 def evaluate(session: Session, *, rules: AlertRules, now: datetime) -> AlertCheck:
-    """Reconcile the stored alerts with the conditions that hold at ``now`` (see the module)."""
-    return apply_plan(session, plan_alerts(session, rules=rules, now=now), now)
+    """Reconcile the stored alerts with the conditions that hold at ``now``, in one unit."""
+    found = holding(session, rules=rules, now=now)
+    return apply_plan(session, plan_alerts(session, found, rules=rules, now=now), now)
+
+
+def check_alerts(read: Transaction, run: Transaction, *, rules: AlertRules, now: datetime) -> AlertCheck:
+    """One evaluation: the figures and forecasts in a read transaction (no write lock held while
+    they are computed), then a short retried write that reconciles with the stored alerts as they
+    are by then. What ``watch`` runs after a commit, and ``paas alerts check`` by hand."""
+    found = read(lambda session: holding(session, rules=rules, now=now))
+    return run(lambda session: apply_plan(session, plan_alerts(session, found, rules=rules, now=now), now))
 
 
 def _raise(session: Session, condition: Condition, now: datetime) -> AlertOut | None:
@@ -182,17 +186,11 @@ def _clear(session: Session, alert_id: int, now: datetime) -> AlertOut | None:
     return alert
 
 
-def check_alerts(run: Callable[[Callable[[Session], AlertCheck]], AlertCheck], *, rules: AlertRules,
-                 now: datetime) -> AlertCheck:
-    """One evaluation by hand in its own retried write (``paas alerts check``)."""
-    return run(lambda session: evaluate(session, rules=rules, now=now))
-
-
 def watch(db: Database, rules: AlertRules, clock: Callable[[], datetime]) -> Callable[[], None]:
     """Evaluate after every committed unit whose events can change a condition; returns the unsubscribe."""
 
     def heard(events: Sequence[Event]) -> None:
         if any(event.kind in TRIGGERS for event in events):
-            db.run(lambda session: evaluate(session, rules=rules, now=clock()))
+            check_alerts(db.read, db.run, rules=rules, now=clock())
 
     return db.bus.subscribe_batch(heard)

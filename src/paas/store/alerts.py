@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from paas.core.types import AlertStatus, Page, SessionStatus
+from paas.core.types import AdminState, AlertStatus, Page
 from paas.store.records import paginate
-from paas.store.schema import Alert, Project, WorkSession
+from paas.store.schema import Account, Alert
 
 ACTIVE = AlertStatus.ACTIVE.value
 CLEARED = AlertStatus.CLEARED.value
@@ -74,11 +74,7 @@ def newest_first(session: Session, *, status: str | None, limit: int, offset: in
     return paginate(session, statement, limit, offset)
 
 
-def sessions_in_progress(session: Session) -> list[Any]:
-    """(session id, project id, project name, project threshold percent, account id) per open session."""
-    return list(session.execute(
-        select(WorkSession.id, WorkSession.project_id, Project.name, Project.rotate_threshold_percent,
-               WorkSession.account_id)
-        .join(Project, Project.id == WorkSession.project_id)
-        .where(WorkSession.status == SessionStatus.IN_PROGRESS.value)
-        .order_by(WorkSession.id)))
+def disabled_reasons(session: Session) -> dict[int, str | None]:
+    """account id -> why it is disabled, for the disabled accounts."""
+    return {int(account_id): reason for account_id, reason in session.execute(
+        select(Account.id, Account.disabled_reason).where(Account.admin_state == AdminState.DISABLED.value))}
