@@ -237,3 +237,24 @@ def test_no_view_has_a_secret_field() -> None:
                if isinstance(thing, type) and issubclass(thing, views.BaseModel) and thing.__module__ == views.__name__]
     assert len(classes) >= 10
     assert [f"{cls.__name__}.{field}" for cls in classes for field in cls.model_fields if field in secret] == []
+
+
+def test_no_view_in_any_service_has_a_secret_field() -> None:
+    """Views live beside their services too (alerts, webhooks, forecast ...): none may carry a secret."""
+    import pkgutil
+
+    import paas.services
+    from paas.services.views import View
+
+    for module in pkgutil.iter_modules(paas.services.__path__):
+        importlib.import_module(f"paas.services.{module.name}")
+    found: list[type] = []
+    pending: list[type] = [View]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    assert any(cls.__name__ == "WebhookOut" for cls in found), "the scan found no view beside its service"
+    secret = {"credentials_encrypted", "credentials", "token_hash", "token", "secret", "secret_encrypted"}
+    assert [f"{cls.__name__}.{field}" for cls in found if issubclass(cls, View)
+            for field in cls.model_fields if field in secret] == []
