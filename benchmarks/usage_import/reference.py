@@ -16,7 +16,9 @@ Claude Code (the issue's rules, applied over the whole tree in sorted path order
   (input + output + cache creation + cache reads) wins, then the first seen stays;
 - cache creation is ``cache_creation.ephemeral_5m_input_tokens + ephemeral_1h_input_tokens``
   where that object exists, else ``cache_creation_input_tokens``;
-- the kept copy's timestamp (its UTC date) and ``sessionId`` say which day and session it is.
+- the kept copy's timestamp (its UTC date) and ``sessionId`` say which day and session it is;
+- copies are looked for across the whole tree, as paas's ledger does (ccusage looks within a
+  session; the generated tree copies no message into another session, so both agree on it).
 
 Codex CLI (each rollout on its own): the usage of an ``event_msg`` ``token_count`` is its
 ``info.total_token_usage`` minus the previous total of the file (a repeated total adds nothing);
