@@ -8,7 +8,7 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "history")
+ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "forecast", "alerts", "history")
 
 
 def main(argv: list[str] | None = None) -> int:

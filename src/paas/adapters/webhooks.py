@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx2
@@ -49,10 +51,25 @@ def headers(*, secret: str, timestamp: int, body: bytes, event: str, delivery_id
     }
 
 
+Post = Callable[[str, bytes, dict[str, str]], Outcome]
+
+
 def post(url: str, body: bytes, request_headers: dict[str, str], *, timeout: float = TIMEOUT_SECONDS) -> Outcome:
     """POST ``body`` to ``url``; never raises for what the network or the receiver does."""
+    with poster(timeout) as send:
+        return send(url, body, request_headers)
+
+
+@contextmanager
+def poster(timeout: float = TIMEOUT_SECONDS) -> Iterator[Post]:
+    """``post`` over one client for many deliveries (a worker's pass): connections and TLS set-up reused."""
+    with httpx2.Client(timeout=timeout, follow_redirects=False) as client:
+        yield lambda url, body, request_headers: _send(client, url, body, request_headers, timeout)
+
+
+def _send(client: httpx2.Client, url: str, body: bytes, request_headers: dict[str, str], timeout: float) -> Outcome:
     try:
-        response = httpx2.post(url, content=body, headers=request_headers, timeout=timeout, follow_redirects=False)
+        response = client.post(url, content=body, headers=request_headers)
     except httpx2.TimeoutException:
         return Outcome(False, None, f"no answer within {timeout:g} s")
     except (httpx2.HTTPError, httpx2.InvalidURL) as problem:

@@ -20,6 +20,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,7 +48,7 @@ LEASE = timedelta(seconds=60)  # longer than a POST may take (its timeout), so a
 MIN_SECRET_LENGTH = 16
 MAX_URL_LENGTH = 2000
 MAX_DESCRIPTION_LENGTH = 200
-Post = Callable[[str, bytes, dict[str, str]], http.Outcome]
+Post = http.Post
 
 
 class WebhookOut(View):
@@ -210,10 +211,11 @@ def _record(session: Session, item: _Claimed, outcome: http.Outcome, now: dateti
     next_at: datetime | None = None
     if outcome.delivered:
         status = DeliveryStatus.DELIVERED
-        values: dict[str, Any] = {"status": status.value, "delivered_at": now, "last_error": None}
+        values: dict[str, Any] = {"status": status.value, "delivered_at": now, "last_error": None,
+                                  "next_attempt_at": now}  # not the claim's lease: nothing is next
     elif attempt >= MAX_ATTEMPTS:
         status = DeliveryStatus.FAILED
-        values = {"status": status.value, "last_error": outcome.error}
+        values = {"status": status.value, "last_error": outcome.error, "next_attempt_at": now}
     else:
         status, next_at = DeliveryStatus.PENDING, now + RETRY_DELAYS[attempt - 1]
         values = {"next_attempt_at": next_at, "last_error": outcome.error}
@@ -225,16 +227,21 @@ def _record(session: Session, item: _Claimed, outcome: http.Outcome, now: dateti
                       next_attempt_at=next_at)
 
 
-def deliver_due(run: Transaction, *, vault: CredentialVault, now: datetime, post: Post = http.post,
+def deliver_due(run: Transaction, *, vault: CredentialVault, now: datetime, post: Post | None = None,
                 limit: int = 100) -> DeliveryPass:
-    """One pass: every delivery due at ``now`` (up to ``limit``) tried once; what came of each."""
+    """One pass: every delivery due at ``now`` (up to ``limit``) tried once; what came of each.
+    ``post`` defaults to one HTTP client for the whole pass (``adapters.webhooks.poster``)."""
     claimed = run(lambda session: _claim(session, now, limit))
     attempts: list[AttemptOut] = []
-    for item in claimed:
-        outcome = _send(item, vault, now, post)
-        recorded = run(lambda session, item=item, outcome=outcome: _record(session, item, outcome, now))  # type: ignore[misc]
-        if recorded is not None:
-            attempts.append(recorded)
+    if not claimed:
+        return DeliveryPass(attempted=0, delivered=0, retrying=0, failed=0, attempts=[])
+    with ExitStack() as stack:
+        send = post if post is not None else stack.enter_context(http.poster())
+        for item in claimed:
+            outcome = _send(item, vault, now, send)
+            recorded = run(lambda session, item=item, outcome=outcome: _record(session, item, outcome, now))  # type: ignore[misc]
+            if recorded is not None:
+                attempts.append(recorded)
     counts = {status: sum(1 for attempt in attempts if attempt.status is status) for status in DeliveryStatus}
     return DeliveryPass(attempted=len(attempts), delivered=counts[DeliveryStatus.DELIVERED],
                         retrying=counts[DeliveryStatus.PENDING], failed=counts[DeliveryStatus.FAILED],
