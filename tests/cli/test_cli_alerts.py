@@ -35,6 +35,7 @@ def test_a_disable_from_the_cli_raises_and_lists_as_the_api_does(cli: Cli, clien
     assert cli("accounts", "edit", "alpha", "--disable").exit_code == 0  # the CLI's Database evaluates
     listed = printed(cli, "alerts")
     assert [alert["key"] for alert in listed] == ["account_disabled:1"]
+    assert listed[0]["raised_at"] == "2026-11-25T12:00:00Z"  # the door's clock
     assert listed == ok(client.get("/api/alerts"))["data"]
     assert cli("accounts", "edit", "alpha", "--enable").exit_code == 0
     assert printed(cli, "alerts") == []

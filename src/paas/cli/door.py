@@ -154,7 +154,7 @@ def database(*, check_schema: bool = True, details: bool = False) -> Iterator[Da
     settings = settings_or_fail()
     url = settings.effective_database_url
     with database_errors(url):
-        store = open_database(settings)
+        store = open_database(settings, clock=lambda: now())  # alerts evaluated at the door's clock
     try:
         with database_errors(url):
             if check_schema:
