@@ -6,18 +6,18 @@
   nothing, so it raises nothing. ``services.database.open_database`` wires it for every door.
 - ``check_alerts(read, run, rules, now)``: the figures and forecasts are computed in a read
   transaction (the slow part, no write lock held); ``core.alerts`` says what holds; then a short
-  write reads the stored alerts as they are by then, reconciles and applies: raise the new (in a savepoint: another process raising the same key first makes the
-  partial unique index refuse ours, and that is "already raised"), touch what holds, clear what
-  ended (a conditional update: only the evaluator that cleared it tells of it). Each raise and
-  clear publishes ``AlertRaised`` / ``AlertCleared`` and writes one outbox row per enabled webhook
-  in the same unit (``services.webhooks.enqueue``).
-- ``paas alerts check`` runs ``evaluate`` by hand: the fallback when nothing happened for a while
-  (a window turning is not an event).
+  write reads the stored alerts as they are by then, reconciles and applies: raise the new (in a
+  savepoint: another process raising the same key first makes the partial unique index refuse
+  ours, and that is "already raised"), touch what holds, clear what ended (a conditional update:
+  only the evaluator that cleared it tells of it). Each raise and clear publishes ``AlertRaised``
+  / ``AlertCleared`` and writes one outbox row per enabled webhook in the same unit
+  (``services.webhooks.enqueue``). ``evaluate`` does the same in one given unit.
+- ``paas alerts check`` runs ``check_alerts`` by hand: the fallback when nothing happened for a
+  while (a window turning is not an event).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,8 +38,6 @@ from paas.services.views import View
 from paas.store import alerts as store
 from paas.store.schema import Alert
 from paas.store.unit import Database, Transaction, publish, savepoint
-
-log = logging.getLogger(__name__)
 
 TRIGGERS = frozenset({"usage_recorded", "session_started", "session_ended", "project_rotated",
                       "account_state_changed", "accounts_imported", "usage_imported"})
