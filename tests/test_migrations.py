@@ -198,3 +198,14 @@ def test_migration_files_are_named_like_sentences() -> None:
         prefix, _, words = name.partition("_")
         assert prefix == f"{number:04d}", f"{name}: revisions are numbered 0001, 0002, ..."
         assert len(words.split("_")) >= 3, f"{name}: name the change in a few words"
+
+
+def test_the_head_read_from_file_names_is_alembics_own_and_each_revision_is_its_number() -> None:
+    from alembic.script import ScriptDirectory
+
+    from paas.store.db import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_"), script.path

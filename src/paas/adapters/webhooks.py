@@ -19,8 +19,10 @@ import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx2
+if TYPE_CHECKING:  # the HTTP client loads only when something is delivered: every command starts without it
+    import httpx2
 
 TIMEOUT_SECONDS = 5.0
 USER_AGENT = "paas-orchestrator-webhooks"
@@ -63,11 +65,15 @@ def post(url: str, body: bytes, request_headers: dict[str, str], *, timeout: flo
 @contextmanager
 def poster(timeout: float = TIMEOUT_SECONDS) -> Iterator[Post]:
     """``post`` over one client for many deliveries (a worker's pass): connections and TLS set-up reused."""
+    import httpx2
+
     with httpx2.Client(timeout=timeout, follow_redirects=False) as client:
         yield lambda url, body, request_headers: _send(client, url, body, request_headers, timeout)
 
 
 def _send(client: httpx2.Client, url: str, body: bytes, request_headers: dict[str, str], timeout: float) -> Outcome:
+    import httpx2
+
     try:
         response = client.post(url, content=body, headers=request_headers)
     except httpx2.TimeoutException:
