@@ -10,6 +10,7 @@ change the ledger allows it: a fuller copy of the same record replaces its figur
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,10 +72,12 @@ def known_files(session: Session, paths: Iterable[str] | None = None) -> dict[st
     if paths is None:
         return _known(session, columns)
     wanted = list(paths)
-    found: dict[str, KnownFile] = {}
-    for start in range(0, len(wanted), CHUNK):
-        found.update(_known(session, columns.where(UsageImportFile.path.in_(wanted[start:start + CHUNK]))))
-    return found
+    if len(wanted) > CHUNK:  # one scan below the paths' common folder, not thousands of bound parameters
+        prefix = os.path.commonpath(wanted) if all(os.path.isabs(path) for path in wanted) else ""
+        below = _known(session, columns.where(UsageImportFile.path.startswith(prefix, autoescape=True)))
+        chosen = set(wanted)
+        return {path: known for path, known in below.items() if path in chosen}
+    return _known(session, columns.where(UsageImportFile.path.in_(wanted))) if wanted else {}
 
 
 def _known(session: Session, statement: Any) -> dict[str, KnownFile]:
