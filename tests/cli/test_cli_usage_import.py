@@ -16,7 +16,7 @@ from paas.services import accounts
 from paas.store.schema import Account, CreditEvent, UsageImportFile
 from paas.store.unit import transaction
 from tests.cli.test_cli_briefing import one_line_error
-from tests.usage_log_helpers import write_claude_tree, write_codex_tree
+from tests.usage_log_helpers import DAY, claude_line, write_claude_tree, write_codex_tree
 
 Cli = Callable[..., Result]
 KEYS = {"files", "lines", "records", "duplicates", "input_tokens", "output_tokens", "cache_creation_tokens",
@@ -131,3 +131,23 @@ def test_help_names_both_commands(cli: Cli) -> None:
     assert result.exit_code == 0 and "import" in result.stdout and "watch" in result.stdout
 
 
+
+
+def test_a_usd_account_is_shown_in_dollars_not_cents_called_usd(cli: Cli, engine: Engine, tmp_path: Path) -> None:
+    add_account(engine, "dollars", unit="usd", quota=300)
+    home = tmp_path / "claude"
+    log = home / "projects" / "-p" / "s.jsonl"
+    log.parent.mkdir(parents=True)
+    # claude-sonnet-4-5 at $3 / $15 a million (under 200k input): 100k input + 10k output is $0.45 = 45 cents
+    log.write_text(claude_line("m1", "r1", f"{DAY}T10:00:00Z", input_tokens=100_000, output_tokens=10_000) + "\n")
+    result = cli("usage", "import", "--claude", str(home), "--account", "dollars")
+    assert result.exit_code == 0, result.output
+    assert "dollars: +$0.45 over 1 records; $0.45 of $2.70 used in its window" in result.stdout
+    assert "usd" not in result.stdout
+    log.write_text(log.read_text() + claude_line("m2", "r2", f"{DAY}T10:05:00Z", input_tokens=190_000,
+                                                 output_tokens=150_000) + "\n")
+    watched = cli("usage", "watch", "--claude", str(home), "--account", "dollars", "--interval", "0.1",
+                  "--rounds", "1")
+    assert watched.exit_code == 0, watched.output
+    assert "dollars +$2.82" in watched.stdout
+    assert "warning: dollars is due to rotate: $3.27 of $2.70 used" in " ".join(watched.stderr.split())
