@@ -46,3 +46,21 @@ def test_forecast_is_the_api_json_and_reads_at_80_columns(cli: Cli, client: Test
 def test_forecast_of_an_empty_pool(cli: Cli) -> None:
     assert "no accounts" in ok(cli("forecast"))
     assert json.loads(ok(cli("forecast", "--json")))["pools"] == []
+
+
+def test_a_usd_account_reads_in_dollars_and_a_tokens_one_short(cli: Cli, clock: FrozenClock,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("paas.cli.door.now", lambda: clock.now)
+    ok(cli("projects", "add", "shop"))
+    ok(cli("accounts", "add", "dollars", "--unit", "usd", "--quota", "2000"))
+    ok(cli("accounts", "add", "tokens", "--unit", "tokens", "--quota", "5000000"))
+    ok(cli("session", "start", "--project", "shop", "--account", "dollars"))
+    for _ in range(4):
+        ok(cli("session", "usage", "--project", "shop", "--credits", "153"))  # cents
+        clock.now += timedelta(minutes=15)
+    text = " ".join(ok(cli("forecast")).split())
+    assert "Pool (usd): $13.88 left on 1 accounts" in text
+    assert "$20.00 left at 00:00 UTC tomorrow" in text
+    assert "dollars $6.12/$20.00" in text and "tokens 0/5M tok" in text
+    assert "dollars $6.12/$18.00" in text  # the session in progress against its threshold
+    assert "1388" not in text and "612/2000" not in text
