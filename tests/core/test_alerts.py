@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from paas.core.alerts import (
@@ -127,3 +128,19 @@ def test_reconcile_holds_back_a_key_cleared_within_the_cooldown() -> None:
 def test_reconcile_of_an_unchanged_world_changes_nothing() -> None:
     plan = reconcile([condition("a")], {"a": 3}, {}, NOW, timedelta(minutes=30))
     assert (plan.raise_, plan.touch, plan.clear, plan.changes) == ((), (3,), (), False)
+
+
+def test_a_usd_account_is_worded_in_dollars_not_cents_called_usd() -> None:
+    past = SessionFigures(session_id=8, project_id=3, project_name="Web app", account_id=1, account_name="acct1",
+                          used=1912, threshold=1800, unit="usd")
+    [found] = conditions(Figures(sessions=[past]), RULES, NOW)
+    assert found.message.endswith("account acct1 has used $19.12 (threshold $18.00)")
+    assert dict(found.details) == {"used": 1912, "threshold": 1800, "unit": "usd"}  # the figures stay cents
+    reset = NOW + timedelta(hours=12)
+    spending = AccountForecast(account_id=1, name="acct1", unit="usd", used=1600, quota=2000, remaining=400,
+                               burn_rate_per_hour=300.0, pace=1.5, resets_at=reset,
+                               runs_out_at=NOW + timedelta(minutes=80), runs_out_before_reset=True)
+    [soon] = conditions(Figures(forecasts=[spending]), RULES, NOW)
+    assert "1 h 20 min from now at $3.00 an hour, before its reset" in soon.message
+    [out] = conditions(Figures(forecasts=[replace(spending, used=2000, remaining=0, runs_out_at=NOW)]), RULES, NOW)
+    assert out.message == "account acct1 has run out ($20.00 of $20.00 used) before its reset at 2026-11-26 00:00 UTC"

@@ -34,6 +34,8 @@ from enum import StrEnum
 from typing import Any
 
 from paas.core.forecasting import AccountForecast, runs_out_before_reset_within
+from paas.core.types import QuotaUnit
+from paas.core.units import dollars
 
 DEFAULT_POOL_MIN_CREDITS = 50
 DEFAULT_RUNOUT_HOURS = 2.0
@@ -115,7 +117,8 @@ def _past_threshold(sessions: Iterable[SessionFigures]) -> Iterable[Condition]:
             yield Condition(
                 AlertRule.THRESHOLD, f"threshold:session:{work.session_id}", Severity.WARNING,
                 f"session {work.session_id} of project {work.project_name} is past its rotate threshold: "
-                f"account {work.account_name} has used {work.used} {work.unit} (threshold {work.threshold})",
+                f"account {work.account_name} has used {_in_unit(work.used, work.unit)} "
+                f"(threshold {_figure(work.threshold, work.unit)})",
                 account_id=work.account_id, project_id=work.project_id, session_id=work.session_id,
                 details={"used": work.used, "threshold": work.threshold, "unit": work.unit})
 
@@ -138,9 +141,10 @@ def _running_out(figures: Figures, hours: float, now: datetime) -> Iterable[Cond
         if forecast.account_id in disabled or runs_out is None:
             continue
         if runs_out_before_reset_within(forecast, now, timedelta(hours=hours)):
-            when = (f"has run out ({forecast.used} of {forecast.quota} {forecast.unit} used)" if runs_out <= now
+            when = (f"has run out ({_figure(forecast.used, forecast.unit)} of "
+                    f"{_in_unit(forecast.quota, forecast.unit)} used)" if runs_out <= now
                     else f"runs out at {_moment(runs_out)}, {_duration(runs_out - now)} from now at "
-                         f"{forecast.burn_rate_per_hour:.1f} {forecast.unit} an hour,")
+                         f"{_rate(forecast.burn_rate_per_hour, forecast.unit)} an hour,")
             yield Condition(
                 AlertRule.RUNOUT, f"runout:account:{forecast.account_id}", Severity.WARNING,
                 f"account {forecast.name} {when} before its reset at {_moment(forecast.resets_at)}",
@@ -190,6 +194,20 @@ def reconcile(holding: Iterable[Condition], active: Mapping[str, int], cleared_a
             raise_.append(condition)
     clear = [alert_id for key, alert_id in sorted(active.items()) if key not in seen]
     return Reconciliation(tuple(raise_), tuple(sorted(touch)), tuple(clear), tuple(held_back))
+
+
+def _figure(value: int, unit: str) -> str:
+    """``90`` credits or tokens; ``$19.12`` for usd, which counts cents."""
+    return dollars(value) if unit == QuotaUnit.USD.value else str(value)
+
+
+def _in_unit(value: int, unit: str) -> str:
+    """``90 credits``, ``1500 tokens``, ``$19.12``: never cents called usd."""
+    return dollars(value) if unit == QuotaUnit.USD.value else f"{value} {unit}"
+
+
+def _rate(per_hour: float, unit: str) -> str:
+    return dollars(round(per_hour)) if unit == QuotaUnit.USD.value else f"{per_hour:.1f} {unit}"
 
 
 def _count(number: int, noun: str) -> str:
