@@ -162,3 +162,22 @@ def test_usage_past_32_bits_is_recorded_and_summed(client: TestClient, cli: Cli,
     assert (second["session_credits_used"], second["account_credits_available"]) == (6 * 10**9, 4 * 10**9)
     assert printed(cli, "accounts", "show", "Claude-Week")["credits_used"] == 6 * 10**9
     assert ok(client.get("/api/projects"))["data"][0]["total_credits_used"] == 6 * 10**9
+
+
+def test_session_usage_speaks_the_account_unit(cli: Cli, same_clock: None) -> None:
+    for args in (("projects", "add", "shop"), ("accounts", "add", "dollars", "--unit", "usd", "--quota", "2000"),
+                 ("accounts", "add", "tokens", "--unit", "tokens", "--quota", "5000000"),
+                 ("session", "start", "--project", "shop", "--account", "dollars")):
+        assert cli(*args).exit_code == 0
+    first = cli("session", "usage", "--project", "shop", "--credits", "612")
+    assert first.exit_code == 0, first.output
+    assert ("$6.12 recorded on session 1: the account has used $6.12 of $20.00 ($13.88 left, rotate at $18.00)"
+            in first.stdout)
+    due = cli("session", "usage", "--project", "shop", "--credits", "1300")
+    assert "rotation due: $19.12 of $18.00 used" in " ".join(due.stderr.split())
+    over = cli("session", "usage", "--project", "shop", "--credits", "1000")
+    assert "$9.12 beyond what the account had left" in " ".join(over.stderr.split())
+    assert cli("session", "end", "--project", "shop").exit_code == 0
+    assert cli("session", "start", "--project", "shop", "--account", "tokens").exit_code == 0
+    spent = cli("session", "usage", "--project", "shop", "--credits", "1500000")
+    assert "1,500,000 tokens recorded on session 2: the account has used 1,500,000 of 5,000,000" in spent.stdout

@@ -136,11 +136,17 @@ def session_usage(
     if as_json:
         door.console().print_json(data=views.as_json(answer))
         return
-    door.say(f"{answer.credits} credits recorded on session {answer.session_id}: the account has used "
-             f"{answer.account_credits_used} of {answer.account_quota} ({answer.account_credits_available} left, "
-             f"rotate at {answer.rotate_threshold})", highlight=False)
+    from paas.cli.usage import figure, in_unit
+    from paas.services.accounts import show_account
+
+    with door.unit_of_work(write=False) as session:  # the figures count the account's unit (usd: cents)
+        unit = show_account(session, answer.account_id, door.now()).quota_unit
+    door.say(f"{in_unit(answer.credits, unit)} recorded on session {answer.session_id}: the account has used "
+             f"{figure(answer.account_credits_used, unit)} of {figure(answer.account_quota, unit)} "
+             f"({figure(answer.account_credits_available, unit)} left, "
+             f"rotate at {figure(answer.rotate_threshold, unit)})", highlight=False)
     if answer.overdrawn:
-        door.note(f"{answer.overdrawn} credits beyond what the account had left (recorded anyway)")
+        door.note(f"{in_unit(answer.overdrawn, unit)} beyond what the account had left (recorded anyway)")
     if answer.rotation is not None:
         nxt = answer.rotation.next_account
         door.say(f"[bold]rotated[/bold] to {nxt.account_name} ({nxt.credits_available} credits): session "
@@ -148,7 +154,8 @@ def session_usage(
                  " prints the briefing", highlight=False)
     elif answer.rotate_due:
         resets = answer.next_reset_at.strftime("%Y-%m-%d %H:%M UTC")
-        door.note(f"rotation due: {answer.account_credits_used} of {answer.rotate_threshold} credits used; run "
+        door.note(f"rotation due: {figure(answer.account_credits_used, unit)} of "
+                  f"{in_unit(answer.rotate_threshold, unit)} used; run "
                   f"`paas handoff --project {project or answer.project_id}` (the account resets {resets})"
                   + (f"; {answer.rotation_error}" if answer.rotation_error else ""))
 
