@@ -177,7 +177,8 @@ def test_session_usage_speaks_the_account_unit(cli: Cli, same_clock: None) -> No
     assert "rotation due: $19.12 of $18.00 used" in " ".join(due.stderr.split())
     over = cli("session", "usage", "--project", "shop", "--credits", "1000")
     assert "$9.12 beyond what the account had left" in " ".join(over.stderr.split())
-    assert cli("session", "end", "--project", "shop").exit_code == 0
+    ended = cli("session", "end", "--project", "shop")
+    assert ended.exit_code == 0 and "on dollars, $29.12, " in ended.stdout
     assert cli("session", "start", "--project", "shop", "--account", "tokens").exit_code == 0
     spent = cli("session", "usage", "--project", "shop", "--credits", "1500000")
     assert "1,500,000 tokens recorded on session 2: the account has used 1,500,000 of 5,000,000" in spent.stdout

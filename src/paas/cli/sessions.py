@@ -171,17 +171,21 @@ def session_end(
     as_json: door.JsonFlag = False,
 ) -> None:
     """End a session; its account is free again."""
+    from paas.cli.usage import in_unit
     from paas.services import sessions, views
+    from paas.services.accounts import show_account
 
     with door.unit_of_work() as session:
         ended = sessions.complete_session(session, _session_of(session, session_id, project), now=door.now(),
                                           status=status, handoff_notes=notes, accomplishments=accomplishments,
                                           blockers=blockers)
+        unit = show_account(session, ended.account_id, door.now()).quota_unit
     if as_json:
         door.console().print_json(data=views.as_json(ended))
         return
     door.say(f"session {ended.id} {ended.status}: {ended.project_name} #{ended.session_number} on "
-             f"{ended.account_name}, {ended.credits_used} credits, {ended.duration_minutes} min", highlight=False)
+             f"{ended.account_name}, {in_unit(ended.credits_used, unit)}, {ended.duration_minutes} min",
+             highlight=False)
 
 
 @sessions_app.command("show")
