@@ -45,6 +45,14 @@ def test_malformed_parts_are_left_out_never_an_error() -> None:
     assert read_input({"rate_limits": {"five_hour": {"used_percentage": 150}}}).windows[0].used_percentage == 150
 
 
+@pytest.mark.parametrize("absurd", [1e308, 1e20, 1000.5])
+def test_a_percentage_no_platform_reports_is_left_out(absurd: float) -> None:
+    # 1e308 printed 300 digits on the bar and was stored as the platform's reading
+    given = read_input({"rate_limits": {"five_hour": {"used_percentage": absurd},
+                                        "seven_day": {"used_percentage": 1000}}})
+    assert [report.window for report in given.windows] == ["seven_day"]
+
+
 @pytest.mark.parametrize(("hours", "window"), [(5, "five_hour"), (24, "five_hour"), (28, "five_hour"),
                                                (30, "seven_day"), (168, "seven_day"), (744, "seven_day")])
 def test_our_estimate_goes_beside_the_window_closest_in_length(hours: int, window: str) -> None:

@@ -29,6 +29,9 @@ WINDOWS = {"five_hour": ("5h", 5), "seven_day": ("7d", 24 * 7)}  # the payload's
 SPLIT_HOURS = math.sqrt(5 * 24 * 7)
 MILLISECONDS_FROM = 10**11  # a Unix time this large is in milliseconds (year 5138 in seconds)
 WIDTH = 100
+# Documented 0-100; a little past 100 may be an overage, a thousand and more is no percentage a
+# platform reports (1e308 would print 300 digits on the bar and be stored as a reading).
+MAX_REPORTED_PERCENTAGE = 1000.0
 COLOURS = {"ok": "\x1b[32m", "warn": "\x1b[33m", "high": "\x1b[31m", "dim": "\x1b[2m"}
 RESET = "\x1b[0m"
 
@@ -95,7 +98,7 @@ def read_input(payload: Mapping[str, Any]) -> StatusInput:
     for name in WINDOWS:
         said = limits.get(name) if isinstance(limits, Mapping) else None
         used = _number(said.get("used_percentage")) if isinstance(said, Mapping) else None
-        if isinstance(said, Mapping) and used is not None and used >= 0:
+        if isinstance(said, Mapping) and used is not None and 0 <= used <= MAX_REPORTED_PERCENTAGE:
             windows.append(WindowReport(window=name, used_percentage=used, resets_at=moment(said.get("resets_at"))))
     return StatusInput(
         session_id=_text(payload.get("session_id")),
