@@ -151,3 +151,18 @@ def test_a_usd_account_is_shown_in_dollars_not_cents_called_usd(cli: Cli, engine
     assert watched.exit_code == 0, watched.output
     assert "dollars +$2.82" in watched.stdout
     assert "warning: dollars is due to rotate: $3.27 of $2.70 used" in " ".join(watched.stderr.split())
+
+
+def test_a_log_with_a_negative_or_absurd_count_imports_the_rest(cli: Cli, engine: Engine, tmp_path: Path) -> None:
+    add_account(engine, "a")
+    home = tmp_path / "claude"
+    log = home / "projects" / "-p" / "s.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text("\n".join([claude_line("m1", "r1", f"{DAY}T10:00:00Z", input_tokens=-100, output_tokens=5),
+                              claude_line("m2", "r2", f"{DAY}T10:00:00Z", input_tokens=10**20),
+                              claude_line("m3", "r3", f"{DAY}T10:00:00Z", input_tokens=7)]) + "\n")
+    result = cli("usage", "import", "--claude", str(home), "--account", "a", "--json")
+    assert result.exit_code == 0, result.output  # was a traceback: the ledger's check, a 64-bit overflow
+    data = json.loads(result.stdout)
+    assert (data["records"], data["bad_lines"], data["input_tokens"]) == (1, 2, 7)
+    assert counts(engine) == (1, 1)

@@ -74,6 +74,21 @@ def test_bad_json_is_counted_and_skipped_never_raised() -> None:
     assert read.lines == 5
 
 
+def test_a_negative_or_absurd_token_count_is_a_bad_line_not_a_record() -> None:
+    # a negative count failed the ledger's check, 10^20 overflowed its 64-bit column: both stopped the import
+    good = claude_line("n", "r", f"{DAY}T10:00:00Z", input_tokens=5)
+    lines = [claude_line("a", "r", f"{DAY}T10:00:00Z", input_tokens=-100, output_tokens=5),
+             claude_line("b", "r", f"{DAY}T10:00:00Z", output_tokens=10**20),
+             claude_line("c", "r", f"{DAY}T10:00:00Z", breakdown=(-1, 5)), good]
+    read = claude_code.read_chunk(("\n".join(lines) + "\n").encode())
+    assert [record.message_id for record in read.records] == ["n"] and read.bad_lines == 3
+    rollout = [codex_token_count(f"{DAY}T10:00:00Z", 10**20, 0, 5), codex_token_count(f"{DAY}T10:01:00Z", -7, 0, 5),
+               codex_token_count(f"{DAY}T10:02:00Z", 100, 40, 5)]
+    counted = codex.read_chunk(("\n".join(rollout) + "\n").encode(), agent_session="s")
+    assert [(record.input_tokens, record.cache_read_tokens) for record in counted.records] == [(60, 40)]
+    assert counted.bad_lines == 2
+
+
 def test_the_record_reads_the_fields_claude_code_writes() -> None:
     line = claude_line("msg_01", "req_01", "2026-11-25T10:00:00.500Z", input_tokens=3, output_tokens=4,
                        cache_read=5, sidechain=True, session="sess", cwd="/w")

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from paas.core.usage_logs.model import ChunkRead, UsageRecord, complete_part
+from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, complete_part
 
 SOURCE = "claude_code"
 SYNTHETIC_MODEL = "<synthetic>"
@@ -30,15 +30,15 @@ _MARKER = b'"usage"'
 
 
 class _CacheCreation(msgspec.Struct):
-    ephemeral_5m_input_tokens: int | None = None
-    ephemeral_1h_input_tokens: int | None = None
+    ephemeral_5m_input_tokens: TokenCount | None = None
+    ephemeral_1h_input_tokens: TokenCount | None = None
 
 
 class _Usage(msgspec.Struct):
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cache_creation_input_tokens: int | None = None
-    cache_read_input_tokens: int | None = None
+    input_tokens: TokenCount | None = None
+    output_tokens: TokenCount | None = None
+    cache_creation_input_tokens: TokenCount | None = None
+    cache_read_input_tokens: TokenCount | None = None
     cache_creation: _CacheCreation | None = None
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import msgspec
 
-from paas.core.usage_logs.model import ChunkRead, UsageRecord, complete_part
+from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, complete_part
 
 SOURCE = "codex"
 _MARKERS = (b'"token_count"', b'"turn_context"')
@@ -29,11 +29,11 @@ _FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_ou
 
 
 class _TokenUsage(msgspec.Struct):
-    input_tokens: int | None = None
-    cached_input_tokens: int | None = None
-    output_tokens: int | None = None
-    reasoning_output_tokens: int | None = None
-    total_tokens: int | None = None
+    input_tokens: TokenCount | None = None
+    cached_input_tokens: TokenCount | None = None
+    output_tokens: TokenCount | None = None
+    reasoning_output_tokens: TokenCount | None = None
+    total_tokens: TokenCount | None = None
 
     def as_tuple(self) -> tuple[int, ...]:
         return tuple(getattr(self, name) or 0 for name in _FIELDS)

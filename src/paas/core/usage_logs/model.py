@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
+
+# A token count as a log may state it, checked as the line is decoded: never negative (a negative
+# count failed the ledger's check and stopped the import with a traceback), at most 10^12 (a
+# larger one overflowed the 64-bit columns). A line with any other count is a bad line: skipped
+# and counted, like one that does not decode.
+MAX_TOKEN_COUNT = 10**12
+TokenCount = Annotated[int, msgspec.Meta(ge=0, le=MAX_TOKEN_COUNT)]
 
 
 @dataclass(frozen=True, slots=True)
