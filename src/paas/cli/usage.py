@@ -124,13 +124,16 @@ def _request(claude: list[Path] | None, codex: list[Path] | None, account: str |
 
 
 def _run_once(request: ImportRequest, *, progress: bool) -> UsageImportOut:
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-
     from paas.services.usage_import import import_usage
 
     shown_on = door.console(stderr=True)
+    if not (progress and shown_on.is_terminal):  # no bar to draw: not even its module is loaded
+        with door.read_and_run() as (read, run):
+            return import_usage(read, run, now=door.now(), request=request)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(TextColumn("reading logs"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  console=shown_on, transient=True, disable=not (progress and shown_on.is_terminal)) as bar, \
+                  console=shown_on, transient=True) as bar, \
             door.read_and_run() as (read, run):
         task = bar.add_task("reading", total=None)
 
