@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -267,3 +268,31 @@ def test_progress_counts_the_bytes_to_read_up_to_all_of_them(database: Database,
     total = sum(path.stat().st_size for path in (home / "projects").rglob("*.jsonl"))
     assert len(seen) == 3 and seen[-1] == (total, total)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_fifo_named_like_a_log_is_passed_over_not_waited_on(database: Database, tmp_path: Path,
+                                                              unit_account: Any) -> None:
+    unit_account("a")
+    home = write_claude_tree(tmp_path)
+    pipe = home / "projects" / "-p" / "pipe.jsonl"
+    os.mkfifo(pipe)  # opened, it waited for a writer forever
+    done = threading.Event()
+
+    def writer() -> None:  # a reader that waits is released with one record, so the test fails, never hangs
+        while not done.wait(0.05):
+            try:
+                end = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader
+                continue
+            os.write(end, (claude_line("fifo", "r", f"{DAY}T10:00:00Z", input_tokens=1) + "\n").encode())
+            os.close(end)
+            return
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        answer = run_import(database, claude_dirs=(home,), account="a")
+    finally:
+        done.set()
+        thread.join()
+    assert (answer.files, answer.records) == (3, 5)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from pydantic import Field
@@ -118,7 +119,12 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
             plan.unmapped.append(path)
             continue
         known = plan.known.get(path)
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            continue  # gone since the walk
+        if not S_ISREG(stat.st_mode):
+            continue  # a FIFO named *.jsonl: opening it would wait for a writer forever
         if unchanged(known, stat):
             plan.skipped += 1
             continue
@@ -128,7 +134,8 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
     gc.disable()  # ~100,000 small objects that all live until the end: collecting them early only costs
     try:
         plan.reads = read_logs(pending, progress)
-        return run(lambda session: _save(session, plan, now))
+        # Nothing new (every file unchanged): the answer needs no write, nor SQLite's write lock.
+        return (run if plan.reads else read)(lambda session: _save(session, plan, now))
     finally:
         if collecting:
             gc.enable()
