@@ -68,7 +68,7 @@ def test_webhooks_admin_adds_secret_once_viewer_reads(client: TestClient, engine
         fails(client.post("/api/webhooks", json={"url": "https://x.example/"}, headers=bearer(make_token(role))),
               403)
         fails(client.delete(f"/api/webhooks/{given['id']}", headers=bearer(make_token(role))), 403)
-    for url in ("ftp://x.example/hook", "file:///etc/passwd", "not a url", "http://"):
+    for url in ("ftp://x.example/hook", "file:///etc/passwd", "not a url", "http://", "http://[::1/x"):  # 500 once
         fails(client.post("/api/webhooks", json={"url": url}), 422)
     fails(client.post("/api/webhooks", json={"url": "https://x.example/", "secret": "short"}), 422)
     fails(client.delete("/api/webhooks/99"), 404)

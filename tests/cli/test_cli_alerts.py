@@ -67,6 +67,7 @@ def test_webhooks_add_list_remove_as_the_api(cli: Cli, client: TestClient, same_
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (("webhooks", "add", "ftp://ops.example/hook"), 2, "http:// or https://"),
+    (("webhooks", "add", "http://[::1/hook"), 2, "http:// or https://"),  # was a traceback (urlsplit's ValueError)
     (("webhooks", "add", "https://ops.example/hook", "--secret", "short"), 2, "16 to 200"),
     (("webhooks", "remove", "99"), 3, "webhook 99 does not exist"),
     (("webhooks", "deliveries", "--status", "lost"), 2, "status"),

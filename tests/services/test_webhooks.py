@@ -163,7 +163,8 @@ def test_the_worker_delivers_in_the_background_and_stops_cleanly(engine: Engine,
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/hook", "file:///etc/passwd", "javascript:alert(1)", "http://",
-                                 "example.com/hook", "https://exa mple.com/", "mailto:ops@example.com"])
+                                 "example.com/hook", "https://exa mple.com/", "mailto:ops@example.com",
+                                 "http://[::1/hook", "http://example.com:99999/hook", "http://example.com:port/"])
 def test_only_http_and_https_urls_are_accepted(engine: Engine, clock: Any, url: str) -> None:
     with pytest.raises(InvalidInput, match="webhook URL") as refused:
         add(engine, clock, url)

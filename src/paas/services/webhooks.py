@@ -114,9 +114,14 @@ def _storable(value: str, field: str) -> str:
 
 def checked_url(url: str) -> str:
     text = _storable(url.strip(), "url")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("a webhook URL must start with http:// or https:// and name a host", {"field": "url"})
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises for a port that is no number or past 65535
+    except ValueError:  # "http://[::1/x": an unclosed IPv6 host (a 500 before)
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("a webhook URL must start with http:// or https:// and name a host (a port, if any, "
+                           "up to 65535)", {"field": "url"})
     if len(text) > MAX_URL_LENGTH or any(character.isspace() for character in text):
         raise InvalidInput(f"a webhook URL has at most {MAX_URL_LENGTH} characters and no spaces", {"field": "url"})
     return text
