@@ -15,6 +15,7 @@ from paas.core.selection import (
     Candidate,
     SelectionPool,
     SelectionRequest,
+    TaskFit,
     idle_hours,
     query_words,
     rank_accounts,
@@ -143,6 +144,17 @@ def test_more_remaining_credits_rank_higher() -> None:
     assert ids(ranked) == [2, 3, 1]
     assert [item.signals["remaining"] for item in ranked] == [0.9, 0.5, 0.2]
     assert "90 of 100 credits left" in ranked[0].reasons
+
+
+def test_what_is_left_is_said_in_the_account_unit() -> None:
+    # a usd account said "88 of 2000 credits left": its cents called credits
+    dollars = replace(make(1, remaining=88, quota=2000), unit="usd")
+    tokens = replace(make(2, remaining=4_900_000, quota=5_000_000), unit="tokens")
+    ranked = {item.candidate.id: item.reasons for item in rank_accounts(
+        [dollars, tokens], SelectionRequest(limit=2, task=TaskFit(estimate=207, unit="usd")))}
+    assert "$0.88 of $20.00 left" in ranked[1] and "needs ~$2.07, has $0.88" in ranked[1]
+    assert "4.9M of 5M tokens left" in ranked[2]
+    assert not any("credits" in reason for reason in ranked[1] + ranked[2] if "left" in reason)
 
 
 def test_sooner_reset_ranks_higher() -> None:

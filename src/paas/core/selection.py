@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from paas.core.types import AccountStatus
+from paas.core import units
+from paas.core.types import AccountStatus, QuotaUnit
 
 WEIGHTS = {"similarity": 0.40, "remaining": 0.25, "reset": 0.10, "idle": 0.10, "efficiency": 0.15}
 SHORT_PENALTY = 0.15
@@ -265,19 +266,29 @@ def _task_adjustment(candidate: Candidate, task: TaskFit, suited: dict[int, floa
 def _task_reasons(candidate: Candidate, task: TaskFit) -> list[str]:
     reasons = []
     if candidate.unit == task.unit:
+        needs, has = units.amount(task.estimate, task.unit), units.amount(candidate.remaining, task.unit)
         if candidate.remaining < task.estimate:
-            reasons.append(f"needs ~{task.estimate}, has {candidate.remaining}")
+            reasons.append(f"needs ~{needs}, has {has}")
         else:
-            reasons.append(f"enough {task.unit} for the task (needs ~{task.estimate}, has {candidate.remaining})")
+            reasons.append(f"enough {task.unit} for the task (needs ~{needs}, has {has})")
     reasons += [reason for account_id, _, reason in task.suited if account_id == candidate.id]
     return reasons
+
+
+def _left(candidate: Candidate) -> str:
+    """``90 of 100 credits left``, ``4.9M of 5M tokens left``, ``$0.88 of $20.00 left`` (usd counts cents)."""
+    kind = units.unit_of(candidate.unit)
+    if kind is QuotaUnit.CREDITS:
+        return f"{candidate.remaining} of {candidate.quota} credits left"
+    tokens = " tokens" if kind is QuotaUnit.TOKENS else ""
+    return f"{units.amount(candidate.remaining, kind)} of {units.amount(candidate.quota, kind)}{tokens} left"
 
 
 def _ranked(candidate: Candidate, score: float, signals: dict[str, float], request: SelectionRequest) -> Ranked:
     reasons = []
     if signals["similarity"] > 0:
         reasons.append(f"matches {request.specialization!r} ({signals['similarity']:.0%} of its words)")
-    reasons.append(f"{candidate.remaining} of {candidate.quota} credits left")
+    reasons.append(_left(candidate))
     hours = candidate.seconds_to_reset / 3600
     reasons.append(f"credits reset in {hours:.1f} h" + (" (use them or lose them)" if signals["reset"] > 0.5 else ""))
     reasons.append("never used" if candidate.idle_hours is None else f"idle for {candidate.idle_hours:.1f} h")
