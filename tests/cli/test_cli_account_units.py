@@ -182,3 +182,13 @@ def test_session_usage_speaks_the_account_unit(cli: Cli, same_clock: None) -> No
     assert cli("session", "start", "--project", "shop", "--account", "tokens").exit_code == 0
     spent = cli("session", "usage", "--project", "shop", "--credits", "1500000")
     assert "1,500,000 tokens recorded on session 2: the account has used 1,500,000 of 5,000,000" in spent.stdout
+
+
+def test_a_rotation_names_the_next_account_in_its_unit(cli: Cli, same_clock: None) -> None:
+    for args in (("projects", "add", "shop"), ("accounts", "add", "alpha"),
+                 ("session", "start", "--project", "shop", "--account", "alpha"),
+                 ("accounts", "add", "dollars", "--unit", "usd", "--quota", "2000")):
+        assert cli(*args).exit_code == 0
+    rotated = cli("rotate", "--project", "shop", "--final-credits", "90")
+    assert rotated.exit_code == 0, rotated.output
+    assert "next account: dollars ($20.00), session 2" in rotated.stdout  # was "(2000 credits)"

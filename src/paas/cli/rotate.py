@@ -48,8 +48,13 @@ def _print(answer: RotationAnswer, as_json: bool) -> None:
     if as_json:
         door.console().print_json(json.dumps(views.as_json(answer)))  # the API's answer, without its envelope
         return
+    from paas.cli.usage import in_unit
+    from paas.services.accounts import show_account
+
     nxt = answer.next_account
-    door.say(f"[bold]next account:[/bold] {nxt.account_name} ({nxt.credits_available} credits), "
+    with door.unit_of_work(write=False) as session:  # usd counts cents: "$20.00", not "2000 credits"
+        unit = show_account(session, nxt.id, door.now()).quota_unit
+    door.say(f"[bold]next account:[/bold] {nxt.account_name} ({in_unit(nxt.credits_available, unit)}), "
              f"session {answer.data.new_session_id} (number {answer.data.new_session_number})")
     door.say(f"chosen because: {'; '.join(answer.data.reasons)}", highlight=False)
     door.say(answer.credit_savings, highlight=False)

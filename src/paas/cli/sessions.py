@@ -149,7 +149,9 @@ def session_usage(
         door.note(f"{in_unit(answer.overdrawn, unit)} beyond what the account had left (recorded anyway)")
     if answer.rotation is not None:
         nxt = answer.rotation.next_account
-        door.say(f"[bold]rotated[/bold] to {nxt.account_name} ({nxt.credits_available} credits): session "
+        with door.unit_of_work(write=False) as session:
+            next_unit = show_account(session, nxt.id, door.now()).quota_unit
+        door.say(f"[bold]rotated[/bold] to {nxt.account_name} ({in_unit(nxt.credits_available, next_unit)}): session "
                  f"{answer.rotation.data.new_session_id}; `paas briefing show --id {answer.rotation.data.snapshot_id}`"
                  " prints the briefing", highlight=False)
     elif answer.rotate_due:
