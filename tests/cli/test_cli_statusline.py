@@ -7,6 +7,7 @@ a recorded payload), like tests/test_agent_day.py does for the hooks."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner, Result
 
 from paas.cli import app
+from paas.cli.statusline import _payload
 from paas.services import accounts, project_links, projects, sessions
 from paas.store.schema import PlatformReading
 from paas.store.unit import transaction
@@ -143,13 +145,27 @@ def test_the_session_due_now_and_colour_when_asked(engine: Engine, tmp_path: Pat
 @pytest.mark.parametrize(("stdin", "line", "said"), [
     ("not json", "paas · status line input is not JSON", "input is not JSON"),
     ("[1, 2]", "paas · status line input is not a JSON object", "not a JSON object"),
-    ("", "paas · status line input is not JSON", "input is not JSON"),
+    ("", "paas · status line input is empty", "input is empty"),  # was "not JSON"
+    (" \n", "paas · status line input is empty", "input is empty"),
 ])
 def test_bad_input_is_a_short_line_and_exit_0(engine: Engine, stdin: str, line: str, said: str,
                                               statusline: Callable[..., Result]) -> None:
     result = statusline(stdin)
     assert one_line(result) == line and said in result.stderr
     assert stored(engine) == 0
+
+
+def test_run_by_hand_in_a_terminal_it_says_where_its_input_comes_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+        def read(self, size: int | None = -1) -> str:
+            raise AssertionError("waited for a terminal's input (it waited until Ctrl-D)")
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    payload, problem = _payload()
+    assert payload is None and problem is not None and "from Claude Code on stdin" in problem
 
 
 def test_nothing_found_is_a_line_without_account_figures(engine: Engine, tmp_path: Path, clock: Any,

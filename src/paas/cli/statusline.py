@@ -22,7 +22,11 @@ MAX_PAYLOAD = 1024 * 1024
 
 def _payload() -> tuple[dict[str, Any] | None, str | None]:
     """Claude Code's JSON, or why it cannot be read."""
+    if sys.stdin.isatty():  # run by hand in a terminal: nothing will come, so say so instead of waiting
+        return None, "input comes from Claude Code on stdin (try: echo '{}' | paas statusline)"
     text = sys.stdin.read(MAX_PAYLOAD + 1)
+    if not text.strip():
+        return None, "input is empty"
     if len(text) > MAX_PAYLOAD:
         return None, "input larger than 1 MiB"
     try:
