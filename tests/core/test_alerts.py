@@ -71,11 +71,20 @@ def test_a_disabled_account_says_why() -> None:
     assert found.message == "account acct2 is disabled: the platform refused its credentials"
 
 
-def runout(runs_out_at: datetime | None, resets_at: datetime, account_id: int = 1) -> AccountForecast:
+def runout(runs_out_at: datetime | None, resets_at: datetime, account_id: int = 1,
+           spends: int = 3) -> AccountForecast:
     return AccountForecast(account_id=account_id, name=f"acct{account_id}", unit="credits", used=60, quota=100,
                            remaining=40, burn_rate_per_hour=30.0, pace=1.5, resets_at=resets_at,
                            runs_out_at=runs_out_at, runs_out_before_reset=runs_out_at is not None
-                           and runs_out_at < resets_at)
+                           and runs_out_at < resets_at, spends_in_rate=spends)
+
+
+def test_one_usage_report_is_not_a_trend_but_an_account_already_out_needs_none() -> None:
+    soon, reset = NOW + timedelta(minutes=80), NOW + timedelta(hours=12)
+    assert keys(Figures(forecasts=[runout(soon, reset, spends=1)])) == []
+    assert keys(Figures(forecasts=[runout(soon, reset, spends=2)])) == ["runout:account:1"]
+    out = replace(runout(NOW, reset, spends=0), used=100, remaining=0)
+    assert keys(Figures(forecasts=[out])) == ["runout:account:1"]
 
 
 def test_run_out_before_the_reset_within_the_horizon_holds() -> None:
@@ -139,7 +148,8 @@ def test_a_usd_account_is_worded_in_dollars_not_cents_called_usd() -> None:
     reset = NOW + timedelta(hours=12)
     spending = AccountForecast(account_id=1, name="acct1", unit="usd", used=1600, quota=2000, remaining=400,
                                burn_rate_per_hour=300.0, pace=1.5, resets_at=reset,
-                               runs_out_at=NOW + timedelta(minutes=80), runs_out_before_reset=True)
+                               runs_out_at=NOW + timedelta(minutes=80), runs_out_before_reset=True,
+                               spends_in_rate=4)
     [soon] = conditions(Figures(forecasts=[spending]), RULES, NOW)
     assert "1 h 20 min from now at $3.00 an hour, before its reset" in soon.message
     [out] = conditions(Figures(forecasts=[replace(spending, used=2000, remaining=0, runs_out_at=NOW)]), RULES, NOW)

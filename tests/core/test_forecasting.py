@@ -16,6 +16,7 @@ from paas.core.forecasting import (
     pace,
     reaches_level_at,
     runs_out_before_reset_within,
+    spends_in_rate,
 )
 from paas.core.pool_simulation import simulate_pool, tomorrow_start
 from paas.core.quotas import QuotaWindow, WindowKind
@@ -274,3 +275,11 @@ def test_a_pool_already_dry_and_burning_is_dry_now() -> None:
 def test_now_must_be_aware() -> None:
     with pytest.raises(ValueError):
         forecast([], [], datetime(2026, 11, 25, 12, 0))
+
+
+def test_the_spends_a_rate_rests_on_are_those_inside_the_span_it_was_measured_over() -> None:
+    spends = [(NOW - timedelta(hours=3), 40), (NOW - timedelta(minutes=20), 10), (NOW - timedelta(minutes=5), 10),
+              (NOW + timedelta(minutes=1), 9)]
+    assert spends_in_rate(spends, NOW) == 3  # the six-hour lookback; not what is after now
+    assert spends_in_rate(spends, NOW, since=NOW - timedelta(minutes=30)) == 2  # since the session started
+    assert spends_in_rate(spends, NOW, since=NOW - timedelta(minutes=1)) == 1  # the ten-minute floor

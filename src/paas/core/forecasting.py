@@ -21,8 +21,11 @@ The model, in the order a reader needs it:
   rate, or a window that at this rate never holds that much. Already at or past it: ``now``.
 - **Run-out** (``runs_out_at``): reaching the quota. ``runs_out_before_reset`` is ``runs_out_at <
   resets_at``; the alert rule "projected run-out before the next reset within H hours" is
-  ``runs_out_before_reset_within(account, now, H)``. An account the platform reported exhausted
-  is out now; a disabled one is not forecast (``None``).
+  ``runs_out_before_reset_within(account, now, H)``, and it wants a trend, not one report: at
+  least ``MIN_TREND_SPENDS`` (2) spends inside the span the rate was measured over (a session's
+  first usage report alone, ten credits a minute in, is not a run-out coming), unless the
+  account is already out. An account the platform reported exhausted is out now; a disabled one
+  is not forecast (``None``).
 - **Session**: its account's used against its threshold (the project's override applied), at the
   account's rate measured since the session started.
 - **Pool**: see ``core.pool_simulation``; one pool per unit (credits, tokens and cents do not add).
@@ -41,6 +44,7 @@ from paas.core.types import AccountStatus
 HALF_LIFE = timedelta(hours=1)
 LOOKBACK = timedelta(hours=6)
 MIN_SPAN = timedelta(minutes=10)
+MIN_TREND_SPENDS = 2  # spends the rate rests on before a run-out is worth an alert
 DAILY_SEARCH_DAYS = 3  # a daily window that does not reach a level within a full day never will
 
 Spend = tuple[datetime, int]
@@ -111,6 +115,7 @@ class AccountForecast:
     runs_out_at: datetime | None
     runs_out_before_reset: bool
     credits_tomorrow: int | None = None  # filled in by the pool simulation
+    spends_in_rate: int = 0  # how many spends the burn rate rests on
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,13 @@ def account_rate(account: AccountInput, now: datetime) -> float:
     return burn_rate(account.recent, now, since=account.in_use_since)
 
 
+def spends_in_rate(spends: Iterable[Spend], now: datetime, *, since: datetime | None = None,
+                   lookback: timedelta = LOOKBACK) -> int:
+    """How many spends ``burn_rate`` (with the same arguments) rests on."""
+    span = lookback if since is None else min(lookback, max(now - since, MIN_SPAN))
+    return sum(1 for moment, credits in spends if now - span <= moment <= now and credits > 0)
+
+
 def forecast_account(account: AccountInput, now: datetime) -> AccountForecast:
     rate = account_rate(account, now)
     out = runs_out_at(account, rate, now)
@@ -237,13 +249,17 @@ def forecast_account(account: AccountInput, now: datetime) -> AccountForecast:
         quota=account.quota, remaining=account.remaining, burn_rate_per_hour=rate,
         pace=pace(account.used, account.quota, account.window, account.resets_at, now),
         resets_at=account.resets_at, runs_out_at=out,
-        runs_out_before_reset=out is not None and out < account.resets_at)
+        runs_out_before_reset=out is not None and out < account.resets_at,
+        spends_in_rate=spends_in_rate(account.recent, now, since=account.in_use_since))
 
 
 def runs_out_before_reset_within(account: AccountForecast, now: datetime, horizon: timedelta) -> bool:
-    """The alert rule: the projected run-out comes before the next reset, and within ``horizon``."""
+    """The alert rule: the projected run-out comes before the next reset, and within ``horizon``,
+    on a trend of ``MIN_TREND_SPENDS`` spends at least (an account already out needs none)."""
     out = account.runs_out_at
-    return out is not None and out < account.resets_at and out - now <= horizon
+    if out is None or out >= account.resets_at or out - now > horizon:
+        return False
+    return account.remaining <= 0 or account.spends_in_rate >= MIN_TREND_SPENDS
 
 
 def forecast_session(work: SessionInput, account: AccountInput, now: datetime) -> SessionForecast:
