@@ -190,6 +190,28 @@ def test_upgrading_a_database_in_use_keeps_its_rows(blank_url: str) -> None:
         engine.dispose()
 
 
+def test_a_threshold_past_32_bits_is_kept_and_going_down_forgets_only_what_no_longer_fits(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, quota, quota_unit, rotate_threshold) "
+                                       "VALUES ('week', 10000000000, 'tokens', 9000000000), ('day', 100, "
+                                       "'credits', 90)")
+            assert connection.exec_driver_sql("SELECT rotate_threshold FROM accounts ORDER BY id").all() == [
+                (9_000_000_000,), (90,)]
+    finally:
+        engine.dispose()
+    downgrade(blank_url, "0006")
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT rotate_threshold FROM accounts ORDER BY id").all() == [
+                (None,), (90,)]
+    finally:
+        engine.dispose()
+
+
 def test_migration_files_are_named_like_sentences() -> None:
     versions = Path(__file__).resolve().parents[1] / "src" / "paas" / "store" / "migrations" / "versions"
     names = sorted(path.stem for path in versions.glob("*.py"))

@@ -78,8 +78,8 @@ def test_a_unit_changes_only_while_nothing_is_recorded(cli: Cli, client: TestCli
     ({"quota_unit": "tokens"}, "quota", "an account counting tokens needs its quota"),
     ({"quota_unit": None, "quota": 5}, None, None),
     ({"quota": 10**12 + 1}, "quota", "Input should be less than or equal to 1000000000000"),
-    ({"quota": BILLIONS, "rotate_threshold": 3_000_000_000}, "rotate_threshold",
-     "Input should be less than or equal to 2147483647"),
+    ({"quota": BILLIONS, "rotate_threshold": 10**12 + 1}, "rotate_threshold",
+     "Input should be less than or equal to 1000000000000"),
 ])
 def test_a_bad_unit_or_figure_is_refused_in_every_door(cli: Cli, client: TestClient, engine: Engine,
                                                         body: dict[str, Any], field: str | None,
@@ -154,7 +154,8 @@ def data_at(data: dict[str, Any]) -> Any:
 
 def test_usage_past_32_bits_is_recorded_and_summed(client: TestClient, cli: Cli, same_clock: None) -> None:
     week = new_account(client, "Claude-Week", quota_unit="tokens", quota=BILLIONS * 2, window_kind="rolling",
-                       window_hours=168)
+                       window_hours=168, rotate_threshold=BILLIONS + 1)  # the threshold past 2^32 too
+    assert printed(cli, "accounts", "show", "Claude-Week")["rotate_threshold"] == BILLIONS + 1
     session_id = start(client, new_project(client, "Big")["id"], week["id"])["id"]
     first = use(client, session_id, 3_000_000_000)
     second = use(client, session_id, 3_000_000_000)

@@ -17,7 +17,6 @@ from pydantic_core import PydanticCustomError
 from paas.core.types import Platform, QuotaUnit
 from paas.services.field_rules import (
     MAX_CREDITS,
-    MAX_ID,
     Credits,
     Email,
     LongText,
@@ -60,8 +59,6 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# The threshold's column is 32-bit (a percentage of a project covers larger quotas).
-MAX_THRESHOLD = MAX_ID
 UNIT_HELP = ("What the quota and every figure of the account count: credits (the platform's own count), "
              "tokens, or usd in US cents (a quota of 2000 is $20.00). Fixed once usage is recorded.")
 
@@ -73,7 +70,7 @@ class QuotaFields(Input):
     window_reset_at: ClockTime | None = None
     window_timezone: TimeZone | None = None
     window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
-    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=min(MAX_CREDITS, MAX_THRESHOLD))] | None = None
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
     tags: ShortText | None = None
     credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.")
 

@@ -127,7 +127,7 @@ class Account(Timestamped, Base):
     window_reset_at: Mapped[str] = mapped_column(String(5), default="00:00", server_default="00:00")
     window_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     window_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
-    rotate_threshold: Mapped[int | None] = mapped_column(Integer)
+    rotate_threshold: Mapped[int | None] = mapped_column(BigInteger)
     admin_state: Mapped[str] = mapped_column(String(10), default=AdminState.ENABLED.value,
                                              server_default=AdminState.ENABLED.value)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
