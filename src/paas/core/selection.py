@@ -36,7 +36,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from paas.core import units
-from paas.core.types import AccountStatus, QuotaUnit
+from paas.core.types import AccountStatus
 
 WEIGHTS = {"similarity": 0.40, "remaining": 0.25, "reset": 0.10, "idle": 0.10, "efficiency": 0.15}
 SHORT_PENALTY = 0.15
@@ -275,20 +275,11 @@ def _task_reasons(candidate: Candidate, task: TaskFit) -> list[str]:
     return reasons
 
 
-def _left(candidate: Candidate) -> str:
-    """``90 of 100 credits left``, ``4.9M of 5M tokens left``, ``$0.88 of $20.00 left`` (usd counts cents)."""
-    kind = units.unit_of(candidate.unit)
-    if kind is QuotaUnit.CREDITS:
-        return f"{candidate.remaining} of {candidate.quota} credits left"
-    tokens = " tokens" if kind is QuotaUnit.TOKENS else ""
-    return f"{units.amount(candidate.remaining, kind)} of {units.amount(candidate.quota, kind)}{tokens} left"
-
-
 def _ranked(candidate: Candidate, score: float, signals: dict[str, float], request: SelectionRequest) -> Ranked:
     reasons = []
     if signals["similarity"] > 0:
         reasons.append(f"matches {request.specialization!r} ({signals['similarity']:.0%} of its words)")
-    reasons.append(_left(candidate))
+    reasons.append(f"{units.part_of(candidate.remaining, candidate.quota, candidate.unit)} left")  # usd: $0.88
     hours = candidate.seconds_to_reset / 3600
     reasons.append(f"credits reset in {hours:.1f} h" + (" (use them or lose them)" if signals["reset"] > 0.5 else ""))
     reasons.append("never used" if candidate.idle_hours is None else f"idle for {candidate.idle_hours:.1f} h")

@@ -69,3 +69,10 @@ def total(part: int, whole: int, unit: str | QuotaUnit | None) -> str:
     if kind is QuotaUnit.USD:
         return pair(part, whole, kind)
     return f"{amount(part, kind)}/{amount(whole, kind)} {WORDS[kind]}"
+
+
+def part_of(part: int, whole: int, unit: str | QuotaUnit | None) -> str:
+    """A share in words: ``90 of 100 credits``, ``4.9M of 5M tokens``, ``$0.88 of $20.00``."""
+    kind = unit_of(unit)
+    words = "" if kind is QuotaUnit.USD else f" {WORDS[kind]}"
+    return f"{amount(part, kind)} of {amount(whole, kind)}{words}"

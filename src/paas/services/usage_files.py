@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from paas.core.errors import InvalidInput
@@ -79,6 +80,16 @@ def find_logs(source: UsageSource, folders: Iterable[Path]) -> list[tuple[str, s
                 else codex.session_of_path(parts)
             found.setdefault(os.path.join(root, *parts), session)
     return list(found.items())
+
+
+def log_stat(path: str) -> os.stat_result | None:
+    """The log's stat; None when it is gone since the walk or is no regular file (a FIFO named
+    *.jsonl: opening it would wait for a writer forever)."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat if S_ISREG(stat.st_mode) else None
 
 
 def unchanged(known: KnownFile | None, stat: os.stat_result) -> bool:

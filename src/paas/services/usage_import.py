@@ -23,12 +23,10 @@ Rules kept here:
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 from pydantic import Field
@@ -44,7 +42,7 @@ from paas.services import lookup
 from paas.services.accounts import describe_account, get_account
 from paas.services.projects import get_project
 from paas.services.usage_charges import Charge, copy_update, credit_delta, credits_for, event_row
-from paas.services.usage_files import FileRead, LogFile, Pending, account_for, find_logs, read_logs, unchanged
+from paas.services.usage_files import FileRead, LogFile, Pending, account_for, find_logs, log_stat, read_logs, unchanged
 from paas.services.views import View
 from paas.store import usage_imports as store
 from paas.store.unit import Transaction, publish
@@ -119,12 +117,8 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
             plan.unmapped.append(path)
             continue
         known = plan.known.get(path)
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            continue  # gone since the walk
-        if not S_ISREG(stat.st_mode):
-            continue  # a FIFO named *.jsonl: opening it would wait for a writer forever
+        if (stat := log_stat(path)) is None:  # gone, or a FIFO
+            continue
         if unchanged(known, stat):
             plan.skipped += 1
             continue
