@@ -166,3 +166,15 @@ def test_a_log_with_a_negative_or_absurd_count_imports_the_rest(cli: Cli, engine
     data = json.loads(result.stdout)
     assert (data["records"], data["bad_lines"], data["input_tokens"]) == (1, 2, 7)
     assert counts(engine) == (1, 1)
+
+
+def test_one_folder_mapped_to_two_accounts_is_refused_and_changes_nothing(cli: Cli, engine: Engine,
+                                                                          tmp_path: Path) -> None:
+    add_account(engine, "a")
+    add_account(engine, "b")
+    claude = write_claude_tree(tmp_path)
+    refused = cli("usage", "import", "--claude", str(claude), "--map", f"{claude}=a", "--map", f"{claude}/=b")
+    assert "mapped to two accounts" in one_line_error(refused, 2)  # the first used to win silently
+    assert counts(engine) == (0, 0)
+    same = cli("usage", "import", "--claude", str(claude), "--map", f"{claude}=a", "--map", f"{claude}=a")
+    assert same.exit_code == 0, same.output

@@ -138,6 +138,9 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
 def _load(session: Session, request: ImportRequest, paths: list[str]) -> _Plan:
     account_id = lookup.account_id(session, request.account) if request.account is not None else None
     mappings = [(folder.expanduser().resolve(), lookup.account_id(session, name)) for folder, name in request.mappings]
+    for folder, mapped in mappings:  # one folder, two accounts: the first used to win silently
+        if dict(mappings[::-1]).get(folder) != mapped:
+            raise InvalidInput(f"{folder} is mapped to two accounts: give each folder one", {"field": "map"})
     for named in {account_id, *(mapped for _, mapped in mappings)} - {None}:
         account = get_account(session, named or 0)
         if account.quota_unit == QuotaUnit.CREDITS.value:
