@@ -3,6 +3,7 @@ errors with their exit codes, the default folders from the agents' own variables
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -178,3 +179,18 @@ def test_one_folder_mapped_to_two_accounts_is_refused_and_changes_nothing(cli: C
     assert counts(engine) == (0, 0)
     same = cli("usage", "import", "--claude", str(claude), "--map", f"{claude}=a", "--map", f"{claude}=a")
     assert same.exit_code == 0, same.output
+
+
+def test_on_a_terminal_the_bar_says_when_it_saves_after_reading(cli: Cli, engine: Engine, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    add_account(engine, "a")
+    shown, printed = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("paas.cli.door._consoles", {True: Console(file=shown, force_terminal=True, width=120),
+                                                    False: Console(file=printed, width=120)})
+    result = cli("usage", "import", "--claude", str(write_claude_tree(tmp_path)), "--account", "a")
+    assert result.exit_code == 0, result.output
+    assert "reading logs" in shown.getvalue()
+    assert "saving to the database" in shown.getvalue()  # the bar sat at 100% while the records were saved
+    assert "5 records kept" in printed.getvalue()

@@ -132,13 +132,15 @@ def _run_once(request: ImportRequest, *, progress: bool) -> UsageImportOut:
             return import_usage(read, run, now=door.now(), request=request)
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("reading logs"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   console=shown_on, transient=True) as bar, \
             door.read_and_run() as (read, run):
-        task = bar.add_task("reading", total=None)
+        task = bar.add_task("reading logs", total=None)
 
         def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            # all read, the records are saved next (400,000 take seconds): say so, not a bar stuck at 100%
+            bar.update(task, completed=done, total=total,
+                       description="saving to the database" if done >= total else "reading logs")
 
         return import_usage(read, run, now=door.now(), request=request, progress=advance)
 
