@@ -55,7 +55,7 @@ def test_alerts_check_evaluates_by_hand(cli: Cli, client: TestClient, same_clock
 
 def test_webhooks_add_list_remove_as_the_api(cli: Cli, client: TestClient, same_clock: None) -> None:
     added = printed(cli, "webhooks", "add", "https://ops.example/hook", "--description", "ops")
-    assert added["secret"].startswith("whsec_") and added["data"]["url"] == "https://ops.example/hook"
+    assert added["secret"].startswith("whsec_") and added["data"]["url"] == "https://ops.example/…"
     text = cli("webhooks", "add", "http://127.0.0.1:9/b", "--secret", "my-own-secret-123")
     assert text.exit_code == 0 and "shown once" in text.stdout and "my-own-secret-123" in text.stdout
     listed = printed(cli, "webhooks", "list")

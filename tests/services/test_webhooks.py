@@ -6,7 +6,7 @@ import json
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +194,15 @@ def test_removing_a_webhook_removes_its_deliveries(engine: Engine, clock: Any) -
     assert [row.webhook_id for row in deliveries(engine)] == [kept.webhook.id]
     with pytest.raises(NotFound), transaction(engine) as session:
         webhooks.remove_webhook(session, gone.webhook.id)
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://hooks.slack.com/services/T000/B000/XXXXSECRET", "https://hooks.slack.com/…"),
+    ("https://user:pass@ops.example:8443/hook?token=abc", "https://ops.example:8443/…"),
+    ("http://[::1]:9000/", "http://[::1]:9000"),
+    ("http://127.0.0.1:9", "http://127.0.0.1:9"),
+])
+def test_a_url_is_shown_without_what_may_be_its_credential(url: str, shown: str) -> None:
+    assert webhooks.shown_url(url) == shown
+    assert "SECRET" not in webhooks.WebhookOut(id=1, url=url, description=None, enabled=True,
+                                               created_at=datetime(2026, 12, 4, tzinfo=UTC)).model_dump_json()

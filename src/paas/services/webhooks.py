@@ -23,10 +23,10 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from paas.adapters import webhooks as http
@@ -51,11 +51,23 @@ MAX_DESCRIPTION_LENGTH = 200
 Post = http.Post
 
 
+def shown_url(url: str) -> str:
+    """A webhook URL as views show it: scheme, host and port. The path, query and any user:password
+    are left out — for Slack- or Discord-style hooks the URL itself is the credential (given once)."""
+    parts, host = urlsplit(url), urlsplit(url).hostname or ""
+    where, port = (f"[{host}]" if ":" in host else host), (f":{parts.port}" if parts.port else "")
+    hidden = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    return f"{parts.scheme}://{where}{port}{hidden}"
+
+
+ShownUrl = Annotated[str, AfterValidator(shown_url)]
+
+
 class WebhookOut(View):
-    """A webhook as listed: never its secret."""
+    """A webhook as listed: never its secret, nor the URL's path (see ``shown_url``)."""
 
     id: int
-    url: str
+    url: ShownUrl
     description: str | None
     enabled: bool
     created_at: datetime
@@ -80,7 +92,7 @@ class AttemptOut(View):
 
     delivery_id: int
     webhook_id: int
-    url: str
+    url: ShownUrl
     event: str
     attempt: int
     status: DeliveryStatus
