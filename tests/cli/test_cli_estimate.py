@@ -52,3 +52,20 @@ def test_session_start_with_an_objective_says_what_it_usually_takes(cli: Cli, hi
     assert "has 100" in result.stdout and "has 30" not in result.stdout  # ui-box has enough
     plain = cli("session", "start", "--project", "Shop", "--account", "low-box")
     assert plain.exit_code == 0 and "usually takes" not in plain.stdout
+
+
+def test_a_named_account_is_estimated_from_the_history_in_its_own_unit(cli: Cli, history: dict[str, int]) -> None:
+    assert cli("accounts", "add", "dollars", "--unit", "usd", "--quota", "2000").exit_code == 0
+    result = cli("session", "start", "--project", "Shop", "--account", "dollars", "--objective", "React checkout form")
+    assert result.exit_code == 0, result.output
+    assert "~42 credits" not in result.stdout  # the credits history says nothing of a usd account's spend
+    assert "no ended sessions with credits yet" in result.stdout
+
+
+def test_an_estimate_in_usd_is_said_in_dollars_not_cents() -> None:
+    from paas.services.history import EstimateOut, describe_estimate
+
+    found = EstimateOut(estimate_credits=1234, low=1000, high=1500, basis="global_mean", neighbours=[],
+                        suited_accounts=[], unit="usd", sessions_considered=9)
+    assert describe_estimate(found) == ("no similar past sessions: a session takes ~$12.34, $10.00-$15.00 on average "
+                                        "(global mean of 9)")

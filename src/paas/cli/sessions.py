@@ -69,18 +69,20 @@ def session_start(
 ) -> None:
     """Start a session: lease an account (named, or the best one now) to a project; with an objective,
     say what such a task usually takes (similar past sessions) and rank accounts for it."""
-    from paas.services import git_state, history, lookup, selection, views
+    from paas.services import accounts, git_state, history, lookup, selection, views
 
     def choose(session: Any) -> tuple[int, int, str, str]:
         project_id = lookup.project_id(session, project)
+        named = None if account.strip().lower() == "best" else lookup.account_id(session, account)
+        unit = accounts.get_account(session, named).quota_unit if named is not None else None  # its unit's history
         found = (history.estimate_task(session, text=objective, project_id=project_id, session_type=session_type,
-                                       now=door.now()) if objective and objective.strip() else None)
+                                       now=door.now(), unit=unit) if objective and objective.strip() else None)
         expected = history.describe_estimate(found) if found is not None else ""
         if account.strip().lower() == "best":
             best = selection.best_for_project(session, project_id, now=door.now(), session_type=session_type,
                                               task=objective if found is not None else None, estimate=found)
             return project_id, best.id, "; ".join(best.reasons), expected
-        return project_id, lookup.account_id(session, account), "", expected
+        return project_id, named or 0, "", expected
 
     with door.read_and_run() as (read, run):
         project_id, account_id, why, expected = read(choose)

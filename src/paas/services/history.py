@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from paas.core import history as core
 from paas.core.errors import InvalidInput
 from paas.core.types import SessionType
+from paas.core.units import dollars
 from paas.services.account_input import Input
 from paas.services.field_rules import Id, parse_enum, required_text, storable
 from paas.services.projects import get_project
@@ -122,9 +123,13 @@ def describe_estimate(estimate: EstimateOut) -> str:
     """One line for people: "this task usually takes ~N credits (from K similar sessions)"."""
     if estimate.estimate_credits is None:
         return "no ended sessions with credits yet: nothing to estimate from"
-    spread = f", {estimate.low}-{estimate.high}" if estimate.low != estimate.high else ""
+    def shown(value: int | None) -> str:  # usd counts cents: say dollars, never cents called usd
+        return dollars(value or 0) if estimate.unit == "usd" else f"{value}"
+
+    unit = "" if estimate.unit == "usd" else f" {estimate.unit}"
+    spread = f", {shown(estimate.low)}-{shown(estimate.high)}" if estimate.low != estimate.high else ""
     if estimate.basis == "similar_sessions":
-        return (f"this task usually takes ~{estimate.estimate_credits} {estimate.unit}{spread} "
+        return (f"this task usually takes ~{shown(estimate.estimate_credits)}{unit}{spread} "
                 f"(from {len(estimate.neighbours)} similar sessions)")
-    return (f"no similar past sessions: a session takes ~{estimate.estimate_credits} {estimate.unit}{spread} "
+    return (f"no similar past sessions: a session takes ~{shown(estimate.estimate_credits)}{unit}{spread} "
             f"on average (global mean of {estimate.sessions_considered})")
