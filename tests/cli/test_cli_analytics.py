@@ -32,7 +32,8 @@ def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
 
 def test_json_is_the_api_data(cli: Cli, client: TestClient, demo: None, same_clock: None) -> None:
     for args, body in (((), {}), (("--project", "1"), {"project_id": 1}),
-                       (("--project", "agentica ecosystem", "--days", "4"), {"project_id": 2, "days": 4})):
+                       (("--project", "agentica ecosystem", "--days", "4"), {"project_id": 2, "days": 4}),
+                       (("--unit", "tokens"), {"unit": "tokens"})):
         result = cli("analytics", *args, "--json")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == ok(client.post("/api/private/analyze-credits", json=body))["data"]
@@ -58,6 +59,7 @@ def test_nothing_in_the_window(cli: Cli, demo: None, same_clock: None) -> None:
     (("--days", "0"), 2, "error: days must be a whole number from 1 to 3650"),
     (("--days", "3651"), 2, "error: days must be a whole number from 1 to 3650"),
     (("--project", "nope"), 3, "error: no project named 'nope'"),
+    (("--unit", "euros"), 2, "error: unit must be one of credits, tokens, usd"),
 ])
 def test_refusals_are_one_line(cli: Cli, demo: None, args: tuple[str, ...], code: int, message: str) -> None:
     result = cli("analytics", *args)

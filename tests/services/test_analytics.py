@@ -127,6 +127,28 @@ def test_unused_at_rotation_and_handoffs(engine: Engine, clock: FrozenClock, add
             "threshold, not before.") in result.recommendations
 
 
+def test_units_are_never_added_together(engine: Engine, clock: FrozenClock, add_project: Make,
+                                        add_account: Make) -> None:
+    project = add_project("Shop")
+    credits = add_account("credits")  # quota 100
+    dollars = add_account("dollars", quota=2000, quota_unit="usd")  # $20.00 in cents
+    start_at = clock()
+    for hours, (account_id, spent) in enumerate([(credits.id, 80), (dollars.id, 1300), (credits.id, 90)]):
+        clock.now = start_at + timedelta(hours=hours)
+        with transaction(engine) as session:
+            work = work_sessions.start_session(session, project_id=project.id, account_id=account_id, now=clock())
+            work_sessions.record_usage(session, work.id, credits=spent, now=clock())
+            work_sessions.complete_session(session, work.id, now=clock() + timedelta(minutes=30))
+    later = clock() + timedelta(hours=1)
+    default = analyze(engine, later)
+    assert (default.unit, default.total_sessions, default.total_credits, default.max_credits) == ("credits", 2, 170, 90)
+    assert sum(day.credits for day in default.credits_per_day) == 170  # the ledger, in credits only
+    assert [row.account_name for row in default.accounts] == ["credits"]
+    cents = analyze(engine, later, unit="usd")
+    assert (cents.unit, cents.total_sessions, cents.total_credits, cents.avg_quota_percent) == ("usd", 1, 1300, 65.0)
+    assert sum(day.credits for day in cents.credits_per_day) == 1300
+
+
 def test_unknown_project_and_days_out_of_range(engine: Engine, clock: Any, demo_data: None) -> None:
     with pytest.raises(NotFound, match="project 99 does not exist"):
         analyze(engine, clock(), project_id=99)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paas.api.schemas import RequestBody
 from paas.core.analytics import MAX_DAYS, MIN_DAYS
-from paas.core.types import Platform, SessionType
+from paas.core.types import Platform, QuotaUnit, SessionType
 from paas.services.analytics import CreditAnalysis
 from paas.services.field_rules import MAX_CREDITS, Id, ShortText
 from paas.services.history import TaskText
@@ -72,6 +72,8 @@ class AnalyzeCredits(RequestBody):
     project_id: Id | None = Field(default=None, description="One project; none: all of them.")
     days: Annotated[int, Field(strict=True, ge=MIN_DAYS, le=MAX_DAYS)] = Field(
         default=30, description="The window: sessions finished in the last `days` days.")
+    unit: QuotaUnit | None = Field(default=None, description="Sum the accounts counting this unit; none: credits "
+                                                             "when an account counts credits, else the first unit.")
 
 
 class AnalyzeCreditsEnvelope(BaseModel):

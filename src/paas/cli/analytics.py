@@ -15,15 +15,21 @@ def analytics(
     project: Annotated[str | None, typer.Option("--project", "-p", help="Project name or id (default: all).")]
     = None,
     days: Annotated[int, typer.Option(help="The window: sessions finished in the last N days (1-3650).")] = 30,
+    unit: Annotated[str | None, typer.Option(help="Sum the accounts counting credits, tokens or usd (default: "
+                                                   "credits, if an account counts them).")] = None,
     as_json: door.JsonFlag = False,
 ) -> None:
     """How sessions use their credits: the band, recommendations, accounts, a histogram, handoffs."""
+    from paas.core.types import QuotaUnit
     from paas.services import lookup, views
     from paas.services.analytics import analyze_credits
+    from paas.services.field_rules import parse_enum
 
     with door.unit_of_work(write=False) as session:
         project_id = lookup.project_id(session, project) if project is not None else None
-        figures = views.as_json(analyze_credits(session, now=door.now(), project_id=project_id, days=days))
+        counted = parse_enum(QuotaUnit, unit, "unit") if unit is not None else None
+        figures = views.as_json(analyze_credits(session, now=door.now(), project_id=project_id, days=days,
+                                                unit=counted))
     if as_json:
         door.console().print_json(data=figures)
         return
@@ -33,7 +39,8 @@ def analytics(
 def _print(figures: dict[str, Any]) -> None:
     say = door.say
     say(f"[bold]Credit analytics[/bold], last {figures['days']} days"
-        + (f" · project {figures['project_id']}" if figures["project_id"] else " · all projects"), highlight=False)
+        + (f" · project {figures['project_id']}" if figures["project_id"] else " · all projects")
+        + (f" · accounts counting {figures['unit']}" if figures["unit"] != "credits" else ""), highlight=False)
     if not figures["total_sessions"]:
         say(figures["recommendations"][0], highlight=False)
         return

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from paas.core import analytics as core
 from paas.core.analytics import Efficiency
+from paas.core.types import QuotaUnit
 from paas.services.projects import get_project
 from paas.services.views import View
 from paas.store import analytics as store
@@ -75,6 +76,8 @@ class CreditAnalysis(View):
     avg_quota_percent: float | None = Field(description="What the band judges: the average session as a percent "
                                                         "of its account's quota (= credits on 100-credit quotas).")
     project_id: int | None
+    unit: QuotaUnit = Field(description="What every figure counts: only accounts counting this unit are summed "
+                                        "(credits, tokens and usd cents do not add up).")
     days: int
     since: datetime
     until: datetime
@@ -85,22 +88,29 @@ class CreditAnalysis(View):
     handoffs: HandoffFigures
 
 
-def analyze_credits(session: Session, *, now: datetime, project_id: int | None = None,
-                    days: int = 30) -> CreditAnalysis:
-    """The window's figures; an unknown project is NotFound, days outside 1..3650 InvalidInput."""
+def analyze_credits(session: Session, *, now: datetime, project_id: int | None = None, days: int = 30,
+                    unit: QuotaUnit | None = None) -> CreditAnalysis:
+    """The window's figures in one unit (``unit``; else credits when an account counts credits, else
+    the first unit there is); an unknown project is NotFound, days outside 1..3650 InvalidInput."""
     core.check_days(days)
     if project_id is not None:
         get_project(session, project_id)
     since = now - timedelta(days=days)
-    accounts, bins = store.sessions_by_account_and_bin(session, since=since, until=now, project_id=project_id)
+    units = store.account_units(session)
+    chosen = QuotaUnit(unit) if unit else (QuotaUnit.CREDITS if QuotaUnit.CREDITS.value in units or not units
+                                           else QuotaUnit(min(units)))
+    only = None if units <= {chosen.value} else chosen.value  # one unit everywhere: no filter needed
+    accounts, bins = store.sessions_by_account_and_bin(session, since=since, until=now, project_id=project_id,
+                                                       unit=only)
     summary = core.overall(accounts)
-    handed = core.handoffs(store.project_handoffs(session, since=since, until=now, project_id=project_id))
-    by_day = store.credits_by_day(session, since=since, until=now, project_id=project_id)
+    handed = core.handoffs(store.project_handoffs(session, since=since, until=now, project_id=project_id, unit=only))
+    by_day = store.credits_by_day(session, since=since, until=now, project_id=project_id, unit=only)
     return CreditAnalysis(
         total_sessions=summary.sessions, total_credits=summary.credits, avg_credits_per_session=summary.average,
         min_credits=summary.min_credits, max_credits=summary.max_credits, efficiency_score=summary.band,
         recommendations=core.recommendations(summary, accounts, handed, days=days), efficiency=summary.band,
-        avg_quota_percent=summary.average_percent, project_id=project_id, days=days, since=since, until=now,
+        avg_quota_percent=summary.average_percent, project_id=project_id, unit=chosen, days=days, since=since,
+        until=now,
         credits_per_day=[DayCredits(date=day, credits=credits)
                          for day, credits in core.credits_per_day(by_day, now=now, days=days)],
         accounts=[AccountCredits(account_id=account.account_id, account_name=account.account_name,

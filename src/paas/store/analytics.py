@@ -11,6 +11,9 @@ Contract:
   range sum per UTC day (the same SQL on SQLite and PostgreSQL).
 - The default threshold is the account's ``rotate_threshold``, else 90% of its quota rounded
   down: ``core.quotas.default_threshold`` in integer SQL.
+- ``unit`` narrows every query to accounts counting that unit (credits, tokens and cents do not
+  add up); None: no filter (every account counts the same unit, and the ledger's range sums stay
+  index-only).
 """
 
 from __future__ import annotations
@@ -32,20 +35,27 @@ THRESHOLD = func.coalesce(Account.rotate_threshold, (Account.quota * 9) // 10)
 
 
 def _finished(since: datetime, until: datetime, project_id: int | None,
-              statuses: tuple[str, ...] = FINISHED) -> list[Any]:
+              statuses: tuple[str, ...] = FINISHED, unit: str | None = None) -> list[Any]:
     conditions: list[Any] = [WorkSession.status.in_(statuses), WorkSession.completed_at >= since,
                              WorkSession.completed_at <= until]
     if project_id is not None:
         conditions.append(WorkSession.project_id == project_id)
+    if unit is not None:
+        conditions.append(Account.quota_unit == unit)
     return conditions
+
+
+def account_units(session: Session) -> set[str]:
+    """The units the accounts count in."""
+    return {str(unit) for unit in session.scalars(select(Account.quota_unit).distinct())}
 
 
 def _count_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def sessions_by_account_and_bin(session: Session, *, since: datetime, until: datetime,
-                                project_id: int | None = None) -> tuple[list[AccountFigures], dict[int, int]]:
+def sessions_by_account_and_bin(session: Session, *, since: datetime, until: datetime, project_id: int | None = None,
+                                unit: str | None = None) -> tuple[list[AccountFigures], dict[int, int]]:
     """One scan of the window's finished sessions, grouped by account and histogram bin (sessions per
     ``HISTOGRAM_WIDTH`` points of the account's quota; the last bin: the quota reached or passed);
     the few grouped rows are then added up into one ``AccountFigures`` per account, by name, and
@@ -59,7 +69,7 @@ def sessions_by_account_and_bin(session: Session, *, since: datetime, until: dat
                _count_when(credits * 100 > Account.quota * int(GOOD_HIGH)),
                _count_when(credits * 100 < Account.quota * int(GOOD_LOW)))
         .select_from(WorkSession).join(Account, Account.id == WorkSession.account_id)
-        .where(*_finished(since, until, project_id))
+        .where(*_finished(since, until, project_id, unit=unit))
         .group_by(Account.id, Account.account_name, Account.quota, Account.rotate_threshold, bin_of)
     )
     accounts: dict[int, AccountFigures] = {}
@@ -84,8 +94,8 @@ def _added(one: AccountFigures, other: AccountFigures) -> AccountFigures:
                    below_good=one.below_good + other.below_good)
 
 
-def project_handoffs(session: Session, *, since: datetime, until: datetime,
-                     project_id: int | None = None) -> list[ProjectHandoffs]:
+def project_handoffs(session: Session, *, since: datetime, until: datetime, project_id: int | None = None,
+                     unit: str | None = None) -> list[ProjectHandoffs]:
     """Per project: the window's sessions that ended handed_off (a range of the status-first
     index), and those that completed with a handoff row (found from the small handoff_queue)."""
     credits = WorkSession.credits_used
@@ -94,12 +104,12 @@ def project_handoffs(session: Session, *, since: datetime, until: datetime,
                func.coalesce(func.sum(case((credits < Account.quota, Account.quota - credits), else_=0)), 0))
     handed_off = (select(WorkSession.project_id, *figures).select_from(WorkSession)
                   .join(Account, Account.id == WorkSession.account_id)
-                  .where(*_finished(since, until, project_id, (SessionStatus.HANDED_OFF.value,)))
+                  .where(*_finished(since, until, project_id, (SessionStatus.HANDED_OFF.value,), unit))
                   .group_by(WorkSession.project_id))
     queued = (select(WorkSession.project_id, *figures).select_from(WorkSession)
               .join(Account, Account.id == WorkSession.account_id)
               .where(WorkSession.id.in_(select(HandoffQueueItem.session_id)),
-                     *_finished(since, until, project_id, (SessionStatus.COMPLETED.value,)))
+                     *_finished(since, until, project_id, (SessionStatus.COMPLETED.value,), unit))
               .group_by(WorkSession.project_id))
     projects: dict[int, ProjectHandoffs] = {}
     for statement in (handed_off, queued):
@@ -115,8 +125,8 @@ def project_handoffs(session: Session, *, since: datetime, until: datetime,
     return list(projects.values())
 
 
-def credits_by_day(session: Session, *, since: datetime, until: datetime,
-                   project_id: int | None = None) -> dict[date, int]:
+def credits_by_day(session: Session, *, since: datetime, until: datetime, project_id: int | None = None,
+                   unit: str | None = None) -> dict[date, int]:
     """The ledger's credits per UTC day of ``[since, until]``: one range sum per day, each an
     index-only range scan of ``ix_credit_events_occurred_at_credits`` (or the project's index) —
     no sort of the window's events, which a GROUP BY on the day would need."""
@@ -124,16 +134,19 @@ def credits_by_day(session: Session, *, since: datetime, until: datetime,
     totals: dict[date, int] = {}
     for chunk in range(0, len(days), DAYS_PER_STATEMENT):
         part = days[chunk:chunk + DAYS_PER_STATEMENT]
-        sums = [_range_sum(low, high, project_id).label(f"day_{index}") for index, (_, low, high) in enumerate(part)]
+        sums = [_range_sum(low, high, project_id, unit).label(f"day_{index}")
+                for index, (_, low, high) in enumerate(part)]
         row = session.execute(select(*sums)).one()
         totals.update({day: int(total) for (day, _, _), total in zip(part, row, strict=True) if total})
     return totals
 
 
-def _range_sum(low: datetime, high: datetime, project_id: int | None) -> Any:
+def _range_sum(low: datetime, high: datetime, project_id: int | None, unit: str | None) -> Any:
     conditions = [CreditEvent.occurred_at >= low, CreditEvent.occurred_at < high]
     if project_id is not None:
         conditions.append(CreditEvent.project_id == project_id)
+    if unit is not None:
+        conditions.append(CreditEvent.account_id.in_(select(Account.id).where(Account.quota_unit == unit)))
     return select(func.sum(CreditEvent.credits)).where(*conditions).scalar_subquery()
 
 

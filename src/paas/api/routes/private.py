@@ -65,5 +65,6 @@ def batch_create(body: BatchCreate, session: SessionDep, now: Now, vault: Vault,
 def analyze(body: AnalyzeCredits, now: Now, read: Reader, _: Viewer) -> AnalyzeCreditsEnvelope:
     """Credits per finished session in the last `days` days: the band, recommendations, credits per day,
     a per-account table, a histogram, credits left unused at rotation and handoffs."""
-    analysis = read(lambda session: analyze_credits(session, now=now, project_id=body.project_id, days=body.days))
+    analysis = read(lambda session: analyze_credits(session, now=now, project_id=body.project_id, days=body.days,
+                                                    unit=body.unit))
     return AnalyzeCreditsEnvelope(data=analysis)
