@@ -72,6 +72,7 @@ def test_webhooks_admin_adds_secret_once_viewer_reads(client: TestClient, engine
     for url in ("ftp://x.example/hook", "file:///etc/passwd", "not a url", "http://", "http://[::1/x"):  # 500 once
         fails(client.post("/api/webhooks", json={"url": url}), 422)
     fails(client.post("/api/webhooks", json={"url": "https://x.example/", "secret": "short"}), 422)
+    fails(client.post("/api/webhooks", json={"url": " https://ops.example/hook"}), 409)  # each alert POSTed twice
     fails(client.delete("/api/webhooks/99"), 404)
     assert rows(engine) == before
     ok(client.delete(f"/api/webhooks/{given['id']}"))

@@ -74,7 +74,7 @@ def session_start(
     def choose(session: Any) -> tuple[int, int, str, str]:
         project_id = lookup.project_id(session, project)
         named = None if account.strip().lower() == "best" else lookup.account_id(session, account)
-        unit = accounts.get_account(session, named).quota_unit if named is not None else None  # its unit's history
+        unit = accounts.show_account(session, named, door.now()).quota_unit if named is not None else None
         found = (history.estimate_task(session, text=objective, project_id=project_id, session_type=session_type,
                                        now=door.now(), unit=unit) if objective and objective.strip() else None)
         expected = history.describe_estimate(found) if found is not None else ""

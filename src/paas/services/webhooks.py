@@ -30,7 +30,7 @@ from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from paas.adapters import webhooks as http
-from paas.core.errors import InvalidInput, NotFound
+from paas.core.errors import Conflict, InvalidInput, NotFound
 from paas.core.types import DeliveryStatus, Page
 from paas.services.credentials import CredentialKeyError, CredentialVault, remember_canary
 from paas.services.field_rules import parse_enum, storable
@@ -143,13 +143,14 @@ def add_webhook(session: Session, *, url: str, vault: CredentialVault | None, no
                 secret: str | None = None, description: str | None = None) -> IssuedWebhook:
     """Add a webhook; without ``secret`` one is generated. The secret is in the answer, once."""
     target = checked_url(url)
-    if secret is not None:
-        _storable(secret, "secret")
-    if secret is not None and (len(secret) < MIN_SECRET_LENGTH or len(secret) > 200 or secret != secret.strip()):
+    if secret is not None and (len(_storable(secret, "secret")) < MIN_SECRET_LENGTH or len(secret) > 200
+                               or secret != secret.strip()):
         raise InvalidInput(f"a webhook secret has {MIN_SECRET_LENGTH} to 200 characters, no surrounding spaces",
                            {"field": "secret"})
     if description is not None and len(description) > MAX_DESCRIPTION_LENGTH:
         raise InvalidInput(f"a description has at most {MAX_DESCRIPTION_LENGTH} characters", {"field": "description"})
+    if any(hook.url == target for hook in store.all_webhooks(session)):  # each alert would be POSTed twice
+        raise Conflict("a webhook with this URL exists already", {"field": "url"})
     if vault is None:
         raise CredentialKeyError("no credential key configured: webhook secrets are stored encrypted "
                                  "(set PAAS_CREDENTIAL_KEYS)")

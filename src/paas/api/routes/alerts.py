@@ -59,7 +59,7 @@ def list_webhooks(session: SessionDep, _: Viewer) -> Ok[list[WebhookOut]]:
     return Ok(data=webhooks.list_webhooks(session))
 
 
-@router.post("/api/webhooks", status_code=201, response_model=WebhookCreated, responses=errors(400, 413))
+@router.post("/api/webhooks", status_code=201, response_model=WebhookCreated, responses=errors(400, 409, 413))
 def add_webhook(body: WebhookCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> WebhookCreated:
     """Add a webhook: alerts raised and cleared are POSTed to it, signed (see the README)."""
     issued = webhooks.add_webhook(session, url=body.url, secret=body.secret, description=body.description,
