@@ -54,4 +54,6 @@ def test_the_rotation_route_tells_the_rotation(client: TestClient) -> None:
     told = [event for event in heard if not event.kind.startswith("alert_")]
     assert [event.kind for event in told][-1] == "project_rotated"
     assert told[-1].new_session_id == response.json()["data"]["new_session_id"]
-    assert [event.kind for event in heard[len(told):]] == ["alert_cleared"]  # the ended session's threshold
+    # the ended session's threshold clears; the account the rotation left exhausted has run out
+    assert sorted((event.kind, event.key) for event in heard[len(told):]) == [
+        ("alert_cleared", f"threshold:session:{session_id}"), ("alert_raised", f"runout:account:{first}")]
