@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -29,3 +30,9 @@ def cli(run_cli: Callable[..., Result], database_url: str) -> Callable[..., Resu
         return run_cli(database_url, *args)
 
     return run
+
+
+@pytest.fixture
+def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
+    """The CLI computes at the test's clock (credits left, resets and limits are computed at the moment)."""
+    monkeypatch.setattr("paas.cli.door.now", clock)

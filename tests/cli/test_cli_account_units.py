@@ -4,7 +4,6 @@ figures in it, and refuse a unit change once usage is recorded (the figures woul
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,21 +17,11 @@ from paas.cli import app
 from paas.mcp.tools import McpDoor
 from paas.services.database import Database
 from tests.api.api_helpers import created, fails, new_account, new_project, ok, rows, start, use
+from tests.cli.cli_helpers import printed
 from tests.cli.test_cli_briefing import one_line_error
 
 Cli = Callable[..., Result]
 BILLIONS = 5_000_000_000  # past 2^32: a week of tokens
-
-
-@pytest.fixture
-def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.door.now", clock)
-
-
-def printed(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_the_unit_is_the_same_json_in_the_api_and_the_cli(cli: Cli, client: TestClient, same_clock: None) -> None:

@@ -3,7 +3,6 @@ refused value is one line, its exit code, and changes nothing."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,20 +13,10 @@ from sqlalchemy import Engine
 from typer.testing import Result
 
 from tests.api.api_helpers import fails, new_account, ok, rows
+from tests.cli.cli_helpers import printed
 from tests.cli.test_cli_briefing import one_line_error
 
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.door.now", clock)  # credits left, resets and limits are computed at the moment
-
-
-def printed(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def api_account(client: TestClient, account_id: int) -> dict[str, Any]:

@@ -5,27 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import Result
 
 from tests.api.api_helpers import created, new_account, ok
+from tests.cli.cli_helpers import printed
 from tests.webhook_receiver import Receiver, dead_url, receiver  # noqa: F401 - fixtures
 
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.door.now", clock)
-
-
-def printed(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_a_disable_from_the_cli_raises_and_lists_as_the_api_does(cli: Cli, client: TestClient,

@@ -25,11 +25,6 @@ def demo(engine: Engine, clock: Any) -> None:
         load_demo(session, clock())
 
 
-@pytest.fixture
-def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.door.now", clock)
-
-
 def test_json_is_the_api_data(cli: Cli, client: TestClient, demo: None, same_clock: None) -> None:
     for args, body in (((), {}), (("--project", "1"), {"project_id": 1}),
                        (("--project", "agentica ecosystem", "--days", "4"), {"project_id": 2, "days": 4}),

@@ -3,7 +3,6 @@ with --json, and what the task usually takes in words."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from typer.testing import Result
 
 from tests.api.api_helpers import ok
 from tests.api.test_estimate import build_history, estimate
+from tests.cli.cli_helpers import printed
 
 Cli = Callable[..., Result]
 
@@ -21,12 +21,6 @@ Cli = Callable[..., Result]
 def history(client: TestClient, clock: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     monkeypatch.setattr("paas.cli.door.now", clock)  # the CLI computes at the API's moment
     return build_history(client, clock)
-
-
-def printed(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_the_cli_prints_the_api_json(cli: Cli, client: TestClient, history: dict[str, int]) -> None:

@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from typer.testing import Result
 
 from tests.api.api_helpers import new_account, new_project, ok, start, use
+from tests.cli.cli_helpers import printed
 
 Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def same_clock(monkeypatch: pytest.MonkeyPatch, clock: Any) -> None:
-    monkeypatch.setattr("paas.cli.door.now", clock)  # credits left and resets are computed at the moment
-
-
-def printed(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_cli_json_is_the_api_data(cli: Cli, client: TestClient, same_clock: None) -> None:
