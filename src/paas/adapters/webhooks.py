@@ -56,15 +56,10 @@ def headers(*, secret: str, timestamp: int, body: bytes, event: str, delivery_id
 Post = Callable[[str, bytes, dict[str, str]], Outcome]
 
 
-def post(url: str, body: bytes, request_headers: dict[str, str], *, timeout: float = TIMEOUT_SECONDS) -> Outcome:
-    """POST ``body`` to ``url``; never raises for what the network or the receiver does."""
-    with poster(timeout) as send:
-        return send(url, body, request_headers)
-
-
 @contextmanager
 def poster(timeout: float = TIMEOUT_SECONDS) -> Iterator[Post]:
-    """``post`` over one client for many deliveries (a worker's pass): connections and TLS set-up reused."""
+    """A POST of a body to a URL (never raising for what the network or the receiver does), over one
+    client for many deliveries (a worker's pass): connections and TLS set-up reused."""
     import httpx2
 
     with httpx2.Client(timeout=timeout, follow_redirects=False) as client:

@@ -153,10 +153,15 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
+def _span(now: datetime, since: datetime | None, lookback: timedelta) -> timedelta:
+    """How far back a rate looks: ``lookback``, or since ``since`` (never under ``MIN_SPAN``)."""
+    return lookback if since is None else min(lookback, max(now - since, MIN_SPAN))
+
+
 def burn_rate(spends: Iterable[Spend], now: datetime, *, since: datetime | None = None,
               half_life: timedelta = HALF_LIFE, lookback: timedelta = LOOKBACK) -> float:
     """Weighted credits per hour over the last ``lookback`` (or since ``since``); see the module."""
-    span = lookback if since is None else min(lookback, max(now - since, MIN_SPAN))
+    span = _span(now, since, lookback)
     start = now - span
     half = _hours(half_life)
     weighted = sum(credits * 2 ** (-_hours(now - moment) / half)
@@ -237,7 +242,7 @@ def account_rate(account: AccountInput, now: datetime) -> float:
 def spends_in_rate(spends: Iterable[Spend], now: datetime, *, since: datetime | None = None,
                    lookback: timedelta = LOOKBACK) -> int:
     """How many spends ``burn_rate`` (with the same arguments) rests on."""
-    span = lookback if since is None else min(lookback, max(now - since, MIN_SPAN))
+    span = _span(now, since, lookback)
     return sum(1 for moment, credits in spends if now - span <= moment <= now and credits > 0)
 
 

@@ -11,7 +11,7 @@
   ours, and that is "already raised"), touch what holds, clear what ended (a conditional update:
   only the evaluator that cleared it tells of it). Each raise and clear publishes ``AlertRaised``
   / ``AlertCleared`` and writes one outbox row per enabled webhook in the same unit
-  (``services.webhooks.enqueue``). ``evaluate`` does the same in one given unit.
+  (``services.webhooks.enqueue``).
 - ``paas alerts check`` runs ``check_alerts`` by hand: the fallback when nothing happened for a
   while (a window turning is not an event).
 """
@@ -136,12 +136,6 @@ def apply_plan(session: Session, plan: AlertPlan, now: datetime) -> AlertCheck:
     cleared = [alert for alert_id in decided.clear if (alert := _clear(session, alert_id, now)) is not None]
     return AlertCheck(evaluated_at=now, raised=raised, cleared=cleared,
                       active=plan.active - len(cleared) + len(raised), held_back=list(decided.held_back))
-
-
-def evaluate(session: Session, *, rules: AlertRules, now: datetime) -> AlertCheck:
-    """Reconcile the stored alerts with the conditions that hold at ``now``, in one unit."""
-    found = holding(session, rules=rules, now=now)
-    return apply_plan(session, plan_alerts(session, found, rules=rules, now=now), now)
 
 
 def check_alerts(read: Transaction, run: Transaction, *, rules: AlertRules, now: datetime) -> AlertCheck:

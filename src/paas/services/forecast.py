@@ -21,6 +21,7 @@ from paas.core.rotation import project_threshold
 from paas.services.accounts import OPENING_NOTE, describe_accounts
 from paas.services.views import View
 from paas.store import forecast as store
+from paas.store.accounts import account_rows
 
 
 class PoolForecastOut(View):
@@ -85,7 +86,7 @@ class LoadedForecast:
 def compute_forecast(session: Session, now: datetime, *, with_pools: bool = True) -> LoadedForecast:
     """Load, then let the core decide (no rounding: alerts read these); ``with_pools=False`` skips
     the pool simulation (accounts and sessions only)."""
-    rows = store.forecast_accounts(session)
+    rows = account_rows(session)
     views = describe_accounts(session, rows, now)
     # What an account had used before it was added is one opening row dated then: not a burn.
     spends = store.recent_spends(session, rows, now, model.LOOKBACK, skip_note=OPENING_NOTE)

@@ -63,8 +63,7 @@ def clear(session: Session, alert_id: int, now: datetime) -> Alert | None:
                                   .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return None
-    row = session.get(Alert, alert_id, populate_existing=True)
-    return row
+    return session.get(Alert, alert_id, populate_existing=True)
 
 
 def newest_first(session: Session, *, status: str | None, limit: int, offset: int) -> Page[Alert]:

@@ -17,16 +17,9 @@ from sqlalchemy.orm import Session
 
 from paas.core.quotas import WindowKind
 from paas.core.types import SessionStatus
-from paas.store.accounts import DESCRIBED_COLUMNS
 from paas.store.schema import Account, CreditEvent, Project, WorkSession
 
 Spend = tuple[datetime, int]
-
-
-def forecast_accounts(session: Session) -> list[Any]:
-    """Accounts as plain rows (``store.accounts.account_rows``'s columns and ``quota_unit``), by name."""
-    columns = {column.key: column for column in (*DESCRIBED_COLUMNS, Account.quota_unit)}
-    return list(session.execute(select(*columns.values()).order_by(Account.account_name, Account.id)))
 
 
 def spends_since(account: Any, now: datetime, lookback: timedelta) -> datetime:

@@ -93,10 +93,6 @@ def record(session: Session, delivery_id: int, attempts: int, values: dict[str, 
     return bool(result.rowcount == 1)
 
 
-def get_delivery(session: Session, delivery_id: int) -> WebhookDelivery | None:
-    return session.get(WebhookDelivery, delivery_id, populate_existing=True)
-
-
 def newest_deliveries(session: Session, *, status: str | None, webhook_id: int | None, limit: int,
                       offset: int) -> Page[WebhookDelivery]:
     statement = select(WebhookDelivery).order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
