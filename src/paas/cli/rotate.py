@@ -48,7 +48,7 @@ def _print(answer: RotationAnswer, as_json: bool) -> None:
     if as_json:
         door.console().print_json(json.dumps(views.as_json(answer)))  # the API's answer, without its envelope
         return
-    from paas.cli.usage import in_unit
+    from paas.core.units import exact_in_unit as in_unit
     from paas.services.accounts import show_account
 
     nxt = answer.next_account

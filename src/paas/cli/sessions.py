@@ -138,7 +138,8 @@ def session_usage(
     if as_json:
         door.console().print_json(data=views.as_json(answer))
         return
-    from paas.cli.usage import figure, in_unit
+    from paas.core.units import exact as figure
+    from paas.core.units import exact_in_unit as in_unit
     from paas.services.accounts import show_account
 
     with door.unit_of_work(write=False) as session:  # the figures count the account's unit (usd: cents)
@@ -175,7 +176,7 @@ def session_end(
     as_json: door.JsonFlag = False,
 ) -> None:
     """End a session; its account is free again."""
-    from paas.cli.usage import in_unit
+    from paas.core.units import exact_in_unit as in_unit
     from paas.services import sessions, views
     from paas.services.accounts import show_account
 

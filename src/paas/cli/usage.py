@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from paas.cli import door
-from paas.core.types import QuotaUnit
+from paas.core.units import exact, exact_in_unit
 
 if TYPE_CHECKING:
     from paas.services.usage_import import ImportRequest, UsageImportOut
@@ -72,7 +72,7 @@ def usage_watch(claude: ClaudeDirs = None, codex: CodexDirs = None, account: Acc
                 _note_unmapped(answer.unmapped_files)
                 told_unmapped = True
             if answer.records or answer.updated:
-                spent = ", ".join(f"{item.account_name} +{in_unit(item.credits, item.quota_unit)}"
+                spent = ", ".join(f"{item.account_name} +{exact_in_unit(item.credits, item.quota_unit)}"
                                   for item in answer.accounts)
                 door.say(f"{time.strftime('%H:%M:%S')} +{answer.records:,} records "
                          f"({answer.duplicates:,} duplicates) from {answer.files} files: {spent}",
@@ -82,8 +82,8 @@ def usage_watch(claude: ClaudeDirs = None, codex: CodexDirs = None, account: Acc
                     where = f" (session {item.session_id})" if item.session_id else ""
                     door.console(stderr=True).print(
                         f"[yellow]warning:[/yellow] {item.account_name}{where} is due to rotate: "
-                        f"{figure(item.credits_used, item.quota_unit)} of "
-                        f"{in_unit(item.rotate_threshold, item.quota_unit)} used "
+                        f"{exact(item.credits_used, item.quota_unit)} of "
+                        f"{exact_in_unit(item.rotate_threshold, item.quota_unit)} used "
                         "(`paas rotate`)", highlight=False, soft_wrap=True)
                     due.add(item.account_id)
                 elif not item.rotate_due:
@@ -157,26 +157,14 @@ def _print_run(answer: UsageImportOut, seconds: float) -> None:
     for item in answer.accounts:
         due = " [red]rotate due[/red]" if item.rotate_due else ""
         where = f" to session {item.session_id}" if item.session_id else ""
-        door.say(f"{item.account_name}: +{in_unit(item.credits, item.quota_unit)} over {item.records:,} records"
-                 f"{where}; {figure(item.credits_used, item.quota_unit)} of "
-                 f"{figure(item.rotate_threshold, item.quota_unit)} used in its window{due}",
+        door.say(f"{item.account_name}: +{exact_in_unit(item.credits, item.quota_unit)} over {item.records:,} records"
+                 f"{where}; {exact(item.credits_used, item.quota_unit)} of "
+                 f"{exact(item.rotate_threshold, item.quota_unit)} used in its window{due}",
                  highlight=False)
     if answer.unpriced:
         door.note(f"{answer.unpriced:,} records of models genai-prices does not price were charged 0 cents")
     if answer.unmapped_files:
         _note_unmapped(answer.unmapped_files)
-
-
-def figure(value: int, unit: QuotaUnit) -> str:
-    """An exact figure in the account's unit: ``1,234`` (tokens), ``$6.12`` (usd counts cents)."""
-    from paas.core.units import dollars
-
-    return dollars(value) if unit is QuotaUnit.USD else f"{value:,}"
-
-
-def in_unit(value: int, unit: QuotaUnit) -> str:
-    """``1,234 tokens``, ``$6.12``: never cents called dollars."""
-    return figure(value, unit) if unit is QuotaUnit.USD else f"{value:,} {unit.value}"
 
 
 def _note_unmapped(paths: list[str]) -> None:

@@ -76,3 +76,14 @@ def part_of(part: int, whole: int, unit: str | QuotaUnit | None) -> str:
     kind = unit_of(unit)
     words = "" if kind is QuotaUnit.USD else f" {WORDS[kind]}"
     return f"{amount(part, kind)} of {amount(whole, kind)}{words}"
+
+
+def exact(value: int, unit: str | QuotaUnit | None) -> str:
+    """An exact figure in the account's unit: ``1,234`` (credits, tokens), ``$6.12`` (usd counts cents)."""
+    return dollars(value) if unit_of(unit) is QuotaUnit.USD else f"{value:,}"
+
+
+def exact_in_unit(value: int, unit: str | QuotaUnit | None) -> str:
+    """``1,234 tokens``, ``$6.12``: never cents called dollars."""
+    counted = unit_of(unit)
+    return exact(value, counted) if counted is QuotaUnit.USD else f"{value:,} {counted.value}"

@@ -17,11 +17,11 @@ whole chunk, not by splitting every line), and decoding declares only the fields
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 
 import msgspec
 
-from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, complete_part
+from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, as_utc, complete_part
 
 SOURCE = "claude_code"
 SYNTHETIC_MODEL = "<synthetic>"
@@ -102,8 +102,7 @@ def _record(line: _Line, agent_session: str | None) -> UsageRecord | None:
         cache_creation = (breakdown.ephemeral_5m_input_tokens or 0) + (breakdown.ephemeral_1h_input_tokens or 0)
     else:
         cache_creation = usage.cache_creation_input_tokens or 0
-    moment = line.timestamp
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = as_utc(line.timestamp)
     return UsageRecord(
         source=SOURCE, message_id=fitted_id(message.id), request_id=fitted_id(line.requestId),
         sidechain=bool(line.isSidechain), agent_session=line.sessionId or agent_session, model=message.model,

@@ -16,12 +16,12 @@ stable across rereads, so a file read again from the start is recognised record 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, complete_part
+from paas.core.usage_logs.model import ChunkRead, TokenCount, UsageRecord, as_utc, complete_part
 
 SOURCE = "codex"
 _MARKERS = (b'"token_count"', b'"turn_context"')
@@ -100,8 +100,7 @@ def read_chunk(data: bytes, *, agent_session: str, state: dict[str, Any] | None 
         input_all, cached, output = delta[0], delta[1], delta[2]
         if not any(delta[:4]):
             continue
-        moment = line.timestamp
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        moment = as_utc(line.timestamp)
         records.append(UsageRecord(
             source=SOURCE, message_id=_record_id(agent_session, now_total),
             request_id=None, sidechain=False, agent_session=agent_session, model=model, occurred_at=moment,

@@ -9,7 +9,7 @@ that let the same response logged twice be recognised (``message_id`` + ``reques
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -53,6 +53,11 @@ class ChunkRead:
     records: list[UsageRecord]
     bad_lines: int = 0
     state: dict[str, Any] = field(default_factory=dict)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A log's timestamp in UTC (one without a zone is taken as UTC already)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def complete_part(data: bytes) -> bytes:
