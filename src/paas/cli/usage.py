@@ -109,10 +109,6 @@ def _request(claude: list[Path] | None, codex: list[Path] | None, account: str |
         if not folder.strip() or not name.strip():
             door.fail(f"--map {text!r}: give DIR=ACCOUNT", 2)
         pairs.append((Path(folder.strip()), name.strip()))
-    if account is not None and pairs:
-        door.fail("give --account (every file) or --map (per folder), not both", 2)
-    if account is None and not pairs:
-        door.fail("name the account the usage spends on: --account A, or --map DIR=ACCOUNT per folder", 2)
     if not claude and not codex:
         found_claude, found_codex = agent_log_folders()
         if not found_claude and not found_codex:

@@ -104,7 +104,8 @@ def import_usage(read: Transaction, run: Transaction, *, now: datetime, request:
     if not request.claude_dirs and not request.codex_dirs:
         raise InvalidInput("name a folder of logs (--claude DIR or --codex DIR)", {"fields": ["claude", "codex"]})
     if (request.account is None) == (not request.mappings):
-        raise InvalidInput("name the account every file spends on (--account) or map folders to accounts (--map)",
+        raise InvalidInput("give --account (every file) or --map (per folder), not both" if request.mappings else
+                           "name the account the usage spends on: --account A, or --map DIR=ACCOUNT per folder",
                            {"fields": ["account", "map"]})
     logs = [(path, session, UsageSource.CLAUDE_CODE) for path, session in
             find_logs(UsageSource.CLAUDE_CODE, request.claude_dirs)]
