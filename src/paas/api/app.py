@@ -5,15 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
 from sqlalchemy.engine import Engine
 from starlette.routing import Route
 
-from paas import __version__
+from paas import __version__, web
 from paas.api import error_answers
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
@@ -27,20 +27,22 @@ from paas.mcp.http import McpHttp
 from paas.services.credentials import CredentialKeyError, CredentialVault, check_keys, vault_from_settings
 from paas.services.database import open_database
 
-LANDING = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PAAS AI Orchestrator</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style>
-</head><body><h1>PAAS AI Orchestrator</h1>
-<p>The API is served under <code>/api</code>; its reference is at <a href="/docs">/docs</a>.
-Every <code>/api</code> call needs <code>Authorization: Bearer &lt;token&gt;</code>
-(create one with <code>paas token create</code>).</p></body></html>"""
-
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
                clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
     db = open_database(settings, engine, clock)  # the one way in; its bus carries the events after commit
     mcp = McpHttp(db, clock, margin_percent=settings.rotation_margin_percent)  # the MCP tools, at /mcp
-    app = FastAPI(title="PAAS AI Orchestrator", version=__version__, lifespan=mcp.lifespan,
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with mcp.lifespan(app):
+            try:
+                yield
+            finally:
+                web.close(app)  # the live feed's thread
+
+    app = FastAPI(title="PAAS AI Orchestrator", version=__version__, lifespan=lifespan,
                   description="AI account pool, credit ledger, sessions and handoff briefings.")
     app.state.settings = settings
     app.state.db = db
@@ -53,10 +55,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(history_routes.router)
     app.include_router(alerts_routes.router)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def landing() -> str:
-        return LANDING
-
+    web.install(app)  # the dashboard at /, its static files, the security headers
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        larger={"/api/private/batch-create-accounts": settings.max_batch_body_bytes})
     return app

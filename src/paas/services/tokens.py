@@ -21,6 +21,7 @@ from paas.store import tokens as store
 from paas.store.schema import ApiToken
 
 TOKEN_PREFIX = "paas_"
+BROWSER_SESSION = "browser session"  # the name of tokens made for a signed-in browser
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def redeem_login_link(session: Session, code: str, *, now: datetime, browser_day
     if record.expires_at is not None and record.expires_at <= now:
         raise Unauthorized("this login link has expired; restart `paas serve` or run `paas login-link`")
     record.revoked_at = now
-    return create_token(session, role=record.role, name="browser session", now=now,
+    return create_token(session, role=record.role, name=BROWSER_SESSION, now=now,
                         valid_for=timedelta(days=browser_days))
 
 
@@ -115,3 +116,19 @@ def login_tokens(session: Session, *, now: datetime, link_minutes: int) -> Login
     link = create_token(session, role="admin", name="login link", now=now, single_use=True,
                         valid_for=timedelta(minutes=link_minutes))
     return LoginTokens(login_link=link, first_admin=first_admin)
+
+
+
+def open_browser_session(session: Session, token: str, *, now: datetime, browser_days: int) -> IssuedToken:
+    """Sign a browser in with a token pasted on the sign-in page: a new browser token of the same
+    role (so signing out can revoke it without touching the token that was pasted)."""
+    record = authenticate(session, token, now=now, required=Role.VIEWER)
+    return create_token(session, role=record.role, name=BROWSER_SESSION, now=now,
+                        valid_for=timedelta(days=browser_days))
+
+
+def close_browser_session(session: Session, token: str, *, now: datetime) -> None:
+    """Sign out: the browser token dies (a token that is not a browser session is left alone)."""
+    record = store.find_by_hash(session, hash_token(token))
+    if record is not None and record.name == BROWSER_SESSION and record.revoked_at is None:
+        record.revoked_at = now

@@ -1,0 +1,10 @@
+"""The dashboard's pages, one module per page; each module's ``router`` is listed here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from paas.web import live
+from paas.web.pages import overview, signin
+
+ROUTERS: list[APIRouter] = [signin.router, live.router, overview.router]
