@@ -171,6 +171,17 @@
     catch (e) { /* not JSON: keep the status */ }
     toast(message, true);
   });
+  /* A JSON answer (the API's error envelope) is never swapped into a page: it is said instead. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr, type = xhr.getResponseHeader("content-type") || "";
+    if (type.indexOf("application/json") === 0) {
+      event.detail.shouldSwap = false;
+      var message = "The request failed (" + xhr.status + ").";
+      try { var body = JSON.parse(xhr.responseText); if (body.error && body.error.message) message = body.error.message; }
+      catch (e) { /* keep the status */ }
+      if (xhr.status >= 400) { event.detail.isError = false; toast(message, true); }
+    }
+  });
   document.addEventListener("htmx:sendError", function () { toast("The server cannot be reached.", true); });
   document.addEventListener("htmx:afterSwap", function (event) {
     drawCharts(event.detail.target); reapplyFilters(event.detail.target); tick();
