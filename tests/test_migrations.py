@@ -41,7 +41,7 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
                 "handoff_queue", "knowledge_base"}
     assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "transcript_sources",
                        "project_links", "usage_import_files", "platform_readings", "alerts", "webhooks",
-                       "webhook_deliveries", "alembic_version"} == tables
+                       "webhook_deliveries", "live_events", "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
@@ -208,6 +208,34 @@ def test_a_threshold_past_32_bits_is_kept_and_going_down_forgets_only_what_no_lo
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT rotate_threshold FROM accounts ORDER BY id").all() == [
                 (None,), (90,)]
+    finally:
+        engine.dispose()
+
+
+def test_live_events_go_down_and_up_again_and_their_ids_are_never_reused(blank_url: str) -> None:
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO live_events (kind, payload) VALUES ('a', '{}'), ('b', '{}')")
+            connection.exec_driver_sql("DELETE FROM live_events")
+            connection.exec_driver_sql("INSERT INTO live_events (kind, payload) VALUES ('c', '{}')")
+            assert connection.exec_driver_sql("SELECT id, kind FROM live_events").all() == [(3, "c")]
+    finally:
+        engine.dispose()
+    downgrade(blank_url, "0007")
+    engine = make_engine(blank_url)
+    try:
+        assert "live_events" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
 

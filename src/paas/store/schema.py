@@ -58,6 +58,7 @@ from paas.store.alert_tables import Alert as Alert  # tables kept in their own m
 from paas.store.alert_tables import Webhook as Webhook
 from paas.store.alert_tables import WebhookDelivery as WebhookDelivery
 from paas.store.base import Base, Timestamped, UTCDateTime, one_of, utcnow
+from paas.store.live import LiveEvent as LiveEvent
 from paas.store.usage_tables import PlatformReading as PlatformReading
 from paas.store.usage_tables import UsageImportFile as UsageImportFile
 

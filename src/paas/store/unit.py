@@ -9,6 +9,8 @@
 - Events: services call ``publish(session, event)`` during the work; the events wait on the
   session and go to the bus only **after the commit** — none from a rollback, and a retried
   transaction publishes once (the failed attempt's events are dropped with its rollback).
+  A write unit also records them for the other processes in its own transaction, just before
+  the commit (``store.live``: a table on SQLite, NOTIFY on PostgreSQL).
 - ``Database``: what a door holds (engine + bus), with ``unit`` (a context manager, for the
   API's per-request dependency), ``read`` and ``run`` (retried write). ``build_then_save`` is the
   pattern for a slow step (a briefing, a model call) meeting a write: build it in a read
@@ -29,6 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from paas.core.events import Event, EventBus
+from paas.store import live
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -73,6 +76,8 @@ def transaction(engine: Engine, *, write: bool = True, bus: EventBus | None = No
     session = Session(bind=bind, expire_on_commit=False, autoflush=True, info={EVENTS: []})
     try:
         yield session
+        if write and session.info.get(EVENTS):  # other processes hear them too, from this commit
+            live.record(session, session.info[EVENTS])
         session.commit()
     except BaseException:
         session.rollback()
