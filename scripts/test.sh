@@ -62,5 +62,14 @@ if [[ -z "${PAAS_TEST_DATABASE_URL:-}" ]]; then
   fi
 fi
 
+# The dashboard's browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  if [[ $(id -u) -eq 0 ]]; then sudo_cmd=(); else sudo_cmd=(sudo -n); fi
+  "${sudo_cmd[@]}" apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null \
+    || { echo "could not install chromium (apt-get install chromium): the browser tests will fail" >&2; }
+fi
+
 echo "PostgreSQL for tests: ${PAAS_TEST_DATABASE_URL:-none}" >&2
 "$BIN/python" -m pytest "$@"
