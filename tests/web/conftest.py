@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,9 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def live_server(engine: Engine, database_url: str) -> Iterator[LiveServer]:
-    """The whole app served on loopback, with the system clock (the browser's countdowns use it)."""
-    settings = get_settings(database_url=database_url)
-    app = create_app(settings, engine=engine)
+@contextmanager
+def serving(app: Any, engine: Engine) -> Iterator[LiveServer]:
+    """``app`` served by uvicorn in a thread on a free loopback port, until the block ends."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on", timeout_graceful_shutdown=1))
@@ -63,9 +62,18 @@ def live_server(engine: Engine, database_url: str) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=app, engine=engine)
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=app, engine=engine)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(engine: Engine, database_url: str) -> Iterator[LiveServer]:
+    """The whole app served on loopback, with the system clock (the browser's countdowns use it)."""
+    with serving(create_app(get_settings(database_url=database_url), engine=engine), engine) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
