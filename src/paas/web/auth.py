@@ -99,9 +99,19 @@ async def operator(request: Request) -> WebUser:
     return user
 
 
+async def admin(request: Request) -> WebUser:
+    """A signed-in admin, CSRF token checked: what account writes need (as on the API)."""
+    user = await checked(request)
+    if not user.is_admin:
+        raise Forbidden(f"this action needs the admin role; you are signed in as {user.role.value}",
+                        {"required": Role.ADMIN.value, "role": user.role.value})
+    return user
+
+
 Viewer = Annotated[WebUser, Depends(viewer)]
 Checked = Annotated[WebUser, Depends(checked)]
 Operator = Annotated[WebUser, Depends(operator)]
+Admin = Annotated[WebUser, Depends(admin)]
 
 
 def set_session_cookie(response: Response, token: str, *, days: int, secure: bool) -> None:
