@@ -1,4 +1,5 @@
-"""`paas alerts [--all] | check` and `paas webhooks add|list|remove|deliveries|deliver` (the API's JSON with --json)."""
+"""`paas alerts [--all] | check | ack ID` and `paas webhooks add|list|remove|deliveries|deliver` (--json:
+the API's JSON)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,22 @@ def alerts_check(as_json: door.JsonFlag = False) -> None:
         door.say(f"cleared {alert.id} {alert.key}", highlight=False, markup=False)
     held = f"; held back by the cooldown: {', '.join(check.held_back)}" if check.held_back else ""
     door.say(f"{len(check.raised)} raised, {len(check.cleared)} cleared, {check.active} active{held}",
+             highlight=False, markup=False)
+
+
+@alerts_app.command("ack")
+def alerts_ack(alert_id: Annotated[int, typer.Argument(help="Alert id (see `paas alerts`).")],
+               by: Annotated[str, typer.Option(help="Who has seen it.")] = "cli",
+               as_json: door.JsonFlag = False) -> None:
+    """Acknowledge an alert: say it has been seen (it stays active until its condition ends)."""
+    from paas.services import alerts, views
+
+    with door.unit_of_work() as session:
+        alert = alerts.acknowledge_alert(session, alert_id, by, door.now())
+    if as_json:
+        door.console().print_json(data=views.as_json(alert))
+        return
+    door.say(f"alert {alert.id} acknowledged by {alert.acknowledged_by} at {alert.acknowledged_at}",
              highlight=False, markup=False)
 
 

@@ -165,6 +165,15 @@ class AlertCleared(Event):
     key: str
 
 
+@dataclass(frozen=True)
+class AlertAcknowledged(Event):
+    """A person said they have seen an alert (it stays active until its condition ends)."""
+
+    kind: ClassVar[str] = "alert_acknowledged"
+    alert_id: int
+    by: str
+
+
 class EventBus:
     """In-process publish/subscribe. A subscriber that raises is logged and skipped: the work it
     hears of is already committed, so its failure must not turn the caller's answer into an error."""

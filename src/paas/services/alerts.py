@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from paas.config import Settings
 from paas.core import alerts as rules_of
 from paas.core.alerts import AccountFigures, AlertRules, Condition, Figures, Reconciliation, SessionFigures
-from paas.core.errors import InvalidInput
-from paas.core.events import AlertCleared, AlertRaised, Event
+from paas.core.errors import InvalidInput, NotFound
+from paas.core.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
 from paas.core.types import AccountStatus, AlertStatus, Page
 from paas.services import forecast, webhooks
 from paas.services.views import View
@@ -58,6 +58,9 @@ class AlertOut(View):
     raised_at: datetime
     last_seen_at: datetime = Field(description="The last evaluation that found the condition holding.")
     cleared_at: datetime | None
+    acknowledged_at: datetime | None = Field(None, description="When a person said they had seen it (the first "
+                                                               "time; it stays active until it clears).")
+    acknowledged_by: str | None = Field(None, description="The name of the token that acknowledged it.")
 
 
 class AlertCheck(View):
@@ -83,6 +86,16 @@ def list_alerts(session: Session, *, status: StatusFilter = "active", limit: int
                            {"field": "status", "allowed": ["active", "cleared", "all"]})
     wanted = None if status == "all" else status
     return store.newest_first(session, status=wanted, limit=limit, offset=offset).map(AlertOut.model_validate)
+
+
+def acknowledge_alert(session: Session, alert_id: int, by: str, now: datetime) -> AlertOut:
+    """Say a person (``by``: the token's name) has seen the alert; acknowledging it again keeps the
+    first acknowledgement. An unknown alert is NotFound."""
+    if store.get(session, alert_id) is None:
+        raise NotFound(f"alert {alert_id} does not exist", {"id": alert_id, "kind": "alert"})
+    if store.acknowledge(session, alert_id, by[:200], now):
+        publish(session, AlertAcknowledged(alert_id=alert_id, by=by[:200]))
+    return AlertOut.model_validate(store.get(session, alert_id))
 
 
 def figures(session: Session, now: datetime) -> Figures:

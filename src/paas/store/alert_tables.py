@@ -19,6 +19,7 @@ class Alert(Base):
     ``key`` names the rule and its subject (``pool_low``, ``threshold:session:8``); at most one
     active alert per key (a partial unique index, so two processes cannot raise it twice). It is
     cleared when the condition ends; the same key is not raised again within the cooldown.
+    A person may acknowledge it (``acknowledged_at``/``_by``): it stays active until it clears.
     """
 
     __tablename__ = "alerts"
@@ -43,6 +44,9 @@ class Alert(Base):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A person has seen it (the token's name, when): the first acknowledgement is kept (0009).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Webhook(Base):

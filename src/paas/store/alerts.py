@@ -66,6 +66,19 @@ def clear(session: Session, alert_id: int, now: datetime) -> Alert | None:
     return session.get(Alert, alert_id, populate_existing=True)
 
 
+def acknowledge(session: Session, alert_id: int, by: str, now: datetime) -> bool:
+    """Mark the alert acknowledged unless it already is (a conditional update: the first one is kept);
+    True when this call acknowledged it."""
+    result: Any = session.execute(update(Alert).where(Alert.id == alert_id, Alert.acknowledged_at.is_(None))
+                                  .values(acknowledged_at=now, acknowledged_by=by)
+                                  .execution_options(synchronize_session=False))
+    return bool(result.rowcount == 1)
+
+
+def get(session: Session, alert_id: int) -> Alert | None:
+    return session.get(Alert, alert_id, populate_existing=True)
+
+
 def newest_first(session: Session, *, status: str | None, limit: int, offset: int) -> Page[Alert]:
     statement = select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
     if status is not None:

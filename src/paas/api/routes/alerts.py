@@ -1,4 +1,4 @@
-"""/api/alerts (read, filtered by status) and /api/webhooks (add, list, remove, deliveries).
+"""/api/alerts (read, filtered by status; operators acknowledge) and /api/webhooks (add, list, remove, deliveries).
 
 Viewers read; only admins add or remove a webhook. A webhook's secret is in the answer that
 added it, once, and in no other answer. ``deliver_in_background`` runs the delivery worker
@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, Path, Query
 from pydantic import AfterValidator, Field, StringConstraints
 
-from paas.api.deps import Admin, Now, SessionDep, Vault, Viewer
+from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import Created, Listing, Ok, PageInfo, RequestBody
 from paas.core.types import DeliveryStatus
@@ -29,6 +29,7 @@ from paas.services.webhooks import DeliveryOut, WebhookOut
 router = APIRouter(tags=["alerts"])
 PageParams = Annotated[tuple[int, int], Depends(page_params(default_limit=50))]
 WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/api/alerts", response_model=Listing[AlertOut], responses=errors())
@@ -38,6 +39,12 @@ def list_alerts(session: SessionDep, _: Viewer, page: PageParams,
     limit, offset = page
     result = alerts.list_alerts(session, status=status, limit=limit, offset=offset)
     return Listing(data=result.items, pagination=PageInfo(total=result.total, limit=limit, offset=offset))
+
+
+@router.post("/api/alerts/{alert_id}/acknowledge", response_model=Ok[AlertOut], responses=errors(404))
+def acknowledge_alert(alert_id: AlertId, session: SessionDep, now: Now, token: Operator) -> Ok[AlertOut]:
+    """Say you have seen an alert (your token's name is kept); a second acknowledgement keeps the first."""
+    return Ok(data=alerts.acknowledge_alert(session, alert_id, token.name, now))
 
 
 class WebhookCreate(RequestBody):
