@@ -48,3 +48,12 @@ def find_same(session: Session, category: str, title: str) -> KnowledgeEntry | N
 def most_used(session: Session, limit: int) -> list[KnowledgeEntry]:
     return list(session.scalars(
         select(KnowledgeEntry).order_by(KnowledgeEntry.usage_count.desc(), KnowledgeEntry.id).limit(limit)))
+
+
+def linked(session: Session, ids: list[int], session_ids: list[int]) -> list[KnowledgeEntry]:
+    """Entries among ``ids`` (a briefing linked them), or learned in one of ``session_ids``."""
+    if not ids and not session_ids:
+        return []
+    return list(session.scalars(select(KnowledgeEntry).where(or_(
+        KnowledgeEntry.id.in_(ids), KnowledgeEntry.source_session_id.in_(session_ids)))
+        .order_by(KnowledgeEntry.usage_count.desc(), KnowledgeEntry.id)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from paas.web import live
-from paas.web.pages import overview, signin
+from paas.web.pages import handoff, overview, projects, signin
 
-ROUTERS: list[APIRouter] = [signin.router, live.router, overview.router]
+ROUTERS: list[APIRouter] = [signin.router, live.router, overview.router,
+                           projects.router, handoff.router]
