@@ -1,4 +1,4 @@
-"""The knowledge base: search it, add to it. Tags are stored comma-separated, as the original did."""
+"""The knowledge base: search it, add to it, edit it. Tags are stored comma-separated, as the original did."""
 
 from __future__ import annotations
 
@@ -73,4 +73,23 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
     session.add(entry)
     session.flush()
     publish(session, KnowledgeChanged(entry_id=entry.id, change="added"))
+    return KnowledgeOut.model_validate(entry)
+
+
+def update_knowledge(session: Session, entry_id: int, *, category: str, title: str, description: str | None = None,
+                     tags: str | list[str] | None = None) -> KnowledgeOut:
+    """Replace an entry's category, title, description and tags, by add's rules (the fields' limits,
+    a required title, one title per category: Conflict naming the other entry); unknown is NotFound."""
+    fields = checked_entry({"category": category, "title": title, "description": description, "tags": tags})
+    entry = get_or_raise(session, KnowledgeEntry, entry_id, "knowledge entry")
+    kind = parse_enum(KnowledgeCategory, fields["category"], "category")
+    title = required_text(fields["title"], "title")
+    existing = store.find_same(session, kind.value, title)
+    if existing is not None and existing.id != entry.id:
+        raise Conflict(f"a {kind.value} entry titled {title!r} already exists",
+                       {"field": "title", "id": existing.id})
+    entry.category, entry.title = kind.value, title
+    entry.description, entry.tags = fields["description"], normalise_tags(fields["tags"])
+    session.flush()
+    publish(session, KnowledgeChanged(entry_id=entry.id, change="updated"))
     return KnowledgeOut.model_validate(entry)
