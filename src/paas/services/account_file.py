@@ -31,6 +31,13 @@ class AccountFile:
     row_errors: dict[int, Any]
 
 
+def whole_numbers(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (text cells or form fields) with its whole-number columns as numbers; anything else
+    stays text, so the row's error says "valid integer"."""
+    return {name: int(value) if name in INTEGER_COLUMNS and isinstance(value, str) and WHOLE_NUMBER.match(value)
+            else value for name, value in row.items()}
+
+
 def _refuse(message: str) -> InvalidInput:
     return InvalidInput(message, {"field": "file"})
 
@@ -109,10 +116,7 @@ def _csv_rows(source: str, text: str) -> AccountFile:
                                                         "columns (a value with the delimiter in it needs quotes)"}]
             row: dict[str, Any] = {name: value.strip() for name, value in zip(header, cells, strict=False)
                                    if value.strip()}
-            for name in INTEGER_COLUMNS:
-                if name in row and WHOLE_NUMBER.match(row[name]):
-                    row[name] = int(row[name])  # anything else stays text: the row's error says "valid integer"
-            rows.append(row)
+            rows.append(whole_numbers(row))
     except csv.Error as problem:
         raise _refuse(f"{source} line {reader.line_num}: not CSV ({problem})") from None
     except StopIteration:  # nothing but delimiters

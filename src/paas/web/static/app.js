@@ -101,10 +101,12 @@
   }
 
   /* Sortable tables: <table data-sortable>, <th data-sort="number|text"><button class=sort>. */
-  function sortBy(th) {
+  var sortedBy = {};  /* table id -> {index, ascending}: a live region's new rows keep the reader's order */
+  function sortBy(th, keep) {
     var table = th.closest("table"), body = table.tBodies[0];
     var index = Array.prototype.indexOf.call(th.parentNode.children, th);
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var ascending = keep === undefined ? th.getAttribute("aria-sort") !== "ascending" : keep;
+    if (table.id) sortedBy[table.id] = { index: index, ascending: ascending };
     table.querySelectorAll("th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     var numeric = th.getAttribute("data-sort") === "number";
@@ -184,6 +186,11 @@
   });
   document.addEventListener("htmx:sendError", function () { toast("The server cannot be reached.", true); });
   document.addEventListener("htmx:afterSwap", function (event) {
+    Object.keys(sortedBy).forEach(function (id) {
+      var table = event.detail.target.querySelector("#" + id), saved = sortedBy[id];
+      var th = table && table.tHead && table.tHead.rows[0].cells[saved.index];
+      if (th && !th.hasAttribute("aria-sort")) sortBy(th, saved.ascending);
+    });
     drawCharts(event.detail.target); reapplyFilters(event.detail.target); tick();
   });
 
