@@ -73,7 +73,7 @@ def test_a_pasted_transcript_gives_the_apis_briefing_and_figures(web_client: Cal
     assert stat(answer.text, "tokens_after") == api["stats"]["tokens_after"] < api["stats"]["tokens_before"]
     for kind, kept in api["stats"]["facts_kept"].items():
         assert re.search(rf'data-fact="{kind}"><td>[^<]*</td><td>{kept}</td>', answer.text), kind
-    shown = answer.text.split('<pre class="briefing" id="compress-briefing">')[1].split("</pre>")[0]
+    shown = answer.text.split('<pre class="briefing scroll" id="compress-briefing" tabindex="0">')[1].split("</pre>")[0]
     assert shown.startswith("# Handoff briefing: Paste") and "add the login page" in shown
     assert 'data-copy="#compress-briefing"' in answer.text
     saved = client.get(f"/api/projects/{project_id}/briefings").json()["data"]
@@ -134,7 +134,7 @@ def test_rotate_now_moves_the_project_to_the_next_account(web_client: Callable[[
                                                          "csrf_token": operator.csrf}, headers=HTMX)
     assert answer.status_code == 200
     assert '<span id="rotate-next-account">acct-now-spare</span>' in answer.text
-    shown = answer.text.split('<pre class="briefing" id="rotate-briefing">')[1].split("</pre>")[0]
+    shown = answer.text.split('<pre class="briefing scroll" id="rotate-briefing" tabindex="0">')[1].split("</pre>")[0]
     assert "AUTO-ROTATION HANDOFF" in shown and "acct-now-spare" in shown
     timeline = client.get("/api/sessions", params={"project_id": ids["project"]}).json()["data"]
     assert [(item["account_name"], item["status"]) for item in timeline] == [

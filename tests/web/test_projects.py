@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -15,8 +17,10 @@ from paas.services import knowledge, projects, sessions
 from paas.services.accounts import create_account
 from paas.services.briefing import brief_and_save
 from paas.services.demo import load_demo
+from paas.services.git_state import start_session_at_head
 from paas.store.unit import Database, transaction
 from tests.api.api_helpers import rows
+from tests.git_helpers import commit_file, make_repo
 from tests.web.conftest import LiveServer, MakePage, WebClient, shoot
 
 CANARY = '<script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -145,15 +149,42 @@ def test_the_detail_page_lists_the_files_a_project_tracks(web_client: Callable[[
     assert "Main application and API routes" in files
 
 
+@pytest.mark.usefixtures("isolated_git")
+def test_the_detail_page_shows_the_git_state_the_latest_briefing_told(web_client: Callable[[str], WebClient],
+                                                                    engine: Engine, clock: Any,
+                                                                    tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    with transaction(engine) as session:
+        project_id = projects.create_project(session, name="Tracked", repo_path=str(repo)).id
+        account_id = create_account(session, now=clock(), account_name="acct-git").id
+    db = Database(engine)
+    start_session_at_head(db.read, db.run, project_id=project_id, account_id=account_id, now=clock())
+    commit_file(repo, "src/app.py", "print(1)\n", "feat: the app")
+    (repo / "notes.txt").write_text("pending\n")
+    brief(engine, project_id, "User: ship the app\n\nAssistant: shipped", clock())
+    text = web_client("viewer").http.get(f"/projects/{project_id}").text
+    git = text.split('class="git-state"')[1].split("</section>")[0]
+    assert "<dd>main at <code>" in git and "<dd>1</dd>" in git and "feat: the app" in git
+    assert "notes.txt <span class=\"muted\">(untracked)</span>" in git
+
+
 def test_an_unknown_project_answers_a_404_page(web_client: Callable[[str], WebClient]) -> None:
     answer = web_client("viewer").http.get("/projects/999")
     assert answer.status_code == 404
     assert "<h1>No such project</h1>" in answer.text and "project 999" in answer.text
 
 
-def test_projects_in_a_browser(new_page: MakePage, live_server: LiveServer) -> None:
+@pytest.mark.usefixtures("isolated_git")
+def test_projects_in_a_browser(new_page: MakePage, live_server: LiveServer, tmp_path: Path) -> None:
     now = datetime.now(UTC)
     ids = working_project(live_server.engine, now, "Browser project", "acct-browser")
+    repo = make_repo(tmp_path / "repo")
+    commit_file(repo, "src/dashboard.py", "print(1)\n", "feat: the dashboard")
+    with transaction(live_server.engine) as session:
+        projects.update_project(session, ids["project"], {"repo_path": str(repo)})
+        knowledge.add_knowledge(session, category="tip", title="Pages answer fragments",
+                                source_session_id=ids["session"])
+    brief(live_server.engine, ids["project"], "User: sketch the pages\n\nAssistant: sketched", now)
     brief(live_server.engine, ids["project"], "User: wire up the dashboard\n\nAssistant: wired it", now)
     page = new_page("operator")
     page.goto(f"{live_server.url}/projects")
