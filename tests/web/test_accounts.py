@@ -82,6 +82,21 @@ def test_an_invalid_account_is_refused_with_the_services_message_and_nothing_is_
     assert names(client) == ["taken"]
 
 
+def test_forms_posted_without_script_answer_whole_pages(web_client: Callable[[str], WebClient],
+                                                        client: TestClient) -> None:
+    admin = web_client("admin")
+    done = admin.http.post("/accounts", data={"csrf_token": admin.csrf, "account_name": "plain"},
+                           follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/accounts"
+    refused = admin.http.post("/accounts", data={"csrf_token": admin.csrf, "account_name": "p2", "quota": "-1"})
+    assert refused.status_code == 422 and "<h1>Accounts</h1>" in refused.text
+    assert 'id="add-error"' in refused.text and 'id="bulk-error"' not in refused.text
+    assert 'value="p2"' in refused.text  # what was typed stays in the form
+    bulk = admin.http.post("/accounts/import", data={"csrf_token": admin.csrf, "text": "account_name,quota\nb,x\n"})
+    assert bulk.status_code == 422 and 'data-row="line 2"' in bulk.text and 'id="add-error"' not in bulk.text
+    assert names(client) == ["plain"]
+
+
 def test_a_form_without_its_csrf_token_is_refused(web_client: Callable[[str], WebClient], client: TestClient) -> None:
     admin = web_client("admin")
     assert admin.http.post("/accounts", data={"account_name": "nocsrf"}).status_code == 403
@@ -242,6 +257,14 @@ def test_accounts_in_a_browser(new_page: MakePage, live_server: LiveServer) -> N
     page.click("#best-form button[type=submit]")
     assert "zeta" in page.locator("#best-list li").first.inner_text()
     assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+    alpha = page.locator("#accounts-table tbody tr", has_text="alpha")
+    alpha.get_by_role("button", name="Edit alpha").click()
+    page.fill("#edit-quota", "80")
+    page.click("#edit-account button[type=submit]")
+    page.locator("#edit-done").wait_for()
+    alpha.filter(has_text="80 of 80 credits").wait_for()
+    alpha.get_by_role("button", name="Disable alpha").click()
+    page.locator("#accounts-table tbody tr[data-status=disabled]", has_text="alpha").wait_for()
     shoot(page, "accounts")
     assert page.outside == []
 
