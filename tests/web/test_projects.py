@@ -193,6 +193,12 @@ def test_projects_in_a_browser(new_page: MakePage, live_server: LiveServer, tmp_
     page.locator("#project-created").wait_for()
     page.locator("#projects-table a", has_text="Made in the browser").wait_for()
     assert "acct-browser" in page.locator(f"tr[data-project='{ids['project']}']").inner_text()
+    made = page.locator("#project-created a").get_attribute("href")
+    assert made is not None
+    live_server.app.state.db.run(lambda session: sessions.start_session(  # another client starts a session
+        session, project_id=int(made.rsplit("/", 1)[1]), account_id=ids["spare"], now=datetime.now(UTC)))
+    page.locator(f"tr[data-project='{made.rsplit('/', 1)[1]}'] [data-current-account]",
+                 has_text="acct-browser-spare").wait_for()
     shoot(page, "projects")
     page.click("#projects-table a:text-is('Browser project')")
     page.wait_for_url(f"{live_server.url}/projects/{ids['project']}")
