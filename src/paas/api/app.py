@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 web.close(app)  # the live feed's thread
 
     app = FastAPI(title="PAAS AI Orchestrator", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,  # web.docs serves both from the vendored bundles
                   description="AI account pool, credit ledger, sessions and handoff briefings.")
     app.state.settings = settings
     app.state.db = db

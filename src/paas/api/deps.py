@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,10 @@ from paas.services.views import TokenOut
 
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# Declares the ``bearerAuth`` scheme in the OpenAPI document (and so on every operation that
+# requires a token); it checks nothing itself: ``bearer_token`` still reads the header or the cookie.
+BEARER = HTTPBearer(scheme_name="bearerAuth", auto_error=False,
+                    description="An API token (`paas tokens create`); the dashboard's cookie works too.")
 
 
 def system_clock() -> datetime:
@@ -76,10 +81,11 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(TOKEN_COOKIE)
 
 
-def require(role: Role) -> Callable[[Request], TokenOut]:
+def require(role: Role) -> Callable[..., TokenOut]:
     """A dependency that lets the request through only with a live token of ``role`` or above."""
 
-    def check(request: Request) -> TokenOut:
+    def check(request: Request,
+              _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None) -> TokenOut:
         now = get_now(request)
         db = get_db(request)
         record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,

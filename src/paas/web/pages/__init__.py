@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from paas.web import live
+from paas.web import docs, live
 from paas.web.pages import accounts, accounts_bulk, handoff, overview, projects, signin
 
-ROUTERS: list[APIRouter] = [signin.router, live.router, overview.router,
+ROUTERS: list[APIRouter] = [signin.router, live.router, docs.router, overview.router,
                            projects.router, handoff.router,
                            accounts.router, accounts_bulk.router]
