@@ -172,6 +172,9 @@ def test_an_unknown_project_answers_a_404_page(web_client: Callable[[str], WebCl
     answer = web_client("viewer").http.get("/projects/999")
     assert answer.status_code == 404
     assert "<h1>No such project</h1>" in answer.text and "project 999" in answer.text
+    for wrong in ("0", "abc", "99999999999999999999"):
+        answer = web_client("viewer").http.get(f"/projects/{wrong}")
+        assert answer.status_code == 404 and "<h1>No such project</h1>" in answer.text, wrong
 
 
 @pytest.mark.usefixtures("isolated_git")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paas.api.deps import get_db
@@ -19,11 +19,10 @@ from paas.core.errors import NotFound, PaasError
 from paas.services import projects as service
 from paas.services.field_rules import MAX_ID
 from paas.services.project_views import project_detail, project_rows
-from paas.web.auth import Operator, Viewer
+from paas.web.auth import Operator, Viewer, WebUser
 from paas.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/projects", response_class=HTMLResponse)
@@ -48,12 +47,18 @@ def create_project(request: Request, user: Operator, name: Annotated[str, Form(m
     return render(request, "projects_form.html", user, form={}, created=project, rows=rows)
 
 
+def _missing(request: Request, user: WebUser, message: str) -> HTMLResponse:
+    return render(request, "project_missing.html", user, status_code=404, active="/projects",
+                  title="No such project", message=message)
+
+
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project_page(request: Request, project_id: ProjectId, user: Viewer, part: str | None = None) -> HTMLResponse:
+def project_page(request: Request, project_id: str, user: Viewer, part: str | None = None) -> HTMLResponse:
+    if not project_id.isdecimal() or not 1 <= int(project_id) <= MAX_ID:  # /projects/abc: a page, not JSON
+        return _missing(request, user, f"there is no project {project_id[:40]!r}")
     try:
-        detail = get_db(request).read(lambda session: project_detail(session, project_id))
+        detail = get_db(request).read(lambda session: project_detail(session, int(project_id)))
     except NotFound as error:
-        return render(request, "project_missing.html", user, status_code=404, active="/projects",
-                      title="No such project", message=error.message)
+        return _missing(request, user, error.message)
     name = "project_live.html" if part == "live" else "project.html"
     return render(request, name, user, active="/projects", title=detail.project.name, detail=detail)
