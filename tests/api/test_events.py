@@ -57,3 +57,13 @@ def test_the_rotation_route_tells_the_rotation(client: TestClient) -> None:
     # the ended session's threshold clears; the account the rotation left exhausted has run out
     assert sorted((event.kind, event.key) for event in heard[len(told):]) == [
         ("alert_cleared", f"threshold:session:{session_id}"), ("alert_raised", f"runout:account:{first}")]
+
+
+def test_project_changes_are_told_so_open_pages_see_them(client: TestClient) -> None:
+    heard = listen(client)
+    project_id = new_project(client)["id"]
+    assert client.patch(f"/api/projects/{project_id}", json={}).status_code == 200  # nothing changes: nothing told
+    assert client.patch(f"/api/projects/{project_id}", json={"description": "new"}).status_code == 200
+    assert client.delete(f"/api/projects/{project_id}").status_code in (200, 204)
+    assert [(event.kind, event.as_dict()["change"]) for event in heard] == [
+        ("project_changed", "created"), ("project_changed", "updated"), ("project_changed", "deleted")]

@@ -81,6 +81,9 @@ def _generate(session: Any, events: int) -> Any:
         return generate(session, now=door.now(), events=events, progress=lambda done: progress.advance(task, done))
 
 
+GRACEFUL_SECONDS = 3  # open live streams (SSE) never end by themselves: stop waiting for them after this
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (default from PAAS_HOST).")] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default from PAAS_PORT).")] = None,
@@ -106,7 +109,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run("paas.api.app:create_app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=workers, log_level="info")
+                    workers=workers, log_level="info", timeout_graceful_shutdown=GRACEFUL_SECONDS)
     finally:
         signal.signal(signal.SIGTERM, previous)
         running_server.forget_server(recorded)

@@ -123,6 +123,15 @@ class BriefingSaved(Event):
 
 
 @dataclass(frozen=True)
+class ProjectChanged(Event):
+    """A project was created, edited or deleted (``change``); its sessions have events of their own."""
+
+    kind: ClassVar[str] = "project_changed"
+    project_id: int
+    change: str
+
+
+@dataclass(frozen=True)
 class KnowledgeChanged(Event):
     kind: ClassVar[str] = "knowledge_changed"
     entry_id: int

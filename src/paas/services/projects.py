@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Conflict, InvalidInput
+from paas.core.events import ProjectChanged
 from paas.core.types import Page, ProjectStatus, RotationStrategy
 from paas.services.field_rules import parse_enum, refuse_nulls, required_text
 from paas.services.repo_path import checked_repo_path
@@ -19,6 +20,7 @@ from paas.services.views import ProjectOut
 from paas.store import projects as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
 from paas.store.schema import Project
+from paas.store.unit import publish
 
 EDITABLE = ("name", "description", "status", "rotate_threshold_percent", "auto_rotate", "rotation_strategy",
             "repo_path", "auto_commit")
@@ -74,6 +76,7 @@ def create_project(session: Session, *, name: str, description: str | None = Non
                       rotation_strategy=parse_enum(RotationStrategy, rotation_strategy, "rotation_strategy").value)
     session.add(project)
     session.flush()
+    publish(session, ProjectChanged(project_id=project.id, change="created"))
     return ProjectOut.model_validate(project)
 
 
@@ -95,6 +98,8 @@ def update_project(session: Session, project_id: int, changes: dict[str, Any]) -
         changes["status"] = parse_enum(ProjectStatus, changes["status"], "status").value
     apply_changes(project, changes)
     session.flush()
+    if changes:
+        publish(session, ProjectChanged(project_id=project.id, change="updated"))
     return ProjectOut.model_validate(project)
 
 
@@ -108,3 +113,4 @@ def delete_project(session: Session, project_id: int) -> None:
         )
     delete_unless_referenced(session, project, Conflict(
         f"project {project_id} has snapshots or files; archive it instead (status=archived)", {"id": project_id}))
+    publish(session, ProjectChanged(project_id=project_id, change="deleted"))
