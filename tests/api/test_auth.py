@@ -201,3 +201,19 @@ def test_the_cookie_keeps_the_role_of_the_login_code(anonymous: TestClient, engi
     anonymous.get("/login", params={"code": login_code(engine, clock, "viewer")}, follow_redirects=False)
     ok(anonymous.get("/api/stats"))
     fails(anonymous.post("/api/projects", json={"name": "No"}), 403, "forbidden")
+
+
+def test_a_write_signed_in_by_the_cookie_alone_needs_the_csrf_header(anonymous: TestClient, engine: Engine,
+                                                                    clock: Any) -> None:
+    from paas.services.tokens import csrf_for
+
+    anonymous.get("/login", params={"code": login_code(engine, clock)}, follow_redirects=False)
+    cookie = anonymous.cookies.get("paas_token")
+    assert cookie
+    fails(anonymous.post("/api/projects", json={"name": "Forged"}), 403, "forbidden")
+    fails(anonymous.post("/api/projects", json={"name": "Forged"}, headers={"X-CSRF-Token": "0" * 64}), 403,
+          "forbidden")
+    ok(anonymous.get("/api/projects"))  # reads need no CSRF token
+    assert "Forged" not in anonymous.get("/api/projects").text  # the refused writes changed nothing
+    created = anonymous.post("/api/projects", json={"name": "Mine"}, headers={"X-CSRF-Token": csrf_for(cookie)})
+    assert created.status_code == 201, created.text

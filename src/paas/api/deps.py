@@ -12,6 +12,7 @@ write lock.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from paas.config import Settings
+from paas.core.errors import Forbidden
 from paas.core.types import Role
 from paas.services import tokens
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
@@ -81,6 +83,22 @@ def bearer_token(request: Request) -> str | None:
     return request.cookies.get(TOKEN_COOKIE)
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _check_cookie_csrf(request: Request) -> None:
+    """A write authenticated by the browser's cookie alone (no Authorization header) must carry the
+    session's CSRF token in ``X-CSRF-Token``, as the dashboard's requests do: another site's page
+    cannot make the browser change anything, even where SameSite is not honoured."""
+    header = request.headers.get("authorization", "")
+    cookie = request.cookies.get(TOKEN_COOKIE)
+    if request.method in SAFE_METHODS or header.strip() or not cookie:
+        return
+    sent = request.headers.get("x-csrf-token", "")
+    if not hmac.compare_digest(sent, tokens.csrf_for(cookie)):
+        raise Forbidden("a write signed in by the browser's cookie needs its X-CSRF-Token header")
+
+
 def require(role: Role) -> Callable[..., TokenOut]:
     """A dependency that lets the request through only with a live token of ``role`` or above."""
 
@@ -88,6 +106,7 @@ def require(role: Role) -> Callable[..., TokenOut]:
               _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None) -> TokenOut:
         now = get_now(request)
         db = get_db(request)
+        _check_cookie_csrf(request)
         record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
                                                              required=role))
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:

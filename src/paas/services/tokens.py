@@ -7,6 +7,7 @@ scan. Only its SHA-256 is stored; the plain token is returned once, by ``create_
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,12 @@ class IssuedToken:
 
     token: str
     record: TokenOut
+
+
+def csrf_for(token: str) -> str:
+    """The CSRF token of a browser session: an HMAC of its own secret token (no server state, one per
+    session, and a page that cannot read the HttpOnly cookie cannot compute it)."""
+    return hmac.new(token.encode("utf-8"), b"paas-csrf-v1", hashlib.sha256).hexdigest()
 
 
 def hash_token(token: str) -> str:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Annotated
@@ -25,6 +24,7 @@ from paas.api.deps import TOKEN_COOKIE, get_db, get_now
 from paas.core.errors import Forbidden, Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
+from paas.services.tokens import csrf_for
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -49,10 +49,6 @@ class SignInNeeded(Exception):
     def __init__(self, path: str) -> None:
         super().__init__(path)
         self.path = path
-
-
-def csrf_for(token: str) -> str:
-    return hmac.new(token.encode("utf-8"), b"paas-csrf-v1", hashlib.sha256).hexdigest()
 
 
 def signed_in(request: Request) -> WebUser | None:
