@@ -51,6 +51,12 @@
 
   /* Charts: data-chart holds {kind, x, series:[{label, values}], time, band}; the table beside
      each chart has the same figures. */
+  /* Bars stand on their x value: half a step of room at each end so the first and last show whole. */
+  function pad(spec) {
+    if (spec.kind !== "bars" || spec.x.length === 0) return undefined;
+    var step = spec.x.length > 1 ? spec.x[1] - spec.x[0] : 1;
+    return function () { return [spec.x[0] - step / 2, spec.x[spec.x.length - 1] + step / 2]; };
+  }
   function drawCharts(root) {
     if (!window.uPlot) return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -77,7 +83,7 @@
       }
       var width = Math.max(260, el.clientWidth || 600);
       var options = { width: width, height: 220, series: series, hooks: hooks,
-        scales: { x: { time: !!spec.time } }, axes: [{}, { size: 60 }], legend: { show: true } };
+        scales: { x: { time: !!spec.time, range: pad(spec) } }, axes: [{}, { size: 60 }], legend: { show: true } };
       var data = [spec.x].concat(spec.series.map(function (item) { return item.values; }));
       el._plot = new uPlot(options, data, el);
     });
