@@ -50,6 +50,24 @@ def test_the_table_lists_every_account_with_its_credits_left_and_reset(web_clien
     assert '<option value="frontend">' in whole.text and '<option value="eu">' in whole.text
 
 
+def test_the_server_narrows_the_rows_and_says_when_only_the_first_are_shown(
+        web_client: Callable[[str], WebClient], client: TestClient, monkeypatch: Any) -> None:
+    from paas.web.pages import accounts as page
+
+    for name in ("alpha", "alpine", "beta"):
+        client.post("/api/accounts", json={"account_name": name, "platform": "claude" if name == "beta" else "gemini"})
+    viewer = web_client("viewer").http
+    narrowed = viewer.get("/accounts?search=alp&status=available")
+    assert 'hx-get="/accounts?part=table&amp;search=alp&amp;status=available"' in narrowed.text
+    assert narrowed.text.count('class="account-name"') == 2 and ">beta<" not in narrowed.text
+    assert 'value="alp"' in narrowed.text and '<option value="available" selected>' in narrowed.text
+    table = viewer.get("/accounts?part=table&platform=claude").text
+    assert table.count('class="account-name"') == 1 and ">beta<" in table
+    monkeypatch.setattr(page, "MAX_SHOWN", 2)
+    first = viewer.get("/accounts?part=table").text
+    assert "3 accounts; the first 2 by name are shown" in first and ">beta<" not in first
+
+
 def test_an_admin_adds_an_account_through_the_form(web_client: Callable[[str], WebClient], client: TestClient) -> None:
     admin = web_client("admin")
     answer = add(admin, account_name="gamma", platform="gemini", quota_unit="tokens", quota="50000",

@@ -52,7 +52,8 @@ class WebhookCreate(RequestBody):
         description="http:// or https:// only.")
     secret: Annotated[str, StringConstraints(min_length=webhooks.MIN_SECRET_LENGTH, max_length=200),
                       AfterValidator(storable)] | None = Field(
-        None, description="The HMAC key; omitted: one is generated. Returned once.")
+        None, description="The HMAC key; omitted: one is generated. Returned once.",
+        json_schema_extra={"writeOnly": True})
     description: Annotated[str, StringConstraints(max_length=webhooks.MAX_DESCRIPTION_LENGTH),
                            AfterValidator(storable)] | None = None
 

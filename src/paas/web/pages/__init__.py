@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from paas.web import docs, live
-from paas.web.pages import accounts, accounts_bulk, handoff, overview, projects, signin
+from paas.web.pages import accounts, accounts_bulk, alerts, analytics, handoff, knowledge, overview, projects, signin
 
 ROUTERS: list[APIRouter] = [signin.router, live.router, docs.router, overview.router,
                            projects.router, handoff.router,
-                           accounts.router, accounts_bulk.router]
+                           accounts.router, accounts_bulk.router,
+                           analytics.router, knowledge.router, alerts.router]

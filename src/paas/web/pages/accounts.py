@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,14 +25,14 @@ from paas.core.types import AccountStatus, Platform, QuotaUnit, Role
 from paas.services.account_file import whole_numbers
 from paas.services.accounts import create_account as create
 from paas.services.accounts import list_accounts, show_account, update_account
-from paas.services.field_rules import MAX_ID
+from paas.services.field_rules import MAX_ID, SearchText
 from paas.services.views import AccountOut
 from paas.web.auth import Operator, Viewer, WebUser
 from paas.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 AccountId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MAX_SHOWN = 5000
+MAX_SHOWN = 500  # a live region re-fetched on every event: ~1.4 kB a row
 ADD_FIELDS = ("account_name", "account_email", "platform", "quota_unit", "quota", "window_kind", "window_reset_at",
               "window_timezone", "window_hours", "rotate_threshold", "specialization", "tags", "credits_available")
 EDIT_FIELDS = ("quota", "window_kind", "window_reset_at", "window_timezone", "window_hours", "rotate_threshold")
@@ -77,12 +78,17 @@ def is_htmx(request: Request) -> bool:
     return bool(request.headers.get("hx-request"))
 
 
-def table_figures(session: Session, now: Any) -> dict[str, Any]:
-    page = list_accounts(session, now=now, limit=MAX_SHOWN)
+def table_figures(session: Session, now: Any, filters: dict[str, str] | None = None) -> dict[str, Any]:
+    """The table's rows: every account, or (``filters``: search, status, platform, as ``GET /api/accounts``
+    takes them) those the server keeps; past ``MAX_SHOWN`` the first by name."""
+    filters = filters or {}
+    page = list_accounts(session, now=now, limit=MAX_SHOWN, search=filters.get("search"),
+                         status=filters.get("status"), platform=filters.get("platform"))
     tags = sorted({tag.strip() for item in page.items for tag in (item.tags or "").split(",") if tag.strip()},
                   key=str.casefold)
     specializations = sorted({item.specialization for item in page.items if item.specialization}, key=str.casefold)
-    return {"accounts": page.items, "total": page.total, "tags": tags, "specializations": specializations}
+    return {"accounts": page.items, "total": page.total, "tags": tags, "specializations": specializations,
+            "filters": filters, "table_url": "/accounts?" + urlencode({"part": "table", **filters})}
 
 
 def page_context(now: Any) -> dict[str, Any]:
@@ -91,8 +97,13 @@ def page_context(now: Any) -> dict[str, Any]:
 
 
 @router.get("/accounts", response_class=HTMLResponse)
-def accounts_page(request: Request, user: Viewer, now: Now, part: str | None = None) -> HTMLResponse:
-    figures = get_db(request).read(lambda session: table_figures(session, now))
+def accounts_page(request: Request, user: Viewer, now: Now, part: str | None = None, search: SearchText | None = None,
+                  status: str | None = None, platform: str | None = None) -> HTMLResponse:
+    """``search``, ``status`` and ``platform`` narrow the rows on the server (the filters' form sent
+    without script, or a pool larger than ``MAX_SHOWN``); the browser filters what is shown."""
+    filters = {key: value.strip() for key, value in (("search", search), ("status", status), ("platform", platform))
+               if value and value.strip()}
+    figures = get_db(request).read(lambda session: table_figures(session, now, filters))
     name = "accounts_table.html" if part == "table" else "accounts.html"
     return render(request, name, user, **page_context(now), **figures, form={}, form_error=None,
                   fragment=None)
