@@ -146,7 +146,7 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/private/analyze-credits", {"days": 30}),
     ("POST", "/api/estimate", {"text": "t"}),
     ("GET", "/api/alerts", None),
-    ("POST", "/api/alerts/1/acknowledge", {}),
+    ("POST", "/api/alerts/1/acknowledge", None),  # no body: nothing to parse
     ("GET", "/api/webhooks", None),
     ("POST", "/api/webhooks", {"url": "http://127.0.0.1:9/hook"}),
     ("GET", "/api/webhooks/deliveries", None),
