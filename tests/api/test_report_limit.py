@@ -71,6 +71,29 @@ def test_invalid_credentials_disable_it_until_a_person_re_enables(client: TestCl
         "available"
 
 
+def test_an_operators_invalid_credentials_report_holds_the_account_out_but_never_disables_it(
+        client: TestClient, engine: Engine, clock: Any, make_token: Callable[[str], str]) -> None:
+    """Issue 12: an operator could disable any account, and only an admin could undo it."""
+    account = new_account(client)
+    url = f"/api/accounts/{account['id']}/report-limit"
+    data = ok(client.post(url, json={"reason": "invalid_credentials"},
+                          headers=bearer(make_token("operator"))))["data"]
+    assert (data["status"], data["disabled_reason"]) == ("throttled", None)
+    assert data["throttled_until"] in ("2026-11-25T13:00:00Z", "2026-11-25T13:00:00+00:00")
+    fails(client.post("/api/private/select-best-account", json={}), 404, "not_found")  # out of the pool
+    clock.now += timedelta(hours=1)
+    assert ok(client.get(f"/api/accounts/{account['id']}"))["data"]["status"] == "available"  # back by itself
+
+
+def test_an_operators_report_never_shortens_a_longer_hold(client: TestClient, make_token: Callable[[str], str]) -> None:
+    account = new_account(client)
+    url = f"/api/accounts/{account['id']}/report-limit"
+    report(client, account["id"], reason="throttled", cooldown_seconds=86_400)
+    data = ok(client.post(url, json={"reason": "invalid_credentials"},
+                          headers=bearer(make_token("operator"))))["data"]
+    assert data["throttled_until"] in ("2026-11-26T12:00:00Z", "2026-11-26T12:00:00+00:00")
+
+
 def test_a_reported_account_is_not_selected(client: TestClient) -> None:
     reported = new_account(client, "reported", specialization="Frontend")
     fallback = new_account(client, "fallback", specialization="Painting")

@@ -16,11 +16,15 @@ from paas.services.accounts import AccountView, describe_account, describe_accou
 from paas.services.field_rules import parse_enum
 from paas.services.history import EstimateOut, estimate_task
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import AccountOut, RankedOut
 from paas.store import accounts as store
 from paas.store.unit import publish
 
 THROTTLE_DEFAULT_SECONDS = 60
+# An operator's invalid_credentials report holds the account out of the pool this long (throttled:
+# it comes back by itself); only an admin's report disables it, the state only an admin can undo.
+OPERATOR_CREDENTIALS_HOLD = timedelta(hours=1)
 
 
 def candidate_of(view: AccountView, now: datetime, efficiency: float | None = None) -> Candidate:
@@ -51,15 +55,18 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
                          min_credits: int = 0, project_id: int | None = None, limit: int = 1,
                          exclude: frozenset[int] = frozenset(), session_type: str | None = None,
                          margin_percent: int = 0, task: str | None = None,
-                         estimate: EstimateOut | None = None) -> list[Ranked]:
+                         estimate: EstimateOut | None = None, scope: Scope = EVERY_PROJECT) -> list[Ranked]:
     """``task``: what the job is, in words; history's estimate for it (``estimate``, when the caller
-    already has it) ranks accounts short of credits for it lower and those suited to it higher."""
+    already has it) ranks accounts short of credits for it lower and those suited to it higher.
+    The pool is shared: ``scope`` only checks the project named (and the history the estimate reads)."""
     if platform:
         parse_enum(Platform, platform, "platform")
     if project_id is not None:
+        scope.check_project(project_id)
         get_project(session, project_id)
     if task is not None and estimate is None:
-        estimate = estimate_task(session, text=task, project_id=project_id, session_type=session_type, now=now)
+        estimate = estimate_task(session, text=task, project_id=project_id, session_type=session_type, now=now,
+                                 scope=scope)
     pool = SelectionPool(candidates(session, now, platform=platform, project_id=project_id,
                                     session_type=session_type))
     return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
@@ -117,8 +124,14 @@ def soonest_reset(session: Session, now: datetime, *, exclude: frozenset[int] = 
 
 
 def report_limit(session: Session, account_id: int, *, reason: str, now: datetime,
-                 resets_at: datetime | None = None, cooldown_seconds: int | None = None) -> AccountOut:
-    """What a platform said: exhausted until a time, throttled for a while, or credentials refused."""
+                 resets_at: datetime | None = None, cooldown_seconds: int | None = None,
+                 may_disable: bool = True) -> AccountOut:
+    """What a platform said: exhausted until a time, throttled for a while, or credentials refused.
+
+    Refused credentials disable the account (``may_disable``: an admin, or the local CLI); from a
+    caller that may not disable (an operator) they hold it out of the pool, as throttled, for
+    ``OPERATOR_CREDENTIALS_HOLD``: no one below admin can put an account in a state only an admin
+    can undo."""
     kind = parse_enum(LimitReason, reason, "reason")
     view = describe_account(session, account_id, now, for_update=True)
     account = view.account
@@ -129,9 +142,12 @@ def report_limit(session: Session, account_id: int, *, reason: str, now: datetim
     elif kind is LimitReason.THROTTLED:
         seconds = THROTTLE_DEFAULT_SECONDS if cooldown_seconds is None else cooldown_seconds
         account.throttled_until = now + timedelta(seconds=seconds)
-    else:
+    elif may_disable:
         account.admin_state = AdminState.DISABLED.value
         account.disabled_reason = "the platform refused its credentials"
+    else:
+        held = now + OPERATOR_CREDENTIALS_HOLD
+        account.throttled_until = max(held, account.throttled_until) if account.throttled_until else held
     session.flush()
     publish(session, AccountStateChanged(account_id=account_id, change=f"limit reported: {kind.value}"))
     return show_account(session, account_id, now)

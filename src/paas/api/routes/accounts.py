@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import Created, Listing, Ok, PageInfo
-from paas.core.types import Platform
+from paas.core.types import Platform, Role
 from paas.services import accounts as service
 from paas.services.account_input import AccountCreate, AccountPatch, ReportLimit
 from paas.services.field_rules import MAX_ID, SearchText
@@ -67,6 +67,12 @@ def delete_account(account_id: AccountId, session: SessionDep, _: Admin) -> Ok[N
 @router.post("/api/accounts/{account_id}/report-limit", response_model=Ok[AccountOut],
              responses=errors(400, 404, 413))
 def report_account_limit(account_id: AccountId, body: ReportLimit, session: SessionDep, now: Now,
-                         _: Operator) -> Ok[AccountOut]:
+                         caller: Operator) -> Ok[AccountOut]:
+    """What the platform said when it refused work: `window_exhausted` (until `resets_at`, default the
+    window's next reset), `throttled` (for `cooldown_seconds`, default 60) or `invalid_credentials`.
+    From an admin token, `invalid_credentials` disables the account (an admin re-enables it); from an
+    operator token it holds the account out of the pool as `throttled` for an hour, so an operator
+    cannot put an account in a state only an admin can undo."""
     return Ok(data=report_limit(session, account_id, reason=body.reason, now=now, resets_at=body.resets_at,
-                                cooldown_seconds=body.cooldown_seconds))
+                                cooldown_seconds=body.cooldown_seconds,
+                                may_disable=Role(caller.role).allows(Role.ADMIN)))
