@@ -283,3 +283,11 @@ def test_the_spends_a_rate_rests_on_are_those_inside_the_span_it_was_measured_ov
     assert spends_in_rate(spends, NOW) == 3  # the six-hour lookback; not what is after now
     assert spends_in_rate(spends, NOW, since=NOW - timedelta(minutes=30)) == 2  # since the session started
     assert spends_in_rate(spends, NOW, since=NOW - timedelta(minutes=1)) == 1  # the ten-minute floor
+
+
+def test_a_quota_too_large_to_reach_before_the_calendar_ends_is_never_reached() -> None:
+    # 10^12 credits (the largest quota allowed) at 1 an hour lies past datetime's last year: the
+    # forecast says "not in any window" instead of overflowing (which failed every alert evaluation).
+    assert reaches_level_at(10**12, 1, 1.0, NOW, DAILY, MIDNIGHT) is None
+    assert reaches_level_at(10**12, 1, 1.0, NOW, FIVE_HOURS, at(13), [(at(11), 1)]) is None
+    assert reaches_level_at(10**12, 1, 1e-9, NOW, DAILY, MIDNIGHT) is None

@@ -200,8 +200,8 @@ def reaches_level_at(level: int, used: int, rate: float, now: datetime, window: 
     start, held = now, float(used)
     reset = resets_at
     for _ in range(DAILY_SEARCH_DAYS):
-        reached = start + timedelta(hours=(level - held) / rate)
-        if reached < reset:
+        reached = _after(start, (level - held) / rate, reset)
+        if reached is not None and reached < reset:
             return reached
         start, held = reset, 0.0
         reset = window.next_reset(reset)
@@ -216,12 +216,17 @@ def _rolling_reach(level: int, used: int, rate: float, now: datetime, window: Qu
     held, start = float(used), now
     departures = sorted((moment + length, credits) for moment, credits in window_spends if moment + length > now)
     for leaves, credits in [*departures, (now + length, 0)]:
-        reached = start + timedelta(hours=(level - held) / rate)
-        if reached <= leaves:
+        reached = _after(start, (level - held) / rate, leaves)
+        if reached is not None and reached <= leaves:
             return reached
         held += rate * _hours(leaves - start) - credits
         start = leaves
     return None
+
+
+def _after(start: datetime, hours: float, limit: datetime) -> datetime | None:
+    """``start`` + ``hours``; None past ``limit`` (compared first: 10^12 credits would overflow datetime)."""
+    return None if hours * 3600 > (limit - start).total_seconds() else start + timedelta(hours=hours)
 
 
 def runs_out_at(account: AccountInput, rate: float, now: datetime) -> datetime | None:
