@@ -34,6 +34,7 @@ from paas.cli import (
     statusline,
     system,
     tokens,
+    transfer,
     usage,
 )
 
@@ -61,7 +62,8 @@ COMMANDS = ((system.version, "version"), (system.init, "init"), (system.load_dem
             (estimate.estimate, "estimate"),
             (forecast.forecast, "forecast"),
             (rotate.rotate_project, "rotate"), (rotate.handoff, "handoff"), (briefings.compress, "compress"),
-            (mcp.serve_mcp, "mcp"))
+            (mcp.serve_mcp, "mcp"), (transfer.export_project, "export"), (transfer.import_project, "import"),
+            (transfer.backup, "backup"), (transfer.restore, "restore"))
 GROUPS = ((projects.projects_app, "projects"), (accounts.accounts_app, "accounts"), (sessions.sessions_app, "session"),
           (knowledge.knowledge_app, "knowledge"), (briefings.context_app, "context"),
           (briefings.briefing_app, "briefing"), (hook.hook_app, "hook"), (tokens.token_app, "token"),
