@@ -1,4 +1,4 @@
-"""GET /healthz (no auth) and the one-time login link exchange."""
+"""GET /healthz and GET /ping (no auth) and the one-time login link exchange."""
 
 from __future__ import annotations
 
@@ -26,6 +26,17 @@ class Health(BaseModel):
 @router.get("/healthz", response_model=Health)
 def healthz(session: SessionDep) -> Health:
     return Health(version=__version__, database=backend(session))
+
+
+class Pong(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+@router.get("/ping", response_model=Pong)
+async def ping() -> Pong:
+    """The process answers: no token, no database (the load benchmark's hello-world baseline;
+    /healthz is the check that reaches the database)."""
+    return Pong()
 
 
 @router.get("/login", response_class=RedirectResponse, status_code=303, responses=errors())
