@@ -41,7 +41,8 @@ def test_upgrade_on_blank_database_matches_the_models(blank_url: str) -> None:
                 "handoff_queue", "knowledge_base"}
     assert original | {"credit_events", "api_tokens", "idempotent_requests", "app_meta", "transcript_sources",
                        "project_links", "usage_import_files", "platform_readings", "alerts", "webhooks",
-                       "webhook_deliveries", "live_events", "alembic_version"} == tables
+                       "webhook_deliveries", "live_events", "api_token_projects", "auth_throttle",
+                       "alembic_version"} == tables
 
 
 def test_upgrade_twice_is_a_no_op(blank_url: str) -> None:
@@ -80,7 +81,7 @@ def test_rotation_settings_and_git_state_go_down_and_up_again(blank_url: str) ->
     engine = make_engine(blank_url)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO projects (name) VALUES ('kept')")
+            connection.exec_driver_sql("INSERT INTO projects (name, name_key) VALUES ('kept', 'kept')")
         downgrade(blank_url, "0003")
         inspector = inspect(engine)
         assert "project_links" not in inspector.get_table_names()
@@ -106,8 +107,8 @@ def test_usage_sources_units_and_alerts_go_down_and_up_again_keeping_typed_usage
     engine = make_engine(blank_url)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO accounts (account_name, quota, quota_unit) "
-                                       "VALUES ('tok', 5000000000, 'tokens')")
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, account_name_key, quota, quota_unit) "
+                                       "VALUES ('tok', 'tok', 5000000000, 'tokens')")
             connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at) "
                                        "VALUES (1, 7, CURRENT_TIMESTAMP)")
             connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at, source, "
@@ -139,7 +140,7 @@ def test_analytics_indexes_go_down_and_up_again_keeping_the_ledger(blank_url: st
     engine = make_engine(blank_url)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO accounts (account_name) VALUES ('a')")
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, account_name_key) VALUES ('a', 'a')")
             connection.exec_driver_sql("INSERT INTO credit_events (account_id, credits, occurred_at) "
                                        "VALUES (1, 7, CURRENT_TIMESTAMP)")
         downgrade(blank_url, "0005")
@@ -195,9 +196,9 @@ def test_a_threshold_past_32_bits_is_kept_and_going_down_forgets_only_what_no_lo
     engine = make_engine(blank_url)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO accounts (account_name, quota, quota_unit, rotate_threshold) "
-                                       "VALUES ('week', 10000000000, 'tokens', 9000000000), ('day', 100, "
-                                       "'credits', 90)")
+            connection.exec_driver_sql("INSERT INTO accounts (account_name, account_name_key, quota, quota_unit, "
+                                       "rotate_threshold) VALUES ('week', 'week', 10000000000, 'tokens', "
+                                       "9000000000), ('day', 'day', 100, 'credits', 90)")
             assert connection.exec_driver_sql("SELECT rotate_threshold FROM accounts ORDER BY id").all() == [
                 (9_000_000_000,), (90,)]
     finally:

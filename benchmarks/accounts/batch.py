@@ -22,9 +22,12 @@ from typing import Any
 
 from benchmarks.accounts.common import Table, account_rows, pg_answers, pg_schema, seconds
 
+from paas.core.names import name_key
+
 TARGET_SECONDS = 1.0
-ACCOUNT_COLUMNS = ("account_name", "account_email", "platform", "specialization", "tags", "quota", "window_kind",
-                   "window_reset_at", "window_timezone", "window_hours", "admin_state", "created_at", "updated_at")
+ACCOUNT_COLUMNS = ("account_name", "account_name_key", "account_email", "platform", "specialization", "tags", "quota",
+                   "window_kind", "window_reset_at", "window_timezone", "window_hours", "admin_state", "created_at",
+                   "updated_at")
 EVENT_COLUMNS = ("account_id", "credits", "note", "occurred_at", "overdrawn")
 OPENING_NOTE = "used before the account was added"
 
@@ -67,7 +70,8 @@ def _service_run(url: str, rows: list[dict[str, Any]], statements: list[int] | N
 
 def _raw_values(rows: list[dict[str, Any]], now: datetime) -> list[tuple[Any, ...]]:
     stamp = now.astimezone(UTC).replace(tzinfo=None)
-    return [(row["account_name"], row.get("account_email"), row["platform"], row.get("specialization"),
+    return [(row["account_name"], name_key(row["account_name"]), row.get("account_email"), row["platform"],
+             row.get("specialization"),
              row.get("tags"), row.get("quota", 100), "daily", "00:00", "UTC", 24, "enabled", stamp, stamp)
             for row in rows]
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paas.core.names import name_key
 from paas.core.quotas import Quota, QuotaWindow, WindowKind
 from paas.core.types import SessionStatus
 from paas.store.base import utcnow
@@ -45,7 +46,9 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> list[tuple[int,
     if not rows:
         return []
     stamp = utcnow()
-    driver_insert_many(session, Account.__table__, [{"created_at": stamp, "updated_at": stamp, **row} for row in rows])
+    driver_insert_many(session, Account.__table__, [
+        {"created_at": stamp, "updated_at": stamp, **row, "account_name_key": name_key(row["account_name"])}
+        for row in rows])
     names = [row["account_name"] for row in rows]
     ids: dict[str, int] = {}
     for start in range(0, len(names), 900):

@@ -3,13 +3,16 @@ and CHECK constraints generated from the ``core.types`` enums (``store.schema`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Dialect, MetaData, func
+from sqlalchemy import CheckConstraint, DateTime, Dialect, MetaData, event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from paas.core.names import name_key
 from paas.core.types import enum_values
 
 NAMING_CONVENTION = {
@@ -57,3 +60,19 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+def name_key_of(column: str) -> Callable[[Any], str]:
+    """A column default: the ``core.names.name_key`` of the row's ``column``, for inserts made
+    without the ORM (bulk inserts). ORM writes are kept current by ``keep_name_key``."""
+    return lambda context: name_key(context.get_current_parameters()[column])
+
+
+def keep_name_key(table: type, column: str, key_column: str) -> None:
+    """Set ``key_column`` from ``column`` on every ORM insert and update, so a rename re-keys."""
+
+    def rekey(_mapper: Any, _connection: Any, target: Any) -> None:
+        setattr(target, key_column, name_key(getattr(target, column)))
+
+    event.listen(table, "before_insert", rekey)
+    event.listen(table, "before_update", rekey)

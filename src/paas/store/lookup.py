@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 
@@ -13,9 +13,8 @@ def id_if_exists(session: Session, model: Any, row_id: int) -> int | None:
     return found
 
 
-def ids_named(session: Session, model: Any, name_column: Any, name: str, *, any_case: bool) -> list[int]:
-    condition = func.lower(name_column) == name.lower() if any_case else name_column == name
-    return list(session.scalars(select(model.id).where(condition).order_by(model.id).limit(2)))
+def ids_named(session: Session, model: Any, column: Any, value: str) -> list[int]:
+    return list(session.scalars(select(model.id).where(column == value).order_by(model.id).limit(2)))
 
 
 def all_names(session: Session, name_column: Any) -> list[str]:

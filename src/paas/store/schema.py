@@ -5,8 +5,11 @@ Contract:
   what we add is constraints it lacked (unique names, per-project session numbers, foreign
   keys, CHECKs generated from the ``core.types`` enums) and a few columns, each commented.
 - ``credit_events`` is the append-only ledger every "credits used" figure is summed from (the
-  one exception is in its docstring). ``api_tokens`` stores SHA-256 hashes, never tokens.
-- Usage sources and readings are in ``usage_tables``, alerts and webhooks in ``alert_tables``.
+  one exception is in its docstring).
+- Usage sources and readings are in ``usage_tables``, alerts and webhooks in ``alert_tables``,
+  tokens, their project scopes and the failed-authentication counts in ``access_tables``.
+- Project and account names are unique on their ``core.names.name_key`` (case and Unicode form
+  folded), kept by ``base.keep_name_key`` on every ORM write and by a column default on bulk inserts.
 - ``transcript_sources`` keeps each transcript `context save` received, exactly (zlib at rest,
   SHA-256, detected format), once per project; snapshots name the source they were built from.
 - Timestamps are stored naive UTC, read back aware UTC (``UTCDateTime``), on both databases.
@@ -47,17 +50,21 @@ from paas.core.types import (
     Platform,
     ProjectStatus,
     QuotaUnit,
-    Role,
     RotationStrategy,
     SessionStatus,
     SessionType,
     SnapshotType,
     UsageSource,
 )
+from paas.store.access_tables import ApiToken as ApiToken
+from paas.store.access_tables import ApiTokenProject as ApiTokenProject
+from paas.store.access_tables import AppMeta as AppMeta
+from paas.store.access_tables import AuthThrottle as AuthThrottle
+from paas.store.access_tables import IdempotentRequest as IdempotentRequest
 from paas.store.alert_tables import Alert as Alert  # tables kept in their own modules, named here too
 from paas.store.alert_tables import Webhook as Webhook
 from paas.store.alert_tables import WebhookDelivery as WebhookDelivery
-from paas.store.base import Base, Timestamped, UTCDateTime, one_of, utcnow
+from paas.store.base import Base, Timestamped, UTCDateTime, keep_name_key, name_key_of, one_of, utcnow
 from paas.store.live import LiveEvent as LiveEvent
 from paas.store.usage_tables import PlatformReading as PlatformReading
 from paas.store.usage_tables import UsageImportFile as UsageImportFile
@@ -75,8 +82,9 @@ class Project(Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Unique: names are how people and the CLI refer to projects.
+    # Unique: names are how people and the CLI refer to projects; unique on the key (core.names).
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_key: Mapped[str] = mapped_column(String(200), unique=True, default=name_key_of("name"))
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=ProjectStatus.ACTIVE.value,
                                         server_default=ProjectStatus.ACTIVE.value)
@@ -112,6 +120,7 @@ class Account(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_name: Mapped[str] = mapped_column(String(200), unique=True)
+    account_name_key: Mapped[str] = mapped_column(String(200), unique=True, default=name_key_of("account_name"))
     account_email: Mapped[str | None] = mapped_column(String(320))
     platform: Mapped[str] = mapped_column(String(20), default=Platform.GENSPARK.value,
                                           server_default=Platform.GENSPARK.value)
@@ -137,6 +146,10 @@ class Account(Timestamped, Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Fernet token of the account's API key or session token; write-only, never returned.
     credentials_encrypted: Mapped[str | None] = mapped_column(Text)
+
+
+keep_name_key(Project, "name", "name_key")
+keep_name_key(Account, "account_name", "account_name_key")
 
 
 class WorkSession(Base):
@@ -356,45 +369,3 @@ class CreditEvent(Base):
     cache_read_tokens: Mapped[int | None] = mapped_column(BigInteger)
     # Estimated cost in USD (genai-prices) where the model is priced, whatever the account's unit.
     cost_usd: Mapped[float | None] = mapped_column(Float)
-
-
-class ApiToken(Base):
-    __tablename__ = "api_tokens"
-    __table_args__ = (one_of("role", Role),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # First characters of the token, shown in listings so a person can tell tokens apart.
-    prefix: Mapped[str] = mapped_column(String(16))
-    # One-time login links are tokens that can be used once, then are revoked.
-    single_use: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class IdempotentRequest(Base):
-    """A request made with an Idempotency-Key, and the answer it got, so a retry gets the same answer."""
-
-    __tablename__ = "idempotent_requests"
-    __table_args__ = (UniqueConstraint("scope", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(200))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, server_default=func.now())
-
-
-class AppMeta(Base):
-    """Small named values the application keeps about itself (e.g. the credential-key canary)."""
-
-    __tablename__ = "app_meta"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
