@@ -144,6 +144,10 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/api/private/batch-create-accounts", {"accounts": [{"account_name": "B"}]}),
     ("POST", "/api/private/smart-compress", {"project_id": 1, "context": "c"}),
     ("POST", "/api/private/analyze-credits", {"days": 30}),
+    ("POST", "/api/private/export-project", {"project_id": 1}),
+    ("POST", "/api/private/import-project", {"schema_version": 1, "exported_at": "2026-11-25T12:00:00Z",
+                                             "project": {"name": "Imported", "created_at": "2026-11-25T12:00:00Z",
+                                                         "updated_at": "2026-11-25T12:00:00Z"}}),
     ("POST", "/api/estimate", {"text": "t"}),
     ("GET", "/api/alerts", None),
     ("POST", "/api/alerts/1/acknowledge", None),  # no body: nothing to parse
@@ -153,5 +157,6 @@ API_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("DELETE", "/api/webhooks/1", None),
 ]
 # Routes that only read, though some take a body (selection ranks accounts and changes nothing).
-READ_ONLY_POSTS = {"/api/private/select-best-account", "/api/private/analyze-credits", "/api/estimate"}
+READ_ONLY_POSTS = {"/api/private/select-best-account", "/api/private/analyze-credits", "/api/estimate",
+                   "/api/private/export-project"}
 WRITE_ROUTES = [route for route in API_ROUTES if route[0] != "GET" and route[1] not in READ_ONLY_POSTS]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from paas.core.quotas import WindowKind
 from paas.core.types import (
@@ -76,10 +76,10 @@ class ProjectRow(Row):
     total_credits_used: Count64 = 0
     total_sessions: Count32 = 0
     rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
-    auto_rotate: bool = False
+    auto_rotate: StrictBool = False
     rotation_strategy: RotationStrategy = RotationStrategy.BEST
     repo_path: text_of(1000) | None = None  # type: ignore[valid-type]
-    auto_commit: bool = False
+    auto_commit: StrictBool = False
     created_at: Moment
     updated_at: Moment
 
@@ -159,7 +159,7 @@ class CreditEventRow(Row):
     usage_file: name_of(1000) | None = None  # type: ignore[valid-type]
     message_id: text_of(200) | None = None  # type: ignore[valid-type]
     request_id: text_of(200) | None = None  # type: ignore[valid-type]
-    sidechain: bool = False
+    sidechain: StrictBool = False
     agent_session: text_of(200) | None = None  # type: ignore[valid-type]
     model: text_of(200) | None = None  # type: ignore[valid-type]
     input_tokens: Int64 | None = None

@@ -168,7 +168,7 @@ def ids_by(session: Session, column: Any, id_column: Any, values: Sequence[Any])
     found: dict[Any, int] = {}
     for start in range(0, len(values), PAGE):
         chunk = list(values[start:start + PAGE])
-        found.update(session.execute(select(column, id_column).where(column.in_(chunk))).tuples().all())
+        found.update(session.execute(select(column, id_column).where(column.in_(chunk))).all())
     return found
 
 
@@ -196,7 +196,7 @@ def leased_accounts(session: Session, account_ids: Sequence[int]) -> dict[int, i
     for start in range(0, len(account_ids), PAGE):
         found.update(session.execute(select(WorkSession.account_id, WorkSession.project_id).where(
             WorkSession.status == "in_progress", WorkSession.account_id.in_(account_ids[start:start + PAGE])))
-            .tuples().all())
+            .all())
     return found
 
 
@@ -210,7 +210,7 @@ def insert_returning(session: Session, table: Any, key: Any, rows: list[dict[str
     if not rows:
         return {}
     statement = insert(table.__table__).returning(table.__table__.c.id, key)
-    return {found_key: new_id for new_id, found_key in session.execute(statement, rows).tuples().all()}
+    return {found_key: new_id for new_id, found_key in session.execute(statement, rows).all()}
 
 
 def delete_project_rows(session: Session, project_id: int) -> None:
