@@ -56,9 +56,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(history_routes.router)
     app.include_router(alerts_routes.router)
 
-    web.install(app)  # the dashboard at /, its static files, the security headers
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        larger={"/api/private/batch-create-accounts": settings.max_batch_body_bytes})
+    web.install(app)  # the dashboard at /, its static files, the security headers (outermost: on the 413 too)
     return app
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paas.core import errors as domain
+from paas.web.headers import security_headers
 
 log = logging.getLogger("paas.api")
 
@@ -83,4 +84,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def on_bug(_: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error")
-        return error_response(500, "internal_error", "internal error; see the server log", None)
+        # Answered outside every middleware (Starlette's error middleware): the headers come from here.
+        return error_response(500, "internal_error", "internal error; see the server log", None,
+                              security_headers())
