@@ -91,3 +91,23 @@ def test_revoke_of_an_unknown_token_exits_3(cli: Cli) -> None:
     result = cli("token", "revoke", "42")
     assert result.exit_code == 3
     assert "token 42 does not exist" in result.stderr
+
+
+def test_a_token_scoped_to_projects_by_name_lists_them(cli: Cli, engine: Engine) -> None:
+    for name in ("Alpha", "Beta", "Gamma"):
+        assert cli("projects", "add", name).exit_code == 0
+    token = create_quiet(cli, "--role", "operator", "--project", "Alpha", "-p", "3")
+    record = authenticate(engine, token, Role.OPERATOR)
+    assert record.scope.project_ids == frozenset({1, 3})
+    listed = {item["name"]: item for item in json.loads(cli("token", "list", "--json").stdout)}
+    assert (listed["cli"]["project_ids"], listed["cli"]["projects"]) == ([1, 3], ["Alpha", "Gamma"])
+    table = cli("token", "list").stdout
+    assert "Alpha, Gamma" in table
+
+
+def test_a_token_scoped_to_an_unknown_project_is_refused(cli: Cli, engine: Engine) -> None:
+    result = cli("token", "create", "--project", "Nowhere", "--quiet")
+    assert result.exit_code != 0
+    assert "Nowhere" in result.output and "Traceback" not in result.output
+    with transaction(engine, write=False) as session:
+        assert session.scalars(select(ApiToken)).all() == []

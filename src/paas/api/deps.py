@@ -29,7 +29,7 @@ from paas.core.types import Role
 from paas.services import tokens
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
 from paas.services.database import Database, Transaction
-from paas.services.views import TokenOut
+from paas.services.scopes import Principal
 
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -99,23 +99,28 @@ def _check_cookie_csrf(request: Request) -> None:
         raise Forbidden("a write signed in by the browser's cookie needs its X-CSRF-Token header")
 
 
-def require(role: Role) -> Callable[..., TokenOut]:
-    """A dependency that lets the request through only with a live token of ``role`` or above."""
+def require(role: Role, *, unscoped: bool = False) -> Callable[..., Principal]:
+    """A dependency that lets the request through only with a live token of ``role`` or above; the
+    caller it answers carries the token's project scope for the services' object checks. With
+    ``unscoped``, a token scoped to projects is refused (403): the route acts on the shared pool or on
+    the service itself (``services.scopes``)."""
 
     def check(request: Request,
-              _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None) -> TokenOut:
+              _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None) -> Principal:
         now = get_now(request)
         db = get_db(request)
         _check_cookie_csrf(request)
         record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
                                                              required=role))
+        if unscoped:
+            record.scope.refuse_if_limited("this action")
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
             with suppress(OperationalError), db.unit() as session:
                 tokens.note_use(session, record.id, now=now)
         return record
 
-    check.__name__ = f"require_{role.value}"
+    check.__name__ = f"require_{role.value}" + ("_unscoped" if unscoped else "")
     return check
 
 
@@ -141,6 +146,9 @@ def get_reader(request: Request) -> Transaction:
 Vault = Annotated[CredentialVault | None, Depends(get_vault)]
 Runner = Annotated[Transaction, Depends(get_runner)]
 Reader = Annotated[Transaction, Depends(get_reader)]
-Viewer = Annotated[TokenOut, Depends(require(Role.VIEWER))]
-Operator = Annotated[TokenOut, Depends(require(Role.OPERATOR))]
-Admin = Annotated[TokenOut, Depends(require(Role.ADMIN))]
+Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
+Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+# The routes that act on the shared pool or the service (account writes, webhooks): no scoped token.
+UnscopedViewer = Annotated[Principal, Depends(require(Role.VIEWER, unscoped=True))]
+UnscopedAdmin = Annotated[Principal, Depends(require(Role.ADMIN, unscoped=True))]

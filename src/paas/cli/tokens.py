@@ -18,19 +18,24 @@ def token_create(
     role: Annotated[str, typer.Option(help="viewer, operator or admin.")] = "operator",
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     days: Annotated[int | None, typer.Option(min=1, help="Expire after this many days.")] = None,
+    project: Annotated[list[str] | None, typer.Option(
+        "--project", "-p", help="Scope the token to this project (name or id; repeat for several): it then "
+                                "sees only these projects, 404 for any other.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the token.")] = False,
 ) -> None:
     """Create an API token; it is shown once."""
-    from paas.services import tokens
+    from paas.services import lookup, tokens
 
     with door.unit_of_work() as session:
+        projects = [lookup.project_id(session, ref) for ref in project] if project else None
         issued = tokens.create_token(session, role=role, name=name, now=door.now(),
-                                     valid_for=timedelta(days=days) if days else None)
+                                     valid_for=timedelta(days=days) if days else None, projects=projects)
         token_id = issued.record.id
     if quiet:
         sys.stdout.write(issued.token + "\n")
         return
-    door.say(f"token {token_id} ({role}) created; it will not be shown again:")
+    scope = f", projects {', '.join(str(item) for item in project)}" if project else ""
+    door.say(f"token {token_id} ({role}{scope}) created; it will not be shown again:")
     door.say(issued.token, highlight=False, soft_wrap=True)
 
 
@@ -42,8 +47,11 @@ def token_list(as_json: door.JsonFlag = False,
 
     with door.unit_of_work(write=False) as session:
         rows = views.as_json(tokens.list_tokens(session, include_revoked=all_tokens))
-    door.print_rows(rows, ("id", "name", "role", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"),
-                    "API tokens", as_json)
+    if not as_json:  # a person reads names; --json keeps the view's project_ids and projects
+        rows = [{**row, "projects": "all" if row["projects"] is None else ", ".join(row["projects"]) or "none left"}
+                for row in rows]
+    door.print_rows(rows, ("id", "name", "role", "projects", "prefix", "created_at", "expires_at", "last_used_at",
+                           "revoked_at"), "API tokens", as_json)
 
 
 @token_app.command("revoke")

@@ -37,6 +37,7 @@ from paas.services import forecast, webhooks
 from paas.services.views import View
 from paas.store import alerts as store
 from paas.store.schema import Alert
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.store.unit import Database, Transaction, publish, savepoint
 
 TRIGGERS = frozenset({"usage_recorded", "session_started", "session_ended", "project_rotated",
@@ -79,19 +80,23 @@ def rules_from(settings: Settings) -> AlertRules:
 
 
 def list_alerts(session: Session, *, status: StatusFilter = "active", limit: int = 50,
-                offset: int = 0) -> Page[AlertOut]:
-    """Alerts newest first: the active ones, the cleared ones, or all."""
+                offset: int = 0, scope: Scope = EVERY_PROJECT) -> Page[AlertOut]:
+    """Alerts newest first: the active ones, the cleared ones, or all (a scoped caller's: those of
+    its projects and the pool's own, of no project)."""
     if status not in ("active", "cleared", "all"):
         raise InvalidInput(f"status must be active, cleared or all, not {status!r}",
                            {"field": "status", "allowed": ["active", "cleared", "all"]})
     wanted = None if status == "all" else status
-    return store.newest_first(session, status=wanted, limit=limit, offset=offset).map(AlertOut.model_validate)
+    return store.newest_first(session, status=wanted, limit=limit, offset=offset,
+                              projects=scope.project_ids).map(AlertOut.model_validate)
 
 
-def acknowledge_alert(session: Session, alert_id: int, by: str, now: datetime) -> AlertOut:
+def acknowledge_alert(session: Session, alert_id: int, by: str, now: datetime, *,
+                      scope: Scope = EVERY_PROJECT) -> AlertOut:
     """Say a person (``by``: the token's name) has seen the alert; acknowledging it again keeps the
-    first acknowledgement. An unknown alert is NotFound."""
-    if store.get(session, alert_id) is None:
+    first acknowledgement. An unknown alert (or one of a project outside ``scope``) is NotFound."""
+    found = store.get(session, alert_id)
+    if found is None or not scope.allows(found.project_id):
         raise NotFound(f"alert {alert_id} does not exist", {"id": alert_id, "kind": "alert"})
     if store.acknowledge(session, alert_id, by[:200], now):
         publish(session, AlertAcknowledged(alert_id=alert_id, by=by[:200]))

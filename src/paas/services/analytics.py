@@ -17,6 +17,7 @@ from paas.core import analytics as core
 from paas.core.analytics import Efficiency
 from paas.core.types import QuotaUnit
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import View
 from paas.store import analytics as store
 
@@ -89,12 +90,16 @@ class CreditAnalysis(View):
 
 
 def analyze_credits(session: Session, *, now: datetime, project_id: int | None = None, days: int = 30,
-                    unit: QuotaUnit | None = None) -> CreditAnalysis:
+                    unit: QuotaUnit | None = None, scope: Scope = EVERY_PROJECT) -> CreditAnalysis:
     """The window's figures in one unit (``unit``; else credits when an account counts credits, else
-    the first unit there is); an unknown project is NotFound, days outside 1..3650 InvalidInput."""
+    the first unit there is); an unknown project is NotFound, days outside 1..3650 InvalidInput.
+    A scoped caller names one of its projects (the figures over every project are refused to it)."""
     core.check_days(days)
     if project_id is not None:
+        scope.check_project(project_id)
         get_project(session, project_id)
+    else:
+        scope.refuse_if_limited("credit analytics over every project (name project_id)")
     since = now - timedelta(days=days)
     units = store.account_units(session)
     chosen = QuotaUnit(unit) if unit else (QuotaUnit.CREDITS if QuotaUnit.CREDITS.value in units or not units

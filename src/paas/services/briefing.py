@@ -51,6 +51,7 @@ from paas.services.accounts import AccountView, get_account
 from paas.services.field_rules import required_text
 from paas.services.polish import Polisher, polish_briefing
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.tokenizer import count_tokens
 from paas.services.views import SnapshotRef, SourceRef
 from paas.store import knowledge as knowledge_store
@@ -286,10 +287,11 @@ def rotation_briefing(session: Session, *, project: Project, previous: AccountVi
 
 def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | None = None,
                    project_id: int, context: str, now: datetime, filename: str | None = None,
-                   **options: Any) -> SavedBriefing:
+                   scope: Scope = EVERY_PROJECT, **options: Any) -> SavedBriefing:
     """A project's handoff briefing, built in a read transaction (``read``), polished if a polisher
     is given, with a repo_path its git state (and with auto_commit a commit first), both outside
     any transaction, and saved in a short write one (``run``)."""
+    scope.check_project(project_id)
 
     def build(session: Session) -> tuple[Briefing, str, git_state.GitBasis | None]:
         project = get_project(session, project_id)
@@ -313,9 +315,10 @@ def brief_and_save(read: Transaction, run: Transaction, *, polisher: Polisher | 
 
 
 def save_context(read: Transaction, run: Transaction, *, project_id: int, context: str, now: datetime,
-                 filename: str | None = None) -> SavedBriefing:
+                 filename: str | None = None, scope: Scope = EVERY_PROJECT) -> SavedBriefing:
     """Keep a transcript for the project (exactly, once), its turns on the project's latest session,
     and its briefing as a snapshot built from it. Built in ``read``, saved in ``run``."""
+    scope.check_project(project_id)
 
     packed = sources.pack(context)  # the very text received, as it will be kept
 

@@ -18,6 +18,7 @@ from paas.core.errors import NotFound
 from paas.core.types import Page, SnapshotType
 from paas.services.field_rules import parse_enum
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.store import snapshots
 from paas.store.schema import ContextSnapshot
 
@@ -52,18 +53,23 @@ def briefing_fields(view: BriefingView) -> dict[str, Any]:
 
 
 def list_briefings(session: Session, project_id: int, *, snapshot_type: str | None = None, limit: int = 20,
-                   offset: int = 0) -> Page[BriefingView]:
-    """The project's briefings, newest first (a project that does not exist is NotFound)."""
+                   offset: int = 0, scope: Scope = EVERY_PROJECT) -> Page[BriefingView]:
+    """The project's briefings, newest first (a project that does not exist, or is outside
+    ``scope``, is NotFound)."""
+    scope.check_project(project_id)
     project = get_project(session, project_id)
     kind = parse_enum(SnapshotType, snapshot_type, "snapshot_type").value if snapshot_type else None
     page = snapshots.page_of_project(session, project.id, snapshot_type=kind, limit=limit, offset=offset)
     return Page(items=[briefing_view(item) for item in page.items], total=page.total, limit=limit, offset=offset)
 
 
-def get_briefing(session: Session, briefing_id: int, *, project_id: int | None = None) -> BriefingView:
-    """One briefing by id; with ``project_id``, only if it belongs to that project."""
+def get_briefing(session: Session, briefing_id: int, *, project_id: int | None = None,
+                 scope: Scope = EVERY_PROJECT) -> BriefingView:
+    """One briefing by id; with ``project_id``, only if it belongs to that project; one of a
+    project outside ``scope`` is NotFound, as a missing one."""
     snapshot = snapshots.get(session, briefing_id)
-    if snapshot is None or (project_id is not None and snapshot.project_id != project_id):
+    if snapshot is None or (project_id is not None and snapshot.project_id != project_id) \
+            or not scope.sees_project(snapshot.project_id):
         where = f" in project {project_id}" if project_id is not None else ""
         raise NotFound(f"briefing {briefing_id} does not exist{where}", {"id": briefing_id, "kind": "briefing"})
     return briefing_view(snapshot)

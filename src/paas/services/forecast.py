@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from paas.core import forecasting as model
 from paas.core.rotation import project_threshold
 from paas.services.accounts import OPENING_NOTE, describe_accounts
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import View
 from paas.store import forecast as store
 from paas.store.accounts import account_rows
@@ -112,7 +113,9 @@ def _second(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(microsecond=0)
 
 
-def show_forecast(session: Session, now: datetime) -> ForecastOut:
+def show_forecast(session: Session, now: datetime, *, scope: Scope = EVERY_PROJECT) -> ForecastOut:
+    """The forecast as every door shows it: the pool and its accounts are shared by every project;
+    a scoped caller sees only its projects' sessions."""
     loaded = compute_forecast(session, now)
     answer = loaded.forecast
     return ForecastOut(
@@ -128,7 +131,8 @@ def show_forecast(session: Session, now: datetime) -> ForecastOut:
             pace=None if item.pace is None else round(item.pace, 3), resets_at=item.resets_at,
             runs_out_at=_second(item.runs_out_at), runs_out_before_reset=item.runs_out_before_reset,
             credits_tomorrow=item.credits_tomorrow) for item in answer.accounts],
-        sessions=[_session_out(item, loaded.sessions[item.session_id]) for item in answer.sessions],
+        sessions=[_session_out(item, loaded.sessions[item.session_id]) for item in answer.sessions
+                  if scope.sees_project(item.project_id)],
     )
 
 

@@ -32,6 +32,7 @@ from paas.core.git_state import GitState, Head
 from paas.services import sessions
 from paas.services.projects import get_project
 from paas.services.repo_path import as_domain_error
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.tokenizer import count_tokens
 from paas.services.views import SessionOut
 from paas.store import sessions as session_store
@@ -75,10 +76,11 @@ def head_of(repo: str | None) -> Head | None:
 
 
 def start_session_at_head(read: Transaction, run: Transaction, *, project_id: int, account_id: int,
-                          now: datetime, **options: Any) -> SessionOut:
+                          now: datetime, scope: Scope = EVERY_PROJECT, **options: Any) -> SessionOut:
     """``sessions.start_session`` with the project's git HEAD recorded, git asked between a read
     transaction (the project's ``repo_path``) and the short write that starts the session.
     ``options``: session_type, objectives."""
+    scope.check_project(project_id)
     repo = read(lambda session: repo_of(get_project(session, project_id)))
     started_at = head_of(repo)
     return run(lambda session: sessions.start_session(session, project_id=project_id, account_id=account_id,

@@ -24,6 +24,7 @@ from paas.core.units import dollars
 from paas.services.account_input import Input
 from paas.services.field_rules import Id, parse_enum, required_text, storable
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import View
 from paas.store import history as store
 
@@ -94,15 +95,18 @@ def _text(row: object) -> str:
 
 
 def estimate_task(session: Session, *, text: str, project_id: int | None = None, session_type: str | None = None,
-                  now: datetime, unit: str | None = None) -> EstimateOut:
-    """What a task described by ``text`` will take, from the past sessions most like it."""
+                  now: datetime, unit: str | None = None, scope: Scope = EVERY_PROJECT) -> EstimateOut:
+    """What a task described by ``text`` will take, from the past sessions most like it (a scoped
+    caller's, from its projects' sessions only)."""
     text = required_text(text, "text")
     if len(text) > MAX_TASK_CHARS:
         raise InvalidInput(f"text must be at most {MAX_TASK_CHARS:,} characters", {"field": "text"})
     kind = parse_enum(SessionType, session_type, "session_type").value if session_type else None
     if project_id is not None:
+        scope.check_project(project_id)
         get_project(session, project_id)
-    rows = store.past_sessions(session, now=now, limit=HISTORY_LIMIT)
+    rows = [row for row in store.past_sessions(session, now=now, limit=HISTORY_LIMIT)
+            if scope.sees_project(row.project_id)]
     units = Counter(row.quota_unit or "credits" for row in rows)
     chosen = unit or min(units, key=lambda name: (-units[name], name != "credits", name), default="credits")
     rows = [row for row in rows if (row.quota_unit or "credits") == chosen]

@@ -12,6 +12,7 @@ from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
 from paas.services.account_input import Input
 from paas.services.field_rules import Id, LongText, Name, ShortText, invalid, parse_enum, required_text, storable
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import KnowledgeOut
 from paas.store import knowledge as store
 from paas.store.records import get_or_raise
@@ -51,19 +52,22 @@ def normalise_tags(tags: str | list[str] | None) -> str | None:
 
 
 def search_knowledge(session: Session, *, category: str | None = None, query: str | None = None,
-                     limit: int = 100, offset: int = 0) -> Page[KnowledgeOut]:
+                     limit: int = 100, offset: int = 0, scope: Scope = EVERY_PROJECT) -> Page[KnowledgeOut]:
+    """Entries matching; a scoped caller sees the shared ones (of no session) and its projects'."""
     if category:
         parse_enum(KnowledgeCategory, category, "category")
-    return store.search(session, category=category, query=query, limit=limit, offset=offset).map(
-        KnowledgeOut.model_validate)
+    return store.search(session, category=category, query=query, limit=limit, offset=offset,
+                        projects=scope.project_ids).map(KnowledgeOut.model_validate)
 
 
 def add_knowledge(session: Session, *, category: str, title: str, description: str | None = None,
-                  tags: str | list[str] | None = None, source_session_id: int | None = None) -> KnowledgeOut:
+                  tags: str | list[str] | None = None, source_session_id: int | None = None,
+                  scope: Scope = EVERY_PROJECT) -> KnowledgeOut:
     kind = parse_enum(KnowledgeCategory, category, "category")
     title = required_text(title, "title")
     if source_session_id is not None:
-        get_or_raise(session, WorkSession, source_session_id, "session")
+        taught = get_or_raise(session, WorkSession, source_session_id, "session")
+        scope.check_row(taught.project_id, "session", source_session_id)
     existing = store.find_same(session, kind.value, title)
     if existing is not None:
         raise Conflict(f"a {kind.value} entry titled {title!r} already exists",

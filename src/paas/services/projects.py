@@ -16,6 +16,7 @@ from paas.core.events import ProjectChanged
 from paas.core.types import Page, ProjectStatus, RotationStrategy
 from paas.services.field_rules import parse_enum, refuse_nulls, required_text
 from paas.services.repo_path import checked_repo_path
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import ProjectOut
 from paas.store import projects as store
 from paas.store.records import apply_changes, delete_unless_referenced, get_or_raise
@@ -32,15 +33,17 @@ def get_project(session: Session, project_id: int, *, for_update: bool = False) 
     return get_or_raise(session, Project, project_id, "project", for_update=for_update)
 
 
-def show_project(session: Session, project_id: int) -> ProjectOut:
+def show_project(session: Session, project_id: int, *, scope: Scope = EVERY_PROJECT) -> ProjectOut:
+    scope.check_project(project_id)
     return ProjectOut.model_validate(get_project(session, project_id))
 
 
 def list_projects(session: Session, *, status: str | None = None, limit: int = 100,
-                  offset: int = 0) -> Page[ProjectOut]:
+                  offset: int = 0, scope: Scope = EVERY_PROJECT) -> Page[ProjectOut]:
     if status:
         parse_enum(ProjectStatus, status, "status")
-    return store.list_newest_first(session, status=status, limit=limit, offset=offset).map(ProjectOut.model_validate)
+    return store.list_newest_first(session, status=status, limit=limit, offset=offset,
+                                   only=scope.project_ids).map(ProjectOut.model_validate)
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
@@ -64,7 +67,9 @@ def _check_auto_commit(repo_path: str | None, auto_commit: bool) -> None:
 def create_project(session: Session, *, name: str, description: str | None = None,
                    status: str = ProjectStatus.ACTIVE.value, repo_path: str | None = None,
                    auto_commit: bool = False, auto_rotate: bool = False,
-                   rotation_strategy: str = RotationStrategy.BEST.value) -> ProjectOut:
+                   rotation_strategy: str = RotationStrategy.BEST.value,
+                   scope: Scope = EVERY_PROJECT) -> ProjectOut:
+    scope.refuse_if_limited("creating a project")
     repo_path = checked_repo_path(repo_path)  # git, before the first statement
     _check_flags({"auto_commit": auto_commit, "auto_rotate": auto_rotate})
     _check_auto_commit(repo_path, auto_commit)
@@ -80,7 +85,9 @@ def create_project(session: Session, *, name: str, description: str | None = Non
     return ProjectOut.model_validate(project)
 
 
-def update_project(session: Session, project_id: int, changes: dict[str, Any]) -> ProjectOut:
+def update_project(session: Session, project_id: int, changes: dict[str, Any], *,
+                   scope: Scope = EVERY_PROJECT) -> ProjectOut:
+    scope.check_project(project_id)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
     if "repo_path" in changes:  # git, before the first statement (None clears it)
         changes["repo_path"] = checked_repo_path(changes["repo_path"])
@@ -103,7 +110,8 @@ def update_project(session: Session, project_id: int, changes: dict[str, Any]) -
     return ProjectOut.model_validate(project)
 
 
-def delete_project(session: Session, project_id: int) -> None:
+def delete_project(session: Session, project_id: int, *, scope: Scope = EVERY_PROJECT) -> None:
+    scope.check_project(project_id)
     project = get_project(session, project_id, for_update=True)
     sessions = store.count_sessions(session, project_id)
     if sessions:

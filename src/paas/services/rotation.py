@@ -32,6 +32,7 @@ from paas.services import git_state, idempotency
 from paas.services.accounts import AccountView, describe_account
 from paas.services.briefing import LEVELS, RotationBody, build_rotation_body, keep_snapshot, rotation_briefing
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.selection import candidate_of, select_best_accounts, soonest_reset
 from paas.services.sessions import end_session, get_work_session, spend
 from paas.services.tokenizer import count_tokens
@@ -71,13 +72,16 @@ ALL = 100_000  # rank every eligible account when a strategy other than the rank
 
 
 def rotate(read: Transaction, run: Transaction, *, project_id: int, now: datetime, key: str | None = None,
-           request: dict[str, Any] | None = None, level: str = "medium", **options: Any) -> RotationAnswer:
+           request: dict[str, Any] | None = None, level: str = "medium", scope: Scope = EVERY_PROJECT,
+           **options: Any) -> RotationAnswer:
     """``auto_rotate`` as every door answers it, with its briefing body built first in a read
     transaction (``read``), so the write transaction (``run``, retried on a lost race) holds the
     lock only to decide and save. Made idempotent by ``key`` (``services.idempotency``): the first
     call with a key keeps its answer in the rotation's own transaction; a retry with the same key
     and ``request`` gets that answer back and rotates nothing, builds no briefing; the same key
-    with another request is a conflict. Without a key, every call rotates."""
+    with another request is a conflict. Without a key, every call rotates. A project outside
+    ``scope`` is NotFound."""
+    scope.check_project(project_id)
     digest = idempotency.request_hash(request if request is not None else {"project_id": project_id, **options})
     if level not in LEVELS:
         raise InvalidInput("level must be low, medium or high", {"field": "level"})

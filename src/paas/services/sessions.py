@@ -28,6 +28,7 @@ from paas.core.types import AccountStatus, Page, SessionStatus, SessionType
 from paas.services.accounts import describe_account
 from paas.services.field_rules import parse_enum, refuse_nulls
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import SessionOut, UsageOut
 from paas.store import ledger
 from paas.store import sessions as store
@@ -59,30 +60,47 @@ class UsageRecorded:
         return self.account_used >= self.threshold
 
 
-def get_work_session(session: Session, session_id: int, *, for_update: bool = False) -> WorkSession:
-    return get_or_raise(session, WorkSession, session_id, "session", for_update=for_update)
+def get_work_session(session: Session, session_id: int, *, for_update: bool = False,
+                     scope: Scope = EVERY_PROJECT) -> WorkSession:
+    """The row; a session of a project outside ``scope`` is NotFound, as a missing one."""
+    work = get_or_raise(session, WorkSession, session_id, "session", for_update=for_update)
+    scope.check_row(work.project_id, "session", session_id)
+    return work
 
 
-def show_session(session: Session, session_id: int) -> SessionOut:
+def check_session(session: Session, session_id: int, scope: Scope) -> None:
+    """NotFound unless the session exists and ``scope`` sees its project (no-op when unscoped)."""
+    if scope.limited:
+        get_work_session(session, session_id, scope=scope)
+
+
+def show_session(session: Session, session_id: int, *, scope: Scope = EVERY_PROJECT) -> SessionOut:
     """A session as a door shows it, with its project's and account's names (404 when there is none)."""
-    get_work_session(session, session_id)
+    get_work_session(session, session_id, scope=scope)
     return SessionOut.of(store.with_names(session, session_id))
 
 
 def list_sessions(session: Session, *, project_id: int | None = None, account_id: int | None = None,
-                  status: str | None = None, limit: int = 50, offset: int = 0) -> Page[SessionOut]:
+                  status: str | None = None, limit: int = 50, offset: int = 0,
+                  scope: Scope = EVERY_PROJECT) -> Page[SessionOut]:
+    """Sessions newest first; with a scope, only its projects' (naming another project is NotFound)."""
     if status:
         parse_enum(SessionStatus, status, "status")
-    where = store.SessionFilter(project_id=project_id, account_id=account_id, status=status)
+    if project_id is not None:
+        scope.check_project(project_id)
+    where = store.SessionFilter(project_id=project_id, account_id=account_id, status=status,
+                                project_ids=scope.project_ids)
     return store.list_newest_first(session, where, limit=limit, offset=offset).map(SessionOut.of)
 
 
 def start_session(session: Session, *, project_id: int, account_id: int, now: datetime,
                   session_type: str = SessionType.DEVELOPMENT.value,
-                  objectives: str | None = None, git_head: Head | None = None) -> SessionOut:
+                  objectives: str | None = None, git_head: Head | None = None,
+                  scope: Scope = EVERY_PROJECT) -> SessionOut:
     """Start a session; ``git_head``: the project's HEAD, read by the caller before this write
     (``services.git_state.start_session_at_head``: git never runs in the write lock)."""
     kind = parse_enum(SessionType, session_type, "session_type")
+    scope.check_project(project_id)
     # Lock the project first: concurrent starts on one project then take numbers in turn.
     project = get_project(session, project_id, for_update=True)
     view = describe_account(session, account_id, now, for_update=True)
@@ -123,8 +141,9 @@ def lock_session_and_project(session: Session, session_id: int) -> WorkSession:
     return get_work_session(session, session_id, for_update=True)
 
 
-def update_session(session: Session, session_id: int, changes: dict[str, Any]) -> SessionOut:
-    work = get_work_session(session, session_id, for_update=True)
+def update_session(session: Session, session_id: int, changes: dict[str, Any], *,
+                   scope: Scope = EVERY_PROJECT) -> SessionOut:
+    work = get_work_session(session, session_id, for_update=True, scope=scope)
     changes = {key: value for key, value in changes.items() if key in EDITABLE}
     refuse_nulls(changes, ("session_type",))
     if "session_type" in changes:
@@ -195,7 +214,8 @@ def _replay(session: Session, earlier: CreditEvent, session_id: int, credits: in
 def complete_session(session: Session, session_id: int, *, now: datetime,
                      status: str = SessionStatus.COMPLETED.value, accomplishments: str | None = None,
                      blockers: str | None = None, handoff_notes: str | None = None,
-                     duration_minutes: int | None = None) -> SessionOut:
+                     duration_minutes: int | None = None, scope: Scope = EVERY_PROJECT) -> SessionOut:
+    check_session(session, session_id, scope)
     ending = parse_enum(SessionStatus, status, "status")
     if ending not in ENDING_STATUSES:
         raise InvalidInput("status must be completed, failed or handed_off", {"field": "status"})
@@ -224,7 +244,8 @@ def end_session(work: WorkSession, ending: SessionStatus, *, now: datetime,
     )
 
 
-def delete_session(session: Session, session_id: int) -> None:
+def delete_session(session: Session, session_id: int, *, scope: Scope = EVERY_PROJECT) -> None:
+    check_session(session, session_id, scope)
     work = lock_session_and_project(session, session_id)
     if store.has_ledger_rows(session, session_id):
         raise Conflict(

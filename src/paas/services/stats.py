@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from paas.core.stats import build_stats, day_start
 from paas.core.types import Stats
 from paas.services.accounts import describe_accounts
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import View
 from paas.store import accounts as account_store
 from paas.store import ledger
@@ -34,7 +35,9 @@ class StatsOut(View):
     avg_credits_per_completed_session: float | None
 
 
-def show_stats(session: Session, now: datetime) -> StatsOut:
+def show_stats(session: Session, now: datetime, *, scope: Scope = EVERY_PROJECT) -> StatsOut:
+    """The figures over every project and account: refused to a scoped caller (services.scopes)."""
+    scope.refuse_if_limited("the statistics over every project")
     stats = compute_stats(session, now)
     figures = asdict(stats)
     return StatsOut(active_accounts=stats.usable_accounts, total_credits=stats.credits_used_total,

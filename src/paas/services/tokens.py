@@ -2,6 +2,9 @@
 
 A token is 32 random bytes (URL-safe), prefixed ``paas_`` so it is recognisable in a leak
 scan. Only its SHA-256 is stored; the plain token is returned once, by ``create_token``.
+A token made with ``projects`` is scoped to them (``services.scopes`` says what that means);
+``authenticate`` answers the caller as a ``Principal`` carrying that scope, and a browser signed in
+with a scoped token gets a browser token of the same scope.
 """
 
 from __future__ import annotations
@@ -12,17 +15,36 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from paas.core.errors import Forbidden, NotFound, Unauthorized
 from paas.core.types import Role
 from paas.services.field_rules import parse_enum
+from paas.services.scopes import Principal, scope_of
 from paas.services.views import TokenOut
 from paas.store import tokens as store
-from paas.store.schema import ApiToken
+from paas.store.schema import ApiToken, Project
 
 TOKEN_PREFIX = "paas_"
 BROWSER_SESSION = "browser session"  # the name of tokens made for a signed-in browser
+
+
+class ScopedTokenOut(TokenOut):
+    """A token as listed, with the projects it is scoped to."""
+
+    project_ids: list[int] | None = Field(None, description="Scoped: the only projects it sees (empty: none "
+                                                            "left); null: every project.")
+    projects: list[str] | None = Field(None, description="The names of those projects.")
+
+
+def _listed(session: Session, records: list[ApiToken]) -> list[ScopedTokenOut]:
+    scopes = store.scope_rows(session, [record.id for record in records if record.project_scoped])
+    return [ScopedTokenOut.model_validate({
+        **TokenOut.model_validate(record).model_dump(),
+        "project_ids": [item[0] for item in scopes[record.id]] if record.project_scoped else None,
+        "projects": [item[1] for item in scopes[record.id]] if record.project_scoped else None,
+    }) for record in records]
 
 
 @dataclass(frozen=True)
@@ -44,20 +66,29 @@ def hash_token(token: str) -> str:
 
 
 def create_token(session: Session, *, role: str, name: str, now: datetime,
-                 valid_for: timedelta | None = None, single_use: bool = False) -> IssuedToken:
+                 valid_for: timedelta | None = None, single_use: bool = False,
+                 projects: list[int] | frozenset[int] | None = None) -> IssuedToken:
+    """A new token; with ``projects`` (ids, each must exist) it sees only those projects."""
     parsed = parse_enum(Role, role, "role")
+    wanted = sorted(set(projects)) if projects is not None else None
+    for project_id in wanted or ():
+        if session.get(Project, project_id) is None:
+            raise NotFound(f"project {project_id} does not exist", {"id": project_id, "kind": "project"})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         name=name, role=parsed.value, token_hash=hash_token(token), prefix=token[:12],
         single_use=single_use, created_at=now, expires_at=(now + valid_for) if valid_for else None,
+        project_scoped=wanted is not None,
     )
     session.add(record)
     session.flush()
-    return IssuedToken(token=token, record=TokenOut.model_validate(record))
+    if wanted:
+        store.add_projects(session, record.id, wanted)
+    return IssuedToken(token=token, record=_listed(session, [record])[0])
 
 
-def authenticate(session: Session, token: str | None, *, now: datetime, required: Role) -> TokenOut:
-    """The token's record if it is live and its role covers ``required``; else Unauthorized/Forbidden."""
+def authenticate(session: Session, token: str | None, *, now: datetime, required: Role) -> Principal:
+    """The caller, if the token is live and its role covers ``required``; else Unauthorized/Forbidden."""
     if not token:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
     record = store.find_by_hash(session, hash_token(token))
@@ -68,7 +99,9 @@ def authenticate(session: Session, token: str | None, *, now: datetime, required
     if not Role(record.role).allows(required):
         raise Forbidden(f"this action needs the {required.value} role; the token has {record.role}",
                         {"required": required.value, "role": record.role})
-    return TokenOut.model_validate(record)
+    ids = store.project_ids_of(session, record.id) if record.project_scoped else ()
+    return Principal(id=record.id, name=record.name, role=record.role, last_used_at=record.last_used_at,
+                     scope=scope_of(record.project_scoped, ids), expires_at=record.expires_at)
 
 
 def note_use(session: Session, token_id: int, *, now: datetime) -> None:
@@ -90,8 +123,8 @@ def redeem_login_link(session: Session, code: str, *, now: datetime, browser_day
                         valid_for=timedelta(days=browser_days))
 
 
-def list_tokens(session: Session, *, include_revoked: bool = False) -> list[TokenOut]:
-    return [TokenOut.model_validate(record) for record in store.list_all(session, include_revoked=include_revoked)]
+def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ScopedTokenOut]:
+    return _listed(session, store.list_all(session, include_revoked=include_revoked))
 
 
 def revoke_token(session: Session, token_id: int, *, now: datetime) -> TokenOut:
@@ -128,10 +161,10 @@ def login_tokens(session: Session, *, now: datetime, link_minutes: int) -> Login
 
 def open_browser_session(session: Session, token: str, *, now: datetime, browser_days: int) -> IssuedToken:
     """Sign a browser in with a token pasted on the sign-in page: a new browser token of the same
-    role (so signing out can revoke it without touching the token that was pasted)."""
+    role and scope (so signing out can revoke it without touching the token that was pasted)."""
     record = authenticate(session, token, now=now, required=Role.VIEWER)
     return create_token(session, role=record.role, name=BROWSER_SESSION, now=now,
-                        valid_for=timedelta(days=browser_days))
+                        valid_for=timedelta(days=browser_days), projects=record.scope.project_ids)
 
 
 def close_browser_session(session: Session, token: str, *, now: datetime) -> None:

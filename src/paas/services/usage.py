@@ -22,6 +22,7 @@ from paas.services.accounts import describe_account
 from paas.services.briefing import RotationBody, build_rotation_body
 from paas.services.projects import get_project
 from paas.services.rotation import DEFAULT_MARGIN_PERCENT, auto_rotate
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import RotationAnswer, UsageOut
 from paas.store.unit import Transaction, savepoint
 
@@ -35,17 +36,20 @@ class _Planned:
 
 def report_usage(read: Transaction, run: Transaction, *, now: datetime, credits: int, note: str | None = None,
                  session_id: int | None = None, project_id: int | None = None, idempotency_key: str | None = None,
-                 margin_percent: int = DEFAULT_MARGIN_PERCENT) -> UsageOut:
+                 margin_percent: int = DEFAULT_MARGIN_PERCENT, scope: Scope = EVERY_PROJECT) -> UsageOut:
     """Record ``credits`` on ``session_id`` (or the project's session in progress) and answer the
-    figures, ``rotate_due`` among them; rotate when the project has ``auto_rotate`` and it is due."""
+    figures, ``rotate_due`` among them; rotate when the project has ``auto_rotate`` and it is due.
+    A session or project outside ``scope`` is NotFound."""
     if (session_id is None) == (project_id is None):
         raise InvalidInput("name the session or the project (one of them)", {"fields": ["session_id", "project_id"]})
     if credits <= 0:
         raise InvalidInput("credits must be a positive whole number", {"field": "credits"})
 
     def build(session: Session) -> _Planned:
+        if project_id is not None:
+            scope.check_project(project_id)
         target = session_id if session_id is not None else sessions.in_progress_id(session, project_id or 0)
-        work = sessions.get_work_session(session, target)
+        work = sessions.get_work_session(session, target, scope=scope)
         project = get_project(session, work.project_id)
         if not project.auto_rotate:
             return _Planned(session_id=target, body=None)

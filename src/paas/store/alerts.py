@@ -79,8 +79,12 @@ def get(session: Session, alert_id: int) -> Alert | None:
     return session.get(Alert, alert_id, populate_existing=True)
 
 
-def newest_first(session: Session, *, status: str | None, limit: int, offset: int) -> Page[Alert]:
+def newest_first(session: Session, *, status: str | None, limit: int, offset: int,
+                 projects: Iterable[int] | None = None) -> Page[Alert]:
+    """``projects``: only alerts of these projects, and those of none (the pool's)."""
     statement = select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc())
+    if projects is not None:
+        statement = statement.where(Alert.project_id.is_(None) | Alert.project_id.in_(sorted(projects)))
     if status is not None:
         statement = statement.where(Alert.status == status)
     return paginate(session, statement, limit, offset)

@@ -6,12 +6,14 @@ of the query required; it runs the same on SQLite and PostgreSQL (no FTS extensi
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from paas.core.types import Page
 from paas.store.records import paginate
-from paas.store.schema import KnowledgeEntry
+from paas.store.schema import KnowledgeEntry, WorkSession
 
 
 def _escape_like(term: str) -> str:
@@ -19,10 +21,15 @@ def _escape_like(term: str) -> str:
 
 
 def search(session: Session, *, category: str | None, query: str | None,
-           limit: int, offset: int) -> Page[KnowledgeEntry]:
+           limit: int, offset: int, projects: Collection[int] | None = None) -> Page[KnowledgeEntry]:
+    """``projects``: only entries taught by these projects' sessions, and those of no session."""
     statement = select(KnowledgeEntry).order_by(
         KnowledgeEntry.usage_count.desc(), KnowledgeEntry.success_rate.desc(), KnowledgeEntry.id
     )
+    if projects is not None:
+        taught = select(WorkSession.id).where(WorkSession.project_id.in_(sorted(projects)))
+        statement = statement.where(KnowledgeEntry.source_session_id.is_(None)
+                                    | KnowledgeEntry.source_session_id.in_(taught))
     if category:
         statement = statement.where(KnowledgeEntry.category == category)
     for word in (query or "").split():

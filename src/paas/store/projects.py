@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,10 +16,14 @@ def find_by_name(session: Session, name: str) -> Project | None:
     return session.scalars(select(Project).where(Project.name == name)).first()
 
 
-def list_newest_first(session: Session, *, status: str | None, limit: int, offset: int) -> Page[Project]:
+def list_newest_first(session: Session, *, status: str | None, limit: int, offset: int,
+                      only: Collection[int] | None = None) -> Page[Project]:
+    """``only``: just these projects (a token's scope; empty: none)."""
     statement = select(Project).order_by(Project.created_at.desc(), Project.id.desc())
     if status:
         statement = statement.where(Project.status == status)
+    if only is not None:
+        statement = statement.where(Project.id.in_(list(only)))
     return paginate(session, statement, limit, offset)
 
 

@@ -22,6 +22,7 @@ class SessionFilter:
     project_id: int | None = None
     account_id: int | None = None
     status: str | None = None
+    project_ids: frozenset[int] | None = None  # a token's scope: only these projects' sessions
 
 
 def next_session_number(session: Session, project_id: int) -> int:
@@ -62,6 +63,8 @@ def list_newest_first(session: Session, where: SessionFilter, *, limit: int, off
         statement = statement.where(WorkSession.project_id == where.project_id)
     if where.account_id is not None:
         statement = statement.where(WorkSession.account_id == where.account_id)
+    if where.project_ids is not None:
+        statement = statement.where(WorkSession.project_id.in_(sorted(where.project_ids)))
     if where.status:
         statement = statement.where(WorkSession.status == where.status)
     return paginate(session, statement, limit, offset, scalars=False)

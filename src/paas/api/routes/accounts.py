@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
+from paas.api.deps import Now, Operator, SessionDep, UnscopedAdmin, Vault, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import Created, Listing, Ok, PageInfo
 from paas.core.types import Platform, Role
@@ -41,7 +41,8 @@ def list_accounts(session: SessionDep, now: Now, _: Viewer, page: PageParams,
 
 @router.post("/api/accounts", status_code=201, response_model=Created[AccountOut],
              responses=errors(400, 409, 413))
-def create_account(body: AccountCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> Created[AccountOut]:
+def create_account(body: AccountCreate, session: SessionDep, now: Now, vault: Vault,
+                   _: UnscopedAdmin) -> Created[AccountOut]:
     account = service.create_account(session, now=now, vault=vault, **body.model_dump(exclude_none=True))
     return Created(id=account.id, data=account)
 
@@ -53,13 +54,13 @@ def get_account(account_id: AccountId, session: SessionDep, now: Now, _: Viewer)
 
 @router.patch("/api/accounts/{account_id}", response_model=Ok[AccountOut], responses=errors(400, 404, 409, 413))
 def patch_account(account_id: AccountId, body: AccountPatch, session: SessionDep, now: Now, vault: Vault,
-                  _: Admin) -> Ok[AccountOut]:
+                  _: UnscopedAdmin) -> Ok[AccountOut]:
     return Ok(data=service.update_account(session, account_id, body.model_dump(exclude_unset=True), now=now,
                                           vault=vault))
 
 
 @router.delete("/api/accounts/{account_id}", response_model=Ok[None], responses=errors(404, 409))
-def delete_account(account_id: AccountId, session: SessionDep, _: Admin) -> Ok[None]:
+def delete_account(account_id: AccountId, session: SessionDep, _: UnscopedAdmin) -> Ok[None]:
     service.delete_account(session, account_id)
     return Ok(data=None)
 

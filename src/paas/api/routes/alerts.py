@@ -1,6 +1,7 @@
 """/api/alerts (read, filtered by status; operators acknowledge) and /api/webhooks (add, list, remove, deliveries).
 
-Viewers read; only admins add or remove a webhook. A webhook's secret is in the answer that
+Viewers read (a token scoped to projects: its projects' alerts and the pool's, and no webhooks);
+only admins add or remove a webhook. A webhook's secret is in the answer that
 added it, once, and in no other answer. ``deliver_in_background`` runs the delivery worker
 beside the app (``paas serve``'s workers).
 """
@@ -15,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, Path, Query
 from pydantic import AfterValidator, Field, StringConstraints
 
-from paas.api.deps import Admin, Now, Operator, SessionDep, Vault, Viewer
+from paas.api.deps import Now, Operator, SessionDep, UnscopedAdmin, UnscopedViewer, Vault, Viewer
 from paas.api.routes import errors, page_params
 from paas.api.schemas import Created, Listing, Ok, PageInfo, RequestBody
 from paas.core.types import DeliveryStatus
@@ -33,18 +34,18 @@ AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/api/alerts", response_model=Listing[AlertOut], responses=errors())
-def list_alerts(session: SessionDep, _: Viewer, page: PageParams,
+def list_alerts(session: SessionDep, caller: Viewer, page: PageParams,
                 status: Literal["active", "cleared", "all"] = "active") -> Listing[AlertOut]:
     """Alerts newest first (by when they were raised): the active ones by default."""
     limit, offset = page
-    result = alerts.list_alerts(session, status=status, limit=limit, offset=offset)
+    result = alerts.list_alerts(session, status=status, limit=limit, offset=offset, scope=caller.scope)
     return Listing(data=result.items, pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
 @router.post("/api/alerts/{alert_id}/acknowledge", response_model=Ok[AlertOut], responses=errors(404))
 def acknowledge_alert(alert_id: AlertId, session: SessionDep, now: Now, token: Operator) -> Ok[AlertOut]:
     """Say you have seen an alert (your token's name is kept); a second acknowledgement keeps the first."""
-    return Ok(data=alerts.acknowledge_alert(session, alert_id, token.name, now))
+    return Ok(data=alerts.acknowledge_alert(session, alert_id, token.name, now, scope=token.scope))
 
 
 class WebhookCreate(RequestBody):
@@ -63,12 +64,12 @@ class WebhookCreated(Created[WebhookOut]):
 
 
 @router.get("/api/webhooks", response_model=Ok[list[WebhookOut]], responses=errors())
-def list_webhooks(session: SessionDep, _: Viewer) -> Ok[list[WebhookOut]]:
+def list_webhooks(session: SessionDep, _: UnscopedViewer) -> Ok[list[WebhookOut]]:
     return Ok(data=webhooks.list_webhooks(session))
 
 
 @router.post("/api/webhooks", status_code=201, response_model=WebhookCreated, responses=errors(400, 409, 413))
-def add_webhook(body: WebhookCreate, session: SessionDep, now: Now, vault: Vault, _: Admin) -> WebhookCreated:
+def add_webhook(body: WebhookCreate, session: SessionDep, now: Now, vault: Vault, _: UnscopedAdmin) -> WebhookCreated:
     """Add a webhook: alerts raised and cleared are POSTed to it, signed (see the README)."""
     issued = webhooks.add_webhook(session, url=body.url, secret=body.secret, description=body.description,
                                   vault=vault, now=now)
@@ -76,7 +77,7 @@ def add_webhook(body: WebhookCreate, session: SessionDep, now: Now, vault: Vault
 
 
 @router.get("/api/webhooks/deliveries", response_model=Listing[DeliveryOut], responses=errors())
-def list_deliveries(session: SessionDep, _: Viewer, page: PageParams, status: DeliveryStatus | None = None,
+def list_deliveries(session: SessionDep, _: UnscopedViewer, page: PageParams, status: DeliveryStatus | None = None,
                     webhook_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Listing[DeliveryOut]:
     """The outbox, newest first: pending, delivered and failed deliveries with their last error."""
     limit, offset = page
@@ -85,7 +86,7 @@ def list_deliveries(session: SessionDep, _: Viewer, page: PageParams, status: De
 
 
 @router.delete("/api/webhooks/{webhook_id}", response_model=Ok[None], responses=errors(404))
-def remove_webhook(webhook_id: WebhookId, session: SessionDep, _: Admin) -> Ok[None]:
+def remove_webhook(webhook_id: WebhookId, session: SessionDep, _: UnscopedAdmin) -> Ok[None]:
     webhooks.remove_webhook(session, webhook_id)
     return Ok(data=None)
 

@@ -23,15 +23,16 @@ def briefing_out(view: service.BriefingView) -> BriefingOut:
 
 
 @router.get("/api/projects/{project_id}/briefings", response_model=Listing[BriefingOut], responses=errors(404))
-def list_briefings(project_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, _: Viewer,
+def list_briefings(project_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep, caller: Viewer,
                    page: PageParams, snapshot_type: SnapshotType | None = None) -> Listing[BriefingOut]:
     limit, offset = page
-    result = service.list_briefings(session, project_id, snapshot_type=snapshot_type, limit=limit, offset=offset)
+    result = service.list_briefings(session, project_id, snapshot_type=snapshot_type, limit=limit, offset=offset,
+                                    scope=caller.scope)
     return Listing(data=[briefing_out(view) for view in result.items],
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
 @router.get("/api/briefings/{briefing_id}", response_model=Ok[BriefingOut], responses=errors(404))
 def get_briefing(briefing_id: Annotated[int, Path(ge=1, le=MAX_ID)], session: SessionDep,
-                 _: Viewer) -> Ok[BriefingOut]:
-    return Ok(data=briefing_out(service.get_briefing(session, briefing_id)))
+                 caller: Viewer) -> Ok[BriefingOut]:
+    return Ok(data=briefing_out(service.get_briefing(session, briefing_id, scope=caller.scope)))

@@ -14,5 +14,6 @@ router = APIRouter(tags=["forecast"])
 
 
 @router.get("/api/forecast", response_model=Ok[ForecastOut], responses=errors())
-def get_forecast(session: SessionDep, now: Now, _: Viewer) -> Ok[ForecastOut]:
-    return Ok(data=show_forecast(session, now))
+def get_forecast(session: SessionDep, now: Now, caller: Viewer) -> Ok[ForecastOut]:
+    """The shared pool's forecast; a token scoped to projects sees only its projects' sessions."""
+    return Ok(data=show_forecast(session, now, scope=caller.scope))

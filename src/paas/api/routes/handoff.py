@@ -36,10 +36,10 @@ def briefing_stats(stats: Mapping[str, Any]) -> BriefingStats:
 
 @router.post("/api/handoff/compress", response_model=HandoffEnvelope, responses=errors(400, 404, 413))
 def compress(body: HandoffCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
-             _: Operator) -> HandoffEnvelope:
+             caller: Operator) -> HandoffEnvelope:
     polisher = polisher_from_settings(settings) if body.polish else None
     saved = brief_and_save(read, run, polisher=polisher, project_id=body.project_id, context=body.context,
-                           now=now, level=body.compress_level, max_tokens=body.max_tokens,
+                           now=now, scope=caller.scope, level=body.compress_level, max_tokens=body.max_tokens,
                            from_account_id=body.from_account_id, credits_used=body.credits_used)
     stats = briefing_stats(saved.briefing.stats)
     git = saved.git.state if saved.git else None
@@ -51,10 +51,10 @@ def compress(body: HandoffCompress, read: Reader, run: Runner, settings: Setting
 
 @router.post("/api/private/smart-compress", response_model=SmartCompressEnvelope, responses=errors(400, 404, 413))
 def smart_compress(body: SmartCompress, read: Reader, run: Runner, settings: SettingsDep, now: Now,
-                   _: Operator) -> SmartCompressEnvelope:
+                   caller: Operator) -> SmartCompressEnvelope:
     polisher = polisher_from_settings(settings) if body.polish else None
     saved = brief_and_save(read, run, polisher=polisher, project_id=body.project_id, context=body.context,
-                           now=now, level=body.compress_level, max_tokens=body.max_tokens, lines_mode=body.lines,
-                           filename=body.filename)
+                           now=now, scope=caller.scope, level=body.compress_level, max_tokens=body.max_tokens,
+                           lines_mode=body.lines, filename=body.filename)
     return SmartCompressEnvelope(briefing=saved.briefing.markdown, stats=briefing_stats(saved.briefing.stats),
                                  snapshot_id=saved.snapshot.id)

@@ -13,8 +13,8 @@ router = APIRouter(tags=["history"])
 
 
 @router.post("/api/estimate", response_model=Ok[EstimateOut], responses=errors(400, 404, 413))
-def estimate(body: EstimateInput, now: Now, read: Reader, _: Viewer) -> Ok[EstimateOut]:
+def estimate(body: EstimateInput, now: Now, read: Reader, caller: Viewer) -> Ok[EstimateOut]:
     """Credits the task will likely take (weighted median of its nearest past sessions, with a
     20th-80th percentile spread and the sessions as evidence) and the accounts suited to it."""
     fields = body.model_dump(mode="json", exclude_none=True)
-    return Ok(data=read(lambda session: estimate_task(session, now=now, **fields)))
+    return Ok(data=read(lambda session: estimate_task(session, now=now, scope=caller.scope, **fields)))

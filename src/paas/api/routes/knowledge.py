@@ -19,18 +19,19 @@ PageParams = Annotated[tuple[int, int], Depends(page_params())]
 
 
 @router.get("/api/knowledge", response_model=Listing[KnowledgeOut], responses=errors())
-def search_knowledge(session: SessionDep, _: Viewer, page: PageParams, category: KnowledgeCategory | None = None,
+def search_knowledge(session: SessionDep, caller: Viewer, page: PageParams, category: KnowledgeCategory | None = None,
                      q: Annotated[SearchText | None, Query(description="Words to find in title, "
                                                     "description and tags (all must match).")] = None,
                      ) -> Listing[KnowledgeOut]:
     limit, offset = page
-    result = service.search_knowledge(session, category=category, query=q, limit=limit, offset=offset)
+    result = service.search_knowledge(session, category=category, query=q, limit=limit, offset=offset,
+                                      scope=caller.scope)
     return Listing(data=result.items,
                    pagination=PageInfo(total=result.total, limit=limit, offset=offset))
 
 
 @router.post("/api/knowledge", status_code=201, response_model=Created[KnowledgeOut],
              responses=errors(400, 404, 409, 413))
-def add_knowledge(body: KnowledgeCreate, session: SessionDep, _: Operator) -> Created[KnowledgeOut]:
-    entry = service.add_knowledge(session, **body.model_dump())
+def add_knowledge(body: KnowledgeCreate, session: SessionDep, caller: Operator) -> Created[KnowledgeOut]:
+    entry = service.add_knowledge(session, scope=caller.scope, **body.model_dump())
     return Created(id=entry.id, data=entry)

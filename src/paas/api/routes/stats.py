@@ -13,5 +13,6 @@ router = APIRouter(tags=["stats"])
 
 
 @router.get("/api/stats", response_model=Ok[StatsOut], responses=errors())
-def get_stats(session: SessionDep, now: Now, _: Viewer) -> Ok[StatsOut]:
-    return Ok(data=show_stats(session, now))
+def get_stats(session: SessionDep, now: Now, caller: Viewer) -> Ok[StatsOut]:
+    """Figures over every project and account (403 to a token scoped to projects)."""
+    return Ok(data=show_stats(session, now, scope=caller.scope))
