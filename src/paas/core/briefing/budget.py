@@ -6,9 +6,11 @@ or a raw block such as the quoted request), each with a priority. ``fit`` then:
 1. measures every item once (tokens through the injected counter, or lines in line mode) and
    the fixed costs of opening a section or an inline group: the whole output is never counted
    again and again while fitting;
-2. keeps the never-cut items (latest request, unresolved errors, edited files, next step)
-   whatever they cost; if they alone exceed the budget, the latest request is shortened by
-   eliding its middle ("[…]"), verbatim at both ends, and nothing else of that set is dropped;
+2. keeps the never-cut items (latest request, unresolved errors, edited files, next step),
+   capped first (``caps.cap_never_cut``: past three quarters of the budget, long items are
+   shortened and the lists keep their best items, the rest counted in one line per kind); if
+   they still exceed the budget, the latest request is shortened by eliding its middle ("[…]"),
+   verbatim at both ends;
 3. adds the other items from the highest priority down, each one only if it still fits (so a
    long low-value item never pushes out several short high-value ones);
 4. assembles the Markdown and counts it once; token counts of parts are not exactly additive,
@@ -23,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from paas.core.briefing.caps import cap_never_cut
 
 if TYPE_CHECKING:
     from paas.core.briefing.model import FactCategory
@@ -59,6 +63,8 @@ class Item:
     weight: int = 1  # facts this item stands for (a compact list of files is one item, many facts)
     cost: int = 0
     elided: bool = False
+    rank: float = 0.0  # among never-cut items of one kind: which stay first when the set is capped (``caps``)
+    shorter: tuple[str, ...] = ()  # shorter renderings of the same statement, longest first (``caps``)
 
 
 @dataclass
@@ -168,6 +174,25 @@ def fit(
         item.cost = costs.item(item)
     fixed = [i for i in items if i.never_cut]
     overhead = 0 if lines_mode else costs.of(header(budget)) + (costs.of(trailer) if trailer else 0)
+
+    def remeasure(item: Item) -> int:
+        item.cost = costs.item(item)
+        return item.cost
+
+    def spend(chosen: list[Item]) -> int:
+        seen: set[str] = set()
+        total = overhead
+        for item in chosen:
+            if item.section not in seen:
+                total += costs.section(item.section)
+                seen.add(item.section)
+            if item.group is not None and f"{item.section}/{item.group}" not in seen:
+                total += costs.group(item.group)
+                seen.add(f"{item.section}/{item.group}")
+            total += item.cost
+        return total
+
+    fixed = cap_never_cut(fixed, budget, spend, remeasure, lines_mode)
     opened: set[str] = set()
 
     def opening(item: Item) -> int:

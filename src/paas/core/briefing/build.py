@@ -94,6 +94,8 @@ def build_briefing(
     redactor = Redactor(options.secret_finder)  # no secret reaches the Markdown (see redact.py)
     for item, text in zip(items, redactor.redact_all([item.text for item in items]), strict=True):
         item.text = text
+        if item.shorter:
+            item.shorter = tuple(redactor.redact_all(list(item.shorter)))
     linked = link_knowledge(options.knowledge, transcript_terms(facts, transcript)) if options.knowledge else []
     trailer = _knowledge_line(linked)
 

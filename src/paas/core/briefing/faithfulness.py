@@ -35,7 +35,7 @@ from paas.core.briefing.digest import LABEL_RE
 from paas.core.briefing.redact import MARKER_RE
 from paas.core.briefing.text import ELLIPSIS
 
-_GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)")
+_GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)|(?<![\w.,])\d+ more\b")
 _FENCED_RE = re.compile(r"^(`{3,})text\n(.*?)\n\1$", re.MULTILINE | re.DOTALL)
 
 

@@ -89,6 +89,7 @@ DECISION_SCORE_CAP = 2.2  # a decision's own score lifts it within the 55-80 ban
 NAMES_SHOWN = 5  # names a changed file gained, per file
 NAMES_SHOWN_COMPACT = 3
 NAMES_DROPPED_SHOWN = 3
+FILES_NAMED_WHEN_CAPPED = (24, 12, 6, 3, 1)  # the changed files named by the line's shorter forms
 FILES_WITH_ROLES = 8  # up to this many changed files, each gets its own line with status and role
 _STATUS_NOTES = {"created": "new", "edit failed": "edit failed", "deleted": "deleted", "renamed": "renamed"}
 
@@ -100,7 +101,12 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     changed = [f for f in facts.files if f.status in CHANGED]
     grouped = compact and len(changed) >= COMPACT_FILES_FROM or len(changed) > FILES_WITH_ROLES
     if changed and grouped:
-        items.append(_edited_by_directory(changed, COMPACT_FILES_NAMED if compact else None))
+        named = COMPACT_FILES_NAMED if compact else None
+        line = _edited_by_directory(changed, named)
+        # shorter forms of the same line, for a never-cut set past its share of the budget (``caps``)
+        line.shorter = tuple(_edited_by_directory(changed, fewer).text for fewer in FILES_NAMED_WHEN_CAPPED
+                             if fewer < min(named or len(changed), len(changed)))
+        items.append(line)
     since = current_since(facts)
     user_top = top_keys((f for f in facts.files if f.status == "mentioned" and f.source == "user" and f.score >= 2.5),
                         USER_PATH_TOP)
@@ -112,7 +118,8 @@ def _file_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
                 continue
             items.append(Item("Files", _changed_line(fact, compact), NEVER, category="file",
                               group="changed" if compact else None, turn=fact.turn,
-                              order=(0 if fact.turn >= since else 1) + fact.first_turn / 1e6, never_cut=True))
+                              order=(0 if fact.turn >= since else 1) + fact.first_turn / 1e6, never_cut=True,
+                              rank=fact.turn))
         elif fact.status == "proposed":
             priority = P.FILE_WRITTEN_FOR + 4 * salience.recency(fact.turn) + salience.past(fact.text)
             items.append(Item("Files", code(fact.text), priority, category="file", group="code written for",
@@ -223,7 +230,7 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     (``detail``) at roomy budgets only, and rank below the open ones.
     """
     items = []
-    shown_open = {f.key for f in open_errors(facts.errors)}
+    shown_open = {f.key: rank for rank, f in enumerate(open_errors(facts.errors))}  # best first
     for fact in facts.errors:
         count = f" ×{fact.count}" if fact.count > 1 else ""
         detail = f"; {balanced_spans(clip(fact.detail, 120))}" if fact.detail and not compact else ""
@@ -235,7 +242,7 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
             if compact and is_pre_existing(fact):
                 cite = f"({turn_ref(fact.turn)}{count}; not from this work, per the assistant)"
             items.append(Item("Errors", f"{label}: {what}{line} {cite}", NEVER, category="error", turn=fact.turn,
-                              never_cut=True, order=fact.turn))
+                              never_cut=True, order=fact.turn, rank=-shown_open[fact.key]))
             continue
         label = error_label(fact)
         if fact.key in shown_open:  # an unchecked fix still counts as open
