@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.routing import Route
 
 from paas import __version__, web
-from paas.api import error_answers
+from paas.api import access_log, error_answers
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.clock = clock
     app.router.routes.append(Route(MCP_PATH, mcp))  # an ASGI app: every method, no OpenAPI entry
     error_answers.install(app)
+    access_log.install()  # no login code in uvicorn's access log
     for module in (health, stats, projects, accounts, sessions, handoff, briefings, knowledge, private):
         app.include_router(module.router)
     app.include_router(forecast_routes.router)

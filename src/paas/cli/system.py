@@ -11,6 +11,7 @@ from paas import __version__
 from paas.cli import door
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from types import FrameType
 
     from paas.config import Settings
@@ -89,8 +90,9 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default from PAAS_PORT).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
-    """Migrate, make sure an admin token exists, print the login URL, and serve the API (its address
-    is kept in the data dir while it runs, for `paas login-link`)."""
+    """Migrate, make sure an admin token exists, print the login URL (in a terminal; a log gets no
+    secret: see `paas login-link`), and serve the API (its address is kept in the data dir while it
+    runs, for `paas login-link`)."""
     import uvicorn
 
     from paas.cli import running_server
@@ -100,7 +102,7 @@ def serve(
     with door.database_errors(settings.effective_database_url):
         migrate(settings)
     _check_credential_keys(settings)
-    print_login(settings)
+    announce_login(settings)
     recorded, remark = running_server.record_server(settings)
     if remark:
         door.note(remark)
@@ -131,6 +133,8 @@ def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
 
 
 def print_login(settings: Settings) -> None:
+    """A fresh login URL (and the first admin token, when there is none yet) on standard output:
+    for a person who asked for it (`paas login-link`, or `paas serve` in a terminal)."""
     from paas.services import tokens
 
     with door.unit_of_work() as session:
@@ -140,6 +144,44 @@ def print_login(settings: Settings) -> None:
         door.say(issued.first_admin.token, highlight=False, soft_wrap=True)
     door.say(f"[bold]Login URL[/bold] (one use, {settings.login_link_minutes} min): "
              f"{settings.base_url}/login?code={issued.login_link.token}", highlight=False, soft_wrap=True)
+
+
+FIRST_ADMIN_FILE = "first-admin-token"
+
+
+def announce_login(settings: Settings) -> None:
+    """How `paas serve` tells a person how to sign in. In a terminal: the login URL (and the first
+    admin token), as `print_login`. Otherwise its output is a service log (systemd's journal, a
+    container's log), where no secret belongs: the first admin token goes to a 0600 file in the data
+    dir, whose path is printed, and the log says to run `paas login-link` for a login URL."""
+    import sys
+
+    if sys.stdout.isatty():
+        print_login(settings)
+        return
+    from paas.services import tokens
+
+    with door.unit_of_work() as session:  # the bootstrap rule: an admin token exists once serving
+        issued = tokens.login_tokens(session, now=door.now(), link_minutes=settings.login_link_minutes)
+    if issued.first_admin:  # the link made with it is never shown: it dies unused
+        path = write_secret(settings, FIRST_ADMIN_FILE, issued.first_admin.token)
+        door.say(f"first admin API token written to {path} (readable by this user only): keep it, then delete "
+                 "the file", highlight=False, soft_wrap=True)
+    door.say("to sign in, run `paas login-link` on this machine: it prints a one-time login URL",
+             highlight=False, soft_wrap=True)
+
+
+def write_secret(settings: Settings, name: str, secret: str) -> Path:
+    """``secret`` in ``name`` in the data dir, created 0600 (a file left from before is replaced)."""
+    import os
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = settings.data_dir / name
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(secret + "\n")
+    return path
 
 
 def login_link(
