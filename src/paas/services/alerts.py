@@ -18,6 +18,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,15 +37,16 @@ from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
 from paas.core.types import AccountStatus, AlertStatus, Page
 from paas.services import forecast, webhooks
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import View
 from paas.store import alerts as store
 from paas.store.schema import Alert
-from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.store.unit import Database, Transaction, publish, savepoint
 
 TRIGGERS = frozenset({"usage_recorded", "session_started", "session_ended", "project_rotated",
                       "account_state_changed", "accounts_imported", "usage_imported"})
 StatusFilter = Literal["active", "cleared", "all"]
+log = logging.getLogger(__name__)
 
 
 class AlertOut(View):
@@ -196,11 +200,57 @@ def _clear(session: Session, alert_id: int, now: datetime) -> AlertOut | None:
     return alert
 
 
+FOLLOW_UP_SECONDS = 0.25  # under load: one evaluation for all the commits of this long
+
+
+class Evaluations:
+    """At most one evaluation at a time. A commit heard while none runs is evaluated at once, in
+    the committing thread (before its answer: the caller's next read sees the alert); commits heard
+    while one runs only mark it due, and one follow-up, on a thread of its own ``FOLLOW_UP_SECONDS``
+    later, evaluates for all of them. Without this every writer evaluated in turn (a forecast of
+    the whole pool each time): under concurrent usage the evaluations queued behind each other."""
+
+    def __init__(self, evaluate: Callable[[], object]) -> None:
+        self._evaluate = evaluate
+        self._lock = threading.Lock()
+        self._busy = self._due = False
+
+    def heard(self) -> None:
+        with self._lock:
+            if self._busy:
+                self._due = True
+                return
+            self._busy = True
+        try:
+            self._evaluate()
+        finally:
+            self._next()
+
+    def _next(self) -> None:
+        with self._lock:
+            if not self._due:
+                self._busy = False
+                return
+            self._due = False
+        threading.Thread(target=self._follow_up, name="alerts-follow-up", daemon=True).start()
+
+    def _follow_up(self) -> None:
+        time.sleep(FOLLOW_UP_SECONDS)
+        try:
+            self._evaluate()
+        except Exception:  # noqa: BLE001 - as the bus does for a failing subscriber
+            log.exception("alert evaluation failed")
+        finally:
+            self._next()
+
+
 def watch(db: Database, rules: AlertRules, clock: Callable[[], datetime]) -> Callable[[], None]:
-    """Evaluate after every committed unit whose events can change a condition; returns the unsubscribe."""
+    """Evaluate after every committed unit whose events can change a condition (``Evaluations``);
+    returns the unsubscribe."""
+    evaluations = Evaluations(lambda: check_alerts(db.read, db.run, rules=rules, now=clock()))
 
     def heard(events: Sequence[Event]) -> None:
         if any(event.kind in TRIGGERS for event in events):
-            check_alerts(db.read, db.run, rules=rules, now=clock())
+            evaluations.heard()
 
     return db.bus.subscribe_batch(heard)

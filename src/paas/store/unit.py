@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from paas.core.events import Event, EventBus
-from paas.store import live
+from paas.store import live, writers
 
 T = TypeVar("T")
 B = TypeVar("B")
@@ -71,9 +71,15 @@ def savepoint(session: Session) -> Iterator[None]:
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool = True, bus: EventBus | None = None) -> Iterator[Session]:
-    bind = engine if write else engine.execution_options(paas_write=False)
+def transaction(engine: Engine, *, write: bool = True, bus: EventBus | None = None,
+                wait: bool = True) -> Iterator[Session]:
+    """``wait=False``: fail at once (``OperationalError``) rather than queue for a lock (``store.db``)."""
+    options = ({} if write else {"paas_write": False}) | ({} if wait else {"paas_wait": False})
+    bind = engine.execution_options(**options) if options else engine
     session = Session(bind=bind, expire_on_commit=False, autoflush=True, info={EVENTS: []})
+    queue = writers.queue_of(engine) if write and wait else None
+    if queue is not None:  # SQLite: this process's writers queue here, not in the busy handler
+        writers.wait_turn(session, queue)
     try:
         yield session
         if write and session.info.get(EVENTS):  # other processes hear them too, from this commit
@@ -85,6 +91,7 @@ def transaction(engine: Engine, *, write: bool = True, bus: EventBus | None = No
     finally:
         events = session.info.pop(EVENTS, [])
         session.close()
+        writers.release(session)
     if bus is not None and events:
         bus.publish(events)
 
@@ -133,9 +140,10 @@ class Database:
         self.bus = bus if bus is not None else EventBus()
 
     @contextmanager
-    def unit(self, *, write: bool = True) -> Iterator[Session]:
-        """One attempt, for a caller that cannot repeat its work (the API's per-request session)."""
-        with transaction(self.engine, write=write, bus=self.bus) as session:
+    def unit(self, *, write: bool = True, wait: bool = True) -> Iterator[Session]:
+        """One attempt, for a caller that cannot repeat its work (the API's per-request session);
+        ``wait=False``: bookkeeping that gives up rather than queue behind another writer."""
+        with transaction(self.engine, write=write, bus=self.bus, wait=wait) as session:
             yield session
 
     def read(self, work: Callable[[Session], T]) -> T:

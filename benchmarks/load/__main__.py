@@ -1,0 +1,5 @@
+import sys
+
+from benchmarks.load import run
+
+run(quick="--quick" in sys.argv[1:])
