@@ -8,7 +8,8 @@ import importlib
 import sys
 import traceback
 
-ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "forecast", "alerts", "history")
+ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "forecast", "alerts", "history",
+         "load")
 
 
 def main(argv: list[str] | None = None) -> int:
