@@ -22,12 +22,14 @@ from paas.core.types import (
 from paas.services.account_input import Input
 from paas.services.field_rules import (
     MAX_CREDITS,
+    WHOLE,
     Credits,
     Id,
     LongText,
     Minutes,
     Name,
     ShortText,
+    not_nullable,
     storable,
 )
 from paas.services.knowledge import KnowledgeInput
@@ -133,10 +135,10 @@ class SmartCompress(RequestBody):
     project_id: Id
     context: Annotated[str, StringConstraints(min_length=1), AfterValidator(storable)]
     compress_level: Level = "medium"
-    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
-    lines: bool = Field(False, description="The original's 25/15/5-line mode instead of token budgets.")
+    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000), WHOLE] | None = None
+    lines: StrictBool = Field(False, description="The original's 25/15/5-line mode instead of token budgets.")
     filename: ShortText | None = Field(None, description="A name hinting the transcript's format.")
-    polish: bool = Field(False, description=POLISH_HELP)
+    polish: StrictBool = Field(False, description=POLISH_HELP)
 
 
 class SessionCreated(Created[SessionOut]):
@@ -160,10 +162,13 @@ class ProjectCreate(RequestBody):
 
 
 class ProjectPatch(RequestBody):
+    # Left out: unchanged; null: refused (services.projects), so not published as nullable.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
+        "name", "status", "auto_commit", "auto_rotate", "rotation_strategy"))
     name: Name | None = None
     description: LongText | None = None
     status: ProjectStatus | None = None
-    rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = Field(
+    rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100), WHOLE] | None = Field(
         None, description="Rotate when an account has used this share of its quota (overrides the account's).")
     repo_path: RepoPath | None = Field(None, description="The project's git work tree; null clears it.")
     auto_commit: StrictBool | None = None
@@ -179,6 +184,7 @@ class SessionCreate(RequestBody):
 
 
 class SessionPatch(RequestBody):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("session_type"))  # null: refused
     session_type: SessionType | None = None
     objectives: LongText | None = None
     accomplishments: LongText | None = None
@@ -189,7 +195,7 @@ class SessionPatch(RequestBody):
 
 
 class UsageCreate(RequestBody):
-    credits: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)]
+    credits: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS), WHOLE]
     note: ShortText | None = None
 
 
@@ -207,8 +213,8 @@ class HandoffCompress(RequestBody):
     credits_used: Credits | None = None
     from_account_id: Id | None = None
     compress_level: Level = "medium"
-    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000)] | None = None
-    polish: bool = Field(False, description=POLISH_HELP)
+    max_tokens: Annotated[int, Field(strict=True, ge=50, le=100_000), WHOLE] | None = None
+    polish: StrictBool = Field(False, description=POLISH_HELP)
 
 
 KnowledgeCreate = KnowledgeInput  # the services' own: the CLI checks the same limits

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from paas.core.types import Platform, QuotaUnit
 from paas.services.field_rules import (
     MAX_CREDITS,
+    WHOLE,
     Credits,
     Email,
     LongText,
@@ -25,6 +26,7 @@ from paas.services.field_rules import (
     Secret,
     ShortText,
     invalid,
+    not_nullable,
     problems,
 )
 
@@ -64,15 +66,16 @@ UNIT_HELP = ("What the quota and every figure of the account count: credits (the
 
 
 class QuotaFields(Input):
-    quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    quota: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS), WHOLE] | None = None
     quota_unit: QuotaUnit | None = Field(None, description=UNIT_HELP)
     window_kind: Literal["daily", "rolling"] | None = None
     window_reset_at: ClockTime | None = None
     window_timezone: TimeZone | None = None
-    window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] | None = None
-    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS)] | None = None
+    window_hours: Annotated[int, Field(strict=True, ge=1, le=744), WHOLE] | None = None
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS), WHOLE] | None = None
     tags: ShortText | None = None
-    credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.")
+    credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.",
+                                       json_schema_extra={"writeOnly": True})
 
 
 class AccountCreate(QuotaFields):
@@ -86,6 +89,10 @@ class AccountCreate(QuotaFields):
 
 
 class AccountPatch(QuotaFields):
+    # Left out: unchanged; null: refused (services.accounts.update_account), so not published as nullable.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
+        "account_name", "platform", "quota", "quota_unit", "window_kind", "window_reset_at", "window_timezone",
+        "window_hours", "status"))
     account_name: Name | None = None
     account_email: Email | None = None
     platform: Platform | None = None
@@ -101,7 +108,7 @@ class ReportLimit(Input):
 
     reason: Literal["window_exhausted", "throttled", "invalid_credentials"]
     resets_at: Moment | None = None
-    cooldown_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400)] | None = None
+    cooldown_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400), WHOLE] | None = None
 
 
 def limit_report(raw: dict[str, Any]) -> ReportLimit:

@@ -11,11 +11,12 @@ values already typed (an enum's name, a required text, a PATCH that clears a fie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints, ValidationError
 
 from paas.core.errors import InvalidInput
 
@@ -36,6 +37,19 @@ def storable(value: str) -> str:
     return value
 
 
+def whole_number(value: object) -> object:
+    """JSON has one kind of number and JSON Schema counts ``2.0`` as the integer 2: an integral float
+    is that integer. ``2.5``, ``"2"`` and ``true`` are left as they are, for the strict check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Goes after a whole number's ``Field(strict=True, ge=..., le=...)`` (placed before it, the published
+# minimum and maximum are lost from the JSON schema).
+WHOLE = BeforeValidator(whole_number)
+
+
 def _utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)
@@ -43,7 +57,7 @@ def _utc(value: datetime) -> datetime:
         raise ValueError("date is outside the storable range once converted to UTC") from None
 
 
-Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
 Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
 SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(storable)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
@@ -62,8 +76,8 @@ def email(value: str) -> str:
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(storable),
                   AfterValidator(email), Field(json_schema_extra={"pattern": EMAIL.pattern})]
-Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS)]
-Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS), WHOLE]
+Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000), WHOLE]
 
 
 def problems(error: ValidationError) -> list[dict[str, Any]]:
@@ -96,6 +110,23 @@ def required_text(value: str | None, field: str) -> str:
     if not cleaned:
         raise InvalidInput(f"{field} must not be empty", {"field": field})
     return cleaned
+
+
+def not_nullable(*fields: str) -> Callable[[dict[str, Any]], None]:
+    """A PATCH model's ``json_schema_extra``: ``fields`` may be left out but not sent as null (the
+    service's ``refuse_nulls``), so the published schema drops their null branch and null default."""
+
+    def strip_null(schema: dict[str, Any]) -> None:
+        for name in fields:
+            published = schema["properties"][name]
+            published.pop("default", None)
+            kept = [branch for branch in published.pop("anyOf", []) if branch != {"type": "null"}]
+            if len(kept) == 1:
+                published.update(kept[0])
+            elif kept:
+                published["anyOf"] = kept
+
+    return strip_null
 
 
 def refuse_nulls(changes: dict[str, object], fields: tuple[str, ...]) -> None:

@@ -133,6 +133,12 @@ def report_limit(session: Session, account_id: int, *, reason: str, now: datetim
     ``OPERATOR_CREDENTIALS_HOLD``: no one below admin can put an account in a state only an admin
     can undo."""
     kind = parse_enum(LimitReason, reason, "reason")
+    # A figure the report cannot use is refused, not ignored: the caller would believe it was applied.
+    if resets_at is not None and kind is not LimitReason.WINDOW_EXHAUSTED:
+        raise InvalidInput("resets_at goes with reason window_exhausted (a throttle lasts cooldown_seconds)",
+                           {"field": "resets_at"})
+    if cooldown_seconds is not None and kind is not LimitReason.THROTTLED:
+        raise InvalidInput("cooldown_seconds goes with reason throttled", {"field": "cooldown_seconds"})
     view = describe_account(session, account_id, now, for_update=True)
     account = view.account
     if kind is LimitReason.WINDOW_EXHAUSTED:

@@ -73,7 +73,8 @@ def report_account_limit(account_id: AccountId, body: ReportLimit, session: Sess
     window's next reset), `throttled` (for `cooldown_seconds`, default 60) or `invalid_credentials`.
     From an admin token, `invalid_credentials` disables the account (an admin re-enables it); from an
     operator token it holds the account out of the pool as `throttled` for an hour, so an operator
-    cannot put an account in a state only an admin can undo."""
+    cannot put an account in a state only an admin can undo. `resets_at` with another reason than
+    `window_exhausted`, or `cooldown_seconds` with another than `throttled`: 422 (never ignored)."""
     return Ok(data=report_limit(session, account_id, reason=body.reason, now=now, resets_at=body.resets_at,
                                 cooldown_seconds=body.cooldown_seconds,
                                 may_disable=Role(caller.role).allows(Role.ADMIN)))
