@@ -9,7 +9,7 @@ import sys
 import traceback
 
 ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "forecast", "alerts", "history",
-         "load")
+         "export_import", "load")
 
 
 def main(argv: list[str] | None = None) -> int:

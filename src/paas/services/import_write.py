@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -68,10 +69,9 @@ def _free_name(session: Session, name: str) -> str:
     raise Conflict(f"no free name for a copy of project {name!r}", {"name": name})
 
 
-def _fields(row: Row, *drop: str) -> dict[str, Any]:
-    values = dict(row.__dict__)
-    for name in ("id", *drop):
-        values.pop(name, None)
+def _fields(row: Row) -> dict[str, Any]:
+    values = {name: value.value if isinstance(value, Enum) else value for name, value in row.__dict__.items()}
+    values.pop("id", None)
     return values
 
 
@@ -145,6 +145,8 @@ class _Writer:
                 self.progress(1)
         self._flush(section, chunk)
         self.counts[section] = done
+        if section == "sessions":
+            self.sessions = store.session_ids(self.session, project_id)
         if section == "credit_events" and self.dropped_keys:
             self.notes.append(f"{len(self.dropped_keys)} idempotency keys already used here were left off the "
                               "imported events")
@@ -202,8 +204,7 @@ class _Writer:
             self.usage.update(store.insert_returning(self.session, UsageImportFile,
                                                      UsageImportFile.__table__.c.path, fresh))
         elif section == "sessions":
-            self.sessions.update(store.insert_returning(self.session, WorkSession,
-                                                        WorkSession.__table__.c.session_number, chunk))
+            store.insert_rows(self.session, WorkSession, chunk)
         elif section == "transcript_sources":
             self.sources.update(store.insert_returning(self.session, TranscriptSource,
                                                        TranscriptSource.__table__.c.sha256, chunk))

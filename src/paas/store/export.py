@@ -16,10 +16,11 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, text, update
+from sqlalchemy import JSON, ColumnElement, Select, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from paas.core.names import name_key
+from paas.store.records import driver_insert_many
 from paas.store.schema import (
     Account,
     Alert,
@@ -117,8 +118,9 @@ def _statements(project_id: int) -> dict[str, tuple[Select[Any], Any]]:
 
 
 def _event_in_project(project_id: int) -> ColumnElement[bool]:
-    return or_(CreditEvent.project_id == project_id, CreditEvent.session_id.in_(
-        select(WorkSession.id).where(WorkSession.project_id == project_id)))
+    """The project's ledger: its events carry its id (denormalised at write time, as every figure
+    per project is summed)."""
+    return CreditEvent.project_id == project_id
 
 
 def _account_ids(project_id: int) -> Any:
@@ -201,8 +203,20 @@ def leased_accounts(session: Session, account_ids: Sequence[int]) -> dict[int, i
 
 
 def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
+    """One executemany: the driver's own for tables without JSON columns (SQLAlchemy's per-row
+    parameter processing costs more than the database there), SQLAlchemy's for the others."""
+    if not rows:
+        return
+    if any(isinstance(column.type, JSON) for column in table.__table__.columns):
         session.execute(insert(table.__table__), rows)
+    else:
+        driver_insert_many(session, table.__table__, rows)
+
+
+def session_ids(session: Session, project_id: int) -> dict[int, int]:
+    """The project's sessions: number -> id."""
+    return dict(session.execute(select(WorkSession.session_number, WorkSession.id)
+                                .where(WorkSession.project_id == project_id)).all())
 
 
 def insert_returning(session: Session, table: Any, key: Any, rows: list[dict[str, Any]]) -> dict[Any, int]:
