@@ -69,6 +69,22 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         15000, ge=0, description="How long a SQLite writer waits for the lock before failing."
     )
+    pg_connect_timeout_seconds: int = Field(
+        3, ge=2, le=300, description="PostgreSQL: how long opening a connection may take before the request "
+                                     "answers 503 (an unreachable server never hangs a worker)."
+    )
+    pg_lock_timeout_ms: int = Field(
+        2000, ge=0, description="PostgreSQL: how long a statement waits for a lock another connection holds "
+                                "before the request answers 503 (0: forever)."
+    )
+    pg_statement_timeout_ms: int = Field(
+        15000, ge=0, description="PostgreSQL: the longest any one statement may run before it is cancelled and "
+                                 "the request answers 503 (0: no limit; migrations never have one)."
+    )
+    db_pool_timeout_seconds: float = Field(
+        5.0, gt=0, le=300, description="How long a request waits for a free connection of the pool before it "
+                                       "answers 503."
+    )
     login_link_minutes: int = Field(
         15, ge=1, description="How long a one-time login link printed by `paas serve` stays valid."
     )

@@ -116,7 +116,7 @@ def require(role: Role, *, unscoped: bool = False) -> Callable[..., Principal]:
             record.scope.refuse_if_limited("this action")
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
-            with suppress(OperationalError), db.unit() as session:
+            with suppress(OperationalError), db.unit(wait=False) as session:
                 tokens.note_use(session, record.id, now=now)
         return record
 

@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paas.core import errors as domain
@@ -34,6 +35,16 @@ def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"success": False, "error": {"code": code, "message": message, "details": details}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def unavailable() -> JSONResponse:
+    """503 with Retry-After: the database is busy or unreachable (the web pages answer the same)."""
+    return error_response(503, "unavailable", "the database is busy or unreachable; retry shortly", None,
+                          {"Retry-After": "1"})
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _status_for(error: domain.PaasError) -> int:
@@ -75,11 +86,18 @@ def install(app: FastAPI) -> None:
         log.info("integrity conflict: %s", error.orig)
         return error_response(409, "conflict", "the change clashes with a concurrent change; retry", None)
 
+    # The database unreachable (connect timeout, refused, restarted under us), a lock or a statement
+    # past its timeout, no free connection in the pool: nothing to fix in the request, retry soon.
     @app.exception_handler(OperationalError)
-    async def on_operational_error(_: Request, error: OperationalError) -> JSONResponse:
-        log.warning("database unavailable or busy: %s", error.orig)
-        return error_response(503, "unavailable", "the database is busy or unreachable; retry shortly", None,
-                              {"Retry-After": "1"})
+    @app.exception_handler(InterfaceError)
+    async def on_operational_error(_: Request, error: OperationalError | InterfaceError) -> JSONResponse:
+        log.warning("database unavailable or busy: %s", one_line(str(error.orig)))
+        return unavailable()
+
+    @app.exception_handler(PoolTimeout)
+    async def on_pool_timeout(_: Request, error: PoolTimeout) -> JSONResponse:
+        log.warning("no database connection free: %s", error)
+        return unavailable()
 
     @app.exception_handler(Exception)
     async def on_bug(_: Request, error: Exception) -> JSONResponse:

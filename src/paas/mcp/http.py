@@ -101,7 +101,7 @@ class McpHttp:
         record = self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=Role.VIEWER))
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
-            with suppress(OperationalError), self.db.unit() as session:
+            with suppress(OperationalError), self.db.unit(wait=False) as session:
                 tokens.note_use(session, record.id, now=now)
 
 

@@ -21,7 +21,11 @@ __all__ = ["Database", "Transaction", "backend", "display_url", "migrate", "open
 
 
 def engine_for(settings: Settings) -> Engine:
-    return db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    timeouts = db.Timeouts(connect_seconds=settings.pg_connect_timeout_seconds, lock_ms=settings.pg_lock_timeout_ms,
+                           statement_ms=settings.pg_statement_timeout_ms,
+                           pool_seconds=settings.db_pool_timeout_seconds)
+    return db.make_engine(settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                          timeouts=timeouts)
 
 
 def open_database(settings: Settings, engine: Engine | None = None,

@@ -3,17 +3,26 @@
 Contract:
 - ``make_engine(url)`` gives an engine tuned per backend. SQLite: WAL journal, foreign keys
   on, a busy timeout, and write transactions opened with ``BEGIN IMMEDIATE`` so two writers
-  queue on the lock instead of failing mid-transaction when one upgrades a read lock.
-  PostgreSQL: psycopg 3, pre-ping, READ COMMITTED; services lock rows they decide on.
+  queue on the lock instead of failing mid-transaction when one upgrades a read lock; the file
+  (and so its -wal and -shm, which SQLite creates with the file's mode) is 0600, a folder it
+  makes 0700. PostgreSQL: psycopg 3, pre-ping, READ COMMITTED; services lock rows they decide
+  on. Nothing waits without bound: a connect timeout, a lock timeout and a statement timeout
+  (server-side, set at connect) and a pool timeout; each ends as an ``OperationalError`` (or
+  the pool's ``TimeoutError``) that the doors answer as "unavailable, retry".
+- A transaction opened with the execution option ``paas_wait=False`` (bookkeeping that must
+  never queue a request) gives up at once when the write lock is taken: SQLite's busy timeout is
+  0 for its BEGIN, PostgreSQL's lock timeout a few milliseconds.
 - The unit of work (commit, rollback, retries, events after commit) is ``store.unit``.
 - ``upgrade(url)`` runs the Alembic migrations shipped inside the package.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,17 +45,52 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> Engine:
+NO_WAIT_LOCK_MS = 20  # PostgreSQL's lock timeout for a paas_wait=False transaction (0 there means "forever")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the database may keep a request waiting (0 turns a server-side limit off)."""
+
+    connect_seconds: int = 3  # libpq's minimum is 2
+    lock_ms: int = 2000
+    statement_ms: int = 15000
+    pool_seconds: float = 5.0
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, timeouts: Timeouts | None = None,
+                echo: bool = False) -> Engine:
     """An engine for ``url``; for SQLite the file's folder is created."""
     if is_sqlite(url):
         return _sqlite_engine(url, busy_timeout_ms, echo)
-    return create_engine(url, pool_pre_ping=True, echo=echo, future=True)
+    return _postgres_engine(url, timeouts or Timeouts(), echo)
+
+
+def _postgres_engine(url: str, timeouts: Timeouts, echo: bool) -> Engine:
+    parsed = make_url(url)
+    # Server-side limits go in the startup packet's options, before the URL's own (which win: a
+    # later -c overrides an earlier one), so a search_path given there is kept.
+    given = parsed.query.get("options", ())
+    own = [given] if isinstance(given, str) else list(given)
+    limits = f"-c lock_timeout={int(timeouts.lock_ms)} -c statement_timeout={int(timeouts.statement_ms)}"
+    connect_args: dict[str, Any] = {"options": " ".join([limits, *own])}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = int(timeouts.connect_seconds)
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=timeouts.pool_seconds, echo=echo, future=True,
+                           connect_args=connect_args)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        if not connection.get_execution_options().get("paas_wait", True):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {NO_WAIT_LOCK_MS}")
+
+    return engine
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _private_file(Path(database).expanduser())
     engine = create_engine(
         url,
         echo=echo,
@@ -68,10 +112,33 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        mode = "IMMEDIATE" if connection.get_execution_options().get("paas_write", True) else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        options = connection.get_execution_options()
+        mode = "IMMEDIATE" if options.get("paas_write", True) else "DEFERRED"
+        if options.get("paas_wait", True):
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        connection.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
 
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """The database file exists with mode 0600 before SQLite opens it (its -wal and -shm take the
+    file's mode); a folder made for it is 0700. A file already there is tightened, never loosened."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(OSError):  # not there, or not ours to change
+            if name.stat().st_mode & 0o077:
+                name.chmod(0o600)
 
 
 def _unicode_lower(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
@@ -119,7 +186,8 @@ def migrating(url: str) -> Iterator[Config]:
     Enforcement is off for the migration (a pragma SQLite takes only outside a transaction), and
     ``PRAGMA foreign_key_check`` must come back empty before the commit.
     """
-    engine = make_engine(url)
+    # A migration may rewrite a big table: no statement timeout (locks still time out, and retry).
+    engine = make_engine(url, timeouts=Timeouts(statement_ms=0))
     sqlite = engine.dialect.name == "sqlite"
     try:
         with engine.connect() as connection:
