@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install dev clean
+.PHONY: run test lint bench soak install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: dev
 ## make bench: the benchmarks, printed as tables and written to benchmarks/results/
 bench: dev
 	$(BIN)/python -m benchmarks
+
+## make soak (not in CI): the mixed load for SOAK_MINUTES (default 30); server RSS growth < 10%, no errors
+soak: dev
+	SOAK_MINUTES=$${SOAK_MINUTES:-30} $(BIN)/python -m benchmarks.load.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .pgdata
