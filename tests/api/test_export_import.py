@@ -49,8 +49,9 @@ def test_import_rename_then_replace_then_skip(client: TestClient, exported: dict
     again["project"]["name"] = name
     assert without_ids(again) == without_ids(exported)
     replaced = ok(client.post("/api/private/import-project?on_conflict=replace", json=exported))["data"]
-    assert replaced["outcome"] == "replaced"
-    fails(client.post("/api/private/export-project", json={"project_id": 1}), 404)
+    assert replaced["outcome"] == "replaced" and replaced["project_id"] == 1  # the project keeps its id
+    after = ok(client.post("/api/private/export-project", json={"project_id": 1}))["data"]
+    assert without_ids(after) == without_ids(exported)
     skipped = ok(client.post("/api/private/import-project?on_conflict=skip", json=exported))["data"]
     assert skipped == {**skipped, "outcome": "skipped", "project_id": replaced["project_id"]}
 

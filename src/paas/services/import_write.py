@@ -2,7 +2,8 @@
 
 Before the first write it settles what the target database decides: a project of the same name
 (``on_conflict``: ``error`` refuses, ``skip`` imports nothing, ``rename`` takes the first free
-``NAME (2)``, ``NAME (3)``..., ``replace`` deletes the existing project and all its rows first),
+``NAME (2)``, ``NAME (3)``..., ``replace`` deletes the existing project's rows first and
+gives the project, under its own id, the document's values),
 an account named by an open session that is leased to another open session here (refused), and
 the accounts the document names: an existing account of that name is used as it is, a missing
 one is created from the document's settings, without credentials. An idempotency key the target
@@ -92,13 +93,13 @@ def import_checked(session: Session, source: DocumentSource, checked: Checked, *
             name, outcome = _free_name(session, name), "renamed"
         else:
             store.delete_project_rows(session, existing)
-            publish(session, ProjectChanged(project_id=existing, change="deleted"))
             outcome = "replaced"
     writer = _Writer(session, checked, progress)
-    project_id = writer.project(source.project, name)
+    project_id = writer.project(source.project, name, existing if outcome == "replaced" else None)
     for section in SECTIONS:
         writer.section(section, source, project_id)
-    publish(session, ProjectChanged(project_id=project_id, change="created"))
+    change = "updated" if outcome == "replaced" else "created"
+    publish(session, ProjectChanged(project_id=project_id, change=change))
     return ImportResult(outcome=outcome, project_id=project_id, project_name=name, counts=writer.counts,
                         accounts_created=writer.created, notes=writer.notes)
 
@@ -126,8 +127,11 @@ class _Writer:
                                f"here; the document's open session {self.checked.leased[name]} needs it",
                                {"account": name, "project_id": leased[account_id]})
 
-    def project(self, row: Row, name: str) -> int:
+    def project(self, row: Row, name: str, replacing: int | None) -> int:
         values = {**_fields(row), "name": name}
+        if replacing is not None:
+            store.overwrite_project(self.session, replacing, values)
+            return replacing
         return next(iter(store.insert_returning(self.session, Project, Project.__table__.c.name, [values]).values()))
 
     def section(self, section: str, source: DocumentSource, project_id: int) -> None:

@@ -5,9 +5,10 @@ the export document names them (``services.export_document``), page by page in i
 (``WHERE id > last ORDER BY id LIMIT n``), so no section is ever held whole; references come out
 as natural keys (the account's name, the session's number, the source's sha256, the file's path).
 Knowledge is the project's when its source session is. Writes: ``insert_rows`` is one executemany
-per chunk; ``insert_sessions`` answers the new ids by number. ``delete_project_rows`` removes a
-project and everything that hangs on it (``import --on-conflict replace``); alerts that named it
-keep their history with the reference cleared.
+per chunk; ``insert_sessions`` answers the new ids by number. ``delete_project_rows`` removes
+everything that hangs on a project and ``overwrite_project`` gives it the document's values
+(``import --on-conflict replace``: the project keeps its id, so token scopes and alerts still
+name it; alerts that named one of its sessions keep their history with that reference cleared).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Select, delete, func, insert, or_, select, text, update
+from sqlalchemy import JSON, ColumnElement, Select, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from paas.core.names import name_key
@@ -228,9 +229,9 @@ def insert_returning(session: Session, table: Any, key: Any, rows: list[dict[str
 
 
 def delete_project_rows(session: Session, project_id: int) -> None:
+    """Every row of the project's but the project's own (its id, token scopes and alerts stay)."""
     sessions = _session_ids(project_id)
-    session.execute(update(Alert).where(or_(Alert.project_id == project_id, Alert.session_id.in_(
-        select(WorkSession.id).where(WorkSession.project_id == project_id)))).values(project_id=None, session_id=None))
+    session.execute(update(Alert).where(Alert.session_id.in_(sessions)).values(session_id=None))
     session.execute(delete(HandoffQueueItem).where(HandoffQueueItem.session_id.in_(sessions)))
     session.execute(delete(ConversationTurn).where(ConversationTurn.session_id.in_(sessions)))
     session.execute(delete(KnowledgeEntry).where(KnowledgeEntry.source_session_id.in_(sessions)))
@@ -240,7 +241,11 @@ def delete_project_rows(session: Session, project_id: int) -> None:
     session.execute(delete(ProjectFile).where(ProjectFile.project_id == project_id))
     session.execute(delete(ProjectLink).where(ProjectLink.project_id == project_id))
     session.execute(delete(WorkSession).where(WorkSession.project_id == project_id))
-    session.execute(delete(Project).where(Project.id == project_id))
+
+
+def overwrite_project(session: Session, project_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(Project).where(Project.id == project_id).values(
+        **values, name_key=name_key(values["name"])))
 
 
 def project_id_named(session: Session, name: str) -> int | None:
