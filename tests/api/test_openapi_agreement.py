@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from benchmarks.accounts.rotation import Server
+from benchmarks.accounts.rotation import Server, paas
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -224,6 +224,7 @@ def real_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAAS_")}
     env |= {"PAAS_DATABASE_URL": f"sqlite:///{folder / 'paas.db'}", "PAAS_DATA_DIR": str(folder),
             "PAAS_ENV": "development"}
+    paas(["init"], env)  # `paas serve` migrates nothing
     server = Server(env, workers=1, log=Path(folder) / "server.log")
     try:
         server.wait_ready()

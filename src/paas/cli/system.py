@@ -25,7 +25,7 @@ def version() -> None:
 
 
 def init() -> None:
-    """Create the database, or bring it to the latest schema."""
+    """Create the database, or bring it to the latest schema (the only way it migrates)."""
     from paas.services.database import display_url, migrate
 
     settings = door.settings_or_fail()
@@ -90,18 +90,16 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default from PAAS_PORT).")] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
-    """Migrate, make sure an admin token exists, print the login URL (in a terminal; a log gets no
-    secret: see `paas login-link`), and serve the API (its address is kept in the data dir while it
-    runs, for `paas login-link`)."""
+    """Make sure an admin token exists, print the login URL (in a terminal; a log gets no secret: see
+    `paas login-link`), and serve the API (its address is kept in the data dir while it runs, for
+    `paas login-link`). A database not at the latest schema is refused (exit 5): it is migrated
+    once, by `paas db upgrade` (or `paas init`), never by each server as it starts."""
     import uvicorn
 
     from paas.cli import running_server
-    from paas.services.database import migrate
 
     settings = door.settings_or_fail(host=host, port=port)
-    with door.database_errors(settings.effective_database_url):
-        migrate(settings)
-    _check_credential_keys(settings)
+    _check_credential_keys(settings)  # in a unit of work that refuses an old schema first
     announce_login(settings)
     recorded, remark = running_server.record_server(settings)
     if remark:
