@@ -34,6 +34,7 @@ from paas.mcp.server import PaasMCPServer, build_server
 from paas.mcp.tools import McpDoor
 from paas.services import tokens
 from paas.services.database import Database
+from paas.services.scopes import Scope as ProjectScope
 
 PATH = "/mcp"
 LAST_USED_RESOLUTION = timedelta(minutes=5)  # as the API: note a token's use at most this often
@@ -56,12 +57,13 @@ class McpHttp:
         self._server: PaasMCPServer | None = None
         self._running: list[StreamableHTTPSessionManager] = []
 
-    def guard(self, ctx: Context, role: Role) -> None:
-        """A tool's check: the request's token must be live and its role cover ``role``."""
+    def guard(self, ctx: Context, role: Role) -> ProjectScope:
+        """A tool's check: the request's token must be live and its role cover ``role``; answers the
+        token's project scope (a scoped token's tools see only its projects)."""
         request = ctx.request_context.request
         token = bearer(request.headers) if request is not None else None
         now = self.clock()
-        self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=role))
+        return self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=role)).scope
 
     @asynccontextmanager
     async def lifespan(self, _app: Any) -> AsyncIterator[None]:

@@ -23,8 +23,9 @@ from paas import __version__
 from paas.core.types import KnowledgeCategory, Role
 from paas.mcp.tools import McpDoor, tool_errors
 from paas.services.field_rules import MAX_CREDITS, Name, SearchText, ShortText, invalid, storable
+from paas.services.scopes import EVERY_PROJECT, Scope
 
-Guard = Callable[[Context, Role], None]
+Guard = Callable[[Context, Role], Scope]  # checks the caller; answers what it may see
 ProjectArg = Annotated[str | int | None, Field(
     description="The project's name or id. Leave it out to use the project linked to the working directory "
                 "(`paas projects link DIR --project P`) or the one `paas mcp --project P` names.")]
@@ -54,8 +55,9 @@ class PaasMCPServer(MCPServer[Any]):
             raise
 
 
-def open_to_all(ctx: Context, role: Role) -> None:
+def open_to_all(ctx: Context, role: Role) -> Scope:
     """The stdio guard: the person who started `paas mcp` may do what the CLI lets them do."""
+    return EVERY_PROJECT
 
 
 def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
@@ -64,9 +66,9 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
     writes = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
                              open_world_hint=False)
 
-    def allowed(ctx: Context, role: Role) -> None:
+    def allowed(ctx: Context, role: Role) -> Scope:
         with tool_errors():
-            guard(ctx, role)
+            return guard(ctx, role)
 
     @server.tool(annotations=writes, description=(
         "Record the credits the task you just finished cost, on the project's session in progress. Call it "
@@ -80,9 +82,9 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
         note: Annotated[ShortText | None, Field(description="What the task was, in a few words.")] = None,
         project: ProjectArg = None,
     ) -> dict[str, Any]:
-        allowed(ctx, Role.OPERATOR)
+        scope = allowed(ctx, Role.OPERATOR)
         with tool_errors():
-            return door.report_usage(credits=credits, note=note, project=project)
+            return door.report_usage(credits=credits, note=note, project=project, scope=scope)
 
     @server.tool(annotations=writes, description=(
         "Save this session's conversation for the project: the transcript is kept (once) and a briefing is "
@@ -98,18 +100,18 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
         = None,
         project: ProjectArg = None,
     ) -> dict[str, Any]:
-        allowed(ctx, Role.OPERATOR)
+        scope = allowed(ctx, Role.OPERATOR)
         with tool_errors():
-            return door.save_context(transcript_path=transcript_path, text=text, project=project)
+            return door.save_context(transcript_path=transcript_path, text=text, project=project, scope=scope)
 
     @server.tool(annotations=reads, description=(
         "Read the project's handoff briefing: where the work stands, the next step, open errors, the user's "
         "rules. Call it when a session starts. Without level: the latest saved briefing (after a rotation, "
         "the one written for you). With level: one built now from the latest saved transcript."))
     def get_briefing(ctx: Context, level: LevelArg = None, project: ProjectArg = None) -> dict[str, Any]:
-        allowed(ctx, Role.VIEWER)
+        scope = allowed(ctx, Role.VIEWER)
         with tool_errors():
-            return door.get_briefing(level=level, project=project)
+            return door.get_briefing(level=level, project=project, scope=scope)
 
     @server.tool(annotations=writes, description=(
         "Hand the project off to the next account: ends this session, leases the best free account to a new "
@@ -124,27 +126,27 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
         level: Annotated[str, Field(description="Briefing detail: low, medium or high.")] = "medium",
         project: ProjectArg = None,
     ) -> dict[str, Any]:
-        allowed(ctx, Role.OPERATOR)
+        scope = allowed(ctx, Role.OPERATOR)
         with tool_errors():
-            return door.handoff(summary=summary, next_step=next_step, level=level, project=project)
+            return door.handoff(summary=summary, next_step=next_step, level=level, project=project, scope=scope)
 
     @server.tool(annotations=reads, description=(
         "The pool now: every account's credits left, quota, status, when it resets and which project's "
         "session holds it, and every session in progress with its progress towards the rotation threshold. "
         "Figures are in each account's quota_unit (credits, tokens, or usd in US cents); totals per unit in by_unit."))
     def pool_status(ctx: Context) -> dict[str, Any]:
-        allowed(ctx, Role.VIEWER)
+        scope = allowed(ctx, Role.VIEWER)
         with tool_errors():
-            return door.pool_status()
+            return door.pool_status(scope)
 
     @server.tool(annotations=reads, description=(
         "The forecast now: each account's burn rate per hour, pace and when it runs out (and whether before "
         "its reset), when each session in progress reaches its rotate threshold, when the pool runs dry "
         "within 24 h and what it has at 00:00 UTC tomorrow. Use it to plan how much work fits before a rotation."))
     def forecast(ctx: Context) -> dict[str, Any]:
-        allowed(ctx, Role.VIEWER)
+        scope = allowed(ctx, Role.VIEWER)
         with tool_errors():
-            return door.forecast()
+            return door.forecast(scope)
 
     @server.tool(annotations=reads, description=(
         "Search the knowledge base (patterns, error solutions, optimizations, best practices, tips) before "
@@ -156,9 +158,9 @@ def build_server(door: McpDoor, guard: Guard = open_to_all) -> PaasMCPServer:
         category: Annotated[KnowledgeCategory | None, Field(description="Only this category.")] = None,
         limit: Annotated[int, Field(strict=True, ge=1, le=100, description="How many entries at most.")] = 20,
     ) -> dict[str, Any]:
-        allowed(ctx, Role.VIEWER)
+        scope = allowed(ctx, Role.VIEWER)
         with tool_errors():
-            return door.search_knowledge(query=query, category=category, limit=limit)
+            return door.search_knowledge(query=query, category=category, limit=limit, scope=scope)
 
     @server.tool(annotations=writes, description=(
         "Add what this session learned to the knowledge base, for later sessions: a fix for an error, a "

@@ -33,6 +33,7 @@ from paas.services import agent_briefing, briefing, knowledge, project_links, ro
 from paas.services.briefing_views import BriefingView, briefing_fields
 from paas.services.database import Database
 from paas.services.forecast import show_forecast
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import as_json
 
 # A long agent session's log is tens of megabytes (Claude Code JSONL); the engine reads 10 MB in ~1.4 s.
@@ -77,22 +78,25 @@ class McpDoor:
     directory: Path | None = None  # the working directory whose link names the project (stdio)
     reads_files: bool = False  # stdio only: over HTTP a path would be the server's file, not the agent's
 
-    def _project(self, session: Session, project: str | int | None) -> int:
+    def _project(self, session: Session, project: str | int | None, scope: Scope) -> int:
         named = project if project is not None and str(project).strip() else self.default_project
-        return project_links.require_project(session, named, self.directory)
+        found = project_links.require_project(session, named, self.directory)
+        scope.check_project(found)  # another project than the token's: as if it did not exist
+        return found
 
     def _read(self, work: Callable[[Session], T]) -> T:
         return self.db.read(work)
 
-    def report_usage(self, *, credits: int, note: str | None, project: str | int | None) -> dict[str, Any]:
-        project_id = self._read(lambda session: self._project(session, project))
+    def report_usage(self, *, credits: int, note: str | None, project: str | int | None,
+                     scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
+        project_id = self._read(lambda session: self._project(session, project, scope))
         answer = usage.report_usage(self.db.read, self.db.run, now=self.clock(), credits=credits, note=note,
-                                    project_id=project_id, margin_percent=self.margin_percent)
+                                    project_id=project_id, margin_percent=self.margin_percent, scope=scope)
         result: dict[str, Any] = as_json(answer)
         return result
 
     def save_context(self, *, transcript_path: str | None, text: str | None,
-                     project: str | int | None) -> dict[str, Any]:
+                     project: str | int | None, scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         if (transcript_path is None) == (text is None):
             raise errors.InvalidInput("give the transcript's path or its text (one of them)",
                                       {"fields": ["transcript_path", "text"]})
@@ -103,9 +107,9 @@ class McpDoor:
         if len(text.encode("utf-8", errors="replace")) > MAX_TRANSCRIPT_BYTES:
             raise errors.InvalidInput(f"the transcript is over {MAX_TRANSCRIPT_BYTES:,} bytes",
                                       {"max_bytes": MAX_TRANSCRIPT_BYTES})
-        project_id = self._read(lambda session: self._project(session, project))
+        project_id = self._read(lambda session: self._project(session, project, scope))
         saved = briefing.save_context(self.db.read, self.db.run, project_id=project_id, context=text,
-                                      now=self.clock(), filename=filename)
+                                      now=self.clock(), filename=filename, scope=scope)
         return {"snapshot": as_json(saved.snapshot), "source": as_json(saved.source) if saved.source else None,
                 "source_stored": saved.source_stored, "briefing": saved.briefing.markdown,
                 "stats": to_jsonable_python(saved.briefing.stats)}
@@ -129,38 +133,40 @@ class McpDoor:
         except OSError as problem:
             raise errors.InvalidInput(f"{path}: {problem.strerror}", {"field": "transcript_path"}) from problem
 
-    def get_briefing(self, *, level: str | None, project: str | int | None) -> dict[str, Any]:
+    def get_briefing(self, *, level: str | None, project: str | int | None,
+                     scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         now = self.clock()
         return briefing_json(self._read(lambda session: agent_briefing.current_briefing(
-            session, project_id=self._project(session, project), now=now, level=level)))
+            session, project_id=self._project(session, project, scope), now=now, level=level)))
 
     def handoff(self, *, summary: str | None, next_step: str | None, level: str,
-                project: str | int | None) -> dict[str, Any]:
+                project: str | int | None, scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         def prepare(session: Session) -> tuple[int, int, str]:
-            project_id = self._project(session, project)
+            project_id = self._project(session, project, scope)
             words = agent_briefing.own_words(session, project_id=project_id, summary=summary, next_step=next_step)
             return project_id, sessions.current_account(session, project_id), words
 
         project_id, current, words = self._read(prepare)
         answer = rotation.rotate(self.db.read, self.db.run, project_id=project_id, current_account_id=current,
                                  now=self.clock(), level=level, own_words=words or None,
-                                 margin_percent=self.margin_percent)
+                                 margin_percent=self.margin_percent, scope=scope)
         result: dict[str, Any] = as_json(answer)
         return result
 
-    def pool_status(self) -> dict[str, Any]:
+    def pool_status(self, scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         now = self.clock()
-        result: dict[str, Any] = as_json(self._read(lambda session: status.pool_status(session, now)))
+        result: dict[str, Any] = as_json(self._read(lambda session: status.pool_status(session, now, scope=scope)))
         return result
 
-    def forecast(self) -> dict[str, Any]:
+    def forecast(self, scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         now = self.clock()
-        result: dict[str, Any] = as_json(self._read(lambda session: show_forecast(session, now)))
+        result: dict[str, Any] = as_json(self._read(lambda session: show_forecast(session, now, scope=scope)))
         return result
 
-    def search_knowledge(self, *, query: str, category: str | None, limit: int) -> dict[str, Any]:
+    def search_knowledge(self, *, query: str, category: str | None, limit: int,
+                         scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
         page = self._read(lambda session: knowledge.search_knowledge(session, category=category, query=query,
-                                                                     limit=limit))
+                                                                     limit=limit, scope=scope))
         return {"data": as_json(page.items), "pagination": {"total": page.total, "limit": limit, "offset": 0}}
 
     def add_knowledge(self, *, category: str, title: str, description: str | None,

@@ -81,7 +81,7 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
 
 
 def update_knowledge(session: Session, entry_id: int, *, category: str, title: str, description: str | None = None,
-                     tags: str | list[str] | None = None) -> KnowledgeOut:
+                     tags: str | list[str] | None = None, scope: Scope = EVERY_PROJECT) -> KnowledgeOut:
     """Replace an entry's category, title, description and tags, by add's rules (the fields' limits,
     a required title, one title per category: Conflict naming the other entry); unknown is NotFound."""
     fields = checked_entry({"category": category, "title": title, "description": description, "tags": tags})
@@ -97,3 +97,6 @@ def update_knowledge(session: Session, entry_id: int, *, category: str, title: s
     session.flush()
     publish(session, KnowledgeChanged(entry_id=entry.id, change="updated"))
     return KnowledgeOut.model_validate(entry)
+    if scope.limited and entry.source_session_id is not None:  # taught by another project: as if missing
+        taught = get_or_raise(session, WorkSession, entry.source_session_id, "session")
+        scope.check_row(taught.project_id, "knowledge entry", entry_id)

@@ -21,6 +21,7 @@ from paas.core.types import SessionStatus
 from paas.services.briefing_views import BriefingView, list_briefings
 from paas.services.project_links import links_of
 from paas.services.projects import list_projects, show_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.sessions import list_sessions
 from paas.services.views import KnowledgeOut, ProjectOut, SessionOut, View
 from paas.store import files as file_store
@@ -39,18 +40,20 @@ class ProjectRow:
         return self.working.account_name if self.working else None
 
 
-def _working_sessions(session: Session) -> dict[int, SessionOut]:
+def _working_sessions(session: Session, scope: Scope) -> dict[int, SessionOut]:
     """Each project's newest session in progress (listed newest first: the first seen wins)."""
     working: dict[int, SessionOut] = {}
-    for item in list_sessions(session, status=SessionStatus.IN_PROGRESS.value, limit=MAX_ROWS * 2).items:
+    for item in list_sessions(session, status=SessionStatus.IN_PROGRESS.value, limit=MAX_ROWS * 2,
+                              scope=scope).items:
         working.setdefault(item.project_id, item)
     return working
 
 
-def project_rows(session: Session, *, limit: int = MAX_ROWS) -> list[ProjectRow]:
-    working = _working_sessions(session)
+def project_rows(session: Session, *, limit: int = MAX_ROWS, scope: Scope = EVERY_PROJECT) -> list[ProjectRow]:
+    """The projects ``scope`` sees, each with the session working on it now."""
+    working = _working_sessions(session, scope)
     return [ProjectRow(project=project, working=working.get(project.id))
-            for project in list_projects(session, limit=limit).items]
+            for project in list_projects(session, limit=limit, scope=scope).items]
 
 
 class ProjectFileOut(View):
@@ -104,8 +107,8 @@ def _linked_ids(briefings: list[BriefingView]) -> list[int]:
 
 
 def project_detail(session: Session, project_id: int, *, sessions_limit: int = 100,
-                   briefings_limit: int = 20, files_limit: int = 200) -> ProjectDetail:
-    project = show_project(session, project_id)
+                   briefings_limit: int = 20, files_limit: int = 200, scope: Scope = EVERY_PROJECT) -> ProjectDetail:
+    project = show_project(session, project_id, scope=scope)  # outside the scope: NotFound, as a missing one
     timeline = list_sessions(session, project_id=project.id, limit=sessions_limit)
     briefings = list_briefings(session, project.id, limit=briefings_limit)
     files = [ProjectFileOut.model_validate(row) for row in file_store.of_project(session, project.id, files_limit)]

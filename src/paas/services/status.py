@@ -17,6 +17,7 @@ from paas.core.rotation import project_threshold
 from paas.core.types import QuotaUnit
 from paas.services.accounts import describe_accounts
 from paas.services.projects import get_project
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.sessions import list_sessions
 from paas.services.views import View
 from paas.store import accounts as account_store
@@ -77,9 +78,11 @@ class PoolStatus(View):
     available_accounts: int
 
 
-def pool_status(session: Session, now: datetime) -> PoolStatus:
+def pool_status(session: Session, now: datetime, *, scope: Scope = EVERY_PROJECT) -> PoolStatus:
+    """Every account of the shared pool; the sessions (and the projects leasing accounts) a scoped
+    caller sees are its projects' only."""
     views = describe_accounts(session, account_store.all_accounts(session), now)
-    working = list_sessions(session, status="in_progress", limit=MAX_IN_PROGRESS).items
+    working = list_sessions(session, status="in_progress", limit=MAX_IN_PROGRESS, scope=scope).items
     by_session = {work.id: work for work in working}
     by_account = {view.account.id: view for view in views}
     accounts = []

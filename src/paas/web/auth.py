@@ -8,6 +8,9 @@
   session's own secret token, so it needs no server-side state, differs per session, and cannot
   be computed by a page that cannot read the HttpOnly cookie.
 - Roles: a viewer sees no write controls, and a write it forges anyway is refused (403).
+- Scope: a browser signed in with a token scoped to projects (``services.scopes``) sees only those
+  projects on every page (another's is the "no such project" page); the overview, whose figures
+  are over every project, sends it to its projects; the account pool's writes are refused (403).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from paas.api.deps import TOKEN_COOKIE, get_db, get_now
 from paas.core.errors import Forbidden, Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.tokens import csrf_for
 
 CSRF_FIELD = "csrf_token"
@@ -35,6 +39,7 @@ class WebUser:
     name: str
     role: Role
     csrf: str
+    scope: Scope = EVERY_PROJECT  # a browser signed in with a scoped token sees only its projects
 
     @property
     def can_write(self) -> bool:
@@ -62,7 +67,7 @@ def signed_in(request: Request) -> WebUser | None:
                                                                            required=Role.VIEWER))
     except (Unauthorized, Forbidden):
         return None
-    return WebUser(name=record.name, role=Role(record.role), csrf=csrf_for(token))
+    return WebUser(name=record.name, role=Role(record.role), csrf=csrf_for(token), scope=record.scope)
 
 
 def viewer(request: Request) -> WebUser:
@@ -101,6 +106,7 @@ async def admin(request: Request) -> WebUser:
     if not user.is_admin:
         raise Forbidden(f"this action needs the admin role; you are signed in as {user.role.value}",
                         {"required": Role.ADMIN.value, "role": user.role.value})
+    user.scope.refuse_if_limited("changing the account pool")
     return user
 
 

@@ -4,7 +4,8 @@ process (``services.live.LiveFeed``: SQLite's outbox table, PostgreSQL's LISTEN/
 Each open page holds one stream; the feed's thread hands each event to the stream's asyncio
 queue (bounded: a page that cannot keep up loses events, not memory, and still refreshes on the
 next). A comment line every ``HEARTBEAT`` seconds keeps proxies from closing an idle stream and
-tells the server that a page went away.
+tells the server that a page went away. A browser signed in with a scoped token hears only the
+events of its projects and the pool's (``services.scopes``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ async def live(request: Request, user: Viewer) -> StreamingResponse:
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
 
     def hand_over(event: dict[str, Any]) -> None:
+        project_id = event.get("project_id")
+        if not user.scope.allows(project_id if isinstance(project_id, int) else None):
+            return  # a scoped user hears nothing of another project's events
         def put() -> None:
             if not queue.full():
                 queue.put_nowait(event)

@@ -44,6 +44,7 @@ def admin(user: Operator) -> WebUser:
     if not user.is_admin:
         raise Forbidden(f"a {user.role.value} cannot change accounts; sign in with an admin token",
                         {"required": Role.ADMIN.value, "role": user.role.value})
+    user.scope.refuse_if_limited("changing the account pool")
     return user
 
 

@@ -17,9 +17,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from paas.api.deps import Now, get_db
+from paas.core.types import Page
 from paas.services import alerts as service
 from paas.services import webhooks
 from paas.services.field_rules import MAX_ID
+from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.web.auth import Operator, Viewer
 from paas.web.templating import render
 
@@ -30,16 +32,18 @@ SHOWN = 100
 DELIVERIES = 20
 
 
-def alerts_figures(session: Session, status: service.StatusFilter) -> dict[str, Any]:
-    return {"alerts": service.list_alerts(session, status=status, limit=SHOWN),
-            "webhooks": webhooks.list_webhooks(session),
-            "deliveries": webhooks.list_deliveries(session, limit=DELIVERIES)}
+def alerts_figures(session: Session, status: service.StatusFilter, scope: Scope = EVERY_PROJECT) -> dict[str, Any]:
+    """A scoped user sees its projects' alerts and the pool's, and no webhooks (the service's own settings)."""
+    return {"alerts": service.list_alerts(session, status=status, limit=SHOWN, scope=scope),
+            "webhooks": [] if scope.limited else webhooks.list_webhooks(session),
+            "deliveries": Page(items=[], total=0, limit=DELIVERIES, offset=0) if scope.limited
+            else webhooks.list_deliveries(session, limit=DELIVERIES)}
 
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request, user: Viewer, status: str = "active", part: str | None = None) -> HTMLResponse:
     chosen: service.StatusFilter = status if status in STATUSES else "active"  # type: ignore[assignment]
-    figures = get_db(request).read(lambda session: alerts_figures(session, chosen))
+    figures = get_db(request).read(lambda session: alerts_figures(session, chosen, user.scope))
     name = "alerts_live.html" if part == "live" else "alerts.html"
     return render(request, name, user, active="/alerts", title="Alerts", status=chosen, statuses=STATUSES,
                   **figures)
@@ -47,7 +51,8 @@ def alerts_page(request: Request, user: Viewer, status: str = "active", part: st
 
 @router.post("/alerts/{alert_id}/acknowledge", response_class=HTMLResponse)
 def acknowledge(request: Request, alert_id: AlertId, user: Operator, now: Now) -> Response:
-    alert = get_db(request).run(lambda session: service.acknowledge_alert(session, alert_id, user.name, now))
+    alert = get_db(request).run(lambda session: service.acknowledge_alert(session, alert_id, user.name, now,
+                                                                          scope=user.scope))
     if not request.headers.get("hx-request"):
         return RedirectResponse("/alerts", status_code=303)
     return render(request, "alerts_row.html", user, alert=alert)

@@ -66,6 +66,7 @@ def analytics_figures(session: Session, now: datetime, *, days: int, unit: Quota
 @router.get("/analytics", response_class=HTMLResponse)
 def analytics_page(request: Request, user: Viewer, now: Now, days: str = "30", unit: str = "", task: str = "",
                    part: str | None = None) -> HTMLResponse:
+    user.scope.refuse_if_limited("the analytics over every project")  # 403 to a scoped user
     form = {"days": days, "unit": unit, "task": task[:2000]}
     error: str | None = None
     try:

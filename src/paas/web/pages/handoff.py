@@ -21,22 +21,22 @@ from paas.core.errors import InvalidInput, PaasError
 from paas.services import rotation, sessions
 from paas.services.briefing import LEVELS, brief_and_save
 from paas.services.project_views import project_rows
-from paas.web.auth import Operator, Viewer
+from paas.web.auth import Operator, Viewer, WebUser
 from paas.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
-def _page_context(request: Request) -> dict[str, Any]:
-    rows = get_db(request).read(project_rows)
+def _page_context(request: Request, user: WebUser) -> dict[str, Any]:
+    rows = get_db(request).read(lambda session: project_rows(session, scope=user.scope))
     return {"rows": rows, "working": [row for row in rows if row.working is not None], "levels": LEVELS}
 
 
 @router.get("/handoff", response_class=HTMLResponse)
 def handoff_page(request: Request, user: Viewer, part: str | None = None) -> HTMLResponse:
     name = "handoff_rotate_form.html" if part == "rotate" else "handoff.html"
-    return render(request, name, user, active="/handoff", title="Handoff", **_page_context(request))
+    return render(request, name, user, active="/handoff", title="Handoff", **_page_context(request, user))
 
 
 def _transcript(context: str, upload: UploadFile | str | None) -> tuple[str, str | None]:
@@ -62,7 +62,7 @@ def compress(request: Request, user: Operator, now: Now, project_id: Annotated[i
         if not text.strip():
             raise InvalidInput("paste a transcript or choose a file", {"field": "context"})
         saved = brief_and_save(db.read, db.run, project_id=project_id, context=text, now=now, level=level,
-                               filename=filename)
+                               filename=filename, scope=user.scope)
     except PaasError as error:
         return render(request, "handoff_result.html", user, status_code=422, error=error.message,
                       error_code=error.code)
@@ -75,9 +75,10 @@ def rotate(request: Request, user: Operator, now: Now, settings: SettingsDep,
            project_id: Annotated[int, Form(ge=1)], level: Annotated[str, Form()] = "medium") -> HTMLResponse:
     db = get_db(request)
     try:
+        user.scope.check_project(project_id)
         current = db.read(lambda session: sessions.current_account(session, project_id))
         answer = rotation.rotate(db.read, db.run, project_id=project_id, current_account_id=current, now=now,
-                                 level=level, margin_percent=settings.rotation_margin_percent)
+                                 level=level, margin_percent=settings.rotation_margin_percent, scope=user.scope)
     except PaasError as error:
         return render(request, "handoff_rotated.html", user, status_code=422, error=error.message,
                       error_code=error.code)

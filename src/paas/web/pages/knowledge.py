@@ -21,7 +21,7 @@ from paas.core.types import KnowledgeCategory
 from paas.services import knowledge as service
 from paas.services.field_rules import MAX_ID
 from paas.services.views import KnowledgeOut
-from paas.web.auth import Operator, Viewer
+from paas.web.auth import Operator, Viewer, WebUser
 from paas.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,19 +30,20 @@ RESULTS = 100
 Text = Annotated[str, Form(max_length=200_000)]
 
 
-def _search(request: Request, query: str, category: str) -> tuple[object, str | None]:
+def _search(request: Request, user: WebUser, query: str, category: str) -> tuple[object, str | None]:
     try:
         return get_db(request).read(lambda session: service.search_knowledge(
-            session, category=category or None, query=query or None, limit=RESULTS)), None
+            session, category=category or None, query=query or None, limit=RESULTS, scope=user.scope)), None
     except PaasError as error:
-        return get_db(request).read(lambda session: service.search_knowledge(session, limit=RESULTS)), error.message
+        return get_db(request).read(lambda session: service.search_knowledge(
+            session, limit=RESULTS, scope=user.scope)), error.message
 
 
 @router.get("/knowledge", response_class=HTMLResponse)
 def knowledge_page(request: Request, user: Viewer, query: str = "", category: str = "",
                    part: str | None = None) -> HTMLResponse:
     query, category = query[:500], category[:40]
-    found, error = _search(request, query, category)
+    found, error = _search(request, user, query, category)
     name = "knowledge_results.html" if part == "results" else "knowledge.html"
     return render(request, name, user, status_code=422 if error else 200, active="/knowledge", title="Knowledge",
                   found=found, search={"query": query, "category": category}, search_error=error,
@@ -75,7 +76,7 @@ def edit_entry(request: Request, entry_id: EntryId, user: Operator, category: An
     try:
         entry = get_db(request).run(lambda session: service.update_knowledge(
             session, entry_id, category=category, title=title, description=description.strip() or None,
-            tags=tags.strip() or None))
+            tags=tags.strip() or None, scope=user.scope))
     except PaasError as error:
         form = {"category": category, "title": title, "description": description, "tags": tags}
         return render(request, "knowledge_edit.html", user, status_code=404 if error.code == "not_found" else 422,

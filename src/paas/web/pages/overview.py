@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from paas.api.deps import Now, get_db
@@ -42,7 +42,9 @@ def overview_figures(session: Session, now: datetime) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, user: Viewer, now: Now, part: str | None = None) -> HTMLResponse:
+def overview(request: Request, user: Viewer, now: Now, part: str | None = None) -> Response:
+    if user.scope.limited:  # its figures are over every project: a scoped user goes to its projects
+        return RedirectResponse("/projects", status_code=303)
     figures = get_db(request).read(lambda session: overview_figures(session, now))
     name = "overview_live.html" if part == "live" else "overview.html"
     return render(request, name, user, active="/", title="Overview", now=now, **figures)

@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/projects", response_class=HTMLResponse)
 def projects_page(request: Request, user: Viewer, part: str | None = None) -> HTMLResponse:
-    rows = get_db(request).read(project_rows)
+    rows = get_db(request).read(lambda session: project_rows(session, scope=user.scope))
     name = "projects_table.html" if part == "table" else "projects.html"
     return render(request, name, user, active="/projects", title="Projects", rows=rows, form={})
 
@@ -38,12 +38,12 @@ def create_project(request: Request, user: Operator, name: Annotated[str, Form(m
     form = {"name": name, "description": description}
     try:
         project = get_db(request).run(lambda session: service.create_project(
-            session, name=name, description=description.strip() or None))
+            session, name=name, description=description.strip() or None, scope=user.scope))
     except PaasError as error:
         return render(request, "projects_form.html", user, status_code=422, form=form, error=error.message)
     if not request.headers.get("hx-request"):  # a plain form post: go and see it
         return RedirectResponse(f"/projects/{project.id}", status_code=303)
-    rows = get_db(request).read(project_rows)
+    rows = get_db(request).read(lambda session: project_rows(session, scope=user.scope))
     return render(request, "projects_form.html", user, form={}, created=project, rows=rows)
 
 
@@ -57,7 +57,7 @@ def project_page(request: Request, project_id: str, user: Viewer, part: str | No
     if not project_id.isdecimal() or not 1 <= int(project_id) <= MAX_ID:  # /projects/abc: a page, not JSON
         return _missing(request, user, f"there is no project {project_id[:40]!r}")
     try:
-        detail = get_db(request).read(lambda session: project_detail(session, int(project_id)))
+        detail = get_db(request).read(lambda session: project_detail(session, int(project_id), scope=user.scope))
     except NotFound as error:
         return _missing(request, user, error.message)
     name = "project_live.html" if part == "live" else "project.html"
