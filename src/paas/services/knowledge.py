@@ -86,6 +86,9 @@ def update_knowledge(session: Session, entry_id: int, *, category: str, title: s
     a required title, one title per category: Conflict naming the other entry); unknown is NotFound."""
     fields = checked_entry({"category": category, "title": title, "description": description, "tags": tags})
     entry = get_or_raise(session, KnowledgeEntry, entry_id, "knowledge entry")
+    if scope.limited and entry.source_session_id is not None:  # taught by another project: as if missing
+        taught = get_or_raise(session, WorkSession, entry.source_session_id, "session")
+        scope.check_row(taught.project_id, "knowledge entry", entry_id)
     kind = parse_enum(KnowledgeCategory, fields["category"], "category")
     title = required_text(fields["title"], "title")
     existing = store.find_same(session, kind.value, title)
@@ -97,6 +100,3 @@ def update_knowledge(session: Session, entry_id: int, *, category: str, title: s
     session.flush()
     publish(session, KnowledgeChanged(entry_id=entry.id, change="updated"))
     return KnowledgeOut.model_validate(entry)
-    if scope.limited and entry.source_session_id is not None:  # taught by another project: as if missing
-        taught = get_or_raise(session, WorkSession, entry.source_session_id, "session")
-        scope.check_row(taught.project_id, "knowledge entry", entry_id)
