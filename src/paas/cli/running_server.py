@@ -84,8 +84,9 @@ def record_server(settings: Settings) -> tuple[Path | None, str | None]:
              "database": _database(settings)}
     partial = path.with_name(f".{FILE_NAME}.{os.getpid()}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir is private
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
+            out.write(json.dumps(entry) + "\n")
         os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
     except OSError as problem:  # the server still serves; only login-link loses its address
         return None, f"cannot record the server's address in {path}: {problem.strerror or problem}"

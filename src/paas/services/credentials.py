@@ -115,7 +115,7 @@ def write_key_file(path: Path, keys: tuple[str, ...], *, exclusive: bool = False
     """Write the key file (mode 0600) whole: a temporary file moved into place, so a process
     reading it never sees half of it. ``exclusive``: only if no file exists yet (two processes
     starting at once agree on one first key)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data dir: private (the umask may widen)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
