@@ -32,10 +32,12 @@ _consoles: dict[bool, Console] = {}
 
 
 def console(stderr: bool = False) -> Console:
+    """The console every command prints through: it shows control and bidirectional-override
+    characters as escapes (``cli.printing``), whatever a stored name or note holds."""
     if stderr not in _consoles:
-        from rich.console import Console
+        from paas.cli.printing import EscapingConsole
 
-        _consoles[stderr] = Console(stderr=stderr)
+        _consoles[stderr] = EscapingConsole(stderr=stderr)
     return _consoles[stderr]
 
 
@@ -205,9 +207,11 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
         return
     from rich.table import Table
 
+    from paas.cli.printing import cell
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if row.get(column) is None else str(row.get(column)) for column in columns))
+        table.add_row(*(cell(row.get(column)) for column in columns))
     console().print(table)

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from paas.core.types import Platform, QuotaUnit
@@ -20,11 +30,11 @@ from paas.services.field_rules import (
     WHOLE,
     Credits,
     Email,
+    Label,
     LongText,
     Moment,
     Name,
     Secret,
-    ShortText,
     invalid,
     not_nullable,
     problems,
@@ -42,13 +52,23 @@ def clock_time(value: str) -> str:
 ClockTime = Annotated[str, AfterValidator(clock_time), Field(json_schema_extra={"pattern": CLOCK_TIME.pattern})]
 
 
+# Files in the zone folder that are not IANA zones: ``localtime`` follows the host's clock setting
+# (a window would move when the machine's does), ``posixrules`` and ``Factory`` are tooling.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@cache
+def iana_zones() -> frozenset[str]:
+    """The IANA zone names this machine knows, and ``UTC`` (read once: listing them walks a folder)."""
+    return frozenset(available_timezones() - NOT_ZONES) | {"UTC"}
+
+
 def known_zone(value: str) -> str:
-    """An IANA time zone this machine knows (``Europe/Paris``), named in the error by its field."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    """An IANA time zone name (``Europe/Paris``, ``UTC``), named in the error by its field; a file
+    path, ``localtime`` or a ``posix/`` alias is not one."""
+    if value not in iana_zones():
         raise PydanticCustomError("time_zone", "unknown time zone {zone}; use an IANA name such as Europe/Paris",
-                                  {"zone": repr(value)}) from None
+                                  {"zone": repr(value)})
     return value
 
 
@@ -61,6 +81,7 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+DEFAULT_QUOTA = 100
 UNIT_HELP = ("What the quota and every figure of the account count: credits (the platform's own count), "
              "tokens, or usd in US cents (a quota of 2000 is $20.00). Fixed once usage is recorded.")
 
@@ -73,7 +94,7 @@ class QuotaFields(Input):
     window_timezone: TimeZone | None = None
     window_hours: Annotated[int, Field(strict=True, ge=1, le=744), WHOLE] | None = None
     rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=MAX_CREDITS), WHOLE] | None = None
-    tags: ShortText | None = None
+    tags: Label | None = None
     credentials: Secret | None = Field(None, description="API key or token: stored encrypted, never returned.",
                                        json_schema_extra={"writeOnly": True})
 
@@ -82,10 +103,22 @@ class AccountCreate(QuotaFields):
     account_name: Name
     account_email: Email | None = None
     platform: Platform = Platform.GENSPARK
-    specialization: ShortText | None = None
+    specialization: Label | None = None
     notes: LongText | None = None
     credits_available: Credits | None = Field(
-        None, description="Credits left right now, if fewer than the quota: the difference is recorded as used.")
+        None, description="Credits left right now, at most the quota: the difference is recorded as used.")
+
+    @field_validator("credits_available")
+    @classmethod
+    def within_quota(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """More credits left than the quota holds is a mistake to say, not a figure to clamp."""
+        if "quota" not in info.data:  # a bad quota is refused on its own
+            return value
+        quota = info.data["quota"] or DEFAULT_QUOTA
+        if value is not None and value > quota:
+            raise PydanticCustomError("above_quota", "credits_available ({left}) cannot exceed the quota ({quota})",
+                                      {"left": value, "quota": quota})
+        return value
 
 
 class AccountPatch(QuotaFields):
@@ -96,7 +129,7 @@ class AccountPatch(QuotaFields):
     account_name: Name | None = None
     account_email: Email | None = None
     platform: Platform | None = None
-    specialization: ShortText | None = None
+    specialization: Label | None = None
     notes: LongText | None = None
     status: Literal["available", "exhausted", "throttled", "disabled", "blocked"] | None = Field(
         None, description="available clears platform reports; disabled (or blocked) takes it out of the pool.")

@@ -21,7 +21,7 @@ from paas.core.quotas import AccountFacts, Quota, QuotaWindow, WindowKind, accou
 from paas.core.types import AccountStatus, AdminState, Page, Platform, QuotaUnit
 from paas.services.account_input import account_changes, new_account_fields
 from paas.services.credentials import CredentialVault, remember_canary
-from paas.services.field_rules import parse_enum, refuse_nulls, required_text
+from paas.services.field_rules import parse_enum, refuse_nulls, required_name, taken_message
 from paas.services.views import AccountOut
 from paas.store import accounts as store
 from paas.store import ledger
@@ -117,9 +117,11 @@ def list_accounts(session: Session, *, now: datetime, status: str | None = None,
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
+    """Names are unique whatever their case or Unicode form (``core.names``): the 409 names the one there."""
     existing = store.find_by_name(session, name)
     if existing is not None and existing.id != own_id:
-        raise Conflict(f"an account named {name!r} already exists", {"field": "account_name", "id": existing.id})
+        raise Conflict(taken_message("an account", name, existing.account_name),
+                       {"field": "account_name", "id": existing.id, "existing": existing.account_name})
 
 
 def validate_quota_fields(fields: dict[str, Any]) -> None:
@@ -146,17 +148,18 @@ OPENING_NOTE = "used before the account was added"
 
 def opening_credits(quota: int, credits_available: int | None) -> int | None:
     """Credits an account had already used when it was added (None when it starts full)."""
-    if credits_available is None or credits_available >= quota:
+    if credits_available is not None and not 0 <= credits_available <= quota:
+        raise InvalidInput(f"credits_available must be between 0 and the quota ({quota})",
+                           {"field": "credits_available"})
+    if credits_available is None or credits_available == quota:
         return None
-    if credits_available < 0:
-        raise InvalidInput("credits_available cannot be negative", {"field": "credits_available"})
     return quota - credits_available
 
 
 def account_row(fields: dict[str, Any], vault: CredentialVault | None) -> dict[str, Any]:
     """Checked column values for a new account (shared by single and batch creation)."""
     row = {key: value for key, value in fields.items() if value is not None and key in EDITABLE_FIELDS}
-    row["account_name"] = required_text(fields.get("account_name"), "account_name")
+    row["account_name"] = required_name(fields.get("account_name"), "account_name")
     row["platform"] = parse_enum(Platform, fields.get("platform") or Platform.GENSPARK.value, "platform").value
     row["quota_unit"] = parse_enum(QuotaUnit, fields.get("quota_unit") or QuotaUnit.CREDITS.value, "quota_unit").value
     if row["quota_unit"] != QuotaUnit.CREDITS.value and "quota" not in row:
@@ -205,7 +208,7 @@ def update_account(session: Session, account_id: int, changes: dict[str, Any], *
     refuse_nulls(changes, ("account_name", "platform", "quota", "quota_unit", "window_kind", "window_reset_at",
                            "window_timezone", "window_hours"))
     if "account_name" in changes:
-        changes["account_name"] = required_text(changes["account_name"], "account_name")
+        changes["account_name"] = required_name(changes["account_name"], "account_name")
         _check_name_free(session, changes["account_name"], account.id)
     if "platform" in changes:
         changes["platform"] = parse_enum(Platform, changes["platform"], "platform").value

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import InvalidInput, PaasError, PayloadTooLarge
 from paas.core.events import AccountsImported
+from paas.core.names import name_key
 from paas.services.account_input import row_fields
 from paas.services.accounts import OPENING_NOTE, account_row, opening_credits
 from paas.services.credentials import CredentialVault, remember_canary
@@ -59,16 +60,16 @@ def create_accounts(session: Session, rows: Sequence[dict[str, Any]], *, now: da
         except PaasError as problem:
             errors[index] = [{"msg": problem.message, **problem.details}]
             continue
-        name = row["account_name"]
-        if name in seen:
+        name, key = row["account_name"], name_key(row["account_name"])  # "X" and "x" are one name
+        if key in seen:
             if on_conflict == "skip":
                 skipped.append(name)
                 continue
-            errors[index] = [{"msg": f"duplicate of row {seen[name]}", "field": "account_name"}]
+            errors[index] = [{"msg": f"duplicate of row {seen[key]}", "field": "account_name"}]
             continue
-        seen[name] = index
+        seen[key] = index
         checked.append((index, row, opening))
-    taken = store.existing_names(session, seen)
+    taken = store.existing_names(session, [row["account_name"] for _, row, _ in checked])
     if taken:
         if on_conflict == "skip":
             skipped += sorted(taken)

@@ -4,8 +4,12 @@ The limit types (``Name``, ``Email``, ``ShortText``, ``Credits`` ...) are pydant
 the API's request models are made of them, and so are the service-side input models
 (``services.account_input``), so a value the API refuses with 422 is refused by the CLI, the
 CSV import and the MCP door with the same words. Text refuses NUL characters and lone
-surrogates, which PostgreSQL cannot store. The functions are the checks a service applies to
-values already typed (an enum's name, a required text, a PATCH that clears a field).
+surrogates, which PostgreSQL cannot store. Names and labels (``Name``, ``Label``: account and
+project names, token names, knowledge titles, tags) also refuse every control character (C0, DEL,
+C1: ESC, BEL, CR, backspace, line breaks) and the bidirectional overrides and isolates: a name is
+one line that reads as it prints. Free text (notes, descriptions) keeps line breaks and tabs, and
+the CLI escapes what it prints (``cli.printing``). The functions are the checks a
+service applies to values already typed (an enum's name, a required text, a PATCH that clears a field).
 """
 
 from __future__ import annotations
@@ -16,9 +20,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from paas.core.errors import InvalidInput
+from paas.core.unprintable import UNPRINTABLE
 
 E = TypeVar("E", bound=StrEnum)
 MAX_ID = 2**31 - 1
@@ -50,6 +63,16 @@ def whole_number(value: object) -> object:
 WHOLE = BeforeValidator(whole_number)
 
 
+def one_line_plain(value: str) -> str:
+    """A name or label: no control or bidirectional-override character (``core.unprintable``),
+    the first one named by its code point."""
+    found = UNPRINTABLE.search(value)
+    if found:
+        raise ValueError("must not contain control or bidirectional-override characters "
+                         f"(found U+{ord(found.group()):04X} at position {found.start() + 1})")
+    return value
+
+
 def _utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)
@@ -61,7 +84,8 @@ Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
 Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
 SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(storable)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                 AfterValidator(storable)]
+                 AfterValidator(storable), AfterValidator(one_line_plain)]
+Label = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable), AfterValidator(one_line_plain)]
 ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable)]
 LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(storable)]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(storable)]
@@ -75,7 +99,9 @@ def email(value: str) -> str:
 
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(storable),
-                  AfterValidator(email), Field(json_schema_extra={"pattern": EMAIL.pattern})]
+                  AfterValidator(one_line_plain), AfterValidator(email),
+                  Field(json_schema_extra={"pattern": EMAIL.pattern})]
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
 Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS), WHOLE]
 Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000), WHOLE]
 
@@ -110,6 +136,24 @@ def required_text(value: str | None, field: str) -> str:
     if not cleaned:
         raise InvalidInput(f"{field} must not be empty", {"field": field})
     return cleaned
+
+
+def required_name(value: str | None, field: str) -> str:
+    """``value`` checked as a ``Name`` (stripped, 1-200 characters, one plain line), or InvalidInput
+    naming the field: for services called with a name no request model has checked (the CLI's)."""
+    cleaned = required_text(value, field)
+    try:
+        return _NAME.validate_python(cleaned)
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"{field}: {message}", {"fields": [{"loc": [field], "msg": message}]}) from None
+
+
+def taken_message(kind: str, wanted: str, existing: str) -> str:
+    """The 409 of a unique name: it names the one already there, which may differ in case or form."""
+    if wanted == existing:
+        return f"{kind} named {existing!r} already exists"
+    return f"{kind} named {existing!r} already exists ({wanted!r} is the same name: case and Unicode form are ignored)"
 
 
 def not_nullable(*fields: str) -> Callable[[dict[str, Any]], None]:

@@ -7,11 +7,21 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, StringConstraints, ValidationError
 from sqlalchemy.orm import Session
 
-from paas.core.errors import Conflict
+from paas.core.errors import Conflict, InvalidInput
 from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
 from paas.services.account_input import Input
-from paas.services.field_rules import Id, LongText, Name, ShortText, invalid, parse_enum, required_text, storable
+from paas.services.field_rules import (
+    Id,
+    Label,
+    LongText,
+    Name,
+    invalid,
+    one_line_plain,
+    parse_enum,
+    required_name,
+    storable,
+)
 from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import KnowledgeOut
 from paas.store import knowledge as store
@@ -26,7 +36,8 @@ class KnowledgeInput(Input):
     category: KnowledgeCategory
     title: Name
     description: LongText | None = None
-    tags: ShortText | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable)]] | None = None
+    tags: Label | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable),
+                                 AfterValidator(one_line_plain)]] | None = None
     source_session_id: Id | None = None
 
 
@@ -46,6 +57,10 @@ def normalise_tags(tags: str | list[str] | None) -> str | None:
     seen: dict[str, str] = {}
     for part in parts:
         tag = part.strip()
+        try:
+            one_line_plain(tag)  # the doors' models check this too; the MCP and demo callers do not
+        except ValueError as problem:
+            raise InvalidInput(f"tags: {problem}", {"field": "tags"}) from None
         if tag and tag.lower() not in seen:
             seen[tag.lower()] = tag
     return ",".join(seen.values()) or None
@@ -64,7 +79,7 @@ def add_knowledge(session: Session, *, category: str, title: str, description: s
                   tags: str | list[str] | None = None, source_session_id: int | None = None,
                   scope: Scope = EVERY_PROJECT) -> KnowledgeOut:
     kind = parse_enum(KnowledgeCategory, category, "category")
-    title = required_text(title, "title")
+    title = required_name(title, "title")
     if source_session_id is not None:
         taught = get_or_raise(session, WorkSession, source_session_id, "session")
         scope.check_row(taught.project_id, "session", source_session_id)
@@ -90,7 +105,7 @@ def update_knowledge(session: Session, entry_id: int, *, category: str, title: s
         taught = get_or_raise(session, WorkSession, entry.source_session_id, "session")
         scope.check_row(taught.project_id, "knowledge entry", entry_id)
     kind = parse_enum(KnowledgeCategory, fields["category"], "category")
-    title = required_text(fields["title"], "title")
+    title = required_name(fields["title"], "title")
     existing = store.find_same(session, kind.value, title)
     if existing is not None and existing.id != entry.id:
         raise Conflict(f"a {kind.value} entry titled {title!r} already exists",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from paas.core.errors import Conflict, InvalidInput
 from paas.core.events import ProjectChanged
 from paas.core.types import Page, ProjectStatus, RotationStrategy
-from paas.services.field_rules import parse_enum, refuse_nulls, required_text
+from paas.services.field_rules import parse_enum, refuse_nulls, required_name, taken_message
 from paas.services.repo_path import checked_repo_path
 from paas.services.scopes import EVERY_PROJECT, Scope
 from paas.services.views import ProjectOut
@@ -47,9 +47,10 @@ def list_projects(session: Session, *, status: str | None = None, limit: int = 1
 
 
 def _check_name_free(session: Session, name: str, own_id: int | None = None) -> None:
-    existing = store.find_by_name(session, name)
+    existing = store.find_by_name(session, name)  # on the name's key: case and Unicode form folded
     if existing is not None and existing.id != own_id:
-        raise Conflict(f"a project named {name!r} already exists", {"field": "name", "id": existing.id})
+        raise Conflict(taken_message("a project", name, existing.name),
+                       {"field": "name", "id": existing.id, "existing": existing.name})
 
 
 def _check_flags(changes: dict[str, Any]) -> None:
@@ -73,7 +74,7 @@ def create_project(session: Session, *, name: str, description: str | None = Non
     repo_path = checked_repo_path(repo_path)  # git, before the first statement
     _check_flags({"auto_commit": auto_commit, "auto_rotate": auto_rotate})
     _check_auto_commit(repo_path, auto_commit)
-    name = required_text(name, "name")
+    name = required_name(name, "name")
     _check_name_free(session, name)
     project = Project(name=name, description=description,
                       status=parse_enum(ProjectStatus, status, "status").value, repo_path=repo_path,
@@ -99,7 +100,7 @@ def update_project(session: Session, project_id: int, changes: dict[str, Any], *
                                                   "rotation_strategy").value
     _check_auto_commit(changes.get("repo_path", project.repo_path), changes.get("auto_commit", project.auto_commit))
     if "name" in changes:
-        changes["name"] = required_text(changes["name"], "name")
+        changes["name"] = required_name(changes["name"], "name")
         _check_name_free(session, changes["name"], project.id)
     if "status" in changes:
         changes["status"] = parse_enum(ProjectStatus, changes["status"], "status").value

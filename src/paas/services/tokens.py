@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from paas.core.errors import Forbidden, NotFound, Unauthorized
 from paas.core.types import Role
-from paas.services.field_rules import parse_enum
+from paas.services.field_rules import parse_enum, required_name
 from paas.services.scopes import Principal, scope_of
 from paas.services.views import TokenOut
 from paas.store import tokens as store
@@ -70,6 +70,7 @@ def create_token(session: Session, *, role: str, name: str, now: datetime,
                  projects: list[int] | frozenset[int] | None = None) -> IssuedToken:
     """A new token; with ``projects`` (ids, each must exist) it sees only those projects."""
     parsed = parse_enum(Role, role, "role")
+    name = required_name(name, "name")
     wanted = sorted(set(projects)) if projects is not None else None
     for project_id in wanted or ():
         if session.get(Project, project_id) is None:

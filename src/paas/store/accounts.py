@@ -25,15 +25,19 @@ WindowSpec = tuple[str, str, str, int]
 
 
 def find_by_name(session: Session, name: str) -> Account | None:
-    return session.scalars(select(Account).where(Account.account_name == name)).first()
+    """The account named ``name`` in any case or Unicode form (names are unique on ``name_key``)."""
+    return session.scalars(select(Account).where(Account.account_name_key == name_key(name))).first()
 
 
 def existing_names(session: Session, names: Iterable[str]) -> set[str]:
-    wanted = list(names)
+    """Those of ``names`` an account already has, in any case or Unicode form."""
+    by_key = {name_key(name): name for name in names}
+    wanted = list(by_key)
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        found.update(session.scalars(select(Account.account_name).where(Account.account_name.in_(chunk))))
+        found.update(by_key[key] for key in session.scalars(
+            select(Account.account_name_key).where(Account.account_name_key.in_(chunk))))
     return found
 
 

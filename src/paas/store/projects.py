@@ -7,13 +7,15 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paas.core.names import name_key
 from paas.core.types import Page
 from paas.store.records import paginate
 from paas.store.schema import Project, WorkSession
 
 
 def find_by_name(session: Session, name: str) -> Project | None:
-    return session.scalars(select(Project).where(Project.name == name)).first()
+    """The project named ``name`` in any case or Unicode form (names are unique on ``name_key``)."""
+    return session.scalars(select(Project).where(Project.name_key == name_key(name))).first()
 
 
 def list_newest_first(session: Session, *, status: str | None, limit: int, offset: int,
