@@ -34,9 +34,9 @@ class ExportSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _as_document(model: type[Row], row: dict[str, Any], where: str) -> dict[str, Any]:
+def _as_row(model: type[Row], row: dict[str, Any], where: str) -> Row:
     try:
-        return model.model_validate(row).model_dump(mode="json")
+        return model.model_validate(row)
     except ValidationError as problem:
         first = problem.errors()[0]
         raise InvalidInput(f"{where} cannot be exported: {'.'.join(map(str, first['loc']))}: {first['msg']}",
@@ -49,7 +49,7 @@ def header(session: Session, project_id: int, now: datetime) -> dict[str, Any]:
         raise NotFound(f"project {project_id} not found", {"id": project_id})
     return {"schema_version": SCHEMA_VERSION, "alembic_revision": store.schema_revision(session),
             "exported_at": now.isoformat().replace("+00:00", "Z"),
-            "project": _as_document(ProjectRow, found, "the project")}
+            "project": _as_row(ProjectRow, found, "the project").model_dump(mode="json")}
 
 
 def counts(session: Session, project_id: int) -> dict[str, int]:
@@ -57,10 +57,10 @@ def counts(session: Session, project_id: int) -> dict[str, int]:
     return {name: store.count(session, name, project_id) for name in SECTIONS}
 
 
-def section_rows(session: Session, name: str, project_id: int) -> Iterator[dict[str, Any]]:
+def section_rows(session: Session, name: str, project_id: int) -> Iterator[Row]:
     model = SECTIONS[name]
     for index, row in enumerate(store.pages(session, name, project_id)):
-        yield _as_document(model, row, f"{name}[{index}]")
+        yield _as_row(model, row, f"{name}[{index}]")
 
 
 def write_export(session: Session, project_id: int, out: IO[str], *, now: datetime,
@@ -74,7 +74,7 @@ def write_export(session: Session, project_id: int, out: IO[str], *, now: dateti
         out.write(f",\n{json.dumps(name)}: [")
         done = 0
         for row in section_rows(session, name, project_id):
-            out.write(("\n" if not done else ",\n") + json.dumps(row, ensure_ascii=False))
+            out.write(("\n" if not done else ",\n") + row.model_dump_json())
             done += 1
             if progress is not None and done % 100 == 0:
                 progress(100)
@@ -93,7 +93,7 @@ def export_document(session: Session, project_id: int, *, now: datetime) -> Expo
     if total > API_MAX_ROWS:
         raise PayloadTooLarge(f"project {project_id} has {total} rows, more than the API exports "
                               f"({API_MAX_ROWS}); use `paas export` instead", {"rows": total, "limit": API_MAX_ROWS})
-    document = dict(top)
-    for name in SECTIONS:
+    document: dict[str, Any] = dict(top)
+    for name in SECTIONS:  # rows already validated: not validated again
         document[name] = list(section_rows(session, name, project_id))
     return ExportDocument.model_validate(document)
