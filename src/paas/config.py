@@ -91,6 +91,18 @@ class Settings(BaseSettings):
     browser_session_days: int = Field(
         30, ge=1, description="How long the browser token made from a login link stays valid."
     )
+    auth_failures_allowed: int = Field(
+        10, ge=1, le=10_000,
+        description="Failed authentications (bad tokens, login codes, sign-ins) a client address, or a token "
+                    "prefix, may make within auth_failure_window_seconds; the one that reaches it blocks the key "
+                    "for auth_block_seconds (429 with Retry-After, counted in the database: every process agrees).",
+    )
+    auth_failure_window_seconds: int = Field(
+        300, ge=1, le=86_400, description="The window failed authentications are counted in, from the first one."
+    )
+    auth_block_seconds: int = Field(
+        300, ge=1, le=86_400, description="How long a client address or token prefix that failed too often is refused."
+    )
     rotation_margin_percent: int = Field(
         5, ge=0, le=50,
         description="Hysteresis of rotations: the next account must be at least this share of its quota "

@@ -24,6 +24,7 @@ from paas.api.routes import history as history_routes
 from paas.config import Settings, get_settings
 from paas.mcp.http import PATH as MCP_PATH
 from paas.mcp.http import McpHttp
+from paas.services.auth_throttle import AuthGuard, policy_from
 from paas.services.credentials import CredentialKeyError, CredentialVault, check_keys, vault_from_settings
 from paas.services.database import open_database
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.db = db
     app.state.clock = clock
+    app.state.auth_guard = AuthGuard(policy_from(settings))  # failed authentications throttled
     app.router.routes.append(Route(MCP_PATH, mcp))  # an ASGI app: every method, no OpenAPI entry
     error_answers.install(app)
     access_log.install()  # no login code in uvicorn's access log

@@ -16,7 +16,7 @@ import hmac
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -27,10 +27,12 @@ from paas.config import Settings
 from paas.core.errors import Forbidden
 from paas.core.types import Role
 from paas.services import tokens
+from paas.services.auth_throttle import AuthGuard, keys_for
 from paas.services.credentials import CredentialKeyError, CredentialVault, vault_from_settings
 from paas.services.database import Database, Transaction
 from paas.services.scopes import Principal
 
+T = TypeVar("T")
 TOKEN_COOKIE = "paas_token"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 # Declares the ``bearerAuth`` scheme in the OpenAPI document (and so on every operation that
@@ -99,6 +101,24 @@ def _check_cookie_csrf(request: Request) -> None:
         raise Forbidden("a write signed in by the browser's cookie needs its X-CSRF-Token header")
 
 
+def get_guard(request: Request) -> AuthGuard:
+    guard: AuthGuard = request.app.state.auth_guard
+    return guard
+
+
+def guarded_check(request: Request, secret: str | None, check: Callable[[Session], T], *,
+                  write: bool = False) -> T:
+    """``check`` of the presented ``secret`` (a token, a login code) throttled per client address and
+    secret prefix (``services.auth_throttle``: 429 while blocked, failures counted); a request that
+    presents nothing is no guess and is checked as it is."""
+    db = get_db(request)
+    transaction = db.run if write else db.read
+    if not secret:
+        return transaction(check)
+    client = request.client.host if request.client else None
+    return get_guard(request).guarded(transaction, db.run, keys_for(client, secret), get_now(request), check)
+
+
 def require(role: Role, *, unscoped: bool = False) -> Callable[..., Principal]:
     """A dependency that lets the request through only with a live token of ``role`` or above; the
     caller it answers carries the token's project scope for the services' object checks. With
@@ -110,8 +130,9 @@ def require(role: Role, *, unscoped: bool = False) -> Callable[..., Principal]:
         now = get_now(request)
         db = get_db(request)
         _check_cookie_csrf(request)
-        record = db.read(lambda session: tokens.authenticate(session, bearer_token(request), now=now,
-                                                             required=role))
+        token = bearer_token(request)
+        record = guarded_check(request, token, lambda session: tokens.authenticate(session, token, now=now,
+                                                                                   required=role))
         if unscoped:
             record.scope.refuse_if_limited("this action")
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:

@@ -25,10 +25,11 @@ STATUS_OF = {
     domain.Unauthorized: 401,
     domain.Forbidden: 403,
     domain.PayloadTooLarge: 413,
+    domain.TooManyAttempts: 429,
 }
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
-              422: "invalid_input", 503: "unavailable"}
+              422: "invalid_input", 429: "too_many_requests", 503: "unavailable"}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,
@@ -66,6 +67,8 @@ def install(app: FastAPI) -> None:
     async def on_domain_error(_: Request, error: domain.PaasError) -> JSONResponse:
         status = _status_for(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 429:
+            headers = {"Retry-After": str(error.details.get("retry_after_seconds", 1))}
         return error_response(status, error.code, error.message, error.details, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -50,6 +50,13 @@ class Forbidden(PaasError):
     code = "forbidden"
 
 
+class TooManyAttempts(PaasError):
+    """Too many failed authentications from this client or for this token prefix; ``details`` says
+    ``retry_after_seconds``."""
+
+    code = "too_many_requests"
+
+
 class PayloadTooLarge(PaasError):
     """A body or batch over the configured limit."""
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paas.api.deps import TOKEN_COOKIE, get_db, get_now
+from paas.api.deps import TOKEN_COOKIE, get_now, guarded_check
 from paas.core.errors import Forbidden, Unauthorized
 from paas.core.types import Role
 from paas.services import tokens
@@ -63,8 +63,8 @@ def signed_in(request: Request) -> WebUser | None:
         return None
     now = get_now(request)
     try:
-        record = get_db(request).read(lambda session: tokens.authenticate(session, token, now=now,
-                                                                           required=Role.VIEWER))
+        record = guarded_check(request, token, lambda session: tokens.authenticate(  # throttled: 429 when blocked
+            session, token, now=now, required=Role.VIEWER))
     except (Unauthorized, Forbidden):
         return None
     return WebUser(name=record.name, role=Role(record.role), csrf=csrf_for(token), scope=record.scope)
@@ -125,6 +125,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SignInNeeded)
     async def on_sign_in_needed(request: Request, error: SignInNeeded) -> Response:
         target = f"/signin?next={quote(error.path, safe='')}"
+        response: Response = RedirectResponse(target, status_code=303)
         if request.headers.get("hx-request"):  # an htmx fragment: send the whole page to sign in
-            return Response(status_code=401, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
+            response = Response(status_code=401, headers={"HX-Redirect": target})
+        if request.cookies.get(TOKEN_COOKIE):  # a dead session's: not sent again (each is a failed sign-in)
+            response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+        return response

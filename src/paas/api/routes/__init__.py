@@ -11,7 +11,7 @@ from paas.services.field_rules import MAX_ID
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error answers a route can give (401/403/422 always apply)."""
+    """OpenAPI entries for the error answers a route can give (401/403/422/429 always apply)."""
     described = {
         400: "Malformed JSON body.",
         401: "Missing, unknown, revoked or expired token.",
@@ -20,8 +20,9 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with the current state (duplicate, leased, already done, replayed key).",
         413: "Body over the size limit.",
         422: "Input does not match the schema or a domain rule.",
+        429: "Too many failed authentications from this client or for this token prefix; see Retry-After.",
     }
-    wanted = sorted({401, 403, 422, *statuses})
+    wanted = sorted({401, 403, 422, 429, *statuses})
     return {status: {"model": ErrorEnvelope, "description": described[status]} for status in wanted}
 
 

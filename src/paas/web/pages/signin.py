@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from paas.api.deps import TOKEN_COOKIE, Now, SettingsDep, get_db
-from paas.core.errors import Forbidden, Unauthorized
+from paas.api.deps import TOKEN_COOKIE, Now, SettingsDep, get_db, guarded_check
+from paas.core.errors import Forbidden, TooManyAttempts, Unauthorized
 from paas.services import tokens
 from paas.web.auth import Checked, set_session_cookie, signed_in
 from paas.web.templating import render
@@ -35,7 +35,10 @@ def _same_origin(request: Request) -> bool:
 def signin_page(request: Request, next: str | None = None) -> Response:
     if signed_in(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "signin.html", None, next=_safe_next(next), title="Sign in")
+    page = render(request, "signin.html", None, next=_safe_next(next), title="Sign in")
+    if request.cookies.get(TOKEN_COOKIE):  # a dead session's: not sent again (each is a failed sign-in)
+        page.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    return page
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -44,12 +47,19 @@ def signin(request: Request, token: Annotated[str, Form(max_length=200)], now: N
     if not _same_origin(request):
         return render(request, "signin.html", None, status_code=403, next=_safe_next(next),
                       error="This sign-in form was posted from another site.")
-    try:
-        issued = get_db(request).run(lambda session: tokens.open_browser_session(
-            session, token.strip(), now=now, browser_days=settings.browser_session_days))
+    pasted = token.strip()
+    try:  # throttled per client and token prefix, as every token check
+        issued = guarded_check(request, pasted, lambda session: tokens.open_browser_session(
+            session, pasted, now=now, browser_days=settings.browser_session_days), write=True)
     except (Unauthorized, Forbidden):
         return render(request, "signin.html", None, status_code=401, next=_safe_next(next),
                       error="That token is unknown, revoked or expired.")
+    except TooManyAttempts as refused:
+        seconds = refused.details["retry_after_seconds"]
+        page = render(request, "signin.html", None, status_code=429, next=_safe_next(next),
+                      error=f"Too many failed sign-ins from here; try again in {seconds} seconds.")
+        page.headers["Retry-After"] = str(seconds)
+        return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, issued.token, days=settings.browser_session_days,
                        secure=settings.base_url.startswith("https://"))
