@@ -25,7 +25,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from paas.core.errors import NotFound
-from paas.services import tokens
+from paas.services import knowledge, tokens
+from paas.services.scopes import Scope
 from paas.store.schema import Alert
 from paas.store.unit import transaction
 from tests.api.api_helpers import API_ROUTES, bearer, created, fails, new_account, new_project, ok, rows, start, use
@@ -308,3 +309,20 @@ def test_tokens_list_their_scope(client: TestClient, engine: Engine, clock: Any)
     assert listed["scoped operator"].project_ids == [world.project["A"], world.project["B"]]
     assert listed["scoped operator"].projects == ["Project A", "Project B"]
     assert listed["test admin"].project_ids is None
+
+
+def test_a_scoped_caller_cannot_edit_knowledge_another_project_taught(client: TestClient, engine: Engine,
+                                                                      clock: Any) -> None:
+    world = build_world(client, engine, clock)
+    scope = Scope(frozenset({world.project["A"]}))
+    with transaction(engine, write=False) as session:
+        entries = {entry.title: entry.id for entry in knowledge.search_knowledge(session).items}
+    before = rows(engine)
+    with transaction(engine) as session, pytest.raises(NotFound, match=r"knowledge entry \d+ does not exist"):
+        knowledge.update_knowledge(session, entries["Taught by B"], category="tip", title="Mine now", scope=scope)
+    assert rows(engine) == before
+    with transaction(engine) as session:
+        edited = knowledge.update_knowledge(session, entries["Taught by A"], category="tip", title="Taught by A!",
+                                            scope=scope)
+        shared = knowledge.update_knowledge(session, entries["Shared"], category="tip", title="Shared!", scope=scope)
+    assert (edited.title, shared.title) == ("Taught by A!", "Shared!")

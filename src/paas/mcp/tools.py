@@ -81,7 +81,7 @@ class McpDoor:
     def _project(self, session: Session, project: str | int | None, scope: Scope) -> int:
         named = project if project is not None and str(project).strip() else self.default_project
         found = project_links.require_project(session, named, self.directory)
-        scope.check_project(found)  # another project than the token's: as if it did not exist
+        scope.check_named(found, named)  # another project than the token's: as if it did not exist
         return found
 
     def _read(self, work: Callable[[Session], T]) -> T:

@@ -49,6 +49,13 @@ class Scope:
         if not self.sees_project(project_id):
             raise NotFound(f"project {project_id} does not exist", {"id": project_id, "kind": "project"})
 
+    def check_named(self, project_id: int, ref: str | int | None) -> None:
+        """``check_project`` for a project a caller named: by name, the words a missing name gets."""
+        text = str(ref).strip() if ref is not None else ""
+        if text and not text.isdigit() and not self.sees_project(project_id):
+            raise NotFound(f"no project named {text!r}", {"project": text, "suggestions": []})
+        self.check_project(project_id)
+
     def check_row(self, project_id: int, label: str, row_id: int) -> None:
         """NotFound, worded as for a missing ``label`` row, when its project is outside the scope."""
         if not self.sees_project(project_id):
