@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import Result
+from typer.testing import CliRunner, Result
 
+from paas.cli import app
+from paas.core.statusline import LineFacts, render_line
 from paas.store.schema import Account, KnowledgeEntry, Project
 from paas.store.unit import transaction
 from tests.api.api_helpers import rows
@@ -109,3 +111,18 @@ def test_a_table_cell_shows_line_breaks_as_escapes_and_names_as_text_not_markup(
     result = cli("projects", "list")
     assert result.exit_code == 0, result.output
     assert "[/red][bold]loud" in result.stdout and "line one\\nforged row" in result.stdout
+
+
+def test_a_briefing_is_printed_with_its_control_characters_escaped_and_its_lines_kept() -> None:
+    transcript = ("User: deploy the \x1b[31mshop\x1b[0m service\u202e today\n"
+                  "Assistant: I will deploy the shop service.\n")
+    result = CliRunner().invoke(app, ["compress", "-"], input=transcript)
+    assert result.exit_code == 0, result.output
+    assert not any(char in result.stdout for char in RAW), repr(result.stdout)
+    assert "\\x1b[31mshop" in result.stdout and result.stdout.count("\n") > 1
+
+
+def test_the_status_line_shows_a_stored_name_s_control_characters_as_escapes() -> None:
+    line = render_line(LineFacts(account_name="seat\x1b]0;owned\x07\u202e"), colour=True)
+    assert "seat\\x1b]0;owned\\x07\\u202e" in line
+    assert line.count("\x1b") == line.count("\x1b[")  # only the colours' own escape sequences remain

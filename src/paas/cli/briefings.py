@@ -64,7 +64,7 @@ def compress(
     if as_json:
         sys.stdout.write(json.dumps({"briefing": result.markdown, "stats": result.stats}, default=str) + "\n")
     else:
-        sys.stdout.write(result.markdown if result.markdown.endswith("\n") else result.markdown + "\n")
+        door.write_text(result.markdown)
 
 
 @context_app.command("save")
@@ -119,4 +119,4 @@ def briefing_show(
         f"briefing {view.id} · project {view.project_id} · session {view.session_id or '-'} · "
               f"{view.snapshot_type} · {view.source_format or 'format unknown'} · {view.created_at.isoformat()}",
               highlight=False, soft_wrap=True, markup=False)
-    sys.stdout.write(view.markdown if view.markdown.endswith("\n") else view.markdown + "\n")
+    door.write_text(view.markdown)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -47,6 +48,16 @@ def now() -> datetime:
 
 def say(text: str, **options: Any) -> None:
     console().print(text, **options)
+
+
+def write_text(text: str) -> None:
+    """Text for a pipe or a paste (a briefing) on standard output as it is, ending in a line break,
+    but with control and bidirectional-override characters other than line breaks and tabs
+    escaped: a transcript may carry them, and a terminal would act on them."""
+    from paas.core.unprintable import visible
+
+    shown = visible(text, keep="\n\t")
+    sys.stdout.write(shown if shown.endswith("\n") else shown + "\n")
 
 
 def one_line(text: str) -> str:

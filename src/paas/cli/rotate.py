@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -58,7 +57,7 @@ def _print(answer: RotationAnswer, as_json: bool) -> None:
              f"session {answer.data.new_session_id} (number {answer.data.new_session_number})")
     door.say(f"chosen because: {'; '.join(answer.data.reasons)}", highlight=False)
     door.say(answer.credit_savings, highlight=False)
-    sys.stdout.write(answer.briefing if answer.briefing.endswith("\n") else answer.briefing + "\n")
+    door.write_text(answer.briefing)
 
 
 def rotate_project(project: ProjectRef, account: AccountRef = None, final_credits: FinalCredits = None,

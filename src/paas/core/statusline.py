@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from paas.core.unprintable import visible
+
 WINDOWS = {"five_hour": ("5h", 5), "seven_day": ("7d", 24 * 7)}  # the payload's name: (label, hours)
 # A window this long or shorter is compared with five_hour, a longer one with seven_day (the
 # geometric mean of 5 h and 168 h: nearest by ratio, so a daily window goes beside five_hour).
@@ -170,11 +172,12 @@ def _segments(facts: LineFacts, zone: tzinfo) -> list[tuple[str, str]]:
 
 def render_line(facts: LineFacts, *, zone: tzinfo = UTC, colour: bool = False, width: int = WIDTH) -> str:
     """The status bar's line: at most ``width`` characters (a long account name is shortened first),
-    ANSI colours only with ``colour``."""
-    segments = _segments(facts, zone)
+    ANSI colours only with ``colour``; a control character in a name shows as its escape
+    (``core.unprintable``): the line is printed on the terminal."""
+    segments = [(visible(text), style) for text, style in _segments(facts, zone)]
     plain = "".join(text for text, _ in segments)
     if len(plain) > width and facts.account_name and len(facts.account_name) > 20:
-        segments[0] = (facts.account_name[:19] + "…", "")
+        segments[0] = (visible(facts.account_name)[:19] + "…", "")
         plain = "".join(text for text, _ in segments)
     if len(plain) > width:
         return plain[:width - 1] + "…"
