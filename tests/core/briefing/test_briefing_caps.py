@@ -30,7 +30,8 @@ def count(text: str) -> int:
     return _COUNTED[text]
 
 
-FOLDERS = ("src/billing", "services/api/handlers", "packages/web/src/components/invoices", "lib")
+FOLDERS = ("src/billing", "services/api/handlers", "packages/web/src/components/invoices", "lib",
+           "/".join(f"generated_sources_level_{depth}" for depth in range(14)))
 READ_FILLER = "def total(items):\n    return sum(item.price for item in items)  # rounding stays per line\n"
 
 
@@ -56,12 +57,14 @@ def exchange(i: int, folder: str, insist: str, width: int) -> list[tuple[str, st
 
 
 def grown(exchanges: int, folder: str = FOLDERS[0], insist: str = "must never", width: int = 3,
-          request: str = "Now finish the region migrations and make the tests pass.") -> Transcript:
+          request: str = "Now finish the region migrations and make the tests pass.", title: str | None = None,
+          ) -> Transcript:
     steps: list[tuple[str, str, tuple[ToolCall, ...]]] = [("user", "Build the invoicing service.", ())]
     for i in range(exchanges):
         steps += exchange(i, folder, insist, width)
     steps += [("user", request, ()), ("assistant", "Next I'll fix the migrations one by one.", ())]
-    return Transcript("plain", tuple(Turn(n, role, text, calls) for n, (role, text, calls) in enumerate(steps)))
+    return Transcript("plain", tuple(Turn(n, role, text, calls) for n, (role, text, calls) in enumerate(steps)),
+                      title=title)
 
 
 def padded(transcript: Transcript, megabytes: float) -> Transcript:
@@ -93,12 +96,13 @@ def test_a_10_mb_transcript_holds_every_level_budget() -> None:
 @settings(max_examples=14, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(exchanges=st.sampled_from([1, 3, 9, 27, 81, 160]), folder=st.sampled_from(FOLDERS),
        insist=st.sampled_from(["must never", "should never", "may not"]), width=st.integers(1, 60),
-       level=st.sampled_from(sorted(LEVEL_BUDGETS)), pasted=st.booleans())
+       level=st.sampled_from(sorted(LEVEL_BUDGETS)), pasted=st.booleans(),
+       title=st.sampled_from([None, "Invoices", "A session title the reader found, said at length. " * 90]))
 def test_every_level_holds_its_budget_as_transcripts_grow(exchanges: int, folder: str, insist: str, width: int,
-                                                          level: str, pasted: bool) -> None:
+                                                          level: str, pasted: bool, title: str | None) -> None:
     request = "Finish the migrations. " + ("Here is the log:\n" + "ERROR row rejected: col_7 missing\n" * 400
                                            if pasted else "")
-    spent, markdown, stats = tokens(grown(exchanges, folder, insist, width, request), level)
+    spent, markdown, stats = tokens(grown(exchanges, folder, insist, width, request, title), level)
     assert spent <= LEVEL_BUDGETS[level]
     assert stats["over_budget"] is False
 
@@ -150,3 +154,10 @@ def test_below_the_floor_an_explicit_budget_says_so() -> None:
     assert briefing.stats["tokens_after"] == briefing.stats["never_cut_tokens"]
     assert briefing.stats["tokens_after"] <= LEVEL_BUDGETS["high"]  # the floor fits the smallest level
     assert "more unresolved errors" in briefing.markdown
+
+
+def test_a_long_title_is_clipped_in_the_header() -> None:
+    """The header is part of every budget's floor: a title the reader found is named in a line, not a page."""
+    spent, markdown, _ = tokens(grown(3, title="A session title the reader found, said at length. " * 90), "high")
+    assert spent <= LEVEL_BUDGETS["high"]  # before: 1,277 tokens
+    assert len(markdown.splitlines()[0]) < 160

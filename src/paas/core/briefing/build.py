@@ -43,6 +43,7 @@ from paas.core.briefing.redact import Redactor
 from paas.core.briefing.render import items_for
 from paas.core.briefing.render_ask import quote
 from paas.core.briefing.salience import Salience
+from paas.core.briefing.text import clip
 from paas.core.transcripts.model import Transcript
 
 _NON_EMPTY_LINE_RE = re.compile(r"^[ \t]*\S", re.MULTILINE)
@@ -166,6 +167,7 @@ def _elide_request(text: str, item: Item, room: int, count_tokens: Callable[[str
                 item.never_cut, item.raw, item.separator, elided=True)
 
 
+HEADER_NAME_CHARS = 120  # a title or folder name in the header: the header is part of every budget's floor
 VERBATIM_SHARE = 0.25  # no verbatim block may take more than this share of the budget
 VERBATIM_SHARE_COMPACT = 0.18  # small budgets: the goal, the state and the files need the room more
 
@@ -201,9 +203,10 @@ def _main_files(facts: Facts) -> str:
 def _header(transcript: Transcript, options: BriefingOptions, before: int, after: int, budget: int,
             project: str = "", main_files: str = "", compact: bool = False) -> str:
     name = options.project_name or transcript.title or project or main_files or "untitled session"
+    name = clip(name, HEADER_NAME_CHARS)
     lines = [f"# Handoff briefing: {name}", ""]
     if project and project != name:
-        lines.append(f"- Project folder: {project}")
+        lines.append(f"- Project folder: {clip(project, HEADER_NAME_CHARS)}")
     if options.from_account or options.to_account:
         lines.append(f"- Handoff: from {options.from_account or '?'} to {options.to_account or '?'}")
     source = options.source_format or transcript.format
