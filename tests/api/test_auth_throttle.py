@@ -187,3 +187,12 @@ def test_concurrent_failures_all_count(client_at: Callable[..., TestClient], eng
     assert set(answers) <= {401, 429} and answers.count(401) >= LIMIT, answers
     assert stored_counts(engine)["client:10.0.0.66"] == answers.count(401)  # each failure counted once
     assert_throttled(attacker.get("/api/stats", headers=bearer(guessed())))
+
+
+def test_bad_tokens_on_mcp_are_throttled_too(client_at: Callable[..., TestClient], make_token: MakeToken) -> None:
+    attacker = client_at("10.0.0.66")
+    listing = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    for _ in range(LIMIT):
+        fails(attacker.post("/mcp", json=listing, headers=bearer(guessed())), 401, "unauthorized")
+    assert_throttled(attacker.post("/mcp", json=listing, headers=bearer(make_token("admin"))))
+    assert_throttled(attacker.get("/api/stats", headers=bearer(make_token("admin"))))  # one count for every door

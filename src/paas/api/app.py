@@ -33,7 +33,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                clock: Callable[[], datetime] = system_clock) -> FastAPI:
     settings = settings or get_settings()
     db = open_database(settings, engine, clock)  # the one way in; its bus carries the events after commit
-    mcp = McpHttp(db, clock, margin_percent=settings.rotation_margin_percent)  # the MCP tools, at /mcp
+    auth_guard = AuthGuard(policy_from(settings))  # failed authentications throttled (every door)
+    mcp = McpHttp(db, clock, margin_percent=settings.rotation_margin_percent,  # the MCP tools, at /mcp
+                  auth_guard=auth_guard)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +51,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.db = db
     app.state.clock = clock
-    app.state.auth_guard = AuthGuard(policy_from(settings))  # failed authentications throttled
+    app.state.auth_guard = auth_guard
     app.router.routes.append(Route(MCP_PATH, mcp))  # an ASGI app: every method, no OpenAPI entry
     error_answers.install(app)
     access_log.install()  # no login code in uvicorn's access log

@@ -33,7 +33,9 @@ from paas.core.types import Role
 from paas.mcp.server import PaasMCPServer, build_server
 from paas.mcp.tools import McpDoor
 from paas.services import tokens
+from paas.services.auth_throttle import AuthGuard, keys_for
 from paas.services.database import Database
+from paas.services.scopes import Principal
 from paas.services.scopes import Scope as ProjectScope
 
 PATH = "/mcp"
@@ -50,9 +52,11 @@ def bearer(headers: Any) -> str | None:
 class McpHttp:
     """The ASGI app at ``/mcp``: token check, then the SDK's streamable-HTTP handler."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime], *, margin_percent: int) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime], *, margin_percent: int,
+                 auth_guard: AuthGuard | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.auth_guard = auth_guard  # failed tokens throttled as on /api (429 with Retry-After)
         self.margin_percent = margin_percent
         self._server: PaasMCPServer | None = None
         self._running: list[StreamableHTTPSessionManager] = []
@@ -85,8 +89,14 @@ class McpHttp:
         if scope["type"] != "http":
             return
         headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        client = scope.get("client")
         try:
-            await anyio.to_thread.run_sync(self._authenticate, bearer(headers))
+            await anyio.to_thread.run_sync(self._authenticate, bearer(headers), client[0] if client else None)
+        except errors.TooManyAttempts as problem:
+            seconds = problem.details["retry_after_seconds"]
+            await _answer(send, 429, problem.code, problem.message, {"Retry-After": str(seconds)},
+                          details=problem.details)
+            return
         except errors.Unauthorized as problem:
             await _answer(send, 401, problem.code, problem.message, {"WWW-Authenticate": "Bearer"})
             return
@@ -98,17 +108,25 @@ class McpHttp:
             return
         await self._running[-1].handle_request(scope, receive, send)
 
-    def _authenticate(self, token: str | None) -> None:
+    def _authenticate(self, token: str | None, client: str | None = None) -> None:
         now = self.clock()
-        record = self.db.read(lambda session: tokens.authenticate(session, token, now=now, required=Role.VIEWER))
+
+        def check(session: Any) -> Principal:
+            return tokens.authenticate(session, token, now=now, required=Role.VIEWER)
+
+        if token and self.auth_guard is not None:
+            record = self.auth_guard.guarded(self.db.read, self.db.run, keys_for(client, token), now, check)
+        else:
+            record = self.db.read(check)
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
             # Bookkeeping only: never fail or queue a request behind the write lock for it.
             with suppress(OperationalError), self.db.unit(wait=False) as session:
                 tokens.note_use(session, record.id, now=now)
 
 
-async def _answer(send: Any, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"success": False, "error": {"code": code, "message": message, "details": None}}).encode()
+async def _answer(send: Any, status: int, code: str, message: str, headers: dict[str, str] | None = None, *,
+                  details: dict[str, Any] | None = None) -> None:
+    body = json.dumps({"success": False, "error": {"code": code, "message": message, "details": details}}).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(key.lower().encode(), value.encode()) for key, value in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
