@@ -9,7 +9,7 @@ import sys
 import traceback
 
 ORDER = ("accounts", "briefing", "startup", "scaling", "usage_import", "analytics", "forecast", "alerts", "history",
-         "export_import", "load")
+         "export_import", "load", "faults")
 
 
 def main(argv: list[str] | None = None) -> int:
