@@ -14,7 +14,8 @@ index), the ``Facts`` it was built from and its figures (``stats``). The pipelin
 * ``render`` (with ``state`` and ``salience``) -> prioritised items; ``budget`` -> what fits the
   level's token budget (``LEVEL_BUDGETS``; ``max_tokens`` overrides; ``lines_mode`` uses
   ``LINE_BUDGETS``). The latest request, unresolved errors, edited files and the next step are
-  never cut;
+  never cut, but capped (``caps``: past three quarters of the budget they are shortened and
+  counted), so every level's budget holds at any transcript size;
 * ``faithfulness(briefing, transcript_text)`` checks every anchor the briefing states against
   the sources.
 
