@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
 from paas.core.history import suitability
-from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, TaskFit, idle_hours
+from paas.core.quotas import QuotaWindow, WindowKind, default_threshold
+from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, TaskFit, eligible, idle_hours
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
 from paas.services.accounts import AccountView, describe_account, describe_accounts, show_account
 from paas.services.field_rules import parse_enum
@@ -41,14 +42,35 @@ def candidate_of(view: AccountView, now: datetime, efficiency: float | None = No
 
 
 def candidates(session: Session, now: datetime, *, platform: str | None = None, project_id: int | None = None,
-               session_type: str | None = None) -> list[Candidate]:
-    # Plain rows, described like accounts: loading ORM objects was most of the time at 10,000 accounts.
-    views = describe_accounts(session, store.account_rows(session, platform=platform, enabled_only=True), now)
+               session_type: str | None = None, exclude: frozenset[int] = frozenset()) -> list[Candidate]:
+    """The accounts that pass the hard filters needing no ledger (``store.selectable_rows``, in SQL),
+    as selection sees them; ``eligible`` then applies the ledger's (credits left, headroom)."""
+    # Plain rows, turned into candidates in one pass (as ``describe_accounts`` would describe them:
+    # the rows left are enabled, unleased and not reported out, so available unless their window's
+    # spend reached the quota): objects per account were most of the time at 10,000 accounts.
+    rows = store.selectable_rows(session, now, platform=platform, exclude=exclude)
+    usage = store.usage_in_windows(session, rows, now)
     rates = store.completion_rates(session, session_type=session_type)
     if project_id is not None:
         # History on this very project, where there is some, speaks louder than history elsewhere.
         rates |= store.completion_rates(session, project_id=project_id, session_type=session_type)
-    return [candidate_of(view, now, rates.get(view.account.id)) for view in views]
+    resets: dict[QuotaWindow, datetime] = {}
+    found = []
+    for row in rows:
+        window = store.window_of(row)
+        used, oldest = usage.get(row.id, (0, None))
+        if window.kind is WindowKind.ROLLING and oldest is not None:
+            reset = window.next_reset(now, [(oldest, used)])
+        else:  # a calendar window resets at one moment for every account that has it
+            reset = resets[window] if window in resets else resets.setdefault(window, window.next_reset(now))
+        found.append(Candidate(
+            id=row.id, name=row.account_name, platform=row.platform, specialization=row.specialization or "",
+            tags=row.tags or "", status=AccountStatus.EXHAUSTED if used >= row.quota else AccountStatus.AVAILABLE,
+            remaining=max(0, row.quota - used), quota=row.quota,
+            seconds_to_reset=max(0.0, (reset - now).total_seconds()), idle_hours=idle_hours(row.last_used_at, now),
+            efficiency=rates.get(row.id), unit=row.quota_unit or "credits",
+            threshold=row.rotate_threshold if row.rotate_threshold is not None else default_threshold(row.quota)))
+    return found
 
 
 def select_best_accounts(session: Session, *, now: datetime, specialization: str = "", platform: str | None = None,
@@ -67,11 +89,14 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
     if task is not None and estimate is None:
         estimate = estimate_task(session, text=task, project_id=project_id, session_type=session_type, now=now,
                                  scope=scope)
-    pool = SelectionPool(candidates(session, now, platform=platform, project_id=project_id,
-                                    session_type=session_type))
-    return pool.rank(SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
-                                      limit=limit, exclude=exclude, margin_percent=margin_percent,
-                                      task=task_fit(estimate) if estimate is not None else None))
+    request = SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
+                               limit=limit, exclude=exclude, margin_percent=margin_percent,
+                               task=task_fit(estimate) if estimate is not None else None)
+    # Only eligible accounts enter the pool (the pool would pass over the others anyway): its build,
+    # not the ranking, is what grows with the number of accounts.
+    found = candidates(session, now, platform=platform, project_id=project_id, session_type=session_type,
+                       exclude=exclude)
+    return SelectionPool(candidate for candidate in found if eligible(candidate, request)).rank(request)
 
 
 def task_fit(estimate: EstimateOut) -> TaskFit | None:

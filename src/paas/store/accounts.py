@@ -11,7 +11,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from paas.core.names import name_key
@@ -91,9 +91,36 @@ def account_rows(session: Session, *, platform: str | None = None, enabled_only:
     return list(session.execute(_by_name(select(*DESCRIBED_COLUMNS), platform, enabled_only)))
 
 
+def selectable_rows(session: Session, now: datetime, *, platform: str | None = None,
+                    exclude: Iterable[int] = ()) -> list[Any]:
+    """``account_rows`` of the accounts that may take work at ``now`` as far as their own row and the
+    leases tell: enabled, not throttled or reported exhausted until later, not leased to a session in
+    progress (the partial unique index on sessions answers that), not in ``exclude``. Selection's hard
+    filters that need no ledger, applied in SQL so that a pool of 10,000 loads only its free part;
+    credits left are the ledger's, checked in core (``core.selection.eligible``)."""
+    leased = select(WorkSession.id).where(WorkSession.account_id == Account.id,
+                                          WorkSession.status == SessionStatus.IN_PROGRESS.value)
+    statement = select(*DESCRIBED_COLUMNS).where(
+        Account.admin_state == "enabled",
+        or_(Account.throttled_until.is_(None), Account.throttled_until <= now),
+        or_(Account.exhausted_until.is_(None), Account.exhausted_until <= now),
+        ~leased.exists())
+    if platform:
+        statement = statement.where(Account.platform == platform)
+    excluded = list(exclude)
+    if excluded:
+        statement = statement.where(Account.id.not_in(excluded))
+    return list(session.execute(statement))
+
+
 def quota_of(account: Account) -> Quota:
     window = _window(account.window_kind, account.window_reset_at, account.window_timezone, account.window_hours)
     return Quota(credits=account.quota, window=window, rotate_threshold=account.rotate_threshold)
+
+
+def window_of(account: Account) -> QuotaWindow:
+    """The account's window alone (one shared object per setting)."""
+    return _window(account.window_kind, account.window_reset_at, account.window_timezone, account.window_hours)
 
 
 @lru_cache(maxsize=4096)
@@ -122,6 +149,15 @@ def usage_in_windows(session: Session, accounts: Iterable[Account], now: datetim
         after_start = (CreditEvent.occurred_at > start) if window.kind is WindowKind.ROLLING \
             else (CreditEvent.occurred_at >= start)
         ids = [account.id for account in members]
+        if len(ids) > 900:
+            # Most of a large pool: one grouped pass over the window's rows beats id lists in chunks.
+            wanted = set(ids)
+            for account_id, used, oldest in session.execute(
+                    select(CreditEvent.account_id, func.sum(CreditEvent.credits), func.min(CreditEvent.occurred_at))
+                    .where(after_start, CreditEvent.occurred_at <= now).group_by(CreditEvent.account_id)):
+                if account_id in wanted:
+                    usage[int(account_id)] = (int(used or 0), oldest)
+            continue
         for chunk_start in range(0, len(ids), 900):
             chunk = ids[chunk_start:chunk_start + 900]
             rows = session.execute(
