@@ -9,7 +9,8 @@ reads, 20% usage and 10% auto-rotations. A short mixed warm-up comes first, not 
 Targets: reads ≥ 0.5× and usage writes ≥ 0.3× the baseline's rate (each kind alone: in the mix
 a kind's rate is capped by its share), p99 ≤ 100 ms for reads and ≤ 250 ms for writes in the
 mix, no 5xx, no transport error, and the invariants of ``checks`` after. ``run`` prints the
-table and writes ``benchmarks/results/load.json``; ``--quick`` runs 3 s phases.
+table and writes ``benchmarks/results/load.json``; ``--quick`` runs 3 s phases. Then ``selection``:
+select-best and rotation through the services at 10,000 stored accounts (target p50 ≤ 20 ms).
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def run(quick: bool = False, *, seconds: float | None = None) -> dict[str, Any]:
                        f"{READ_P99_MS:.0f} ms for reads, ≤ {WRITE_P99_MS:.0f} ms for usage and rotations; "
                        "409 on a rotation = it lost a race (a correct answer)")
     table.print()
-    result = {"table": table.as_json(), **data}
+    from benchmarks.load import selection
+
+    result = {"table": table.as_json(), **data, "selection_at_scale": selection.run(quick)}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     return result
