@@ -120,3 +120,17 @@ def test_the_api_document_is_bounded(engine: Engine, monkeypatch: pytest.MonkeyP
 def test_a_wrong_version_is_refused_before_any_row(engine: Engine) -> None:
     with pytest.raises(InvalidInput, match="schema_version 2"):
         import_text(engine, '{"schema_version": 2, "sessions": [{"bad": true}]}')
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda d: d.update(context_snapshots=[{"compressed_context": "c", "created_at": STAMP,
+                                            "stats": {"k": ["\ud800"]}}]), "lone surrogates"),
+    (lambda d: d["accounts"][0].update(window_timezone="localtime"), "window_timezone"),
+    (lambda d: d["accounts"][0].update(window_reset_at="25:61"), "window_reset_at"),
+    (lambda d: d["project"].update(name="bad\x1b[31m"), "project"),
+])
+def test_values_a_table_cannot_hold_are_refused(engine: Engine, change: Any, said: str) -> None:
+    document = small_document()
+    change(document)
+    with pytest.raises(InvalidInput, match=said):
+        import_text(engine, json.dumps(document))

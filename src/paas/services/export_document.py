@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from paas.core.quotas import WindowKind
 from paas.core.types import (
@@ -42,27 +42,11 @@ from paas.core.types import (
     SnapshotType,
     UsageSource,
 )
-from paas.services.field_rules import Moment, Name, storable
+from paas.services.account_input import ClockTime, TimeZone
+from paas.services.export_fields import Count32, Count64, Finite, Int32, Int64, Json, Number, Text, name_of, text_of
+from paas.services.field_rules import WHOLE, Moment, Name
 
 SCHEMA_VERSION = 1
-
-Int32 = Annotated[int, Field(strict=True, ge=-(2**31), le=2**31 - 1)]
-Count32 = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
-Count64 = Annotated[int, Field(strict=True, ge=0, le=2**63 - 1)]
-Int64 = Annotated[int, Field(strict=True, ge=-(2**63), le=2**63 - 1)]
-Number = Annotated[int, Field(strict=True, ge=1, le=2**31 - 1)]
-Text = Annotated[str, AfterValidator(storable)]
-Json = dict[str, Any]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-
-
-def text_of(length: int) -> Any:
-    return Annotated[str, StringConstraints(max_length=length), AfterValidator(storable)]
-
-
-def name_of(length: int) -> Any:
-    return Annotated[str, StringConstraints(min_length=1, max_length=length), AfterValidator(storable)]
-
 
 class Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -75,7 +59,7 @@ class ProjectRow(Row):
     status: ProjectStatus = ProjectStatus.ACTIVE
     total_credits_used: Count64 = 0
     total_sessions: Count32 = 0
-    rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    rotate_threshold_percent: Annotated[int, Field(strict=True, ge=1, le=100), WHOLE] | None = None
     auto_rotate: StrictBool = False
     rotation_strategy: RotationStrategy = RotationStrategy.BEST
     repo_path: text_of(1000) | None = None  # type: ignore[valid-type]
@@ -91,13 +75,13 @@ class AccountRow(Row):
     specialization: Text | None = None
     notes: Text | None = None
     tags: Text | None = None
-    quota: Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)] = 100
+    quota: Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), WHOLE] = 100
     quota_unit: QuotaUnit = QuotaUnit.CREDITS
     window_kind: WindowKind = WindowKind.DAILY
-    window_reset_at: Annotated[str, StringConstraints(pattern=r"^\d\d:\d\d$")] = "00:00"
-    window_timezone: name_of(64) = "UTC"  # type: ignore[valid-type]
-    window_hours: Annotated[int, Field(strict=True, ge=1, le=744)] = 24
-    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)] | None = None
+    window_reset_at: ClockTime = "00:00"
+    window_timezone: TimeZone = "UTC"
+    window_hours: Annotated[int, Field(strict=True, ge=1, le=744), WHOLE] = 24
+    rotate_threshold: Annotated[int, Field(strict=True, ge=1, le=2**63 - 1), WHOLE] | None = None
     admin_state: AdminState = AdminState.ENABLED
     disabled_reason: Text | None = None
     exhausted_until: Moment | None = None
@@ -181,7 +165,7 @@ class TranscriptSourceRow(Row):
     format: name_of(30)  # type: ignore[valid-type]
     filename: text_of(255) | None = None  # type: ignore[valid-type]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    size_bytes: Count32
+    size_bytes: Count32 = Field(description="The length of content in bytes; a document where they differ: 422.")
     content: Text = Field(description="The transcript's text, exactly as saved (UTF-8).")
     created_at: Moment
     last_saved_at: Moment
@@ -251,7 +235,7 @@ class HandoffRow(Row):
     session_number: Number
     from_account: Name
     to_account: Name | None = None
-    priority: Annotated[int, Field(strict=True, ge=1, le=10)] = 5
+    priority: Annotated[int, Field(strict=True, ge=1, le=10), WHOLE] = 5
     handoff_context: Text
     status: HandoffStatus = HandoffStatus.PENDING
     created_at: Moment
