@@ -22,8 +22,8 @@ budget: a briefing that fits keeps every never-cut line it had. Past that share:
 
 The floor: the header, the request (elided to about 200 characters), the next step and where
 it stands (each within ``ITEM_FLOOR`` tokens when the budget is small), one item of each list
-and one count line per list; about 330 tokens, below the smallest level's budget (400). Only
-an explicit ``max_tokens`` below the floor is exceeded (``over_budget`` then says so). Line mode
+and one count line per list: about 200 tokens (at most about 330), below the smallest level's
+budget (400). Only an explicit ``max_tokens`` below the floor is exceeded (``over_budget`` says so). Line mode
 (the original's 5/15/25-line budgets) counts whole lines, so nothing is clipped there: only
 items beyond the floor are counted instead of shown.
 """
