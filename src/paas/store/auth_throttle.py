@@ -11,18 +11,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from paas.core.auth_throttle import FailureCount
 from paas.store.access_tables import AuthThrottle
+from paas.store.base import UTCDateTime
+
+# Built once (the check runs on every authenticated request): a Core statement on the table, no ORM.
+_THROTTLE = AuthThrottle.__table__
+BLOCKS = (select(_THROTTLE.c.key, _THROTTLE.c.blocked_until)
+          .where(_THROTTLE.c.key.in_(bindparam("keys", expanding=True)),
+                 _THROTTLE.c.blocked_until > bindparam("now", type_=UTCDateTime)))
 
 
 def blocks(session: Session, keys: Sequence[str], now: datetime) -> dict[str, datetime]:
     """Those of ``keys`` blocked at ``now``, and until when (a primary-key lookup)."""
-    rows = session.execute(select(AuthThrottle.key, AuthThrottle.blocked_until)
-                           .where(AuthThrottle.key.in_(keys), AuthThrottle.blocked_until > now))
+    rows = session.connection().execute(BLOCKS, {"keys": list(keys), "now": now})
     return {key: until for key, until in rows if until is not None}
 
 
