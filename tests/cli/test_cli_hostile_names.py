@@ -126,3 +126,13 @@ def test_the_status_line_shows_a_stored_name_s_control_characters_as_escapes() -
     line = render_line(LineFacts(account_name="seat\x1b]0;owned\x07\u202e"), colour=True)
     assert "seat\\x1b]0;owned\\x07\\u202e" in line
     assert line.count("\x1b") == line.count("\x1b[")  # only the colours' own escape sequences remain
+
+
+@pytest.mark.parametrize("name", ["[/red]x", "[/]", "[/bold] [/link]"])
+def test_a_name_that_looks_like_markup_is_printed_as_typed_not_a_crash(cli: Cli, name: str) -> None:
+    added = cli("accounts", "add", name)
+    assert added.exit_code == 0, added.output
+    assert f"added: {name} ·" in added.stdout
+    shown = cli("accounts", "show", "1")
+    assert shown.exit_code == 0 and name in shown.stdout, shown.output
+    assert cli("knowledge", "add", "--category", "tip", "--title", name).stdout.strip().endswith(f"added: {name}")

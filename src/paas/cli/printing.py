@@ -6,7 +6,8 @@ a command prints through ``door.console()`` passes ``core.unprintable.visible`` 
 shows as ``\\x1b``, a right-to-left override as ``\\u202e``. Line breaks and tabs stay in messages
 (free text is laid out on lines) but not in table cells, where a break would forge a row. The
 JSON output escapes the same characters as ``\\u`` escapes: still the same JSON to a parser.
-Table cells are plain text: a name such as ``[/red]`` is not markup.
+Table cells are plain text: a name such as ``[/red]`` is not markup; in a message whose markup
+it breaks, the message is printed as plain text instead of failing after the work was done.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from json import dumps, loads
 from typing import Any
 
 from rich.console import Console
+from rich.errors import MarkupError
 from rich.highlighter import JSONHighlighter
 from rich.text import Text
 
@@ -41,7 +43,11 @@ class EscapingConsole(Console):
     characters as escapes, and whose ``print_json`` keeps them escaped."""
 
     def render_str(self, text: str, **options: Any) -> Text:
-        return super().render_str(visible(text, keep=LAID_OUT), **options)
+        shown = visible(text, keep=LAID_OUT)
+        try:
+            return super().render_str(shown, **options)
+        except MarkupError:  # a stored name such as "[/red]" inside a message's markup: print it as text
+            return super().render_str(shown, **{**options, "markup": False})
 
     def print_json(self, json: str | None = None, *, data: Any = None, indent: None | int | str = 2,
                    highlight: bool = True, default: Any = None, **_options: Any) -> None:
