@@ -10,10 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
 from paas.cli import app
+from paas.cli.printing import EscapingConsole
 from paas.core.statusline import LineFacts, render_line
 from paas.store.schema import Account, KnowledgeEntry, Project
 from paas.store.unit import transaction
@@ -136,3 +138,13 @@ def test_a_name_that_looks_like_markup_is_printed_as_typed_not_a_crash(cli: Cli,
     shown = cli("accounts", "show", "1")
     assert shown.exit_code == 0 and name in shown.stdout, shown.output
     assert cli("knowledge", "add", "--category", "tip", "--title", name).stdout.strip().endswith(f"added: {name}")
+
+
+def test_a_stored_hyperlink_tag_is_text_not_a_terminal_hyperlink() -> None:
+    terminal = EscapingConsole(force_terminal=True, width=200)
+    with terminal.capture() as captured:
+        terminal.print("account 1 added: [link=https://evil.example]seat[/link] · [bold]ok[/bold]")
+    shown = captured.get()
+    assert "\x1b]8;" not in shown  # OSC 8, a hyperlink
+    assert "[link=https://evil.example]seat[/link]" in Text.from_ansi(shown).plain
+    assert "\x1b[1mok" in shown  # the message's own markup still works

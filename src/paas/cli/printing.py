@@ -12,6 +12,7 @@ it breaks, the message is printed as plain text instead of failing after the wor
 
 from __future__ import annotations
 
+import re
 from json import dumps, loads
 from typing import Any
 
@@ -23,6 +24,7 @@ from rich.text import Text
 from paas.core.unprintable import UNPRINTABLE, visible
 
 LAID_OUT = "\n\t"  # kept in messages: the commands' own line breaks and free text's
+LINK_TAG = re.compile(r"(?<!\\)\[/?link\b", re.IGNORECASE)
 
 
 def cell(value: Any) -> Text:
@@ -43,9 +45,12 @@ class EscapingConsole(Console):
     characters as escapes, and whose ``print_json`` keeps them escaped."""
 
     def render_str(self, text: str, **options: Any) -> Text:
+        # No command writes a hyperlink tag; one in a stored name would become an OSC 8 escape.
         shown = visible(text, keep=LAID_OUT)
-        try:
+        if options.get("markup") is False or not self._markup:
             return super().render_str(shown, **options)
+        try:
+            return super().render_str(LINK_TAG.sub(r"\\\g<0>", shown), **options)
         except MarkupError:  # a stored name such as "[/red]" inside a message's markup: print it as text
             return super().render_str(shown, **{**options, "markup": False})
 
