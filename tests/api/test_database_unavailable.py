@@ -179,3 +179,18 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> Non
     path.chmod(0o644)
     make_engine(f"sqlite:///{path}").dispose()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_while_postgresql_is_unreachable_later_requests_fail_at_once(silent_port: int) -> None:
+    settings = get_settings(database_url=f"postgresql+psycopg://nobody@127.0.0.1:{silent_port}/paas",
+                            pg_connect_timeout_seconds=2)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        unavailable(client.get("/healthz"))  # this one waits for the connect timeout
+        started = time.monotonic()
+        for _ in range(5):
+            unavailable(client.get("/healthz"))
+        assert time.monotonic() - started < 0.5, "every request waited for its own connect timeout"
+        time.sleep(1.1)  # then it is tried again (and times out again)
+        started = time.monotonic()
+        unavailable(client.get("/healthz"))
+        assert time.monotonic() - started > 1.5

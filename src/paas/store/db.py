@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -84,7 +85,28 @@ def _postgres_engine(url: str, timeouts: Timeouts, echo: bool) -> Engine:
         if not connection.get_execution_options().get("paas_wait", True):
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = {NO_WAIT_LOCK_MS}")
 
+    _fail_fast_while_down(engine)
     return engine
+
+
+DOWN_SECONDS = 1.0  # after a failed connect, others fail at once for this long (the 503's Retry-After)
+
+
+def _fail_fast_while_down(engine: Engine) -> None:
+    """A connect that just failed (refused, or the connect timeout) is not tried again by every
+    other request for ``DOWN_SECONDS``: they fail at once, so a dead database answers 503 in
+    milliseconds instead of holding a worker thread per request for the connect timeout."""
+    down: dict[str, Any] = {"until": 0.0, "why": ""}
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        if time.monotonic() < down["until"]:
+            raise dialect.loaded_dbapi.OperationalError(f"database unreachable moments ago: {down['why']}")
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as problem:
+            down["until"], down["why"] = time.monotonic() + DOWN_SECONDS, " ".join(str(problem).split())
+            raise
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int, echo: bool) -> Engine:
