@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from starlette.routing import Route
 
 from paas import __version__, web
-from paas.api import access_log, error_answers, http_methods
+from paas.api import access_log, error_answers, http_methods, openapi_links
 from paas.api.deps import system_clock
 from paas.api.limits import BodyLimit
 from paas.api.routes import accounts, briefings, handoff, health, knowledge, private, projects, sessions, stats
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(alerts_routes.router)
 
     http_methods.install(app)  # HEAD answered as GET; a 405's Allow names every method of the path
+    openapi_links.install(app)  # a create's answer links to the operations on what it made
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        larger={"/api/private/batch-create-accounts": settings.max_batch_body_bytes})
     web.install(app)  # the dashboard at /, its static files, the security headers (outermost: on the 413 too)

@@ -72,7 +72,8 @@ def known_zone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(known_zone)]
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(known_zone),
+                     Field(description="An IANA time zone name (Europe/Paris, UTC); any other name: 422.")]
 
 
 class Input(BaseModel):
@@ -83,7 +84,8 @@ class Input(BaseModel):
 
 DEFAULT_QUOTA = 100
 UNIT_HELP = ("What the quota and every figure of the account count: credits (the platform's own count), "
-             "tokens, or usd in US cents (a quota of 2000 is $20.00). Fixed once usage is recorded.")
+             "tokens, or usd in US cents (a quota of 2000 is $20.00). Fixed once usage is recorded. "
+             "An account counting tokens or usd needs its quota (the default of 100 is credits): 422 without.")
 
 
 class QuotaFields(Input):

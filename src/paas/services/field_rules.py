@@ -81,15 +81,23 @@ def _utc(value: datetime) -> datetime:
 
 
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID), WHOLE]
+# The same rule published in the JSON schemas, so the document refuses what the server does (a
+# name must also hold something other than white space: it is stripped, then must not be empty).
+_UNPRINTABLE_CLASS = UNPRINTABLE.pattern[1:-1]
+ONE_LINE_PATTERN = Field(json_schema_extra={"pattern": f"^[^{_UNPRINTABLE_CLASS}]*$"})
+NAME_PATTERN = Field(json_schema_extra={
+    "pattern": f"^[^{_UNPRINTABLE_CLASS}]*[^\\s{_UNPRINTABLE_CLASS}][^{_UNPRINTABLE_CLASS}]*$"})
 Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
 SearchText = Annotated[str, StringConstraints(max_length=200), AfterValidator(storable)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                 AfterValidator(storable), AfterValidator(one_line_plain)]
-Label = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable), AfterValidator(one_line_plain)]
+                 AfterValidator(storable), AfterValidator(one_line_plain), NAME_PATTERN]
+Label = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable), AfterValidator(one_line_plain),
+                  ONE_LINE_PATTERN]
 ShortText = Annotated[str, StringConstraints(max_length=2_000), AfterValidator(storable)]
 LongText = Annotated[str, StringConstraints(max_length=200_000), AfterValidator(storable)]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=10_000), AfterValidator(storable)]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+EMAIL_PATTERN = f"^[^@\\s{_UNPRINTABLE_CLASS}]+@[^@\\s{_UNPRINTABLE_CLASS}]+$"  # EMAIL, and one plain line
 
 
 def email(value: str) -> str:
@@ -100,7 +108,7 @@ def email(value: str) -> str:
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(storable),
                   AfterValidator(one_line_plain), AfterValidator(email),
-                  Field(json_schema_extra={"pattern": EMAIL.pattern})]
+                  Field(json_schema_extra={"pattern": EMAIL_PATTERN})]
 _NAME: TypeAdapter[str] = TypeAdapter(Name)
 Credits = Annotated[int, Field(strict=True, ge=0, le=MAX_CREDITS), WHOLE]
 Minutes = Annotated[int, Field(strict=True, ge=0, le=10_000_000), WHOLE]

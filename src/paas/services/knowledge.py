@@ -12,6 +12,7 @@ from paas.core.events import KnowledgeChanged
 from paas.core.types import KnowledgeCategory, Page
 from paas.services.account_input import Input
 from paas.services.field_rules import (
+    ONE_LINE_PATTERN,
     Id,
     Label,
     LongText,
@@ -37,7 +38,7 @@ class KnowledgeInput(Input):
     title: Name
     description: LongText | None = None
     tags: Label | list[Annotated[str, StringConstraints(max_length=100), AfterValidator(storable),
-                                 AfterValidator(one_line_plain)]] | None = None
+                                 AfterValidator(one_line_plain), ONE_LINE_PATTERN]] | None = None
     source_session_id: Id | None = None
 
 
