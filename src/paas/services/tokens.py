@@ -70,11 +70,11 @@ def create_token(session: Session, *, role: str, name: str, now: datetime,
                  projects: list[int] | frozenset[int] | None = None) -> IssuedToken:
     """A new token; with ``projects`` (ids, each must exist) it sees only those projects."""
     parsed = parse_enum(Role, role, "role")
-    name = required_name(name, "name")
     wanted = sorted(set(projects)) if projects is not None else None
     for project_id in wanted or ():
         if session.get(Project, project_id) is None:
             raise NotFound(f"project {project_id} does not exist", {"id": project_id, "kind": "project"})
+    name = required_name(name, "name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         name=name, role=parsed.value, token_hash=hash_token(token), prefix=token[:12],

@@ -22,10 +22,10 @@ def list_newest_first(session: Session, *, status: str | None, limit: int, offse
                       only: Collection[int] | None = None) -> Page[Project]:
     """``only``: just these projects (a token's scope; empty: none)."""
     statement = select(Project).order_by(Project.created_at.desc(), Project.id.desc())
-    if status:
-        statement = statement.where(Project.status == status)
     if only is not None:
         statement = statement.where(Project.id.in_(list(only)))
+    if status:
+        statement = statement.where(Project.status == status)
     return paginate(session, statement, limit, offset)
 
 
