@@ -11,7 +11,8 @@ from paas.core.errors import InvalidInput, NotFound
 from paas.core.events import AccountStateChanged
 from paas.core.history import suitability
 from paas.core.quotas import QuotaWindow, WindowKind, default_threshold
-from paas.core.selection import Candidate, Ranked, SelectionPool, SelectionRequest, TaskFit, eligible, idle_hours
+from paas.core.selection import Candidate, Ranked, SelectionRequest, TaskFit, idle_hours
+from paas.core.selection_once import rank_once
 from paas.core.types import AccountStatus, AdminState, LimitReason, Platform
 from paas.services.accounts import AccountView, describe_account, describe_accounts, show_account
 from paas.services.field_rules import parse_enum
@@ -92,11 +93,10 @@ def select_best_accounts(session: Session, *, now: datetime, specialization: str
     request = SelectionRequest(specialization=specialization, platform=platform, min_credits=min_credits,
                                limit=limit, exclude=exclude, margin_percent=margin_percent,
                                task=task_fit(estimate) if estimate is not None else None)
-    # Only eligible accounts enter the pool (the pool would pass over the others anyway): its build,
-    # not the ranking, is what grows with the number of accounts.
+    # One ranking per call: scored once (core.selection_once), no pool to index and sort first.
     found = candidates(session, now, platform=platform, project_id=project_id, session_type=session_type,
                        exclude=exclude)
-    return SelectionPool(candidate for candidate in found if eligible(candidate, request)).rank(request)
+    return rank_once(found, request)
 
 
 def task_fit(estimate: EstimateOut) -> TaskFit | None:
