@@ -80,6 +80,8 @@ def test_never_raises_and_respects_the_budget(transcript: Transcript, chosen: Br
         assert stats["body_lines"] <= stats["budget"] or stats["over_budget"]
     else:
         assert stats["tokens_after"] <= max(stats["budget"], stats.get("never_cut_tokens", 0))
+    if chosen.max_tokens is None and not chosen.lines_mode:  # a level's own budget holds, never-cut items capped
+        assert stats["tokens_after"] <= LEVEL_BUDGETS[chosen.level] and not stats["over_budget"]
     if stats["over_budget"] and not chosen.lines_mode:
         assert stats["tokens_after"] == stats["never_cut_tokens"]
 
