@@ -20,6 +20,7 @@ from paas.services import tokens
 from paas.store.schema import AuthThrottle
 from paas.store.unit import transaction
 from tests.api.api_helpers import at_once, bearer, fails, ok, rows
+from tests.api.test_security_headers import assert_secured
 
 LIMIT = 3
 WINDOW = timedelta(seconds=60)
@@ -60,6 +61,7 @@ def client_at(make_app: Callable[[], Any]) -> Iterator[Callable[..., TestClient]
 
 def assert_throttled(response: Any) -> int:
     error = fails(response, 429, "too_many_requests")
+    assert_secured(response)  # the security headers on a 429 too
     seconds = response.headers["Retry-After"]
     assert seconds.isdigit() and int(seconds) >= 1
     assert error["details"] == {"retry_after_seconds": int(seconds)}

@@ -57,6 +57,12 @@ def test_every_page_answers_with_the_security_headers(anonymous: TestClient, adm
     assert_secured(anonymous.get(path, follow_redirects=False))
 
 
+def test_a_missing_record_is_404_with_the_security_headers(client: TestClient) -> None:
+    response = client.get("/api/projects/999")
+    assert response.status_code == 404
+    assert_secured(response)
+
+
 def test_a_body_over_the_limit_is_413_with_the_security_headers(client: TestClient) -> None:
     response = client.post("/api/projects", content=b"x" * (1024 * 1024 + 1), headers={
         "content-type": "application/json"})
