@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ class Cluster:
     def restart(self) -> None:
         self._ctl("restart", "-m", "fast")
 
+    def stop_server(self) -> None:
+        self._ctl("stop", "-m", "fast")
+
     def stop(self) -> None:
         with suppress(RuntimeError):  # already stopped
             self._ctl("stop", "-m", "immediate")
@@ -122,6 +126,9 @@ def measure(folder: Path, *, quick: bool) -> dict[str, Any]:
             for client in clients:
                 client.join(timeout=60)
             healthy = httpx2.get(f"{server.base}/healthz", timeout=10).status_code
+            up = burst(server.base)  # the same burst with the database up: the baseline of this machine
+            cluster.stop_server()  # now the database is gone: the server must still answer
+            down = burst(server.base)
         finally:
             server.stop()
         log = server.log.read_text(errors="replace")
@@ -135,8 +142,27 @@ def measure(folder: Path, *, quick: bool) -> dict[str, Any]:
         "recovered_after_seconds": (min(after) - restart_done) if after else None,
         "slowest_seconds": max((elapsed for _, _, elapsed, _ in answers), default=0.0),
         "503_without_retry_after": sum(1 for _, status, _, retry in answers if status == "503" and retry != "1"),
-        "healthz_after": healthy, "tracebacks": log.count("Traceback"),
+        "healthz_after": healthy, "tracebacks": log.count("Traceback"), "database_stopped": down, "database_up": up,
+        "log_errors": [line for line in log.splitlines() if "paas/" in line or "Error" in line or "ERROR" in line][:40],
     }
+
+
+def burst(base: str) -> dict[str, Any]:
+    """/healthz, / and /healthz one by one, then 40 concurrent /healthz and 10 GET /, while the
+    database is stopped."""
+    def one(path: str) -> tuple[str, float]:
+        begun = time.monotonic()
+        try:
+            status = str(httpx2.get(f"{base}{path}", timeout=30, follow_redirects=False).status_code)
+        except httpx2.HTTPError as problem:
+            status = f"error:{type(problem).__name__}"
+        return f"{path} {status}", time.monotonic() - begun
+    first = [one(path) for path in ("/healthz", "/", "/healthz")]  # one at a time, first
+    with ThreadPoolExecutor(50) as pool:
+        answers = first + list(pool.map(one, ["/healthz"] * 40 + ["/"] * 10))
+    return {"statuses": dict(Counter(status for status, _ in answers)),
+            "slowest_seconds": max(elapsed for _, elapsed in answers),
+            "first": [(status, round(elapsed, 3)) for status, elapsed in first]}
 
 
 def add_rows(table: Table, result: dict[str, Any]) -> None:
@@ -156,6 +182,15 @@ def add_rows(table: Table, result: dict[str, Any]) -> None:
               f"{seconds(result['restart_seconds'])})", recovered is not None and recovered <= 5)
     table.add("PostgreSQL restart: slowest answer", seconds(result["slowest_seconds"]), "≤ 10 s (no hung worker)",
               result["slowest_seconds"] <= 10)
+    down = result["database_stopped"]
+    healthz_ok = all(code in ("/healthz 503", "/ 303", "/ 200", "/ 503") for code in down["statuses"])
+    table.add("PostgreSQL stopped: 40 concurrent /healthz + 10 GET /",
+              ", ".join(f"{code}×{n}" for code, n in sorted(down["statuses"].items())),
+              "/healthz 503, / answered (no hang, no other 5xx)", healthz_ok)
+    up = result["database_up"]["slowest_seconds"]
+    table.add("PostgreSQL stopped: slowest of those 50", seconds(down["slowest_seconds"]),
+              f"≤ 2× the same burst with the database up ({seconds(up)}) + 1 s",
+              down["slowest_seconds"] <= 2 * up + 1)
     table.add("PostgreSQL restart: /healthz after, tracebacks in the log",
               f"{result['healthz_after']}, {result['tracebacks']}", "200, 0",
               result["healthz_after"] == 200 and result["tracebacks"] == 0)

@@ -75,8 +75,12 @@ def _postgres_engine(url: str, timeouts: Timeouts, echo: bool) -> Engine:
     own = [given] if isinstance(given, str) else list(given)
     limits = f"-c lock_timeout={int(timeouts.lock_ms)} -c statement_timeout={int(timeouts.statement_ms)}"
     connect_args: dict[str, Any] = {"options": " ".join([limits, *own])}
-    if "connect_timeout" not in parsed.query:
-        connect_args["connect_timeout"] = int(timeouts.connect_seconds)
+    # A peer gone silent mid-connection (a host down, a network cut): TCP gives up on unacknowledged
+    # data after 10 s and idle pooled connections are probed, so no socket waits for the kernel's
+    # 15-minute retransmission limit. A slow statement is not cut by it (its packets are acknowledged).
+    tcp = {"connect_timeout": int(timeouts.connect_seconds), "keepalives": 1, "keepalives_idle": 30,
+           "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 10_000}
+    connect_args |= {key: value for key, value in tcp.items() if key not in parsed.query}
     engine = create_engine(url, pool_pre_ping=True, pool_timeout=timeouts.pool_seconds, echo=echo, future=True,
                            connect_args=connect_args)
 
