@@ -37,6 +37,7 @@ from paas.store.unit import transaction
 
 EXAMPLES = 20  # per operation
 STATEFUL_EXAMPLES = 15
+NEGATIVE_EXAMPLES = 10
 HYPOTHESIS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                       phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure prints its case
                       suppress_health_check=list(HealthCheck))
@@ -159,6 +160,25 @@ def test_every_operation_answers_schema_valid_input_as_documented(api_schema: An
         except (Exception, BaseExceptionGroup) as error:  # every operation runs; the failures are listed below
             failures[operation.label] = str(error)[:1500]
     assert not failures, "\n\n".join(f"{label}:\n{said}" for label, said in failures.items())
+
+
+def test_schema_invalid_input_never_gets_a_server_error(admin_app: tuple[Any, str]) -> None:
+    """The other half: input the document calls invalid (wrong types, out of range, missing fields)
+    is refused with a 4xx, never a 5xx."""
+    negative = load(*admin_app)
+    negative.config.generation.update(modes=[GenerationMode.NEGATIVE])
+    server_errors: list[str] = []
+    for operation in [result.ok() for result in negative.get_all_operations()]:
+        @settings(HYPOTHESIS, max_examples=NEGATIVE_EXAMPLES)
+        @given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            answer = case.call()
+            if answer.status_code >= 500:
+                said = f"{case.operation.label} {answer.status_code}: {answer.text[:300]}"
+                server_errors.append(f"{said} <- {case.body!r:.300}")
+
+        run()
+    assert not server_errors, "\n".join(server_errors)
 
 
 def test_the_document_links_creates_to_their_records(api_schema: Any) -> None:
