@@ -161,3 +161,13 @@ def test_a_long_title_is_clipped_in_the_header() -> None:
     spent, markdown, _ = tokens(grown(3, title="A session title the reader found, said at length. " * 90), "high")
     assert spent <= LEVEL_BUDGETS["high"]  # before: 1,277 tokens
     assert len(markdown.splitlines()[0]) < 160
+
+
+def test_counts_the_briefing_adds_are_not_anchors() -> None:
+    """Hypothesis found it: "10 edits applied" (edits logged without paths) read as an anchor the sources lack."""
+    edits = (ToolCall("Edit", ""),) * 3
+    transcript = Transcript("plain", (Turn(0, "user", "never"), *(Turn(i, "user", "", edits) for i in range(1, 5)),
+                                      Turn(5, "assistant", "")))
+    markdown = build_briefing(transcript, BriefingOptions(level="low"), count).markdown
+    assert "12 edits applied" in markdown
+    assert faithfulness(markdown, transcript_text(transcript)) == 1.0

@@ -35,7 +35,9 @@ from paas.core.briefing.digest import LABEL_RE
 from paas.core.briefing.redact import MARKER_RE
 from paas.core.briefing.text import ELLIPSIS
 
-_GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)|(?<![\w.,])\d+ more\b")
+# the briefing's own figures: citations, repeats, exit codes, and counts ("+6 more", "12 edits applied")
+_GENERATED_RE = re.compile(r"\bturns? \d+(?:\s*[–-]\s*\d+)?|×\d+|\bexit -?\d+|\(carried over\)"
+                           r"|(?<![\w.,])\d+ more\b|\b\d+ edits? applied\b")
 _FENCED_RE = re.compile(r"^(`{3,})text\n(.*?)\n\1$", re.MULTILINE | re.DOTALL)
 
 
