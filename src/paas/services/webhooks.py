@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from paas.adapters import webhooks as http
@@ -295,6 +296,9 @@ class DeliveryWorker:
                 vault = self._vault()
                 if vault is not None:
                     deliver_due(self._run, vault=vault, now=self._clock())
+            except OperationalError as problem:  # the database down or busy: one line, not a traceback each pass
+                log.warning("webhook delivery pass skipped, the database is unavailable: %s",
+                            " ".join(str(problem.orig).split()))
             except Exception:  # noqa: BLE001 - a pass that fails is logged; the next one tries again
                 log.exception("webhook delivery pass failed")
             self.passes += 1
