@@ -46,9 +46,7 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=1
                 timedelta(hours=6))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 LEASE = timedelta(seconds=60)  # longer than a POST may take (its timeout), so a claim is never taken twice
-MIN_SECRET_LENGTH = 16
-MAX_URL_LENGTH = 2000
-MAX_DESCRIPTION_LENGTH = 200
+MIN_SECRET_LENGTH, MAX_URL_LENGTH, MAX_DESCRIPTION_LENGTH = 16, 2000, 200
 Post = http.Post
 
 
@@ -262,9 +260,8 @@ def deliver_due(run: Transaction, *, vault: CredentialVault, now: datetime, post
             if recorded is not None:
                 attempts.append(recorded)
     counts = {status: sum(1 for attempt in attempts if attempt.status is status) for status in DeliveryStatus}
-    return DeliveryPass(attempted=len(attempts), delivered=counts[DeliveryStatus.DELIVERED],
-                        retrying=counts[DeliveryStatus.PENDING], failed=counts[DeliveryStatus.FAILED],
-                        attempts=attempts)
+    return DeliveryPass(attempted=len(attempts), delivered=counts[DeliveryStatus.DELIVERED], attempts=attempts,
+                        retrying=counts[DeliveryStatus.PENDING], failed=counts[DeliveryStatus.FAILED])
 
 
 class DeliveryWorker:
@@ -296,9 +293,8 @@ class DeliveryWorker:
                 vault = self._vault()
                 if vault is not None:
                     deliver_due(self._run, vault=vault, now=self._clock())
-            except OperationalError as problem:  # the database down or busy: one line, not a traceback each pass
-                log.warning("webhook delivery pass skipped, the database is unavailable: %s",
-                            " ".join(str(problem.orig).split()))
+            except OperationalError as problem:  # the database down or busy: one line, not a traceback
+                log.warning("webhook pass skipped, database unavailable: %s", " ".join(str(problem.orig).split()))
             except Exception:  # noqa: BLE001 - a pass that fails is logged; the next one tries again
                 log.exception("webhook delivery pass failed")
             self.passes += 1
