@@ -28,7 +28,7 @@ def test_duplicate_name_is_a_conflict_and_nothing_is_written(
     first = add_project("Barber")
     with pytest.raises(Conflict, match="'Barber' already exists") as raised, transaction(engine) as session:
         projects.create_project(session, name="Barber ")
-    assert raised.value.details == {"field": "name", "id": first.id}
+    assert raised.value.details == {"field": "name", "id": first.id, "existing": "Barber"}
     assert rows(Project) == 1
 
 
