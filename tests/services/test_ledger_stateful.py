@@ -121,7 +121,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def report(self, account: int, reason: str, cooldown: int) -> None:
         with transaction(self.engine) as session:
             view = report_limit(session, self.account_ids[account], reason=reason, now=self.now,
-                                cooldown_seconds=cooldown)
+                                cooldown_seconds=cooldown if reason == "throttled" else None)
         if reason == "invalid_credentials":
             assert view.status is AccountStatus.DISABLED
 
